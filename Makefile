@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test assets lint format bench clean
+
+## run: set everything up, migrate, seed demo data when empty, and serve on $(HOST):$(PORT)
+run: install assets
+	$(BIN)/market migrate
+	$(BIN)/market demo --if-empty
+	$(BIN)/market serve --host $(HOST) --port $(PORT)
+
+## test: lint, then the whole suite (SQLite; PostgreSQL and Chromium when available)
+test: install-test assets
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+market/static/.built: node_modules/.installed scripts/build-assets.sh $(wildcard assets/*)
+	./scripts/build-assets.sh
+	touch $@
+
+assets: market/static/.built
+
+lint: install-test
+	$(BIN)/ruff check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules market/static .pytest_cache .ruff_cache

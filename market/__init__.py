@@ -1,0 +1,1 @@
+"""The PA register: Personal Assistants' one-page profiles, vetting, matching and reports."""

@@ -1,0 +1,350 @@
+"""Accounts: sign-up, email verification, password reset and change, user admin."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+from typing import Any
+
+from market.accounts import sessions
+from market.accounts.passwords import hash_password, password_problem, verify_password
+from market.accounts.schemas import (
+    ACTING_AS,
+    ROLES,
+    SELF_SIGNUP_ROLES,
+    CurrentUser,
+    NewUserInput,
+    PasswordChangeInput,
+    PasswordResetInput,
+    SignupInput,
+    UserOut,
+)
+from market.accounts.tables import AccountToken, User
+from market.accounts.tokens import new_token, token_hash
+from market.audit import services as audit
+from market.clock import utcnow
+from market.db import write_transaction
+from market.errors import Conflict, Invalid, NotFound
+from market.mail import services as mail
+from market.settings import Settings
+
+VERIFY = "verify"
+RESET = "reset"
+RESET_LIFETIME = timedelta(hours=1)
+RESEND_AFTER = timedelta(minutes=5)
+
+# Deliberately loose: one @, something either side, a dot in the domain, no spaces.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    if not email:
+        return "Enter your email address"
+    if len(email) > 254 or not _EMAIL.match(email):
+        return "Enter an email address in the correct format, like name@example.com"
+    return None
+
+
+def _user_out(row: dict[str, Any]) -> UserOut:
+    return UserOut(
+        id=row["id"],
+        email=row["email"],
+        role=row["role"],
+        display_name=row["display_name"],
+        acting_as=row["acting_as"],
+        verified=row["verified_at"] is not None,
+        is_active=row["is_active"],
+        created_at=row["created_at"],
+    )
+
+
+async def get_user(user_id: int) -> UserOut:
+    row = await User.select().where(User.id == user_id).first()
+    if row is None:
+        raise NotFound()
+    return _user_out(row)
+
+
+async def _email_taken(email: str) -> bool:
+    return await User.exists().where(User.email == email)
+
+
+def _check_new_account(email: str, display_name: str, password: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if problem := email_problem(email):
+        errors["email"] = problem
+    if not display_name:
+        errors["display_name"] = "Enter your name"
+    elif len(display_name) > 120:
+        errors["display_name"] = "Name must be 120 characters or fewer"
+    if problem := password_problem(password, email):
+        errors["password"] = problem
+    return errors
+
+
+async def _issue_token(user_id: int, purpose: str, lifetime: timedelta) -> str:
+    token = new_token()
+    await AccountToken.insert(
+        AccountToken(
+            user=user_id,
+            purpose=purpose,
+            token_hash=token_hash(token),
+            expires_at=utcnow() + lifetime,
+        )
+    )
+    return token
+
+
+async def _send_verification(settings: Settings, user_id: int, email: str, name: str) -> None:
+    token = await _issue_token(user_id, VERIFY, timedelta(hours=settings.token_hours))
+    await mail.queue(
+        email,
+        f"Confirm your email address for the {settings.service_name}",
+        f"Hello {name},\n\n"
+        f"Confirm your email address to finish setting up your {settings.service_name} account:\n\n"
+        f"{settings.base_url}/verify-email/{token}\n\n"
+        f"The link works once and expires in {settings.token_hours} hours.\n"
+        "If you did not sign up, you can ignore this email.\n",
+        kind="verify-email",
+    )
+
+
+async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> UserOut:
+    """Create a PA or recipient account and email a link to confirm the address."""
+    email = normalise_email(data.email)
+    name = data.display_name.strip()
+    errors = _check_new_account(email, name, data.password)
+    if data.role not in SELF_SIGNUP_ROLES:
+        errors["role"] = "Select whether you are a personal assistant or looking for one"
+    elif data.role == "recipient" and data.acting_as not in ACTING_AS:
+        errors["acting_as"] = "Select who the personal assistant is for"
+    # argon2 is slow on purpose: hash before taking the write lock, off the event loop.
+    password_hash = "" if errors else await asyncio.to_thread(hash_password, data.password)
+    async with write_transaction():
+        if "email" not in errors and await _email_taken(email):
+            errors["email"] = (
+                "An account with this email address already exists: sign in, or reset your password"
+            )
+        if errors:
+            raise Invalid(errors)
+        rows = await User.insert(
+            User(
+                email=email,
+                password_hash=password_hash,
+                role=data.role,
+                display_name=name,
+                acting_as=data.acting_as if data.role == "recipient" else "",
+            )
+        ).returning(*User.all_columns())
+        user = rows[0]
+        await _send_verification(settings, user["id"], email, name)
+        await audit.record(
+            "account.signup",
+            subject_type="user",
+            subject_id=user["id"],
+            detail={"email": email, "role": data.role},
+            ip=ip,
+        )
+    return _user_out(user)
+
+
+async def resend_verification(email: str, settings: Settings) -> None:
+    """Send a new link to an unverified account; silent for anything else (no enumeration)."""
+    email = normalise_email(email)
+    async with write_transaction():
+        user = await User.select().where(User.email == email).first()
+        if user is None or user["verified_at"] is not None:
+            return
+        recent = await AccountToken.exists().where(
+            AccountToken.user == user["id"],
+            AccountToken.purpose == VERIFY,
+            AccountToken.created_at > utcnow() - RESEND_AFTER,
+        )
+        if not recent:
+            await _send_verification(settings, user["id"], email, user["display_name"])
+
+
+async def _use_token(token: str, purpose: str) -> dict[str, Any]:
+    """Mark a token used and return it; Invalid when unknown, used or expired."""
+    row = (
+        await AccountToken.select()
+        .where(AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == purpose)
+        .first()
+    )
+    if row is None:
+        raise Invalid({"token": "This link is not valid. Check you copied the whole link from the email."})
+    if row["used_at"] is not None:
+        raise Invalid({"token": "This link has already been used. Links work once."})
+    if row["expires_at"] < utcnow():
+        raise Invalid({"token": "This link has expired. Ask for a new one."})
+    await AccountToken.update({AccountToken.used_at: utcnow()}).where(AccountToken.id == row["id"])
+    return row
+
+
+async def verify_email(token: str, *, ip: str = "") -> UserOut:
+    async with write_transaction():
+        row = await _use_token(token, VERIFY)
+        await User.update({User.verified_at: utcnow()}).where(
+            User.id == row["user"], User.verified_at.is_null()
+        )
+        await audit.record("account.email_verified", subject_type="user", subject_id=row["user"], ip=ip)
+    return await get_user(row["user"])
+
+
+async def request_password_reset(email: str, settings: Settings, *, ip: str = "") -> None:
+    """Email a reset link if the account exists. The caller says the same thing either way."""
+    email = normalise_email(email)
+    if problem := email_problem(email):
+        raise Invalid({"email": problem})
+    async with write_transaction():
+        user = await User.select().where(User.email == email, User.is_active.eq(True)).first()
+        if user is None:
+            return
+        token = await _issue_token(user["id"], RESET, RESET_LIFETIME)
+        await mail.queue(
+            email,
+            f"Reset your {settings.service_name} password",
+            f"Hello {user['display_name']},\n\n"
+            "Someone (we hope you) asked to reset your password. Choose a new one here:\n\n"
+            f"{settings.base_url}/password/reset/{token}\n\n"
+            "The link works once and expires in 1 hour. If you did not ask, ignore this email: "
+            "your password has not changed.\n",
+            kind="password-reset",
+        )
+        await audit.record(
+            "account.password_reset_requested", subject_type="user", subject_id=user["id"], ip=ip
+        )
+
+
+async def check_reset_token(token: str) -> None:
+    """Invalid when the link cannot be used, so the page can say so before asking for a password."""
+    row = (
+        await AccountToken.select()
+        .where(AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == RESET)
+        .first()
+    )
+    if row is None or row["used_at"] is not None or row["expires_at"] < utcnow():
+        async with write_transaction():
+            await _use_token(token, RESET)  # raises the specific reason
+
+
+async def reset_password(data: PasswordResetInput, settings: Settings, *, ip: str = "") -> UserOut:
+    async with write_transaction():
+        row = (
+            await AccountToken.select()
+            .where(AccountToken.token_hash == token_hash(data.token or ""), AccountToken.purpose == RESET)
+            .first()
+        )
+        user = await User.select().where(User.id == row["user"]).first() if row else None
+        if problem := password_problem(data.password, user["email"] if user else ""):
+            raise Invalid({"password": problem})
+        row = await _use_token(data.token, RESET)
+        await _set_password(row["user"], data.password)
+        # A reset proves control of the mailbox, so it also confirms the address.
+        await User.update({User.verified_at: utcnow()}).where(
+            User.id == row["user"], User.verified_at.is_null()
+        )
+        await sessions.end_all(row["user"])
+        await audit.record("account.password_reset", subject_type="user", subject_id=row["user"], ip=ip)
+    return await get_user(row["user"])
+
+
+async def _set_password(user_id: int, password: str) -> None:
+    password_hash = await asyncio.to_thread(hash_password, password)
+    await User.update({User.password_hash: password_hash, User.password_changed_at: utcnow()}).where(
+        User.id == user_id
+    )
+
+
+async def change_password(user: CurrentUser, data: PasswordChangeInput, *, ip: str = "") -> None:
+    """Change the password and end every other session of this user."""
+    async with write_transaction():
+        row = await User.select(User.password_hash).where(User.id == user.id).first()
+        errors = {}
+        if not data.current_password:
+            errors["current_password"] = "Enter your current password"
+        elif not verify_password(row["password_hash"] if row else None, data.current_password):
+            errors["current_password"] = "Your current password is not right"
+        if problem := password_problem(data.new_password, user.email):
+            errors["new_password"] = problem
+        if errors:
+            raise Invalid(errors)
+        await _set_password(user.id, data.new_password)
+        await sessions.end_all(user.id, keep_session_id=user.session_id)
+        await audit.record(
+            "account.password_changed", actor=user, subject_type="user", subject_id=user.id, ip=ip
+        )
+
+
+async def create_user(data: NewUserInput, *, actor: CurrentUser | None = None, ip: str = "") -> UserOut:
+    """An account made by an admin or the command line: verified, any role."""
+    email = normalise_email(data.email)
+    name = data.display_name.strip()
+    errors = _check_new_account(email, name, data.password)
+    if data.role not in ROLES:
+        errors["role"] = "Select a role"
+    password_hash = "" if errors else await asyncio.to_thread(hash_password, data.password)
+    async with write_transaction():
+        if "email" not in errors and await _email_taken(email):
+            errors["email"] = "An account with this email address already exists"
+        if errors:
+            raise Invalid(errors)
+        rows = await User.insert(
+            User(
+                email=email,
+                password_hash=password_hash,
+                role=data.role,
+                display_name=name,
+                verified_at=utcnow(),
+            )
+        ).returning(*User.all_columns())
+        await audit.record(
+            "account.created",
+            actor=actor,
+            subject_type="user",
+            subject_id=rows[0]["id"],
+            detail={"email": email, "role": data.role},
+            ip=ip,
+        )
+    return _user_out(rows[0])
+
+
+async def set_active(user_id: int, active: bool, *, actor: CurrentUser, ip: str = "") -> UserOut:
+    if user_id == actor.id and not active:
+        raise Conflict("You cannot deactivate your own account")
+    async with write_transaction():
+        if not await User.exists().where(User.id == user_id):
+            raise NotFound()
+        await User.update({User.is_active: active}).where(User.id == user_id)
+        if not active:
+            await sessions.end_all(user_id)
+        await audit.record(
+            "account.activated" if active else "account.deactivated",
+            actor=actor,
+            subject_type="user",
+            subject_id=user_id,
+            ip=ip,
+        )
+    return await get_user(user_id)
+
+
+async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> list[UserOut]:
+    select = User.select().order_by(User.id, ascending=False).limit(limit)
+    where = []
+    if role:
+        where.append(User.role == role)
+    if query:
+        where.append(User.email.ilike(f"%{query.strip()}%") | User.display_name.ilike(f"%{query.strip()}%"))
+    if where:
+        select = select.where(*where)
+    return [_user_out(r) for r in await select]
+
+
+async def conflict_if_exists(email: str) -> None:
+    if await _email_taken(normalise_email(email)):
+        raise Conflict(f"An account for {email} already exists")

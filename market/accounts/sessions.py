@@ -1,0 +1,192 @@
+"""Signing in and out: server-side sessions and the failed-login rate limit."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from market.accounts.passwords import verify_password
+from market.accounts.schemas import CurrentUser, LoginInput, SessionOut
+from market.accounts.tables import LoginAttempt, User, UserSession
+from market.accounts.tokens import new_token, token_hash
+from market.audit import services as audit
+from market.clock import utcnow
+from market.db import write_transaction
+from market.errors import Invalid, NotAllowed, NotFound, RateLimited
+from market.settings import Settings
+
+# Touch last_seen_at at most this often, so reads do not become writes.
+TOUCH_EVERY = timedelta(minutes=5)
+# Many failures from one address (across emails) also stop it, at a higher bar.
+IP_MULTIPLIER = 4
+
+WRONG_DETAILS = "Enter a correct email address and password"
+
+
+class Unverified(NotAllowed):
+    title = "Confirm your email address first"
+
+
+async def _check_rate(email: str, ip: str, settings: Settings, now: datetime) -> None:
+    since = now - timedelta(seconds=settings.login_window_seconds)
+    failures = (
+        await LoginAttempt.select(LoginAttempt.at)
+        .where(
+            LoginAttempt.email == email,
+            LoginAttempt.succeeded.eq(False),
+            LoginAttempt.at > since,
+        )
+        .order_by(LoginAttempt.at)
+    )
+    from_ip = 0
+    if ip:
+        from_ip = await LoginAttempt.count().where(
+            LoginAttempt.ip == ip,
+            LoginAttempt.succeeded.eq(False),
+            LoginAttempt.at > since,
+        )
+    limit = settings.login_attempts_per_window
+    if len(failures) >= limit or from_ip >= limit * IP_MULTIPLIER:
+        oldest = failures[-limit]["at"] if len(failures) >= limit else since
+        wait = (oldest + timedelta(seconds=settings.login_window_seconds) - now).total_seconds()
+        minutes = max(1, math.ceil(wait / 60))
+        raise RateLimited(
+            f"Too many failed attempts to sign in. Wait {minutes} minute"
+            f"{'s' if minutes != 1 else ''} and try again, or reset your password."
+        )
+
+
+async def login(
+    data: LoginInput, settings: Settings, *, ip: str = "", user_agent: str = ""
+) -> tuple[str, CurrentUser, datetime]:
+    """Check the credentials and start a session; return its token, the user and its expiry."""
+    email = data.email.strip().lower()
+    errors = {}
+    if not email:
+        errors["email"] = "Enter your email address"
+    if not data.password:
+        errors["password"] = "Enter your password"
+    if errors:
+        raise Invalid(errors)
+    now = utcnow()
+    await _check_rate(email, ip, settings, now)
+    user = await User.select().where(User.email == email).first()
+    # argon2 takes tens of milliseconds: keep it off the event loop.
+    ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, data.password)
+    if not ok or not user["is_active"]:
+        async with write_transaction():
+            await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, at=now, succeeded=False))
+            await audit.record(
+                "account.login_failed",
+                subject_type="user",
+                subject_id=user["id"] if user else "",
+                detail={"email": email},
+                ip=ip,
+            )
+        raise Invalid({"email": WRONG_DETAILS, "password": WRONG_DETAILS}, WRONG_DETAILS)
+    if user["verified_at"] is None:
+        raise Unverified("Confirm your email address before you sign in: use the link we emailed you.")
+    token, expires_at = new_token(), now + timedelta(days=settings.session_days)
+    async with write_transaction():
+        rows = await UserSession.insert(
+            UserSession(
+                user=user["id"],
+                token_hash=token_hash(token),
+                ip=ip,
+                user_agent=user_agent[:255],
+                expires_at=expires_at,
+            )
+        ).returning(UserSession.id)
+        # Success clears the failures for this email.
+        await LoginAttempt.delete().where(LoginAttempt.email == email)
+        current = _current(user, rows[0]["id"])
+        await audit.record("account.login", actor=current, subject_type="user", subject_id=user["id"], ip=ip)
+    return token, current, expires_at
+
+
+def _current(user: dict[str, Any], session_id: int) -> CurrentUser:
+    return CurrentUser(
+        id=user["id"],
+        email=user["email"],
+        role=user["role"],
+        display_name=user["display_name"],
+        session_id=session_id,
+    )
+
+
+async def user_for_token(token: str) -> CurrentUser | None:
+    """The signed-in user of a live session token, or None."""
+    if not token:
+        return None
+    now = utcnow()
+    row = (
+        await UserSession.select(
+            UserSession.id,
+            UserSession.expires_at,
+            UserSession.last_seen_at,
+            *UserSession.user.all_columns(),
+        )
+        .where(UserSession.token_hash == token_hash(token))
+        .first()
+    )
+    if row is None or row["expires_at"] < now or not row["user.is_active"]:
+        return None
+    if now - row["last_seen_at"] > TOUCH_EVERY:
+        await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == row["id"])
+    user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
+    return _current(user, row["id"])
+
+
+async def logout(user: CurrentUser, *, ip: str = "") -> None:
+    async with write_transaction():
+        await UserSession.delete().where(UserSession.id == user.session_id)
+        await audit.record("account.logout", actor=user, subject_type="user", subject_id=user.id, ip=ip)
+
+
+async def end_all(user_id: int, *, keep_session_id: int | None = None) -> None:
+    query = UserSession.delete().where(UserSession.user == user_id)
+    if keep_session_id:
+        query = UserSession.delete().where(UserSession.user == user_id, UserSession.id != keep_session_id)
+    await query
+
+
+async def list_sessions(user: CurrentUser) -> list[SessionOut]:
+    rows = (
+        await UserSession.select()
+        .where(UserSession.user == user.id, UserSession.expires_at > utcnow())
+        .order_by(UserSession.last_seen_at, ascending=False)
+    )
+    return [
+        SessionOut(
+            id=r["id"],
+            created_at=r["created_at"],
+            last_seen_at=r["last_seen_at"],
+            expires_at=r["expires_at"],
+            user_agent=r["user_agent"],
+            ip=r["ip"],
+            current=r["id"] == user.session_id,
+        )
+        for r in rows
+    ]
+
+
+async def end_session(user: CurrentUser, session_id: int, *, ip: str = "") -> None:
+    """End one of the user's own sessions; someone else's answers NotFound."""
+    async with write_transaction():
+        owned = await UserSession.exists().where(UserSession.id == session_id, UserSession.user == user.id)
+        if not owned:
+            raise NotFound()
+        await UserSession.delete().where(UserSession.id == session_id)
+        await audit.record(
+            "account.session_ended", actor=user, subject_type="session", subject_id=session_id, ip=ip
+        )
+
+
+async def purge_expired(now: datetime | None = None) -> int:
+    """Delete expired sessions and old login attempts; return the sessions removed."""
+    now = now or utcnow()
+    gone = await UserSession.delete().where(UserSession.expires_at < now).returning(UserSession.id)
+    await LoginAttempt.delete().where(LoginAttempt.at < now - timedelta(days=1))
+    return len(gone)

@@ -1,0 +1,108 @@
+"""The application factory: everything the site needs, built from one Settings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from market import db
+from market.accounts import admin_pages as account_admin_pages
+from market.accounts import api as accounts_api
+from market.accounts import pages as account_pages
+from market.audit import api as audit_api
+from market.audit import pages as audit_pages
+from market.core import pages as core_pages
+from market.core.api import HealthAPI
+from market.mail import pages as mail_pages
+from market.mail import services as mail
+from market.settings import Settings
+from market.web.auth import AuthMiddleware
+from market.web.errors import EXCEPTION_HANDLERS
+from market.web.guards import PUBLIC, role_guard
+from market.web.security import CSRFUnlessBearerMiddleware, SecurityHeadersMiddleware, csrf_config
+from market.web.templating import template_config
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+async def _send_mail_forever(settings: Settings) -> None:
+    while True:
+        try:
+            await mail.deliver_due(settings)
+        except Exception:  # noqa: BLE001 - a bad batch must not stop later ones
+            log.exception("Email delivery failed; will try again")
+        await asyncio.sleep(settings.mail_poll_seconds)
+
+
+def create_app(settings: Settings) -> Litestar:
+    engine = db.activate(db.create_engine(settings))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await db.open_pool(engine)
+        sender = None
+        if settings.smtp_host and settings.mail_poll_seconds > 0:
+            sender = asyncio.create_task(_send_mail_forever(settings))
+        try:
+            yield
+        finally:
+            if sender:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
+            await db.close_pool(engine)
+
+    route_handlers: list = [
+        HealthAPI,
+        *core_pages.ROUTES,
+        *account_pages.ROUTES,
+        *account_admin_pages.ROUTES,
+        *accounts_api.ROUTES,
+        *audit_pages.ROUTES,
+        *audit_api.ROUTES,
+        create_static_files_router(
+            path="/assets",
+            directories=[STATIC_DIR],
+            opt=PUBLIC,
+            include_in_schema=False,
+            send_as_attachment=False,
+        ),
+    ]
+    if not settings.is_production:
+        # The outbox shows reset links: fine on a developer's machine, never in production.
+        route_handlers += mail_pages.ROUTES
+
+    return Litestar(
+        route_handlers=route_handlers,
+        dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
+        guards=[role_guard],
+        middleware=[
+            DefineMiddleware(SecurityHeadersMiddleware, production=settings.is_production),
+            DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config(settings)),
+            DefineMiddleware(AuthMiddleware),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=template_config(settings),
+        openapi_config=OpenAPIConfig(
+            title=f"{settings.service_name} API",
+            version="1",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC),
+        ),
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )

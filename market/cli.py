@@ -1,0 +1,174 @@
+"""The ``market`` command: serve, migrate, demo, users, backup, mail."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sqlite3
+import sys
+from pathlib import Path
+
+from market.settings import ConfigError, Settings, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        print(f"market: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _with_db(settings: Settings, work):
+    from market import db
+
+    engine = db.activate(db.create_engine(settings))
+    await db.open_pool(engine, max_size=2)
+    try:
+        return await work()
+    finally:
+        await db.close_pool(engine)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from market import db
+
+    settings = _settings()
+    asyncio.run(_with_db(settings, db.migrate))
+    print(f"Database is up to date ({'PostgreSQL' if settings.is_postgres else settings.sqlite_path}).")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from market import demo
+
+    settings = _settings()
+    created = asyncio.run(_with_db(settings, lambda: demo.seed(settings, only_if_empty=args.if_empty)))
+    if created is None:
+        print("The database already has accounts: demo data not added.")
+    else:
+        print(f"Demo data ready ({created} new accounts).")
+    demo.print_logins()
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    from market.accounts import services
+    from market.accounts.schemas import NewUserInput
+    from market.errors import Invalid
+
+    settings = _settings()
+    password = args.password or getpass.getpass("Password for the new account: ")
+    data = NewUserInput(email=args.email, display_name=args.name, role=args.role, password=password)
+    try:
+        user = asyncio.run(_with_db(settings, lambda: services.create_user(data)))
+    except Invalid as invalid:
+        for field, message in invalid.errors.items():
+            print(f"market: {field}: {message}", file=sys.stderr)
+        return 1
+    print(f"Created {user.role} account {user.email} (id {user.id}).")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if settings.is_postgres:
+        print(
+            "market: this database is PostgreSQL: back it up with pg_dump, for example\n"
+            '  pg_dump --format=custom --file=market.dump "$MARKET_DATABASE_URL"',
+            file=sys.stderr,
+        )
+        return 2
+    target = Path(args.file)
+    if target.exists() and not args.force:
+        print(f"market: {target} exists; choose another name or add --force.", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The online backup API copies a consistent snapshot while the site keeps running.
+    with sqlite3.connect(settings.sqlite_path) as source, sqlite3.connect(target) as dest:
+        source.backup(dest)
+    print(f"Backed up {settings.sqlite_path} to {target} ({target.stat().st_size:,} bytes).")
+    return 0
+
+
+def cmd_mail_send(args: argparse.Namespace) -> int:
+    from market.mail import services as mail
+
+    settings = _settings()
+    if not settings.smtp_host:
+        print("market: MARKET_SMTP_HOST is not set: nothing to send through.", file=sys.stderr)
+        return 2
+    report = asyncio.run(_with_db(settings, lambda: mail.deliver_due(settings)))
+    print(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    print(
+        f"Serving the {settings.service_name} at http://{args.host}:{args.port}/ "
+        f"({args.workers} worker{'s' if args.workers != 1 else ''}; Ctrl+C stops it)",
+        flush=True,
+    )
+    uvicorn.run(
+        "market.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="info",
+        access_log=not settings.is_production,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="market", description="The PA register.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the site (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted to set X-Forwarded-For"
+    )
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+
+    demo = commands.add_parser("demo", help="add demo accounts for every role (idempotent)")
+    demo.add_argument("--if-empty", action="store_true", help="only when the database has no accounts")
+    demo.set_defaults(run=cmd_demo)
+
+    users = commands.add_parser("users", help="manage accounts").add_subparsers(
+        dest="users_command", required=True
+    )
+    create = users.add_parser("create", help="create an account of any role")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=["pa", "recipient", "staff", "trainer", "admin"])
+    create.add_argument("--password", help="omit to be asked for it")
+    create.set_defaults(run=cmd_users_create)
+
+    backup = commands.add_parser("backup", help="copy the SQLite database to a file while it runs")
+    backup.add_argument("file")
+    backup.add_argument("--force", action="store_true", help="overwrite the file")
+    backup.set_defaults(run=cmd_backup)
+
+    mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
+    mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,21 @@
+"""One place that says what time it is (UTC), and how we show times (Europe/London)."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def london(moment: datetime | None) -> str:
+    """A stored UTC time as people in England read it: 25 November 2026, 9:30am."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(LONDON)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")

@@ -1,0 +1,47 @@
+"""The start page, each role's home page, and the pages linked from the footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Redirect, Template
+
+from market.accounts.pages import done_message
+from market.web.guards import PUBLIC, SIGNED_IN
+from market.web.render import render
+
+
+class PublicPages(Controller):
+    opt = PUBLIC
+    include_in_schema = False
+
+    @get("/")
+    async def start(self, request: Request) -> Template | Redirect:
+        if request.scope.get("user"):
+            return Redirect("/home")
+        return render("pages/start.html")
+
+    @get("/privacy")
+    async def privacy(self) -> Template:
+        return render("pages/privacy.html")
+
+    @get("/accessibility")
+    async def accessibility(self) -> Template:
+        return render("pages/accessibility.html")
+
+    @get("/cookies")
+    async def cookies(self) -> Template:
+        return render("pages/cookies.html")
+
+
+class HomePages(Controller):
+    opt = SIGNED_IN
+    include_in_schema = False
+
+    @get("/home")
+    async def home(self, request: Request, done: str | None = None) -> Template:
+        return render(f"home/{request.user.role}.html", flash=done_message(done))
+
+
+ROUTES: list[Any] = [PublicPages, HomePages]

@@ -1,0 +1,112 @@
+"""The database engine: chosen from the settings, bound to every table, migrated.
+
+piccolo finds its engine through ``market.piccolo_conf.DB``; ``activate`` sets that
+and rebinds every table class, so the app, the CLI and each test can point the
+whole model at one database without import-time side effects.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+from market.settings import Settings
+
+# piccolo's migration runner finds its configuration through this variable.
+os.environ.setdefault("PICCOLO_CONF", "market.piccolo_conf")
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+_engine: Engine | None = None
+
+
+def create_engine(settings: Settings) -> Engine:
+    """An engine for the configured database (no connection is opened yet)."""
+    if settings.is_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url})
+    path = Path(settings.sqlite_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers run beside the one writer; it is a property of the file,
+    # so set it once here rather than on each of piccolo's per-query connections.
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+    return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+
+
+def _all_table_classes(base: type[Table] = Table) -> list[type[Table]]:
+    found = []
+    for cls in base.__subclasses__():
+        found.append(cls)
+        found.extend(_all_table_classes(cls))
+    return found
+
+
+def activate(engine: Engine) -> Engine:
+    """Make ``engine`` the one every table and piccolo's migrations use."""
+    global _engine
+    _engine = engine
+    import market.piccolo_conf  # noqa: F401 - make sure every app's tables are imported
+    from market.piccolo_conf import APP_REGISTRY
+
+    for app_config in APP_REGISTRY.app_configs.values():
+        for table in app_config.table_classes:
+            table._meta.db = engine
+    for table in _all_table_classes():
+        table._meta.db = engine
+    return engine
+
+
+def current_engine() -> Engine:
+    """The active engine; built from the environment's settings when none was activated."""
+    if _engine is None:
+        from market.settings import load_settings
+
+        activate(create_engine(load_settings()))
+    assert _engine is not None
+    return _engine
+
+
+def write_transaction(engine: Engine | None = None):
+    """A transaction for read-then-write work.
+
+    On SQLite it is IMMEDIATE: it takes the write lock at BEGIN, so two writers
+    queue on the busy timeout instead of one failing with "database is locked"
+    when it tries to upgrade a read lock.
+    """
+    engine = engine or current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+async def migrate() -> None:
+    """Apply every feature's pending migrations to the active database."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    current_engine()
+    result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"Migrations failed: {result.message}")
+
+
+async def open_pool(engine: Engine, max_size: int = 10) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=max_size)
+
+
+async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+async def check(engine: Engine | None = None) -> bool:
+    """True when the database answers a trivial query."""
+    engine = engine or current_engine()
+    rows = await engine.run_ddl("SELECT 1 AS ok")
+    return bool(rows) and rows[0]["ok"] == 1

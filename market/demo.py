@@ -1,0 +1,39 @@
+"""Demo accounts for every role, so a new user can look round at once."""
+
+from __future__ import annotations
+
+from market.accounts import services
+from market.accounts.schemas import NewUserInput
+from market.accounts.tables import User
+from market.settings import Settings
+
+DEMO_PASSWORD = "demo-password-2026"
+
+DEMO_ACCOUNTS = [
+    ("pa@demo.example", "Priya Shah", "pa"),
+    ("recipient@demo.example", "Robert Evans", "recipient"),
+    ("staff@demo.example", "Sam Taylor", "staff"),
+    ("trainer@demo.example", "Tina Okafor", "trainer"),
+    ("admin@demo.example", "Alex Morgan", "admin"),
+]
+
+
+async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None:
+    """Create any missing demo account; return how many were made (None: skipped)."""
+    if only_if_empty and await User.count() > 0:
+        return None
+    created = 0
+    for email, name, role in DEMO_ACCOUNTS:
+        if await User.exists().where(User.email == email):
+            continue
+        await services.create_user(
+            NewUserInput(email=email, display_name=name, role=role, password=DEMO_PASSWORD)
+        )
+        created += 1
+    return created
+
+
+def print_logins() -> None:
+    print(f"Demo sign-ins (password for each: {DEMO_PASSWORD}):")
+    for email, name, role in DEMO_ACCOUNTS:
+        print(f"  {role:<10} {email:<26} {name}")

@@ -1,0 +1,44 @@
+"""Development only: the outbox, so sign-up and reset emails can be followed without SMTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get
+from litestar.response import Template
+
+from market.errors import NotFound
+from market.mail import services
+from market.web.guards import STAFF
+from market.web.render import render
+
+
+class OutboxPages(Controller):
+    path = "/staff/outbox"
+    opt = STAFF
+    include_in_schema = False
+
+    @get("/")
+    async def outbox(self, to: str | None = None) -> Template:
+        emails = await services.recent(to_address=to or "")
+        return render("mail/outbox.html", emails=emails, to=to or "")
+
+    @get("/{email_id:int}")
+    async def email(self, email_id: int) -> Template:
+        email = await services.get(email_id)
+        if email is None:
+            raise NotFound()
+        return render("mail/email.html", email=email)
+
+
+class OutboxAPI(Controller):
+    path = "/api/v1/outbox"
+    opt = STAFF
+    tags = ["development"]
+
+    @get("/", summary="Recent emails (development only)")
+    async def outbox(self, to: str | None = None) -> list[services.OutboxRow]:
+        return await services.recent(to_address=to or "")
+
+
+ROUTES: list[Any] = [OutboxPages, OutboxAPI]

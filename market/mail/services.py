@@ -1,0 +1,171 @@
+"""The outbox: emails are queued with the change that causes them, then delivered.
+
+Delivery claims a batch of due messages (so several workers never send one twice),
+sends each over SMTP, and on failure schedules a retry with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import aiosmtplib
+import msgspec
+
+from market.clock import utcnow
+from market.mail.tables import OutboxEmail
+from market.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=6)
+CLAIM_FOR = timedelta(minutes=5)
+
+
+class OutboxRow(msgspec.Struct, kw_only=True):
+    id: int
+    to_address: str
+    subject: str
+    body_text: str
+    kind: str
+    created_at: datetime
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    failed_at: datetime | None
+    last_error: str
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.failed_at:
+            return "failed"
+        return "retrying" if self.attempts else "queued"
+
+
+class DeliveryReport(msgspec.Struct):
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before attempt ``attempts + 1``: 1, 2, 4, 8 ... minutes, at most 6 hours."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+
+
+async def queue(to_address: str, subject: str, body_text: str, *, kind: str = "") -> int:
+    rows = await OutboxEmail.insert(
+        OutboxEmail(to_address=to_address, subject=subject, body_text=body_text, kind=kind)
+    ).returning(OutboxEmail.id)
+    return rows[0]["id"]
+
+
+async def recent(limit: int = 100, to_address: str = "") -> list[OutboxRow]:
+    query = OutboxEmail.select().order_by(OutboxEmail.id, ascending=False).limit(limit)
+    if to_address:
+        query = query.where(OutboxEmail.to_address == to_address.strip().lower())
+    return [_row(r) for r in await query]
+
+
+async def get(email_id: int) -> OutboxRow | None:
+    row = await OutboxEmail.select().where(OutboxEmail.id == email_id).first()
+    return _row(row) if row else None
+
+
+def _row(raw: dict[str, Any]) -> OutboxRow:
+    raw = {k: v for k, v in raw.items() if k in OutboxRow.__struct_fields__}
+    return msgspec.convert(raw, OutboxRow)
+
+
+async def _claim(now: datetime, limit: int) -> list[dict[str, Any]]:
+    due = (
+        await OutboxEmail.select()
+        .where(
+            OutboxEmail.sent_at.is_null(),
+            OutboxEmail.failed_at.is_null(),
+            OutboxEmail.next_attempt_at <= now,
+            (OutboxEmail.claimed_until.is_null()) | (OutboxEmail.claimed_until < now),
+        )
+        .order_by(OutboxEmail.id)
+        .limit(limit)
+    )
+    claimed = []
+    for row in due:
+        # The conditional update is the claim: only one worker's update matches.
+        updated = (
+            await OutboxEmail.update({OutboxEmail.claimed_until: now + CLAIM_FOR})
+            .where(
+                OutboxEmail.id == row["id"],
+                OutboxEmail.sent_at.is_null(),
+                (OutboxEmail.claimed_until.is_null()) | (OutboxEmail.claimed_until < now),
+            )
+            .returning(OutboxEmail.id)
+        )
+        if updated:
+            claimed.append(row)
+    return claimed
+
+
+def _message(settings: Settings, row: dict[str, Any]) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = row["to_address"]
+    message["Subject"] = row["subject"]
+    message.set_content(row["body_text"])
+    return message
+
+
+async def _send(settings: Settings, row: dict[str, Any]) -> None:
+    await aiosmtplib.send(
+        _message(settings, row),
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password or None,
+        start_tls=settings.smtp_starttls,
+        timeout=20,
+    )
+
+
+async def deliver_due(settings: Settings, *, now: datetime | None = None, limit: int = 50) -> DeliveryReport:
+    """Send what is due. Without an SMTP host nothing is sent: the outbox page shows it."""
+    report = DeliveryReport()
+    if not settings.smtp_host:
+        return report
+    now = now or utcnow()
+    for row in await _claim(now, limit):
+        try:
+            await _send(settings, row)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            attempts = row["attempts"] + 1
+            values: dict[Any, Any] = {
+                OutboxEmail.attempts: attempts,
+                OutboxEmail.last_error: f"{type(error).__name__}: {error}"[:500],
+                OutboxEmail.claimed_until: None,
+            }
+            if attempts >= MAX_ATTEMPTS:
+                values[OutboxEmail.failed_at] = now
+                report.failed += 1
+                log.error("Gave up on email %s to %s: %s", row["id"], row["to_address"], error)
+            else:
+                values[OutboxEmail.next_attempt_at] = now + backoff(attempts)
+                report.retrying += 1
+                log.warning("Email %s will be retried: %s", row["id"], error)
+            await OutboxEmail.update(values).where(OutboxEmail.id == row["id"])
+        else:
+            await OutboxEmail.update(
+                {
+                    OutboxEmail.sent_at: utcnow(),
+                    OutboxEmail.attempts: row["attempts"] + 1,
+                    OutboxEmail.claimed_until: None,
+                    OutboxEmail.last_error: "",
+                }
+            ).where(OutboxEmail.id == row["id"])
+            report.sent += 1
+    return report

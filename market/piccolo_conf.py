@@ -1,0 +1,20 @@
+"""piccolo's configuration: the app registry, and the engine (resolved lazily)."""
+
+from piccolo.conf.apps import AppRegistry
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "market.accounts.piccolo_app",
+        "market.audit.piccolo_app",
+        "market.mail.piccolo_app",
+    ]
+)
+
+
+def __getattr__(name: str):
+    # DB is looked up on each use so that market.db.activate() decides it.
+    if name == "DB":
+        from market.db import current_engine
+
+        return current_engine()
+    raise AttributeError(name)

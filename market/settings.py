@@ -1,0 +1,150 @@
+"""Settings: read once from the environment into one immutable Struct.
+
+No other module reads ``os.environ``; everything that needs configuration takes a
+``Settings`` (or a value from it) as an argument.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import msgspec
+
+ENVIRONMENTS = ("development", "production", "test")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one sentence for the operator."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str
+    secret_key: str
+    env: str = "development"
+    base_url: str = "http://127.0.0.1:8000"
+    service_name: str = "PA register"
+    var_dir: str = "var"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "PA register <no-reply@localhost>"
+    max_body_bytes: int = 1_048_576
+    login_attempts_per_window: int = 5
+    login_window_seconds: int = 900
+    session_days: int = 14
+    # How often each worker sends due email; 0 turns the background sender off.
+    mail_poll_seconds: int = 10
+    token_hours: int = 24
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> str:
+        """The file path of an ``sqlite:///path`` URL."""
+        return self.database_url.removeprefix("sqlite:///")
+
+
+def _database_url(value: str) -> str:
+    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+    if scheme == "sqlite":
+        if not value.startswith("sqlite:///") or value == "sqlite:///":
+            raise ConfigError(f"MARKET_DATABASE_URL {value!r} is malformed: write sqlite:///path/to/file.db.")
+        if value.removeprefix("sqlite:///") in (":memory:", ""):
+            raise ConfigError("MARKET_DATABASE_URL cannot be an in-memory SQLite database; give a file.")
+        return value
+    if scheme in ("postgresql", "postgres"):
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError as error:
+            raise ConfigError(f"MARKET_DATABASE_URL is malformed: {error}.") from None
+        if not parts.hostname or not parts.path.strip("/"):
+            raise ConfigError("MARKET_DATABASE_URL is malformed: write postgresql://user@host:5432/database.")
+        return value
+    raise ConfigError(
+        f"MARKET_DATABASE_URL has an unknown scheme {scheme or value!r}: "
+        "use sqlite:///path/to/file.db or postgresql://user@host:5432/database."
+    )
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _secret_key(environ: Mapping[str, str], env: str, var_dir: Path) -> str:
+    key = environ.get("MARKET_SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise ConfigError("MARKET_SECRET_KEY must be at least 32 characters long.")
+        return key
+    if env == "production":
+        raise ConfigError("MARKET_SECRET_KEY must be set in production (32 or more random characters).")
+    # Development: keep one generated key so that sessions survive a restart.
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from environment variables; raise ConfigError on bad values."""
+    environ = os.environ if environ is None else environ
+    env = environ.get("MARKET_ENV", "development").strip().lower() or "development"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"MARKET_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    var_dir = Path(environ.get("MARKET_VAR_DIR", "var"))
+    database_url = _database_url(
+        environ.get("MARKET_DATABASE_URL", "").strip() or f"sqlite:///{var_dir / 'market.db'}"
+    )
+    base_url = environ.get("MARKET_BASE_URL", "").strip() or "http://127.0.0.1:8000"
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise ConfigError(f"MARKET_BASE_URL must be an http(s) address, not {base_url!r}.")
+    return Settings(
+        database_url=database_url,
+        secret_key=_secret_key(environ, env, var_dir),
+        env=env,
+        base_url=base_url.rstrip("/"),
+        service_name=environ.get("MARKET_SERVICE_NAME", "").strip() or "PA register",
+        var_dir=str(var_dir),
+        smtp_host=environ.get("MARKET_SMTP_HOST", "").strip(),
+        smtp_port=_int(environ, "MARKET_SMTP_PORT", 25),
+        smtp_username=environ.get("MARKET_SMTP_USERNAME", ""),
+        smtp_password=environ.get("MARKET_SMTP_PASSWORD", ""),
+        smtp_starttls=_bool(environ, "MARKET_SMTP_STARTTLS", False),
+        mail_from=environ.get("MARKET_MAIL_FROM", "").strip() or "PA register <no-reply@localhost>",
+        max_body_bytes=_int(environ, "MARKET_MAX_BODY_BYTES", 1_048_576),
+        mail_poll_seconds=_int(environ, "MARKET_MAIL_POLL_SECONDS", 10),
+    )

@@ -1,0 +1,125 @@
+"""One place that turns errors into responses: problem JSON for /api, pages for people."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from market.errors import DomainError, Invalid
+from market.web.forms import FORM_STATE_KEY, error_list
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPES = "https://pa-register.example/problems/"
+
+TITLES = {
+    400: "The request could not be understood",
+    401: "Sign in to continue",
+    403: "You do not have access",
+    404: "Page not found",
+    405: "That method is not allowed here",
+    409: "That conflicts with what is already recorded",
+    413: "The request is too large",
+    422: "There is a problem",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, *, errors: dict[str, str] | None = None, title: str = "") -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPES + str(status),
+        "title": title or TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type="application/problem+json")
+
+
+def error_page(request: Request, status: int, detail: str, title: str = "") -> Response:
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "title": title or TITLES.get(status, "Error"), "detail": detail},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def _validation_errors(exc: ValidationException) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            key = str(item.get("key") or item.get("source") or "body")
+            errors[key] = str(item.get("message", "is not valid"))
+    return errors
+
+
+def handle_domain_error(request: Request, exc: DomainError) -> Response:
+    errors = exc.errors if isinstance(exc, Invalid) else None
+    if is_api(request):
+        return problem(exc.status_code, exc.detail, errors=errors, title=exc.title)
+    state = request.state.get(FORM_STATE_KEY) if isinstance(exc, Invalid) else None
+    if state:
+        template, context, values = state
+        return Template(
+            template_name=template,
+            context={**context, "values": values, "errors": errors, "error_list": error_list(errors or {})},
+            status_code=422,
+        )
+    return error_page(request, exc.status_code, exc.detail, exc.title)
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        detail = "The request body is not valid"
+        errors = _validation_errors(exc)
+        if is_api(request):
+            return problem(400, exc.detail or detail, errors=errors)
+        return error_page(request, 400, "The form could not be read. Go back and try again.")
+    if isinstance(exc, NotAuthorizedException) and not is_api(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target, safe='')}")
+    detail = exc.detail
+    if isinstance(exc, PermissionDeniedException) and "CSRF" in (exc.detail or ""):
+        detail = (
+            "Your form had expired or was sent from another site. Go back, reload the page and try again."
+        )
+    if status >= 500:
+        log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
+        detail = "Try again later."
+    if is_api(request):
+        return problem(status, detail)
+    return error_page(request, status, detail)
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("Unhandled error on %s %s", request.method, request.url.path)
+    detail = "Try again later. If the problem continues, contact the support team."
+    if is_api(request):
+        return problem(HTTP_500_INTERNAL_SERVER_ERROR, detail)
+    return error_page(request, 500, detail)
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: handle_domain_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

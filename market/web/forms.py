@@ -1,0 +1,38 @@
+"""HTML forms: read the fields, and re-render the same page when a service says Invalid.
+
+A page handler calls ``form_page(request, template, context)`` before it calls the
+service; if the service raises Invalid, the exception handler renders that template
+again with the user's input and an error per field (see web/errors.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request
+
+FORM_STATE_KEY = "form_page"
+
+StructT = TypeVar("StructT", bound=msgspec.Struct)
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The submitted fields as strings (the last value wins), without the CSRF token."""
+    form = await request.form()
+    return {key: str(value) for key, value in form.items() if key != "_csrf_token"}
+
+
+def form_struct(data: dict[str, str], struct: type[StructT]) -> StructT:
+    """Fill a Struct whose fields are all strings with defaults, ignoring extra fields."""
+    fields = set(struct.__struct_fields__)
+    return struct(**{k: v for k, v in data.items() if k in fields})
+
+
+def form_page(request: Request, template: str, context: dict[str, Any], values: dict[str, str]) -> None:
+    request.state[FORM_STATE_KEY] = (template, context, values)
+
+
+def error_list(errors: dict[str, str]) -> list[dict[str, str]]:
+    """The GOV.UK error summary's list, each linking to its field."""
+    return [{"text": message, "href": f"#{field.replace('_', '-')}"} for field, message in errors.items()]

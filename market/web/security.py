@@ -1,0 +1,95 @@
+"""Security headers, the CSP nonce, and CSRF that leaves bearer-token API calls alone."""
+
+from __future__ import annotations
+
+import secrets
+
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from market.settings import Settings
+
+CSRF_COOKIE = "market_csrf"
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        cookie_secure=settings.is_production,
+        header_name="x-csrf-token",
+    )
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers, and a fresh CSP nonce per response for inline scripts."""
+
+    def __init__(self, app: ASGIApp, production: bool) -> None:
+        self.app = app
+        self.production = production
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        is_docs = scope["path"].startswith("/schema")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                if not is_docs:
+                    # The API docs page loads its viewer's script from a CDN; all else is strict.
+                    headers["content-security-policy"] = (
+                        "default-src 'self'; "
+                        f"script-src 'self' 'nonce-{nonce}'; "
+                        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+                        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                        "base-uri 'self'; object-src 'none'"
+                    )
+                headers["x-content-type-options"] = "nosniff"
+                headers["referrer-policy"] = "same-origin"
+                headers["x-frame-options"] = "DENY"
+                headers["permissions-policy"] = "camera=(), microphone=(), geolocation=()"
+                if self.production:
+                    headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class CSRFUnlessBearerMiddleware:
+    """Litestar's double-submit CSRF check for everything a cross-site page could forge.
+
+    Skipped only where a browser cannot forge the request: a bearer token with no
+    session cookie (no browser adds that header by itself), or an /api/ request that
+    a cross-site page could only send after a CORS preflight, which we never grant
+    (a JSON body, or PUT/PATCH/DELETE).
+    """
+
+    def __init__(self, app: ASGIApp, config: CSRFConfig) -> None:
+        self.app = app
+        self.csrf = CSRFMiddleware(app, config)
+
+    @staticmethod
+    def _cannot_be_forged(scope: Scope) -> bool:
+        headers = dict(scope["headers"])
+        auth = headers.get(b"authorization", b"")
+        cookies = headers.get(b"cookie", b"")
+        if auth.lower().startswith(b"bearer ") and b"market_session=" not in cookies:
+            return True
+        if scope["path"].startswith("/api/"):
+            content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+            return content_type == b"application/json" or scope["method"] in ("PUT", "PATCH", "DELETE")
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self._cannot_be_forged(scope):
+            await self.app(scope, receive, send)
+            return
+        await self.csrf(scope, receive, send)

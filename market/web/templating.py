@@ -1,0 +1,45 @@
+"""Jinja with the GOV.UK Frontend macros, our templates, and a few filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from market.clock import london
+from market.settings import Settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+OS_ATTRIBUTION = (
+    "Contains OS data © Crown copyright and database right 2025; "
+    "Contains Royal Mail data © Royal Mail copyright and database right 2025; "
+    "Contains National Statistics data © Crown copyright and database right 2025"
+)
+
+
+def environment(settings: Settings) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATES_DIR),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}),
+            ]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["london"] = london
+    env.globals.update(
+        service_name=settings.service_name,
+        is_production=settings.is_production,
+        os_attribution=OS_ATTRIBUTION,
+    )
+    return env
+
+
+def template_config(settings: Settings) -> TemplateConfig:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment(settings)))
