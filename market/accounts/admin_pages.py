@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts import services
@@ -31,9 +32,9 @@ class UserAdminPages(Controller):
     @get("/")
     async def list_users(
         self,
-        role: str | None = None,
-        q: str | None = None,
-        done: str | None = None,
+        role: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        done: FromQuery[str | None] = None,
     ) -> Template:
         users = await services.list_users(role=role or "", query=q or "")
         return render(
@@ -57,12 +58,12 @@ class UserAdminPages(Controller):
         return Redirect("/admin/users?done=created")
 
     @post("/{user_id:int}/deactivate")
-    async def deactivate(self, request: Request, user_id: int) -> Redirect:
+    async def deactivate(self, request: Request, user_id: FromPath[int]) -> Redirect:
         await services.set_active(user_id, False, actor=request.user, ip=ip_of(request))
         return Redirect("/admin/users?done=deactivated")
 
     @post("/{user_id:int}/activate")
-    async def activate(self, request: Request, user_id: int) -> Redirect:
+    async def activate(self, request: Request, user_id: FromPath[int]) -> Redirect:
         await services.set_active(user_id, True, actor=request.user, ip=ip_of(request))
         return Redirect("/admin/users?done=activated")
 

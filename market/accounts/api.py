@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from market.accounts import services, sessions
 from market.accounts.schemas import (
@@ -31,32 +33,40 @@ class AuthAPI(Controller):
     tags = ["accounts"]
 
     @post("/signup", status_code=201, summary="Create a PA or recipient account")
-    async def signup(self, request: Request, data: SignupInput, settings: Settings) -> UserOut:
+    async def signup(
+        self, request: Request, data: JSONBody[SignupInput], settings: NamedDependency[Settings]
+    ) -> UserOut:
         return await services.signup(data, settings, ip=ip_of(request))
 
     @post("/login", status_code=200, summary="Sign in; the token goes in 'Authorization: Bearer'")
-    async def login(self, request: Request, data: LoginInput, settings: Settings) -> LoginOut:
+    async def login(
+        self, request: Request, data: JSONBody[LoginInput], settings: NamedDependency[Settings]
+    ) -> LoginOut:
         token, user, expires_at = await sessions.login(
             data, settings, ip=ip_of(request), user_agent=request.headers.get("user-agent", "")
         )
         return LoginOut(token=token, expires_at=expires_at, user=await services.get_user(user.id))
 
     @post("/verify-email", status_code=200, summary="Confirm an email address with the emailed token")
-    async def verify_email(self, request: Request, data: TokenInput) -> UserOut:
+    async def verify_email(self, request: Request, data: JSONBody[TokenInput]) -> UserOut:
         return await services.verify_email(data.token, ip=ip_of(request))
 
     @post("/verify-email/resend", status_code=202, summary="Send a new confirmation link")
-    async def resend(self, data: EmailInput, settings: Settings) -> Message:
+    async def resend(self, data: JSONBody[EmailInput], settings: NamedDependency[Settings]) -> Message:
         await services.resend_verification(data.email, settings)
         return Message(message="If that account needs confirming, a new link has been sent.")
 
     @post("/password-reset", status_code=202, summary="Email a password reset link")
-    async def request_reset(self, request: Request, data: EmailInput, settings: Settings) -> Message:
+    async def request_reset(
+        self, request: Request, data: JSONBody[EmailInput], settings: NamedDependency[Settings]
+    ) -> Message:
         await services.request_password_reset(data.email, settings, ip=ip_of(request))
         return Message(message="If that email belongs to an account, a reset link has been sent.")
 
     @post("/password-reset/confirm", status_code=200, summary="Set a new password with the emailed token")
-    async def confirm_reset(self, request: Request, data: PasswordResetInput, settings: Settings) -> UserOut:
+    async def confirm_reset(
+        self, request: Request, data: JSONBody[PasswordResetInput], settings: NamedDependency[Settings]
+    ) -> UserOut:
         return await services.reset_password(data, settings, ip=ip_of(request))
 
 
@@ -75,7 +85,7 @@ class MeAPI(Controller):
         return Message(message="Signed out.")
 
     @post("/password", status_code=200, summary="Change password; ends every other session")
-    async def change_password(self, request: Request, data: PasswordChangeInput) -> Message:
+    async def change_password(self, request: Request, data: JSONBody[PasswordChangeInput]) -> Message:
         await services.change_password(request.user, data, ip=ip_of(request))
         return Message(message="Password changed.")
 
@@ -84,7 +94,7 @@ class MeAPI(Controller):
         return await sessions.list_sessions(request.user)
 
     @delete("/sessions/{session_id:int}", status_code=204, summary="Sign out one of your sessions")
-    async def end_session(self, request: Request, session_id: int) -> None:
+    async def end_session(self, request: Request, session_id: FromPath[int]) -> None:
         await sessions.end_session(request.user, session_id, ip=ip_of(request))
 
 
@@ -96,17 +106,17 @@ class UsersAPI(Controller):
     @get("/", summary="Accounts, newest first")
     async def list_users(
         self,
-        role: str | None = None,
-        q: str | None = None,
+        role: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
     ) -> list[UserOut]:
         return await services.list_users(role=role or "", query=q or "")
 
     @post("/", status_code=201, summary="Create an account of any role (verified)")
-    async def create(self, request: Request, data: NewUserInput) -> UserOut:
+    async def create(self, request: Request, data: JSONBody[NewUserInput]) -> UserOut:
         return await services.create_user(data, actor=request.user, ip=ip_of(request))
 
     @get("/{user_id:int}", summary="One account")
-    async def get_user(self, user_id: int) -> UserOut:
+    async def get_user(self, user_id: FromPath[int]) -> UserOut:
         return await services.get_user(user_id)
 
 

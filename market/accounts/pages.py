@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from market.accounts import services, sessions
@@ -54,7 +55,7 @@ class SignupPages(Controller):
         return render("accounts/signup.html", acting_as=ACTING_AS)
 
     @post("/")
-    async def submit(self, request: Request, settings: Settings) -> Template:
+    async def submit(self, request: Request, settings: NamedDependency[Settings]) -> Template:
         data = await read_form(request)
         form_page(request, "accounts/signup.html", {"acting_as": ACTING_AS}, data)
         user = await services.signup(form_struct(data, SignupInput), settings, ip=ip_of(request))
@@ -68,13 +69,13 @@ class SignInPages(Controller):
     @get("/login")
     async def login_form(
         self,
-        next_path: str | None = Parameter(query="next", default=None),  # noqa: B008
-        done: str | None = None,
+        next_path: Annotated[str | None, QueryParameter(name="next")] = None,
+        done: FromQuery[str | None] = None,
     ) -> Template:
         return render("accounts/login.html", next_path=safe_next(next_path), flash=done_message(done))
 
     @post("/login")
-    async def login(self, request: Request, settings: Settings) -> Template | Redirect:
+    async def login(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
         data = await read_form(request)
         next_path = safe_next(data.get("next"))
         values = {"email": data.get("email", "")}
@@ -105,7 +106,7 @@ class SignOutPages(Controller):
     include_in_schema = False
 
     @post("/logout")
-    async def logout(self, request: Request, settings: Settings) -> Redirect:
+    async def logout(self, request: Request, settings: NamedDependency[Settings]) -> Redirect:
         await sessions.logout(request.user, ip=ip_of(request))
         response = Redirect("/login?done=signed-out")
         response.set_cookie(clear_session_cookie(settings))
@@ -122,7 +123,7 @@ class EmailVerificationPages(Controller):
         return render("accounts/resend.html")
 
     @post("/resend")
-    async def resend(self, request: Request, settings: Settings) -> Template:
+    async def resend(self, request: Request, settings: NamedDependency[Settings]) -> Template:
         data = await read_form(request)
         form_page(request, "accounts/resend.html", {}, data)
         email = form_struct(data, EmailInput).email
@@ -132,11 +133,11 @@ class EmailVerificationPages(Controller):
         return render("accounts/check_email.html", email=services.normalise_email(email), purpose="resend")
 
     @get("/{token:str}")
-    async def confirm_form(self, token: str) -> Template:
+    async def confirm_form(self, token: FromPath[str]) -> Template:
         return render("accounts/verify.html", token=token)
 
     @post("/{token:str}")
-    async def confirm(self, request: Request, token: str) -> Redirect:
+    async def confirm(self, request: Request, token: FromPath[str]) -> Redirect:
         form_page(request, "accounts/verify.html", {"token": token}, {})
         await services.verify_email(token, ip=ip_of(request))
         return Redirect("/login?done=verified")
@@ -152,7 +153,7 @@ class PasswordResetPages(Controller):
         return render("accounts/forgot.html")
 
     @post("/forgot")
-    async def forgot(self, request: Request, settings: Settings) -> Template:
+    async def forgot(self, request: Request, settings: NamedDependency[Settings]) -> Template:
         data = await read_form(request)
         form_page(request, "accounts/forgot.html", {}, data)
         email = form_struct(data, EmailInput).email
@@ -160,7 +161,7 @@ class PasswordResetPages(Controller):
         return render("accounts/check_email.html", email=services.normalise_email(email), purpose="reset")
 
     @get("/reset/{token:str}")
-    async def reset_form(self, token: str) -> Template:
+    async def reset_form(self, token: FromPath[str]) -> Template:
         try:
             await services.check_reset_token(token)
         except Invalid as invalid:
@@ -168,7 +169,9 @@ class PasswordResetPages(Controller):
         return render("accounts/reset.html", token=token)
 
     @post("/reset/{token:str}")
-    async def reset(self, request: Request, token: str, settings: Settings) -> Template | Redirect:
+    async def reset(
+        self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         data = await read_form(request)
         form_page(request, "accounts/reset.html", {"token": token}, {})
         try:
@@ -190,7 +193,7 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def account(self, request: Request, done: str | None = None) -> Template:
+    async def account(self, request: Request, done: FromQuery[str | None] = None) -> Template:
         user = await services.get_user(request.user.id)
         devices = await sessions.list_sessions(request.user)
         return render("accounts/account.html", account=user, devices=devices, flash=done_message(done))
@@ -209,7 +212,7 @@ class AccountPages(Controller):
         return Redirect("/account?done=password-changed")
 
     @post("/sessions/{session_id:int}/end")
-    async def end_session(self, request: Request, session_id: int) -> Redirect:
+    async def end_session(self, request: Request, session_id: FromPath[int]) -> Redirect:
         await sessions.end_session(request.user, session_id, ip=ip_of(request))
         return Redirect("/account?done=session-ended")
 

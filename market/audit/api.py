@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 
 from market.audit import services
 from market.audit.pages import parse_filter
@@ -28,14 +28,14 @@ class AuditAPI(Controller):
     @get("/", summary="Audit events matching every filter, newest first")
     async def events(
         self,
-        actor: str | None = None,
-        action: str | None = None,
-        subject_type: str | None = None,
-        subject_id: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        page: int = Parameter(default=1, ge=1),
-        per_page: int = Parameter(default=50, ge=1, le=500),
+        actor: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        subject_type: FromQuery[str | None] = None,
+        subject_id: FromQuery[str | None] = None,
+        date_from: FromQuery[str | None] = None,
+        date_to: FromQuery[str | None] = None,
+        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> AuditPage:
         values = {
             k: v

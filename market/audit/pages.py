@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from market.audit import services
@@ -52,13 +52,13 @@ class AuditPages(Controller):
     @get("/")
     async def audit_log(
         self,
-        actor: str | None = None,
-        action: str | None = None,
-        subject_type: str | None = None,
-        subject_id: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        page: int = Parameter(default=1, ge=1),
+        actor: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        subject_type: FromQuery[str | None] = None,
+        subject_id: FromQuery[str | None] = None,
+        date_from: FromQuery[str | None] = None,
+        date_to: FromQuery[str | None] = None,
+        page: Annotated[int, QueryParameter(ge=1)] = 1,
     ) -> Template:
         values = {
             k: v

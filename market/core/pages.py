@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts.pages import done_message
@@ -40,7 +41,7 @@ class HomePages(Controller):
     include_in_schema = False
 
     @get("/home")
-    async def home(self, request: Request, done: str | None = None) -> Template:
+    async def home(self, request: Request, done: FromQuery[str | None] = None) -> Template:
         return render(f"home/{request.user.role}.html", flash=done_message(done))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from market.errors import NotFound
@@ -19,12 +20,12 @@ class OutboxPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def outbox(self, to: str | None = None) -> Template:
+    async def outbox(self, to: FromQuery[str | None] = None) -> Template:
         emails = await services.recent(to_address=to or "")
         return render("mail/outbox.html", emails=emails, to=to or "")
 
     @get("/{email_id:int}")
-    async def email(self, email_id: int) -> Template:
+    async def email(self, email_id: FromPath[int]) -> Template:
         email = await services.get(email_id)
         if email is None:
             raise NotFound()
@@ -37,7 +38,7 @@ class OutboxAPI(Controller):
     tags = ["development"]
 
     @get("/", summary="Recent emails (development only)")
-    async def outbox(self, to: str | None = None) -> list[services.OutboxRow]:
+    async def outbox(self, to: FromQuery[str | None] = None) -> list[services.OutboxRow]:
         return await services.recent(to_address=to or "")
 
 
