@@ -85,6 +85,18 @@ def write_transaction(engine: Engine | None = None):
     return engine.transaction()
 
 
+def for_update(query):
+    """Lock the selected rows until the transaction ends (SELECT ... FOR UPDATE).
+
+    Needed on PostgreSQL for read-then-write work, or two transactions can read the
+    same value and one update is lost. On SQLite the IMMEDIATE write_transaction()
+    already serialises writers, and piccolo refuses FOR UPDATE there.
+    """
+    if isinstance(current_engine(), PostgresEngine):
+        return query.lock_rows()
+    return query
+
+
 async def migrate() -> None:
     """Apply every feature's pending migrations to the active database."""
     from piccolo.apps.migrations.commands.forwards import run_forwards

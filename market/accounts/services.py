@@ -24,7 +24,7 @@ from market.accounts.tables import AccountToken, User
 from market.accounts.tokens import new_token, token_hash
 from market.audit import services as audit
 from market.clock import utcnow
-from market.db import write_transaction
+from market.db import for_update, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.settings import Settings

@@ -1,0 +1,114 @@
+from market.accounts.tables import User
+from market.mail.tables import OutboxEmail
+from tests.support import PASSWORD, link_in
+
+SIGNUP = {"email": "api@example.org", "password": PASSWORD, "display_name": "Api Person", "role": "pa"}
+
+
+async def sign_in(client, email: str, password: str = PASSWORD) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def test_sign_up_verify_and_sign_in_through_the_api(client):
+    created = await client.post("/api/v1/auth/signup", json=SIGNUP)
+    assert created.status_code == 201
+    assert created.json()["verified"] is False
+    unverified = await client.post(
+        "/api/v1/auth/login", json={"email": SIGNUP["email"], "password": PASSWORD}
+    )
+    assert unverified.status_code == 403
+    assert unverified.json()["detail"].startswith("Confirm your email address")
+
+    email = await OutboxEmail.select().first()
+    token = link_in(email["body_text"], "/verify-email/").rsplit("/", 1)[1]
+    verified = await client.post("/api/v1/auth/verify-email", json={"token": token})
+    assert verified.status_code == 200 and verified.json()["verified"] is True
+
+    headers = await sign_in(client, SIGNUP["email"])
+    me = await client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200 and me.json()["email"] == "api@example.org"
+    assert "password_hash" not in me.json()
+    assert (await client.post("/api/v1/me/logout", headers=headers)).status_code == 200
+    assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+
+
+async def test_invalid_input_answers_problem_details_with_every_field(client):
+    response = await client.post("/api/v1/auth/signup", json={"email": "nope", "role": "pa"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == 422 and body["title"]
+    assert set(body["errors"]) == {"email", "display_name", "password"}
+    assert await User.count() == 0
+
+
+async def test_malformed_json_is_a_400_problem(client):
+    response = await client.post(
+        "/api/v1/auth/signup", content=b'{"email": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["status"] == 400
+    wrong_type = await client.post("/api/v1/auth/login", json={"email": 5, "password": []})
+    assert wrong_type.status_code == 400 and "errors" in wrong_type.json()
+
+
+async def test_oversized_body_is_refused_with_413(client):
+    response = await client.post(
+        "/api/v1/auth/signup", content=b"x" * 2_000_000, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert await User.count() == 0
+
+
+async def test_duplicate_email_is_a_field_error(client, create_user):
+    await create_user("pa", email="api@example.org")
+    response = await client.post("/api/v1/auth/signup", json=SIGNUP)
+    assert response.status_code == 422
+    assert "already exists" in response.json()["errors"]["email"]
+
+
+async def test_password_reset_through_the_api(client, create_user):
+    user = await create_user("pa")
+    asked = await client.post("/api/v1/auth/password-reset", json={"email": user.email})
+    assert asked.status_code == 202
+    email = await OutboxEmail.select().where(OutboxEmail.to_address == user.email).first()
+    token = link_in(email["body_text"], "/password/reset/").rsplit("/", 1)[1]
+    done = await client.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "password": "a brand new passphrase"}
+    )
+    assert done.status_code == 200
+    reused = await client.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "password": "another new passphrase"}
+    )
+    assert reused.status_code == 422 and "already been used" in reused.json()["errors"]["token"]
+
+
+async def test_only_admins_manage_accounts(client, create_user):
+    admin = await create_user("admin")
+    staff = await create_user("staff")
+    new = {
+        "email": "trainer@example.org",
+        "display_name": "New Trainer",
+        "role": "trainer",
+        "password": PASSWORD,
+    }
+
+    assert (await client.post("/api/v1/users", json=new)).status_code == 401
+    staff_headers = await sign_in(client, staff.email)
+    assert (await client.post("/api/v1/users", json=new, headers=staff_headers)).status_code == 403
+    admin_headers = await sign_in(client, admin.email)
+    created = await client.post("/api/v1/users", json=new, headers=admin_headers)
+    assert created.status_code == 201 and created.json()["verified"] is True
+    listed = await client.get("/api/v1/users?role=trainer", headers=admin_headers)
+    assert [u["email"] for u in listed.json()] == ["trainer@example.org"]
+    assert (await client.get("/api/v1/users/999999", headers=admin_headers)).status_code == 404
+
+
+async def test_cookie_session_api_calls_from_a_form_need_the_csrf_token(client, login_as):
+    await login_as("pa")
+    # A urlencoded POST is what a hostile page could send with the cookie: refused.
+    forged = await client.post("/api/v1/me/logout", data={"x": "1"})
+    assert forged.status_code == 403
+    assert (await client.get("/api/v1/me")).status_code == 200  # still signed in

@@ -1,0 +1,66 @@
+import subprocess
+import sys
+
+import pytest
+
+from market.settings import ConfigError, load_settings
+
+KEY = "k" * 40
+
+
+def test_defaults_give_a_development_sqlite_file_and_a_kept_secret(tmp_path):
+    environ = {"MARKET_VAR_DIR": str(tmp_path)}
+    settings = load_settings(environ)
+    assert settings.database_url == f"sqlite:///{tmp_path / 'market.db'}"
+    assert settings.env == "development" and not settings.is_postgres
+    assert len(settings.secret_key) >= 32
+    assert load_settings(environ).secret_key == settings.secret_key  # kept across restarts
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_postgres_url_selects_postgres(tmp_path):
+    settings = load_settings(
+        {"MARKET_VAR_DIR": str(tmp_path), "MARKET_DATABASE_URL": "postgresql://u@db.example:5432/market"}
+    )
+    assert settings.is_postgres
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"MARKET_DATABASE_URL": "mysql://x@y/z"}, "unknown scheme 'mysql'"),
+        ({"MARKET_DATABASE_URL": "nonsense"}, "unknown scheme"),
+        ({"MARKET_DATABASE_URL": "sqlite://relative.db"}, "malformed"),
+        ({"MARKET_DATABASE_URL": "sqlite:///:memory:"}, "in-memory"),
+        ({"MARKET_DATABASE_URL": "postgresql://host:notaport/db"}, "malformed"),
+        ({"MARKET_DATABASE_URL": "postgresql://host:5432"}, "malformed"),
+        ({"MARKET_ENV": "staging"}, "MARKET_ENV must be one of"),
+        ({"MARKET_ENV": "production"}, "MARKET_SECRET_KEY must be set in production"),
+        ({"MARKET_SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"MARKET_SMTP_PORT": "twenty-five"}, "MARKET_SMTP_PORT must be a whole number"),
+        ({"MARKET_BASE_URL": "ftp://x"}, "MARKET_BASE_URL must be an http(s) address"),
+    ],
+)
+def test_bad_settings_stop_with_one_clear_sentence(tmp_path, environ, message):
+    with pytest.raises(ConfigError) as error:
+        load_settings({"MARKET_VAR_DIR": str(tmp_path), **environ})
+    assert message in str(error.value)
+    assert str(error.value).endswith(".") and "\n" not in str(error.value)
+
+
+def test_production_with_a_key_starts(tmp_path):
+    settings = load_settings({"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "production", "MARKET_SECRET_KEY": KEY})
+    assert settings.is_production and not (tmp_path / "secret_key").exists()
+
+
+def test_the_command_line_prints_the_sentence_not_a_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "market.cli", "migrate"],
+        env={"MARKET_VAR_DIR": str(tmp_path), "MARKET_DATABASE_URL": "mysql://x@y/z", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("market: MARKET_DATABASE_URL has an unknown scheme 'mysql'")
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
