@@ -171,11 +171,12 @@ async def resend_verification(email: str, settings: Settings) -> None:
 
 async def _use_token(token: str, purpose: str) -> dict[str, Any]:
     """Mark a token used and return it; Invalid when unknown, used or expired."""
-    row = (
-        await AccountToken.select()
-        .where(AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == purpose)
-        .first()
-    )
+    # Locked, so that two requests racing with one link cannot both use it.
+    row = await for_update(
+        AccountToken.select().where(
+            AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == purpose
+        )
+    ).first()
     if row is None:
         raise Invalid({"token": "This link is not valid. Check you copied the whole link from the email."})
     if row["used_at"] is not None:

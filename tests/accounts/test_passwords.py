@@ -92,3 +92,22 @@ async def test_changing_password_keeps_this_session_and_ends_the_others(client, 
     assert (await other.get("/home")).status_code == 302
     row = await User.select(User.password_changed_at, User.created_at).where(User.id == user.id).first()
     assert row["password_changed_at"] >= row["created_at"]
+
+
+async def test_one_reset_link_used_twice_at_once_works_only_once(client, create_user, settings):
+    import asyncio
+
+    from market.accounts import services
+    from market.accounts.schemas import PasswordResetInput
+    from market.errors import Invalid
+
+    user = await create_user("pa")
+    await submit(client, "/password/forgot", {"email": user.email})
+    token = (await reset_link(user.email)).rsplit("/", 1)[1]
+    results = await asyncio.gather(
+        services.reset_password(PasswordResetInput(token=token, password="first new passphrase"), settings),
+        services.reset_password(PasswordResetInput(token=token, password="second new passphrase"), settings),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, Invalid) for r in results) == 1
+    assert sum(not isinstance(r, Exception) for r in results) == 1

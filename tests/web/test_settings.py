@@ -49,14 +49,20 @@ def test_bad_settings_stop_with_one_clear_sentence(tmp_path, environ, message):
 
 
 def test_production_with_a_key_starts(tmp_path):
-    settings = load_settings({"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "production", "MARKET_SECRET_KEY": KEY})
+    settings = load_settings(
+        {"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "production", "MARKET_SECRET_KEY": KEY}
+    )
     assert settings.is_production and not (tmp_path / "secret_key").exists()
 
 
 def test_the_command_line_prints_the_sentence_not_a_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "market.cli", "migrate"],
-        env={"MARKET_VAR_DIR": str(tmp_path), "MARKET_DATABASE_URL": "mysql://x@y/z", "PATH": "/usr/bin:/bin"},
+        env={
+            "MARKET_VAR_DIR": str(tmp_path),
+            "MARKET_DATABASE_URL": "mysql://x@y/z",
+            "PATH": "/usr/bin:/bin",
+        },
         capture_output=True,
         text=True,
         timeout=60,
