@@ -1,0 +1,108 @@
+"""The market command, run as a person would run it, against a real database file."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SECRET
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MARKET_VAR_DIR": str(tmp_path),
+        "MARKET_SECRET_KEY": SECRET,
+        "MARKET_DATABASE_URL": f"sqlite:///{tmp_path / 'market.db'}",
+    }
+
+    def market(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "market.cli", *args],
+            env={**env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return market
+
+
+def test_migrate_demo_users_and_backup(run, tmp_path):
+    assert run("migrate").returncode == 0
+    first = run("demo", "--if-empty")
+    assert first.returncode == 0, first.stderr
+    assert "Demo data ready (5 new accounts)" in first.stdout
+    for email in (
+        "pa@demo.example",
+        "recipient@demo.example",
+        "staff@demo.example",
+        "trainer@demo.example",
+        "admin@demo.example",
+    ):
+        assert email in first.stdout
+    assert "demo-password-2026" in first.stdout
+    # Idempotent: a second run adds nothing, and --if-empty leaves a used database alone.
+    assert "Demo data ready (0 new accounts)" in run("demo").stdout
+    assert "demo data not added" in run("demo", "--if-empty").stdout
+
+    made = run(
+        "users",
+        "create",
+        "--email",
+        "Boss@Example.org",
+        "--name",
+        "Boss",
+        "--role",
+        "staff",
+        "--password",
+        "a long staff password",
+    )
+    assert made.returncode == 0 and "Created staff account boss@example.org" in made.stdout
+    again = run(
+        "users",
+        "create",
+        "--email",
+        "boss@example.org",
+        "--name",
+        "Boss",
+        "--role",
+        "staff",
+        "--password",
+        "a long staff password",
+    )
+    assert again.returncode == 1 and "already exists" in again.stderr
+    weak = run(
+        "users",
+        "create",
+        "--email",
+        "b2@example.org",
+        "--name",
+        "B",
+        "--role",
+        "admin",
+        "--password",
+        "short",
+    )
+    assert weak.returncode == 1 and "password: Password must be 10 characters or more" in weak.stderr
+
+    backup = tmp_path / "backups" / "copy.db"
+    done = run("backup", str(backup))
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 6
+    assert run("backup", str(backup)).returncode == 1  # will not overwrite without --force
+    assert run("backup", str(backup), "--force").returncode == 0
+
+
+def test_backup_on_postgres_points_to_pg_dump(run):
+    result = run("backup", "x.db", MARKET_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/postgres")
+    assert result.returncode == 2 and "pg_dump" in result.stderr
+
+
+def test_mail_send_without_smtp_says_so(run):
+    run("migrate")
+    result = run("mail", "send")
+    assert result.returncode == 2 and "MARKET_SMTP_HOST is not set" in result.stderr
