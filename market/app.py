@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from market import db
 from market.accounts import admin_pages as account_admin_pages
 from market.accounts import api as accounts_api
+from market.accounts import sessions
 from market.accounts import pages as account_pages
 from market.audit import api as audit_api
 from market.audit import pages as audit_pages
@@ -37,13 +38,22 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-async def _send_mail_forever(settings: Settings) -> None:
+PURGE_EVERY_SECONDS = 3600
+
+
+async def _background_work(settings: Settings) -> None:
+    """Each worker: send due email every few seconds, and clear expired sessions hourly."""
+    since_purge = PURGE_EVERY_SECONDS
     while True:
         try:
             await mail.deliver_due(settings)
-        except Exception:  # noqa: BLE001 - a bad batch must not stop later ones
-            log.exception("Email delivery failed; will try again")
+            if since_purge >= PURGE_EVERY_SECONDS:
+                await sessions.purge_expired()
+                since_purge = 0
+        except Exception:  # noqa: BLE001 - one bad round must not stop later ones
+            log.exception("Background work failed; will try again")
         await asyncio.sleep(settings.mail_poll_seconds)
+        since_purge += settings.mail_poll_seconds
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -53,8 +63,8 @@ def create_app(settings: Settings) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open_pool(engine)
         sender = None
-        if settings.smtp_host and settings.mail_poll_seconds > 0:
-            sender = asyncio.create_task(_send_mail_forever(settings))
+        if settings.mail_poll_seconds > 0:
+            sender = asyncio.create_task(_background_work(settings))
         try:
             yield
         finally:
