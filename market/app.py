@@ -18,8 +18,8 @@ from litestar.static_files import create_static_files_router
 from market import db
 from market.accounts import admin_pages as account_admin_pages
 from market.accounts import api as accounts_api
-from market.accounts import sessions
 from market.accounts import pages as account_pages
+from market.accounts import sessions
 from market.audit import api as audit_api
 from market.audit import pages as audit_pages
 from market.core import pages as core_pages
