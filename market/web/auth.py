@@ -10,6 +10,8 @@ from market.accounts import sessions
 from market.settings import Settings
 
 SESSION_COOKIE = "market_session"
+# Requests that never need to know who is asking: skip the session query for them.
+ANONYMOUS_PREFIXES = ("/assets/", "/healthz")
 
 
 def bearer_token(connection: ASGIConnection) -> str:
@@ -25,7 +27,10 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and scope["path"].startswith(ANONYMOUS_PREFIXES):
+            scope["user"] = None
+            scope["auth"] = None
+        elif scope["type"] == "http":
             connection = ASGIConnection(scope)
             token = bearer_token(connection) or connection.cookies.get(SESSION_COOKIE, "")
             scope["user"] = await sessions.user_for_token(token)
