@@ -52,6 +52,7 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/geo.py
 
 clean:
 	rm -rf $(VENV) node_modules market/static .pytest_cache .ruff_cache

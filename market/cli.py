@@ -104,6 +104,74 @@ def cmd_mail_send(args: argparse.Namespace) -> int:
     return 0
 
 
+def _geo_points(settings: Settings, texts: list[str]):
+    from market.geo import services as geo
+
+    async def work():
+        return [await geo.locate(text) for text in texts]
+
+    return asyncio.run(_with_db(settings, work))
+
+
+def cmd_geo_lookup(args: argparse.Namespace) -> int:
+    import msgspec
+
+    from market.errors import Invalid
+
+    settings = _settings()
+    try:
+        (point,) = _geo_points(settings, [args.postcode])
+    except Invalid as invalid:
+        print(f"market: {args.postcode}: {invalid.errors['postcode']}", file=sys.stderr)
+        return 2
+    print(msgspec.json.encode(point).decode())
+    return 0
+
+
+def cmd_geo_distance(args: argparse.Namespace) -> int:
+    from market.errors import Invalid
+    from market.geo.distance import haversine_miles
+
+    settings = _settings()
+    try:
+        a, b = _geo_points(settings, [args.a, args.b])
+    except Invalid as invalid:
+        print(f"market: {invalid.errors['postcode']}", file=sys.stderr)
+        return 2
+    miles = float(haversine_miles(a.lat, a.lon, b.lat, b.lon))
+    print(
+        f"{miles:.1f} miles as the crow flies ({a.postcode} to {b.postcode}, by {a.precision} and {b.precision})"
+    )
+    return 0
+
+
+def cmd_geo_import(args: argparse.Namespace) -> int:
+    from market.geo.importer import NotCodePointOpen, import_codepo
+
+    settings = _settings()
+
+    def progress(done: int, total: int, postcodes: int) -> None:
+        width = 30
+        filled = width * done // total
+        print(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} area files, {postcodes:,} postcodes",
+            end="" if done < total else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        report = asyncio.run(_with_db(settings, lambda: import_codepo(Path(args.path), progress=progress)))
+    except NotCodePointOpen as error:
+        print(f"market: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Imported {report.postcodes:,} postcodes from {report.files} area files in {report.seconds:.1f} s "
+        f"({report.skipped:,} without coordinates skipped). Exact postcode centroids are used from now on."
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -159,6 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("file")
     backup.add_argument("--force", action="store_true", help="overwrite the file")
     backup.set_defaults(run=cmd_backup)
+
+    geo = commands.add_parser("geo", help="postcodes and distances").add_subparsers(
+        dest="geo_command", required=True
+    )
+    lookup = geo.add_parser("lookup", help="where a postcode is, as JSON")
+    lookup.add_argument("postcode")
+    lookup.set_defaults(run=cmd_geo_lookup)
+    distance = geo.add_parser("distance", help="straight-line miles between two postcodes")
+    distance.add_argument("a")
+    distance.add_argument("b")
+    distance.set_defaults(run=cmd_geo_distance)
+    load = geo.add_parser("import", help="load every postcode from Code-Point Open's codepo_gb.zip")
+    load.add_argument("path")
+    load.set_defaults(run=cmd_geo_import)
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)

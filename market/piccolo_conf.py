@@ -7,6 +7,7 @@ APP_REGISTRY = AppRegistry(
         "market.accounts.piccolo_app",
         "market.audit.piccolo_app",
         "market.mail.piccolo_app",
+        "market.geo.piccolo_app",
     ]
 )
 

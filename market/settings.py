@@ -40,6 +40,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_days: int = 14
     # How often each worker sends due email; 0 turns the background sender off.
     mail_poll_seconds: int = 10
+    # Online geocoding of place names (never postcodes): "" (off) or "nominatim".
+    geocoder: str = ""
+    geocoder_user_agent: str = ""
+    geocoder_domain: str = "nominatim.openstreetmap.org"
+    geocoder_scheme: str = "https"
+    geocoder_timeout_seconds: int = 5
     token_hours: int = 24
 
     @property
@@ -147,4 +153,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_from=environ.get("MARKET_MAIL_FROM", "").strip() or "PA register <no-reply@localhost>",
         max_body_bytes=_int(environ, "MARKET_MAX_BODY_BYTES", 1_048_576),
         mail_poll_seconds=_int(environ, "MARKET_MAIL_POLL_SECONDS", 10),
+        **_geocoder(environ),
     )
+
+
+def _geocoder(environ: Mapping[str, str]) -> dict[str, object]:
+    name = environ.get("MARKET_GEOCODER", "").strip().lower()
+    if name not in ("", "nominatim"):
+        raise ConfigError(f"MARKET_GEOCODER must be nominatim or empty (off), not {name!r}.")
+    user_agent = environ.get("MARKET_GEOCODER_USER_AGENT", "").strip()
+    if name and not user_agent:
+        raise ConfigError(
+            "MARKET_GEOCODER_USER_AGENT must name your service and a contact (Nominatim's usage policy)."
+        )
+    return {
+        "geocoder": name,
+        "geocoder_user_agent": user_agent,
+        "geocoder_domain": environ.get("MARKET_GEOCODER_DOMAIN", "").strip() or "nominatim.openstreetmap.org",
+        "geocoder_scheme": environ.get("MARKET_GEOCODER_SCHEME", "").strip() or "https",
+        "geocoder_timeout_seconds": _int(environ, "MARKET_GEOCODER_TIMEOUT_SECONDS", 5),
+    }

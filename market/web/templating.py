@@ -9,6 +9,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from market.clock import london
+from market.geo.display import distance_band, distance_note, district_of
 from market.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -33,6 +34,10 @@ def environment(settings: Settings) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["london"] = london
+    # Privacy: one person's location is shown to another only as a district and a band.
+    env.filters["distance_band"] = distance_band
+    env.filters["distance_note"] = distance_note
+    env.filters["district"] = district_of
     env.globals.update(
         service_name=settings.service_name,
         is_production=settings.is_production,

@@ -39,6 +39,8 @@ def test_postgres_url_selects_postgres(tmp_path):
         ({"MARKET_SECRET_KEY": "short"}, "at least 32 characters"),
         ({"MARKET_SMTP_PORT": "twenty-five"}, "MARKET_SMTP_PORT must be a whole number"),
         ({"MARKET_BASE_URL": "ftp://x"}, "MARKET_BASE_URL must be an http(s) address"),
+        ({"MARKET_GEOCODER": "google"}, "MARKET_GEOCODER must be nominatim or empty"),
+        ({"MARKET_GEOCODER": "nominatim"}, "MARKET_GEOCODER_USER_AGENT must name your service"),
     ],
 )
 def test_bad_settings_stop_with_one_clear_sentence(tmp_path, environ, message):
