@@ -26,6 +26,7 @@ from market.core import pages as core_pages
 from market.core.api import HealthAPI
 from market.mail import pages as mail_pages
 from market.mail import services as mail
+from market.register import pages as register_pages
 from market.settings import Settings
 from market.web.auth import AuthMiddleware
 from market.web.errors import EXCEPTION_HANDLERS
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> Litestar:
         *accounts_api.ROUTES,
         *audit_pages.ROUTES,
         *audit_api.ROUTES,
+        *register_pages.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

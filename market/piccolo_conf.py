@@ -8,6 +8,7 @@ APP_REGISTRY = AppRegistry(
         "market.audit.piccolo_app",
         "market.mail.piccolo_app",
         "market.geo.piccolo_app",
+        "market.register.piccolo_app",
     ]
 )
 

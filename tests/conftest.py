@@ -71,6 +71,10 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+# Rows the migrations seed (skills, client groups ...), put back after each test's clean-up.
+_SEEDED: dict[str, list] = {}
+
+
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
@@ -95,6 +99,13 @@ def postgres_url(tmp_path_factory) -> Iterator[str]:
         engine = db.activate(db.create_engine(make_settings(url, tmp_path_factory.mktemp("pg"))))
         await db.migrate()
         await db.close_pool(engine)
+        connection = await asyncpg.connect(url)
+        try:
+            for table in _table_names():
+                if rows := await connection.fetch(f'SELECT * FROM "{table}"'):
+                    _SEEDED[table] = rows
+        finally:
+            await connection.close()
 
     async def drop() -> None:
         admin = await asyncpg.connect(POSTGRES_URL)
@@ -131,7 +142,13 @@ async def settings(engine_name, request, tmp_path) -> AsyncIterator[Settings]:
     connection = await asyncpg.connect(url)
     try:
         tables = ", ".join(f'"{name}"' for name in _table_names())
-        await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        async with connection.transaction():
+            await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            for table, rows in _SEEDED.items():
+                await connection.copy_records_to_table(table, records=rows, columns=list(rows[0].keys()))
+                await connection.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
+                )
     finally:
         await connection.close()
 

@@ -9,6 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts.pages import done_message
+from market.register import services as register
 from market.web.guards import PUBLIC, SIGNED_IN
 from market.web.render import render
 
@@ -42,7 +43,11 @@ class HomePages(Controller):
 
     @get("/home")
     async def home(self, request: Request, done: FromQuery[str | None] = None) -> Template:
-        return render(f"home/{request.user.role}.html", flash=done_message(done))
+        context = {}
+        if request.user.role == "pa":
+            profile = await register.own_profile(request.user)
+            context = {"checklist": profile.checklist, "profile_status": profile.status}
+        return render(f"home/{request.user.role}.html", flash=done_message(done), **context)
 
 
 ROUTES: list[Any] = [PublicPages, HomePages]

@@ -1,0 +1,31 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from market.register.tables import (
+    AvailabilitySlot,
+    AwayPeriod,
+    ClientGroup,
+    PAClientGroup,
+    PAProfile,
+    PASkill,
+    Qualification,
+    Skill,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="register",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[
+        Skill,
+        ClientGroup,
+        PAProfile,
+        PASkill,
+        PAClientGroup,
+        AvailabilitySlot,
+        AwayPeriod,
+        Qualification,
+    ],
+    migration_dependencies=["market.accounts.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,369 @@
+"""The PA's own profile: the one-page texts, where they work, terms, skills and availability.
+
+Every change bumps the profile's version and is audit-logged. The home postcode is kept
+for the PA and staff; everyone else gets the district and a distance band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from market.accounts.schemas import CurrentUser
+from market.audit import services as audit
+from market.clock import utcnow
+from market.db import write_transaction
+from market.errors import Invalid, NotFound
+from market.geo import services as geo
+from market.register.availability import Slot, SlotProblem, hours_per_week, slot_from_day_times
+from market.register.schemas import (
+    EMPLOYMENT,
+    HEADLINE_LIMIT,
+    TEXT_LIMIT,
+    AboutInput,
+    ChecklistItem,
+    OwnProfileOut,
+    SkillOut,
+    SlotOut,
+    TermsInput,
+    WhereInput,
+)
+from market.register.tables import AvailabilitySlot, PAProfile, PASkill, Skill
+
+MAX_TRAVEL_MILES = 100
+MAX_YEARS = 60
+MAX_SLOTS = 40
+EDITABLE = ("draft", "changes_requested", "approved")
+
+
+async def profile_row(user: CurrentUser) -> dict[str, Any]:
+    """The PA's profile, made on first use."""
+    row = await PAProfile.select().where(PAProfile.user == user.id).first()
+    if row is None:
+        async with write_transaction():
+            row = await PAProfile.select().where(PAProfile.user == user.id).first()
+            if row is None:
+                first_name = user.display_name.split()[0] if user.display_name.split() else ""
+                await PAProfile.insert(PAProfile(user=user.id, display_name=first_name))
+                row = await PAProfile.select().where(PAProfile.user == user.id).first()
+    return row
+
+
+async def _save(
+    user: CurrentUser,
+    row: dict[str, Any],
+    values: dict[Any, Any],
+    action: str,
+    detail: dict,
+    also: Callable[[], Awaitable[Any]] | None = None,
+) -> None:
+    """Apply a change (and ``also``, for the profile's child rows) in one transaction."""
+    if row["status"] not in EDITABLE:
+        raise Invalid(
+            {"status": "Your profile is with our team for checking: you can change it once they reply."}
+        )
+    values[PAProfile.version] = PAProfile.version + 1
+    values[PAProfile.updated_at] = utcnow()
+    async with write_transaction():
+        await PAProfile.update(values).where(PAProfile.id == row["id"])
+        if also is not None:
+            await also()
+        await audit.record(action, actor=user, subject_type="pa_profile", subject_id=row["id"], detail=detail)
+
+
+def _text(
+    errors: dict[str, str], field: str, value: str, label: str, limit: int, required: bool = True
+) -> str:
+    value = value.strip().replace("\r\n", "\n")
+    if required and not value:
+        errors[field] = f"Enter {label}"
+    elif len(value) > limit:
+        errors[field] = f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer"
+    return value
+
+
+async def update_about(user: CurrentUser, data: AboutInput) -> None:
+    row = await profile_row(user)
+    errors: dict[str, str] = {}
+    values = {
+        PAProfile.display_name: _text(
+            errors, "display_name", data.display_name, "the name people will see", 80
+        ),
+        PAProfile.headline: _text(errors, "headline", data.headline, "a short headline", HEADLINE_LIMIT),
+        PAProfile.admire: _text(
+            errors, "admire", data.admire, "what people like and admire about you", TEXT_LIMIT
+        ),
+        PAProfile.matters: _text(
+            errors, "matters", data.matters, "what matters to you in your work", TEXT_LIMIT
+        ),
+        PAProfile.how_to_work: _text(
+            errors, "how_to_work", data.how_to_work, "how best to work with you", TEXT_LIMIT
+        ),
+    }
+    if errors:
+        raise Invalid(errors)
+    await _save(user, row, values, "profile.about_changed", {})
+
+
+def _whole_number(
+    errors: dict[str, str], field: str, raw: str, label: str, low: int, high: int
+) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        errors[field] = f"Enter {label}"
+        return None
+    if not raw.isdigit():
+        errors[field] = f"{label[0].upper()}{label[1:]} must be a whole number, like 10"
+        return None
+    value = int(raw)
+    if not low <= value <= high:
+        errors[field] = f"{label[0].upper()}{label[1:]} must be between {low} and {high}"
+        return None
+    return value
+
+
+async def update_where(user: CurrentUser, data: WhereInput) -> None:
+    row = await profile_row(user)
+    errors: dict[str, str] = {}
+    miles = _whole_number(
+        errors, "travel_miles", data.travel_miles, "how many miles you will travel", 1, MAX_TRAVEL_MILES
+    )
+    point = None
+    try:
+        point = await geo.locate(data.home_postcode, field="home_postcode")
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+    if errors:
+        raise Invalid(errors)
+    assert point is not None
+    values = {
+        PAProfile.home_postcode: point.postcode,
+        PAProfile.sector: point.sector,
+        PAProfile.district: point.district,
+        PAProfile.lat: point.lat,
+        PAProfile.lon: point.lon,
+        PAProfile.travel_miles: miles,
+        PAProfile.driving_licence: data.driving_licence == "yes",
+        PAProfile.has_car: data.has_car == "yes",
+    }
+    # The audit trail names the district only: it is read by more people than the profile.
+    await _save(
+        user, row, values, "profile.where_changed", {"district": point.district, "travel_miles": miles}
+    )
+
+
+def parse_pounds(raw: str) -> int:
+    """'12.50', '£12.5' or '12' as pence; ValueError when it is not money."""
+    cleaned = raw.strip().lstrip("£").strip()
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    if amount != amount.quantize(Decimal("0.01")) or amount < 0:
+        raise ValueError(raw)
+    return int(amount * 100)
+
+
+async def update_terms(user: CurrentUser, data: TermsInput) -> None:
+    row = await profile_row(user)
+    errors: dict[str, str] = {}
+    pence = None
+    if not data.min_rate.strip():
+        errors["min_rate"] = "Enter the lowest hourly rate you will accept, like 12.50"
+    else:
+        try:
+            pence = parse_pounds(data.min_rate)
+        except ValueError:
+            errors["min_rate"] = "Enter an amount in pounds and pence, like 12.50"
+        else:
+            if not 100 <= pence <= 10_000:
+                errors["min_rate"] = "The hourly rate must be between £1.00 and £100.00"
+    if data.employment not in EMPLOYMENT:
+        errors["employment"] = "Select how you want to be employed"
+    if data.right_to_work_declared != "yes":
+        errors["right_to_work_declared"] = "Confirm that you have the right to work in the UK"
+    if errors:
+        raise Invalid(errors)
+    values = {
+        PAProfile.min_rate_pence: pence,
+        PAProfile.employment: data.employment,
+        PAProfile.right_to_work_declared: True,
+    }
+    await _save(
+        user, row, values, "profile.terms_changed", {"min_rate_pence": pence, "employment": data.employment}
+    )
+
+
+async def skill_list() -> list[dict[str, Any]]:
+    return await Skill.select().where(Skill.active.eq(True)).order_by(Skill.position)
+
+
+async def set_skills(user: CurrentUser, form: dict[str, str]) -> None:
+    """From a form of ``skill_<code>=on`` and ``years_<code>=N`` fields."""
+    row = await profile_row(user)
+    skills = {s["code"]: s for s in await skill_list()}
+    chosen: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for code in skills:
+        if form.get(f"skill_{code}") != "on":
+            continue
+        raw = form.get(f"years_{code}", "").strip() or "0"
+        if not raw.isdigit() or int(raw) > MAX_YEARS:
+            errors[f"years_{code}"] = (
+                f"Years of experience in {skills[code]['name'].lower()} must be a whole number from 0 to {MAX_YEARS}"
+            )
+            continue
+        chosen[code] = int(raw)
+    unknown = [
+        key.removeprefix("skill_")
+        for key in form
+        if key.startswith("skill_") and key.removeprefix("skill_") not in skills
+    ]
+    if unknown:
+        errors["skills"] = f"Unknown skill: {', '.join(sorted(unknown))}"
+    if not chosen and not errors:
+        errors["skills"] = "Select at least one skill"
+    if errors:
+        raise Invalid(errors)
+
+    async def replace_skills() -> None:
+        await PASkill.delete().where(PASkill.profile == row["id"])
+        await PASkill.insert(
+            *[PASkill(profile=row["id"], skill=skills[c]["id"], years=y) for c, y in chosen.items()]
+        )
+
+    await _save(user, row, {}, "profile.skills_changed", {"skills": chosen}, also=replace_skills)
+
+
+async def profile_skills(profile_id: int) -> list[SkillOut]:
+    rows = (
+        await PASkill.select(PASkill.years, PASkill.skill.code, PASkill.skill.name)
+        .where(PASkill.profile == profile_id)
+        .order_by(PASkill.skill.position)
+    )
+    return [SkillOut(code=r["skill.code"], name=r["skill.name"], years=r["years"]) for r in rows]
+
+
+async def profile_slots(profile_id: int) -> list[SlotOut]:
+    rows = (
+        await AvailabilitySlot.select()
+        .where(AvailabilitySlot.profile == profile_id)
+        .order_by(AvailabilitySlot.start_minute)
+    )
+    out = []
+    for r in rows:
+        slot = Slot(start=r["start_minute"], end=r["end_minute"])
+        out.append(
+            SlotOut(
+                id=r["id"], start_minute=slot.start, end_minute=slot.end, label=slot.label(), hours=slot.hours
+            )
+        )
+    return out
+
+
+async def add_slot(user: CurrentUser, day: str, start: str, end: str) -> None:
+    row = await profile_row(user)
+    try:
+        slot = slot_from_day_times(day, start, end)
+    except SlotProblem as problem:
+        raise Invalid(problem.errors) from None
+    existing = await profile_slots(row["id"])
+    if len(existing) >= MAX_SLOTS:
+        raise Invalid({"day": f"You can add up to {MAX_SLOTS} slots: remove one first"})
+    for other in existing:
+        if slot.overlap_minutes(Slot(start=other.start_minute, end=other.end_minute)):
+            raise Invalid(
+                {"start": f"This overlaps {other.label}: change the times or remove that slot first"}
+            )
+    new_slot = AvailabilitySlot(profile=row["id"], start_minute=slot.start, end_minute=slot.end)
+    await _save(
+        user,
+        row,
+        {},
+        "profile.slot_added",
+        {"slot": slot.label()},
+        also=lambda: AvailabilitySlot.insert(new_slot),
+    )
+
+
+async def remove_slot(user: CurrentUser, slot_id: int) -> None:
+    row = await profile_row(user)
+    owned = await AvailabilitySlot.exists().where(
+        AvailabilitySlot.id == slot_id, AvailabilitySlot.profile == row["id"]
+    )
+    if not owned:
+        raise NotFound()
+    await _save(
+        user,
+        row,
+        {},
+        "profile.slot_removed",
+        {"slot_id": slot_id},
+        also=lambda: AvailabilitySlot.delete().where(AvailabilitySlot.id == slot_id),
+    )
+
+
+def checklist(row: dict[str, Any], skills: list[SkillOut], slots: list[SlotOut]) -> list[ChecklistItem]:
+    """What a PA must fill in before the profile can go to the team for checking."""
+    return [
+        ChecklistItem(
+            key="about",
+            title="Your one-page profile",
+            href="/profile/about",
+            done=bool(row["headline"] and row["admire"] and row["matters"] and row["how_to_work"]),
+        ),
+        ChecklistItem(
+            key="where",
+            title="Where you live and how far you will travel",
+            href="/profile/where",
+            done=bool(row["home_postcode"] and row["travel_miles"]),
+        ),
+        ChecklistItem(
+            key="terms",
+            title="Pay and right to work",
+            href="/profile/terms",
+            done=row["min_rate_pence"] is not None
+            and bool(row["employment"])
+            and row["right_to_work_declared"],
+        ),
+        ChecklistItem(
+            key="skills", title="Your skills and experience", href="/profile/skills", done=bool(skills)
+        ),
+        ChecklistItem(
+            key="availability", title="When you are available", href="/profile/availability", done=bool(slots)
+        ),
+    ]
+
+
+async def own_profile(user: CurrentUser) -> OwnProfileOut:
+    row = await profile_row(user)
+    skills = await profile_skills(row["id"])
+    slots = await profile_slots(row["id"])
+    return OwnProfileOut(
+        id=row["id"],
+        status=row["status"],
+        display_name=row["display_name"],
+        headline=row["headline"],
+        admire=row["admire"],
+        matters=row["matters"],
+        how_to_work=row["how_to_work"],
+        home_postcode=row["home_postcode"],
+        district=row["district"],
+        travel_miles=row["travel_miles"],
+        driving_licence=row["driving_licence"],
+        has_car=row["has_car"],
+        min_rate_pence=row["min_rate_pence"],
+        employment=row["employment"],
+        right_to_work_declared=row["right_to_work_declared"],
+        right_to_work_confirmed=row["right_to_work_confirmed_at"] is not None,
+        skills=skills,
+        availability=slots,
+        version=row["version"],
+        updated_at=row["updated_at"],
+        checklist=checklist(row, skills, slots),
+    )
+
+
+def weekly_hours(slots: list[SlotOut]) -> float:
+    return hours_per_week([Slot(start=s.start_minute, end=s.end_minute) for s in slots])

@@ -1,0 +1,111 @@
+"""The register: PA profiles and what hangs off them."""
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from market.accounts.tables import User
+
+
+class Skill(Table, tablename="register_skill"):
+    """The controlled list of skills: seeded by a migration, editable by admin."""
+
+    id = Serial(primary_key=True)
+    code = Varchar(length=48, unique=True)
+    name = Varchar(length=120)
+    position = Integer(default=0)
+    active = Boolean(default=True)
+
+
+class ClientGroup(Table, tablename="register_client_group"):
+    id = Serial(primary_key=True)
+    code = Varchar(length=48, unique=True)
+    name = Varchar(length=120)
+    position = Integer(default=0)
+
+
+class PAProfile(Table, tablename="register_pa_profile"):
+    """One PA's one-page profile. The home postcode is private: only the PA and staff see it."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True, index=True)
+    status = Varchar(length=16, default="draft", index=True)
+    display_name = Varchar(length=80, default="")
+    headline = Varchar(length=150, default="")
+    admire = Text(default="")
+    matters = Text(default="")
+    how_to_work = Text(default="")
+    home_postcode = Varchar(length=8, default="")
+    sector = Varchar(length=6, default="", index=True)
+    district = Varchar(length=4, default="", index=True)
+    lat = DoublePrecision(null=True, default=None)
+    lon = DoublePrecision(null=True, default=None)
+    travel_miles = Integer(null=True, default=None)
+    driving_licence = Boolean(default=False)
+    has_car = Boolean(default=False)
+    min_rate_pence = Integer(null=True, default=None)
+    employment = Varchar(length=16, default="")
+    right_to_work_declared = Boolean(default=False)
+    right_to_work_confirmed_at = Timestamptz(null=True, default=None)
+    right_to_work_confirmed_by = Integer(null=True, default=None)
+    earliest_start = Date(null=True, default=None)
+    min_hours = Integer(null=True, default=None)
+    max_hours = Integer(null=True, default=None)
+    shift_kinds = JSON(default="[]")
+    languages = JSON(default="[]")
+    version = Integer(default=1)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(null=True, default=None)
+
+
+class PASkill(Table, tablename="register_pa_skill"):
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    skill = ForeignKey(references=Skill, on_delete=OnDelete.restrict, index=True)
+    years = Integer(default=0)
+
+
+class PAClientGroup(Table, tablename="register_pa_client_group"):
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    group = ForeignKey(references=ClientGroup, on_delete=OnDelete.restrict, index=True)
+
+
+class AvailabilitySlot(Table, tablename="register_availability_slot"):
+    """A weekly slot as minutes of the week (Monday 00:00 = 0); end <= start wraps past Sunday."""
+
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    start_minute = Integer()
+    end_minute = Integer()
+
+
+class AwayPeriod(Table, tablename="register_away_period"):
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    starts_on = Date()
+    ends_on = Date()
+    note = Varchar(length=200, default="")
+
+
+class Qualification(Table, tablename="register_qualification"):
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=32)
+    title = Varchar(length=200, default="")
+    achieved_on = Date(null=True, default=None)
+    verified_at = Timestamptz(null=True, default=None)
+    verified_by = Integer(null=True, default=None)
