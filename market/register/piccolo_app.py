@@ -10,7 +10,11 @@ from market.register.tables import (
     PAProfile,
     PASkill,
     Qualification,
+    Reference,
+    ShortlistEntry,
     Skill,
+    StatusChange,
+    VettingCheck,
 )
 
 APP_CONFIG = AppConfig(
@@ -25,6 +29,10 @@ APP_CONFIG = AppConfig(
         AvailabilitySlot,
         AwayPeriod,
         Qualification,
+        VettingCheck,
+        Reference,
+        StatusChange,
+        ShortlistEntry,
     ],
     migration_dependencies=["market.accounts.piccolo_app"],
     commands=[],

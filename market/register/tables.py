@@ -69,6 +69,13 @@ class PAProfile(Table, tablename="register_pa_profile"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     submitted_at = Timestamptz(null=True, default=None)
+    # Used only to honour a recipient's stated gender preference; never shown as a filter otherwise.
+    gender = Varchar(length=16, default="")
+    approved_at = Timestamptz(null=True, default=None)
+    approved_by = Integer(null=True, default=None)
+    review_due_on = Date(null=True, default=None)
+    # The latest reason given for a status change (changes asked for, suspension ...).
+    status_reason = Text(default="")
 
 
 class PASkill(Table, tablename="register_pa_skill"):
@@ -109,3 +116,49 @@ class Qualification(Table, tablename="register_qualification"):
     achieved_on = Date(null=True, default=None)
     verified_at = Timestamptz(null=True, default=None)
     verified_by = Integer(null=True, default=None)
+
+
+class VettingCheck(Table, tablename="register_vetting_check"):
+    """One check staff made before listing a PA: identity seen, right to work, interview ..."""
+
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=24)
+    outcome = Varchar(length=24)
+    note = Text(default="")
+    checked_by = Integer()
+    checked_at = Timestamptz(default=TimestamptzNow())
+
+
+class Reference(Table, tablename="register_reference"):
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    referee_name = Varchar(length=120)
+    relationship = Varchar(length=120)
+    contact = Varchar(length=200)
+    outcome = Varchar(length=24, default="awaiting")
+    received_on = Date(null=True, default=None)
+    recorded_by = Integer(null=True, default=None)
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class StatusChange(Table, tablename="register_status_change"):
+    """The history of a profile's status: who moved it, from what, to what, and why."""
+
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    from_status = Varchar(length=16)
+    to_status = Varchar(length=16)
+    reason = Text(default="")
+    changed_by = Integer(null=True, default=None)
+    changed_at = Timestamptz(default=TimestamptzNow())
+
+
+class ShortlistEntry(Table, tablename="register_shortlist_entry"):
+    """A PA someone looking for a PA has saved (the matching pipeline builds on it)."""
+
+    id = Serial(primary_key=True)
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    note = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
