@@ -27,6 +27,8 @@ from market.core.api import HealthAPI
 from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.register import pages as register_pages
+from market.register import search_pages
+from market.register import vetting_pages
 from market.settings import Settings
 from market.web.auth import AuthMiddleware
 from market.web.errors import EXCEPTION_HANDLERS
@@ -84,6 +86,8 @@ def create_app(settings: Settings) -> Litestar:
         *audit_pages.ROUTES,
         *audit_api.ROUTES,
         *register_pages.ROUTES,
+        *search_pages.ROUTES,
+        *vetting_pages.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

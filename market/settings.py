@@ -40,6 +40,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_days: int = 14
     # How often each worker sends due email; 0 turns the background sender off.
     mail_poll_seconds: int = 10
+    # How long an approval lasts before staff must review the PA again.
+    review_months: int = 12
     # Online geocoding of place names (never postcodes): "" (off) or "nominatim".
     geocoder: str = ""
     geocoder_user_agent: str = ""
@@ -153,6 +155,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_from=environ.get("MARKET_MAIL_FROM", "").strip() or "PA register <no-reply@localhost>",
         max_body_bytes=_int(environ, "MARKET_MAX_BODY_BYTES", 1_048_576),
         mail_poll_seconds=_int(environ, "MARKET_MAIL_POLL_SECONDS", 10),
+        review_months=_int(environ, "MARKET_REVIEW_MONTHS", 12),
         **_geocoder(environ),
     )
 

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from market.register import services
 from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT, AboutInput, TermsInput, WhereInput
+from market.register.vetting import STATUS_NAMES
 from market.web.forms import form_page, form_struct, read_form
 from market.web.guards import roles
 from market.web.render import render
@@ -22,6 +23,7 @@ DONE = {
     "skills": "Your skills have been saved.",
     "slot-added": "The slot has been added.",
     "slot-removed": "The slot has been removed.",
+    "submitted": "Your profile has been sent to our team. We will email you when we have checked it.",
 }
 
 
@@ -39,6 +41,7 @@ class ProfilePages(Controller):
         profile = await services.own_profile(request.user)
         return render(
             "register/profile.html",
+            status_names=STATUS_NAMES,
             profile=profile,
             employment=EMPLOYMENT,
             hours=services.weekly_hours(profile.availability),

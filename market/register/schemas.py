@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import msgspec
 
@@ -72,6 +72,7 @@ class OwnProfileOut(msgspec.Struct, kw_only=True):
 
     id: int
     status: str
+    status_reason: str
     display_name: str
     headline: str
     admire: str
@@ -90,4 +91,6 @@ class OwnProfileOut(msgspec.Struct, kw_only=True):
     availability: list[SlotOut]
     version: int
     updated_at: datetime
+    approved_at: datetime | None
+    review_due_on: date | None
     checklist: list[ChecklistItem]

@@ -337,12 +337,24 @@ def checklist(row: dict[str, Any], skills: list[SkillOut], slots: list[SlotOut])
 
 
 async def own_profile(user: CurrentUser) -> OwnProfileOut:
-    row = await profile_row(user)
+    return await _profile_out(await profile_row(user))
+
+
+async def profile_for_staff(profile_id: int) -> OwnProfileOut:
+    """Everything about one PA's profile, private fields included: for staff only."""
+    row = await PAProfile.select().where(PAProfile.id == profile_id).first()
+    if row is None:
+        raise NotFound()
+    return await _profile_out(row)
+
+
+async def _profile_out(row: dict[str, Any]) -> OwnProfileOut:
     skills = await profile_skills(row["id"])
     slots = await profile_slots(row["id"])
     return OwnProfileOut(
         id=row["id"],
         status=row["status"],
+        status_reason=row["status_reason"],
         display_name=row["display_name"],
         headline=row["headline"],
         admire=row["admire"],
@@ -361,6 +373,8 @@ async def own_profile(user: CurrentUser) -> OwnProfileOut:
         availability=slots,
         version=row["version"],
         updated_at=row["updated_at"],
+        approved_at=row["approved_at"],
+        review_due_on=row["review_due_on"],
         checklist=checklist(row, skills, slots),
     )
 

@@ -41,7 +41,7 @@ class PAProfile(Table, tablename="register_pa_profile"):
 
     id = Serial(primary_key=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True, index=True)
-    status = Varchar(length=16, default="draft", index=True)
+    status = Varchar(length=24, default="draft", index=True)
     display_name = Varchar(length=80, default="")
     headline = Varchar(length=150, default="")
     admire = Text(default="")
@@ -147,8 +147,8 @@ class StatusChange(Table, tablename="register_status_change"):
 
     id = Serial(primary_key=True)
     profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
-    from_status = Varchar(length=16)
-    to_status = Varchar(length=16)
+    from_status = Varchar(length=24)
+    to_status = Varchar(length=24)
     reason = Text(default="")
     changed_by = Integer(null=True, default=None)
     changed_at = Timestamptz(default=TimestamptzNow())

@@ -286,7 +286,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 24,
             "default": "draft",
             "null": False,
             "primary_key": False,

@@ -584,7 +584,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 24,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -606,7 +606,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 24,
             "default": "",
             "null": False,
             "primary_key": False,

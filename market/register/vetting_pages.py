@@ -1,0 +1,132 @@
+"""Staff vetting pages, and the PA's "send to the team" button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from market.register import services as profiles
+from market.register import vetting
+from market.register.schemas import EMPLOYMENT
+from market.settings import Settings
+from market.web.forms import form_page, read_form
+from market.web.guards import STAFF, roles
+from market.web.render import render
+
+DONE = {
+    "check": "The check has been recorded.",
+    "reference": "The reference has been added.",
+    "reference-outcome": "The reference's outcome has been recorded.",
+    "approve": "The PA is now on the register. They have been emailed.",
+    "changes": "The PA has been asked to change their profile. They have been emailed.",
+    "decline": "The profile has been declined. The PA has been emailed.",
+    "suspend": "The PA has been suspended and no longer appears in searches. They have been emailed.",
+    "reinstate": "The PA is back on the register. They have been emailed.",
+}
+
+
+class SubmitProfilePages(Controller):
+    path = "/profile"
+    opt = roles("pa")
+    include_in_schema = False
+
+    @post("/submit")
+    async def submit(self, request: Request) -> Redirect:
+        await vetting.submit(request.user)
+        return Redirect("/profile?done=submitted")
+
+
+class VettingPages(Controller):
+    path = "/staff/vetting"
+    opt = STAFF
+    include_in_schema = False
+
+    @get("/")
+    async def queue(self) -> Template:
+        return render(
+            "register/vetting_queue.html", lists=await vetting.queue(), status_names=vetting.STATUS_NAMES
+        )
+
+    async def _page(self, profile_id: int, **extra: Any) -> dict[str, Any]:
+        return {
+            "profile": await profiles.profile_for_staff(profile_id),
+            "vetting": await vetting.state(profile_id),
+            "check_kinds": vetting.CHECK_KINDS,
+            "check_outcomes": vetting.CHECK_OUTCOMES,
+            "reference_outcomes": vetting.REFERENCE_OUTCOMES,
+            "status_names": vetting.STATUS_NAMES,
+            "employment": EMPLOYMENT,
+            **extra,
+        }
+
+    @get("/{profile_id:int}")
+    async def pa(self, profile_id: FromPath[int], done: FromQuery[str | None] = None) -> Template:
+        return render(
+            "register/vetting_pa.html", **await self._page(profile_id, flash=DONE.get(done or "", ""))
+        )
+
+    @post("/{profile_id:int}/checks")
+    async def record_check(self, request: Request, profile_id: FromPath[int]) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
+        await vetting.record_check(
+            profile_id,
+            data.get("kind", ""),
+            data.get("outcome", ""),
+            data.get("note", ""),
+            actor=request.user,
+        )
+        return Redirect(f"/staff/vetting/{profile_id}?done=check")
+
+    @post("/{profile_id:int}/references")
+    async def add_reference(self, request: Request, profile_id: FromPath[int]) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
+        await vetting.add_reference(profile_id, data, actor=request.user)
+        return Redirect(f"/staff/vetting/{profile_id}?done=reference")
+
+    @post("/{profile_id:int}/references/{reference_id:int}")
+    async def record_reference(
+        self, request: Request, profile_id: FromPath[int], reference_id: FromPath[int]
+    ) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
+        await vetting.record_reference(profile_id, reference_id, data.get("outcome", ""), actor=request.user)
+        return Redirect(f"/staff/vetting/{profile_id}?done=reference-outcome")
+
+    @post("/{profile_id:int}/decision")
+    async def decide(
+        self, request: Request, profile_id: FromPath[int], settings: NamedDependency[Settings]
+    ) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
+        decision = data.get("decision", "")
+        await vetting.decide(
+            profile_id, decision, data.get("reason", ""), actor=request.user, settings=settings
+        )
+        return Redirect(f"/staff/vetting/{profile_id}?done={decision}")
+
+    @post("/{profile_id:int}/suspend")
+    async def suspend(
+        self, request: Request, profile_id: FromPath[int], settings: NamedDependency[Settings]
+    ) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
+        await vetting.suspend(profile_id, data.get("reason", ""), actor=request.user, settings=settings)
+        return Redirect(f"/staff/vetting/{profile_id}?done=suspend")
+
+    @post("/{profile_id:int}/reinstate")
+    async def reinstate(
+        self, request: Request, profile_id: FromPath[int], settings: NamedDependency[Settings]
+    ) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
+        await vetting.reinstate(profile_id, data.get("reason", ""), actor=request.user, settings=settings)
+        return Redirect(f"/staff/vetting/{profile_id}?done=reinstate")
+
+
+ROUTES: list[Any] = [SubmitProfilePages, VettingPages]
