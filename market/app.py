@@ -26,9 +26,8 @@ from market.core import pages as core_pages
 from market.core.api import HealthAPI
 from market.mail import pages as mail_pages
 from market.mail import services as mail
+from market.register import detail_pages, search_pages, vetting_pages
 from market.register import pages as register_pages
-from market.register import search_pages
-from market.register import vetting_pages
 from market.settings import Settings
 from market.web.auth import AuthMiddleware
 from market.web.errors import EXCEPTION_HANDLERS
@@ -86,6 +85,7 @@ def create_app(settings: Settings) -> Litestar:
         *audit_pages.ROUTES,
         *audit_api.ROUTES,
         *register_pages.ROUTES,
+        *detail_pages.ROUTES,
         *search_pages.ROUTES,
         *vetting_pages.ROUTES,
         create_static_files_router(

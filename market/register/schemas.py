@@ -94,3 +94,43 @@ class OwnProfileOut(msgspec.Struct, kw_only=True):
     approved_at: datetime | None
     review_due_on: date | None
     checklist: list[ChecklistItem]
+
+
+QUALIFICATION_KINDS = {
+    "care_certificate": "Care Certificate",
+    "level_2_diploma": "Level 2 Diploma in Health and Social Care",
+    "level_3_diploma": "Level 3 Diploma in Health and Social Care",
+    "level_4_diploma": "Level 4 Diploma in Health and Social Care",
+    "level_5_diploma": "Level 5 Diploma in Leadership for Health and Social Care",
+    "registered_nurse": "Registered nurse",
+    "other": "Other qualification",
+}
+
+
+class QualificationOut(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    title: str
+    achieved_on: date | None
+    verified: bool
+
+
+class AwayOut(msgspec.Struct, kw_only=True):
+    id: int
+    starts_on: date
+    ends_on: date
+    note: str
+
+
+class WorkPatternOut(msgspec.Struct, kw_only=True):
+    shift_kinds: list[str]
+    earliest_start: date | None
+    min_hours: int | None
+    max_hours: int | None
+    away: list[AwayOut]
+
+
+class ExperienceOut(msgspec.Struct, kw_only=True):
+    client_groups: list[str]
+    languages: list[str]
+    qualifications: list[QualificationOut]

@@ -50,7 +50,7 @@ async def profile_row(user: CurrentUser) -> dict[str, Any]:
     return row
 
 
-async def _save(
+async def save_change(
     user: CurrentUser,
     row: dict[str, Any],
     values: dict[Any, Any],
@@ -103,7 +103,7 @@ async def update_about(user: CurrentUser, data: AboutInput) -> None:
     }
     if errors:
         raise Invalid(errors)
-    await _save(user, row, values, "profile.about_changed", {})
+    await save_change(user, row, values, "profile.about_changed", {})
 
 
 def _whole_number(
@@ -148,7 +148,7 @@ async def update_where(user: CurrentUser, data: WhereInput) -> None:
         PAProfile.has_car: data.has_car == "yes",
     }
     # The audit trail names the district only: it is read by more people than the profile.
-    await _save(
+    await save_change(
         user, row, values, "profile.where_changed", {"district": point.district, "travel_miles": miles}
     )
 
@@ -190,7 +190,7 @@ async def update_terms(user: CurrentUser, data: TermsInput) -> None:
         PAProfile.employment: data.employment,
         PAProfile.right_to_work_declared: True,
     }
-    await _save(
+    await save_change(
         user, row, values, "profile.terms_changed", {"min_rate_pence": pence, "employment": data.employment}
     )
 
@@ -233,7 +233,7 @@ async def set_skills(user: CurrentUser, form: dict[str, str]) -> None:
             *[PASkill(profile=row["id"], skill=skills[c]["id"], years=y) for c, y in chosen.items()]
         )
 
-    await _save(user, row, {}, "profile.skills_changed", {"skills": chosen}, also=replace_skills)
+    await save_change(user, row, {}, "profile.skills_changed", {"skills": chosen}, also=replace_skills)
 
 
 async def profile_skills(profile_id: int) -> list[SkillOut]:
@@ -277,7 +277,7 @@ async def add_slot(user: CurrentUser, day: str, start: str, end: str) -> None:
                 {"start": f"This overlaps {other.label}: change the times or remove that slot first"}
             )
     new_slot = AvailabilitySlot(profile=row["id"], start_minute=slot.start, end_minute=slot.end)
-    await _save(
+    await save_change(
         user,
         row,
         {},
@@ -294,7 +294,7 @@ async def remove_slot(user: CurrentUser, slot_id: int) -> None:
     )
     if not owned:
         raise NotFound()
-    await _save(
+    await save_change(
         user,
         row,
         {},

@@ -9,8 +9,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from market.register import details, vetting
 from market.register import services as profiles
-from market.register import vetting
 from market.register.schemas import EMPLOYMENT
 from market.settings import Settings
 from market.web.forms import form_page, read_form
@@ -26,6 +26,7 @@ DONE = {
     "decline": "The profile has been declined. The PA has been emailed.",
     "suspend": "The PA has been suspended and no longer appears in searches. They have been emailed.",
     "reinstate": "The PA is back on the register. They have been emailed.",
+    "qualification": "The qualification is marked as checked.",
 }
 
 
@@ -54,6 +55,7 @@ class VettingPages(Controller):
     async def _page(self, profile_id: int, **extra: Any) -> dict[str, Any]:
         return {
             "profile": await profiles.profile_for_staff(profile_id),
+            "experience": await details.experience(profile_id),
             "vetting": await vetting.state(profile_id),
             "check_kinds": vetting.CHECK_KINDS,
             "check_outcomes": vetting.CHECK_OUTCOMES,
@@ -127,6 +129,13 @@ class VettingPages(Controller):
         form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
         await vetting.reinstate(profile_id, data.get("reason", ""), actor=request.user, settings=settings)
         return Redirect(f"/staff/vetting/{profile_id}?done=reinstate")
+
+    @post("/{profile_id:int}/qualifications/{qualification_id:int}/verify")
+    async def verify_qualification(
+        self, request: Request, profile_id: FromPath[int], qualification_id: FromPath[int]
+    ) -> Redirect:
+        await details.verify_qualification(profile_id, qualification_id, actor=request.user)
+        return Redirect(f"/staff/vetting/{profile_id}?done=qualification")
 
 
 ROUTES: list[Any] = [SubmitProfilePages, VettingPages]

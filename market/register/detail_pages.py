@@ -1,0 +1,123 @@
+"""The PA's pages for experience, qualifications and work pattern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from market.register import details, services
+from market.register.availability import DAYS, Slot, week_grid
+from market.register.schemas import QUALIFICATION_KINDS, SHIFT_KINDS
+from market.web.forms import form_page, read_form
+from market.web.guards import roles
+from market.web.render import render
+
+DONE = {
+    "experience": "Your experience has been saved.",
+    "pattern": "Your work pattern has been saved.",
+    "away-added": "The dates away have been added.",
+    "away-removed": "The dates away have been removed.",
+    "qualification-added": "The qualification has been added.",
+    "qualification-removed": "The qualification has been removed.",
+}
+
+
+class ProfileDetailPages(Controller):
+    path = "/profile"
+    opt = roles("pa")
+    include_in_schema = False
+
+    @get("/experience")
+    async def experience_form(self, request: Request) -> Template:
+        row = await services.profile_row(request.user)
+        current = await details.experience(row["id"])
+        values: dict[str, str] = {f"group_{code}": "on" for code in current.client_groups}
+        values["languages"] = ", ".join(current.languages)
+        return render("register/experience.html", values=values, groups=await details.client_group_list())
+
+    @post("/experience")
+    async def experience(self, request: Request) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/experience.html", {"groups": await details.client_group_list()}, data)
+        await details.set_experience(request.user, data)
+        return Redirect("/profile?done=experience")
+
+    async def _pattern_context(self, request: Request) -> dict[str, Any]:
+        row = await services.profile_row(request.user)
+        return {"pattern": await details.work_pattern(row["id"]), "shift_kinds": SHIFT_KINDS}
+
+    @get("/pattern")
+    async def pattern_form(self, request: Request, done: FromQuery[str | None] = None) -> Template:
+        context = await self._pattern_context(request)
+        pattern = context["pattern"]
+        values: dict[str, str] = {f"shift_{kind}": "on" for kind in pattern.shift_kinds}
+        if pattern.earliest_start:
+            start = pattern.earliest_start
+            values.update(start_day=str(start.day), start_month=str(start.month), start_year=str(start.year))
+        values["min_hours"] = "" if pattern.min_hours is None else str(pattern.min_hours)
+        values["max_hours"] = "" if pattern.max_hours is None else str(pattern.max_hours)
+        return render("register/pattern.html", values=values, flash=DONE.get(done or "", ""), **context)
+
+    @post("/pattern")
+    async def pattern(self, request: Request) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/pattern.html", await self._pattern_context(request), data)
+        await details.set_work_pattern(request.user, data)
+        return Redirect("/profile?done=pattern")
+
+    @post("/pattern/away")
+    async def add_away(self, request: Request) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/pattern.html", await self._pattern_context(request), data)
+        await details.add_away(request.user, data)
+        return Redirect("/profile/pattern?done=away-added")
+
+    @post("/pattern/away/{away_id:int}/remove")
+    async def remove_away(self, request: Request, away_id: FromPath[int]) -> Redirect:
+        await details.remove_away(request.user, away_id)
+        return Redirect("/profile/pattern?done=away-removed")
+
+    async def _qualification_context(self, request: Request) -> dict[str, Any]:
+        row = await services.profile_row(request.user)
+        return {"experience": await details.experience(row["id"]), "kinds": QUALIFICATION_KINDS}
+
+    @get("/qualifications")
+    async def qualifications(self, request: Request, done: FromQuery[str | None] = None) -> Template:
+        return render(
+            "register/qualifications.html",
+            flash=DONE.get(done or "", ""),
+            **await self._qualification_context(request),
+        )
+
+    @post("/qualifications")
+    async def add_qualification(self, request: Request) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/qualifications.html", await self._qualification_context(request), data)
+        await details.add_qualification(request.user, data)
+        return Redirect("/profile/qualifications?done=qualification-added")
+
+    @post("/qualifications/{qualification_id:int}/remove")
+    async def remove_qualification(self, request: Request, qualification_id: FromPath[int]) -> Redirect:
+        await details.remove_qualification(request.user, qualification_id)
+        return Redirect("/profile/qualifications?done=qualification-removed")
+
+    @get("/print")
+    async def print_view(self, request: Request) -> Template:
+        profile = await services.own_profile(request.user)
+        slots = [Slot(start=s.start_minute, end=s.end_minute) for s in profile.availability]
+        return render(
+            "register/print.html",
+            profile=profile,
+            experience=await details.experience(profile.id),
+            pattern=await details.work_pattern(profile.id),
+            grid=week_grid(slots),
+            days=DAYS,
+            hours=services.weekly_hours(profile.availability),
+            shift_kinds=SHIFT_KINDS,
+        )
+
+
+ROUTES: list[Any] = [ProfileDetailPages]
