@@ -86,6 +86,7 @@ def create_app(settings: Settings) -> Litestar:
         *audit_api.ROUTES,
         *register_pages.ROUTES,
         *detail_pages.ROUTES,
+        *register_api.ROUTES,
         *search_pages.ROUTES,
         *vetting_pages.ROUTES,
         create_static_files_router(

@@ -49,6 +49,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("The database already has accounts: demo data not added.")
     else:
         print(f"Demo data ready ({created} new accounts).")
+        from market.register.demo import summary
+
+        if line := asyncio.run(_with_db(settings, summary)):
+            print(line)
     demo.print_logins()
     return 0
 

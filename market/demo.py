@@ -19,9 +19,13 @@ DEMO_ACCOUNTS = [
 
 
 async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None:
-    """Create any missing demo account; return how many were made (None: skipped)."""
+    """Create any missing demo account and the demo register; return how many accounts were
+    made (None: skipped because the database is in use)."""
     if only_if_empty and await User.count() > 0:
         return None
+    from market.register.demo import seed_register
+
+    await seed_register()
     created = 0
     for email, name, role in DEMO_ACCOUNTS:
         if await User.exists().where(User.email == email):

@@ -1,0 +1,83 @@
+"""The register's JSON API: a PA builds and sends a profile; staff vet it."""
+
+from tests.support import PASSWORD
+
+
+async def bearer(client, email: str) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def test_a_pa_builds_a_profile_and_staff_approve_it_through_the_api(client, create_user):
+    pa = await bearer(client, (await create_user("pa")).email)
+    staff = await bearer(client, (await create_user("staff")).email)
+
+    empty = await client.get("/api/v1/profile", headers=pa)
+    assert empty.status_code == 200 and not any(item["done"] for item in empty.json()["checklist"])
+    bad = await client.put(
+        "/api/v1/profile/where", json={"home_postcode": "nope", "travel_miles": "x"}, headers=pa
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["errors"]) == {"home_postcode", "travel_miles"}
+
+    steps = [
+        (
+            "put",
+            "/api/v1/profile/about",
+            {
+                "display_name": "Jo",
+                "headline": "Kind and calm",
+                "admire": "Patient",
+                "matters": "Dignity",
+                "how_to_work": "Talk to me",
+            },
+        ),
+        ("put", "/api/v1/profile/where", {"home_postcode": "PE1 1AB", "travel_miles": "10"}),
+        (
+            "put",
+            "/api/v1/profile/terms",
+            {"min_rate": "12.50", "employment": "either", "right_to_work_declared": "yes"},
+        ),
+        ("put", "/api/v1/profile/skills", {"skills": {"hoist": 3, "personal_care": 1}}),
+        ("post", "/api/v1/profile/slots", {"day": "Saturday", "start": "22:00", "end": "07:00"}),
+    ]
+    for method, path, body in steps:
+        response = await getattr(client, method)(path, json=body, headers=pa)
+        assert response.status_code in (200, 201), (path, response.text)
+    profile = response.json()
+    assert all(item["done"] for item in profile["checklist"])
+    assert profile["availability"][0]["label"] == "Saturday 22:00 to Sunday 07:00 (overnight)"
+    assert profile["home_postcode"] == "PE1 1AB"  # the PA sees their own postcode
+
+    sent = await client.post("/api/v1/profile/submit", headers=pa)
+    assert sent.status_code == 200 and sent.json()["status"] == "submitted"
+    profile_id = sent.json()["id"]
+
+    queue = await client.get("/api/v1/vetting", headers=staff)
+    assert [row["profile_id"] for row in queue.json()["submitted"]] == [profile_id]
+    for kind in ("identity", "right_to_work", "interview"):
+        await client.post(
+            f"/api/v1/vetting/{profile_id}/checks",
+            json={"kind": kind, "outcome": "satisfactory"},
+            headers=staff,
+        )
+    for name in ("Ann", "Bob"):
+        state = await client.post(
+            f"/api/v1/vetting/{profile_id}/references",
+            json={"referee_name": name, "relationship": "Employer", "contact": "x@example.org"},
+            headers=staff,
+        )
+    for reference in state.json()["references"]:
+        await client.put(
+            f"/api/v1/vetting/{profile_id}/references/{reference['id']}",
+            json={"outcome": "satisfactory"},
+            headers=staff,
+        )
+    decided = await client.post(
+        f"/api/v1/vetting/{profile_id}/decision", json={"decision": "approve"}, headers=staff
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["status"] == "approved" and decided.json()["outstanding"] == []
+
+    assert (await client.get("/api/v1/vetting", headers=pa)).status_code == 403
+    assert (await client.get("/api/v1/profile", headers=staff)).status_code == 403
