@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -37,9 +37,19 @@ class Server:
     base_url: str
     staff_email: str
     staff_password: str
+    env: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    root: Path = Path(".")
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
+
+    def create_user(self, role: str, email: str, name: str, password: str) -> None:
+        """A verified account made with ``market users create``, as an admin would."""
+        _run_cli(
+            ["users", "create", "--email", email, "--name", name, "--role", role, "--password", password],
+            self.env,
+            self.root,
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,7 +93,9 @@ def server(sqlite_template: Path, tmp_path_factory) -> Iterator[Server]:
         "MARKET_MAIL_POLL_SECONDS": "0",
     }
 
-    staff = Server(base_url, "staff.browser@example.org", "staff password for the browser tests")
+    staff = Server(
+        base_url, "staff.browser@example.org", "staff password for the browser tests", env=env, root=root
+    )
     _run_cli(
         [
             "users",
@@ -155,3 +167,7 @@ async def browser() -> AsyncIterator[Browser]:
             yield chromium
         finally:
             await chromium.close()
+
+
+# Shared with every browser test module: one browser context per person.
+from tests.browser.helpers import new_context  # noqa: E402, F401
