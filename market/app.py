@@ -27,7 +27,7 @@ from market.core.api import HealthAPI
 from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.register import api as register_api
-from market.register import detail_pages, vetting_pages
+from market.register import detail_pages, skills_pages, vetting_pages
 from market.register import pages as register_pages
 from market.settings import Settings
 from market.web.auth import AuthMiddleware
@@ -88,6 +88,7 @@ def create_app(settings: Settings) -> Litestar:
         *register_pages.ROUTES,
         *detail_pages.ROUTES,
         *register_api.ROUTES,
+        *skills_pages.ROUTES,
         *vetting_pages.ROUTES,
         create_static_files_router(
             path="/assets",

@@ -35,6 +35,7 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     first = run("demo", "--if-empty")
     assert first.returncode == 0, first.stderr
     assert "Demo data ready (5 new accounts)" in first.stdout
+    assert "Demo register: 300 PAs round Peterborough and Oxfordshire" in first.stdout
     for email in (
         "pa@demo.example",
         "recipient@demo.example",
@@ -92,7 +93,9 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     done = run("backup", str(backup))
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 6
+        # The five demo sign-ins, the staff account made above, and the 300 demo-register PAs.
+        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 306
+        assert copy.execute("SELECT count(*) FROM register_pa_profile").fetchone()[0] == 300
     assert run("backup", str(backup)).returncode == 1  # will not overwrite without --force
     assert run("backup", str(backup), "--force").returncode == 0
 

@@ -1,0 +1,71 @@
+"""Admin pages for the list of skills."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from market.errors import Invalid
+from market.register import skills_admin
+from market.web.forms import form_page, read_form
+from market.web.guards import ADMIN
+from market.web.render import render
+
+DONE = {
+    "added": "The skill has been added.",
+    "renamed": "The skill has been renamed.",
+    "retired": "The skill has been retired: it no longer appears in forms. PAs who hold it keep it.",
+    "restored": "The skill is back in use.",
+}
+
+
+class SkillAdminPages(Controller):
+    path = "/admin/skills"
+    opt = ADMIN
+    include_in_schema = False
+
+    @get("/")
+    async def skills(self, done: FromQuery[str | None] = None) -> Template:
+        return render(
+            "register/skills_admin.html",
+            skills=await skills_admin.all_skills(),
+            flash=DONE.get(done or "", ""),
+        )
+
+    @post("/")
+    async def add(self, request: Request) -> Redirect:
+        data = await read_form(request)
+        form_page(request, "register/skills_admin.html", {"skills": await skills_admin.all_skills()}, data)
+        await skills_admin.add_skill(data.get("name", ""), actor=request.user)
+        return Redirect("/admin/skills?done=added")
+
+    @post("/{skill_id:int}/rename")
+    async def rename(self, request: Request, skill_id: FromPath[int]) -> Redirect:
+        data = await read_form(request)
+        form_page(
+            request,
+            "register/skills_admin.html",
+            {"skills": await skills_admin.all_skills()},
+            {f"name_{skill_id}": data.get("name", "")},
+        )
+        try:
+            await skills_admin.rename_skill(skill_id, data.get("name", ""), actor=request.user)
+        except Invalid as invalid:
+            raise Invalid({f"name_{skill_id}": invalid.errors["name"]}) from None
+        return Redirect("/admin/skills?done=renamed")
+
+    @post("/{skill_id:int}/retire")
+    async def retire(self, request: Request, skill_id: FromPath[int]) -> Redirect:
+        await skills_admin.set_active(skill_id, False, actor=request.user)
+        return Redirect("/admin/skills?done=retired")
+
+    @post("/{skill_id:int}/restore")
+    async def restore(self, request: Request, skill_id: FromPath[int]) -> Redirect:
+        await skills_admin.set_active(skill_id, True, actor=request.user)
+        return Redirect("/admin/skills?done=restored")
+
+
+ROUTES: list[Any] = [SkillAdminPages]
