@@ -176,6 +176,58 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_register_import(args: argparse.Namespace) -> int:
+    from market.errors import DomainError
+    from market.register import importer
+
+    settings = _settings()
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"market: {path}: no such file", file=sys.stderr)
+        return 2
+    if args.valid_only and not args.rejects:
+        print("market: --valid-only needs --rejects OUT.csv for the rows it leaves out", file=sys.stderr)
+        return 2
+    mode = "check" if args.dry_run else "valid_only" if args.valid_only else "all"
+    with path.open("rb") as file:
+        content = file.read(importer.MAX_BYTES + 1)  # one byte more is enough to say it is too big
+
+    async def work():
+        actor = await importer.staff_actor(args.by) if args.by else None
+        return await importer.import_csv(
+            content, file_name=path.name, settings=settings, actor=actor, mode=mode
+        )
+
+    try:
+        report = asyncio.run(_with_db(settings, work))
+    except DomainError as error:
+        print(f"market: {error.detail}", file=sys.stderr)
+        return 1
+    for problem in report.problems:
+        print(str(problem), file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"line {skipped.line}: {skipped.email} is already on the register: skipped")
+    if args.rejects and report.rejected and report.imported:
+        Path(args.rejects).write_text(importer.rejects_csv(report), encoding="utf-8-sig", newline="")
+        print(f"Wrote {len(report.rejected)} rejected rows to {args.rejects}.")
+    counts = f"{report.rows} rows: {len(report.skipped)} already on the register"
+    if mode == "check":
+        print(f"Checked {counts}, {report.valid} can be added, {len(report.rejected)} with problems.")
+    elif report.imported:
+        print(
+            f"Imported {report.created} PAs ({report.approved} approved) from {counts}, "
+            f"{len(report.rejected)} rejected." + (" Invitation emails are queued." if report.created else "")
+        )
+    else:
+        print(f"Nothing was imported: {len(report.problems)} problems in {path.name}.", file=sys.stderr)
+    if not args.by and any(p.column == "status" for p in report.problems):
+        print(
+            "market: to import approved profiles, name the staff account importing: --by EMAIL",
+            file=sys.stderr,
+        )
+    return 1 if report.problems else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -245,6 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
     load = geo.add_parser("import", help="load every postcode from Code-Point Open's codepo_gb.zip")
     load.add_argument("path")
     load.set_defaults(run=cmd_geo_import)
+
+    register = commands.add_parser("register", help="the PA register").add_subparsers(
+        dest="register_command", required=True
+    )
+    bulk = register.add_parser("import", help="add PAs from a CSV file (docs/register-import.md)")
+    bulk.add_argument("file")
+    bulk.add_argument("--dry-run", action="store_true", help="check every row and import nothing")
+    bulk.add_argument("--valid-only", action="store_true", help="import the rows without problems")
+    bulk.add_argument("--rejects", metavar="OUT.csv", help="with --valid-only: write the rows left out here")
+    bulk.add_argument("--by", metavar="EMAIL", help="the staff account importing (needed for approved)")
+    bulk.set_defaults(run=cmd_register_import)
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)

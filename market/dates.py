@@ -40,3 +40,14 @@ def parse_date_text(text: str, label: str) -> date:
         if isinstance(error, DateProblem):
             raise
         raise DateProblem(f"{label} must be a real date, like 2027-03-27 or 27/03/2027") from None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return date(day.year + year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th

@@ -87,7 +87,8 @@ def _check_new_account(email: str, display_name: str, password: str) -> dict[str
     return errors
 
 
-async def _issue_token(user_id: int, purpose: str, lifetime: timedelta) -> str:
+async def issue_token(user_id: int, purpose: str, lifetime: timedelta) -> str:
+    """A one-time token (VERIFY or RESET) for an emailed link; only its hash is stored."""
     token = new_token()
     await AccountToken.insert(
         AccountToken(
@@ -101,7 +102,7 @@ async def _issue_token(user_id: int, purpose: str, lifetime: timedelta) -> str:
 
 
 async def _send_verification(settings: Settings, user_id: int, email: str, name: str) -> None:
-    token = await _issue_token(user_id, VERIFY, timedelta(hours=settings.token_hours))
+    token = await issue_token(user_id, VERIFY, timedelta(hours=settings.token_hours))
     await mail.queue(
         email,
         f"Confirm your email address for the {settings.service_name}",
@@ -206,7 +207,7 @@ async def request_password_reset(email: str, settings: Settings, *, ip: str = ""
         user = await User.select().where(User.email == email, User.is_active.eq(True)).first()
         if user is None:
             return
-        token = await _issue_token(user["id"], RESET, RESET_LIFETIME)
+        token = await issue_token(user["id"], RESET, RESET_LIFETIME)
         await mail.queue(
             email,
             f"Reset your {settings.service_name} password",

@@ -16,6 +16,7 @@ from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.audit import services as audit
 from market.clock import utcnow
+from market.dates import add_months
 from market.db import for_update, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
@@ -296,17 +297,6 @@ async def record_reference(profile_id: int, reference_id: int, outcome: str, *, 
         )
 
 
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
-
-
 async def decide(
     profile_id: int, decision: str, reason: str, *, actor: CurrentUser, settings: Settings
 ) -> None:
@@ -333,7 +323,7 @@ async def decide(
                 values={
                     PAProfile.approved_at: utcnow(),
                     PAProfile.approved_by: actor.id,
-                    PAProfile.review_due_on: _add_months(today, settings.review_months),
+                    PAProfile.review_due_on: add_months(today, settings.review_months),
                 },
             )
             await _tell_pa(
