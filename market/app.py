@@ -27,7 +27,7 @@ from market.core.api import HealthAPI
 from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.register import api as register_api
-from market.register import detail_pages, import_pages, skills_pages, vetting_pages
+from market.register import detail_pages, import_pages, search_pages, skills_pages, vetting_pages
 from market.register import pages as register_pages
 from market.settings import Settings
 from market.web.auth import AuthMiddleware
@@ -86,10 +86,11 @@ def create_app(settings: Settings) -> Litestar:
         *audit_pages.ROUTES,
         *audit_api.ROUTES,
         *register_pages.ROUTES,
-        *import_pages.ROUTES,
         *detail_pages.ROUTES,
         *register_api.ROUTES,
         *skills_pages.ROUTES,
+        *import_pages.ROUTES,
+        *search_pages.ROUTES,
         *vetting_pages.ROUTES,
         create_static_files_router(
             path="/assets",

@@ -97,6 +97,14 @@ def for_update(query):
     return query
 
 
+def ilike(column, pattern: str):
+    """Case-insensitive LIKE on both engines: ILIKE on PostgreSQL; on SQLite, LIKE already
+    ignores case (for ASCII), and piccolo warns on every ILIKE there."""
+    if isinstance(current_engine(), PostgresEngine):
+        return column.ilike(pattern)
+    return column.like(pattern)
+
+
 async def migrate() -> None:
     """Apply every feature's pending migrations to the active database."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -113,7 +121,7 @@ async def open_pool(engine: Engine, max_size: int = 10) -> None:
 
 
 async def close_pool(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
 
 

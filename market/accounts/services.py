@@ -24,7 +24,7 @@ from market.accounts.tables import AccountToken, User
 from market.accounts.tokens import new_token, token_hash
 from market.audit import services as audit
 from market.clock import utcnow
-from market.db import for_update, write_transaction
+from market.db import for_update, ilike, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.settings import Settings
@@ -341,7 +341,7 @@ async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> li
     if role:
         where.append(User.role == role)
     if query:
-        where.append(User.email.ilike(f"%{query.strip()}%") | User.display_name.ilike(f"%{query.strip()}%"))
+        where.append(ilike(User.email, f"%{query.strip()}%") | ilike(User.display_name, f"%{query.strip()}%"))
     if where:
         select = select.where(*where)
     return [_user_out(r) for r in await select]

@@ -9,6 +9,7 @@ import msgspec
 
 from market.audit.tables import AuditEvent
 from market.clock import LONDON
+from market.db import ilike
 
 
 class ActorLike(Protocol):
@@ -71,7 +72,7 @@ async def search(filters: AuditFilter, *, page: int = 1, per_page: int = 50) -> 
     """Events matching every given filter, newest first, and how many match in all."""
     where = []
     if filters.actor:
-        where.append(AuditEvent.actor_email.ilike(f"%{filters.actor.strip()}%"))
+        where.append(ilike(AuditEvent.actor_email, f"%{filters.actor.strip()}%"))
     if filters.action:
         where.append(AuditEvent.action == filters.action.strip())
     if filters.subject_type:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
@@ -56,7 +57,7 @@ class RegisterImportPages(Controller):
     async def upload(
         self,
         request: Request,
-        settings: Settings,
+        settings: NamedDependency[Settings],
         data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Template:
         mode = data.mode if data.mode in PAGE_MODES else ""

@@ -13,7 +13,7 @@ from piccolo.query.functions.aggregate import Max
 
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
-from market.db import write_transaction
+from market.db import ilike, write_transaction
 from market.errors import Invalid, NotFound
 from market.register.tables import PASkill, Skill
 
@@ -43,7 +43,7 @@ async def add_skill(raw_name: str, *, actor: CurrentUser) -> None:
     name = _name(raw_name)
     code = _code(name)
     async with write_transaction():
-        if await Skill.exists().where((Skill.code == code) | (Skill.name.ilike(name))):
+        if await Skill.exists().where((Skill.code == code) | (ilike(Skill.name, name))):
             raise Invalid({"name": f"There is already a skill called {name}"})
         last = await Skill.select(Max(Skill.position)).first()
         position = (last["max"] or 0) + 1 if last else 0
@@ -58,7 +58,7 @@ async def rename_skill(skill_id: int, raw_name: str, *, actor: CurrentUser) -> N
     async with write_transaction():
         if not await Skill.exists().where(Skill.id == skill_id):
             raise NotFound()
-        if await Skill.exists().where(Skill.name.ilike(name), Skill.id != skill_id):
+        if await Skill.exists().where(ilike(Skill.name, name), Skill.id != skill_id):
             raise Invalid({"name": f"There is already a skill called {name}"})
         await Skill.update({Skill.name: name}).where(Skill.id == skill_id)
         await audit.record(
