@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts import services
 from market.accounts.schemas import ROLE_NAMES, NewUserInput
 from market.web.forms import form_page, form_struct, read_form
 from market.web.guards import ADMIN
+from market.web.params import RecordId
 from market.web.render import ip_of, render
 
 DONE = {
@@ -58,12 +59,12 @@ class UserAdminPages(Controller):
         return Redirect("/admin/users?done=created")
 
     @post("/{user_id:int}/deactivate")
-    async def deactivate(self, request: Request, user_id: FromPath[int]) -> Redirect:
+    async def deactivate(self, request: Request, user_id: RecordId) -> Redirect:
         await services.set_active(user_id, False, actor=request.user, ip=ip_of(request))
         return Redirect("/admin/users?done=deactivated")
 
     @post("/{user_id:int}/activate")
-    async def activate(self, request: Request, user_id: FromPath[int]) -> Redirect:
+    async def activate(self, request: Request, user_id: RecordId) -> Redirect:
         await services.set_active(user_id, True, actor=request.user, ip=ip_of(request))
         return Redirect("/admin/users?done=activated")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from market.accounts import services, sessions
 from market.accounts.schemas import (
@@ -24,6 +24,7 @@ from market.accounts.schemas import (
 )
 from market.settings import Settings
 from market.web.guards import ADMIN, PUBLIC, SIGNED_IN
+from market.web.params import RecordId
 from market.web.render import ip_of
 
 
@@ -94,7 +95,7 @@ class MeAPI(Controller):
         return await sessions.list_sessions(request.user)
 
     @delete("/sessions/{session_id:int}", status_code=204, summary="Sign out one of your sessions")
-    async def end_session(self, request: Request, session_id: FromPath[int]) -> None:
+    async def end_session(self, request: Request, session_id: RecordId) -> None:
         await sessions.end_session(request.user, session_id, ip=ip_of(request))
 
 
@@ -116,7 +117,7 @@ class UsersAPI(Controller):
         return await services.create_user(data, actor=request.user, ip=ip_of(request))
 
     @get("/{user_id:int}", summary="One account")
-    async def get_user(self, user_id: FromPath[int]) -> UserOut:
+    async def get_user(self, user_id: RecordId) -> UserOut:
         return await services.get_user(user_id)
 
 

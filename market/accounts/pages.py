@@ -23,6 +23,7 @@ from market.settings import Settings
 from market.web.auth import clear_session_cookie, session_cookie
 from market.web.forms import form_page, form_struct, read_form
 from market.web.guards import PUBLIC, SIGNED_IN
+from market.web.params import RecordId
 from market.web.render import ip_of, render
 
 DONE_MESSAGES = {
@@ -212,7 +213,7 @@ class AccountPages(Controller):
         return Redirect("/account?done=password-changed")
 
     @post("/sessions/{session_id:int}/end")
-    async def end_session(self, request: Request, session_id: FromPath[int]) -> Redirect:
+    async def end_session(self, request: Request, session_id: RecordId) -> Redirect:
         await sessions.end_session(request.user, session_id, ip=ip_of(request))
         return Redirect("/account?done=session-ended")
 

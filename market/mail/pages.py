@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from market.errors import NotFound
 from market.mail import services
 from market.web.guards import STAFF
+from market.web.params import RecordId
 from market.web.render import render
 
 
@@ -25,7 +26,7 @@ class OutboxPages(Controller):
         return render("mail/outbox.html", emails=emails, to=to or "")
 
     @get("/{email_id:int}")
-    async def email(self, email_id: FromPath[int]) -> Template:
+    async def email(self, email_id: RecordId) -> Template:
         email = await services.get(email_id)
         if email is None:
             raise NotFound()

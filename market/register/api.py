@@ -7,12 +7,13 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from market.register import services, vetting
 from market.register.schemas import AboutInput, OwnProfileOut, TermsInput, WhereInput
 from market.settings import Settings
 from market.web.guards import STAFF, roles
+from market.web.params import RecordId
 
 
 class SkillsInput(msgspec.Struct, kw_only=True):
@@ -89,7 +90,7 @@ class OwnProfileAPI(Controller):
         return await services.own_profile(request.user)
 
     @delete("/slots/{slot_id:int}", status_code=204, summary="Remove one of your slots")
-    async def remove_slot(self, request: Request, slot_id: FromPath[int]) -> None:
+    async def remove_slot(self, request: Request, slot_id: RecordId) -> None:
         await services.remove_slot(request.user, slot_id)
 
     @post("/submit", status_code=200, summary="Send a complete profile to staff for checks")
@@ -108,19 +109,19 @@ class VettingAPI(Controller):
         return await vetting.queue()
 
     @get("/{profile_id:int}", summary="One PA's vetting: checks, references, history, what is outstanding")
-    async def state(self, profile_id: FromPath[int]) -> vetting.VettingState:
+    async def state(self, profile_id: RecordId) -> vetting.VettingState:
         return await vetting.state(profile_id)
 
     @post("/{profile_id:int}/checks", status_code=201, summary="Record a check")
     async def check(
-        self, request: Request, profile_id: FromPath[int], data: JSONBody[CheckInput]
+        self, request: Request, profile_id: RecordId, data: JSONBody[CheckInput]
     ) -> vetting.VettingState:
         await vetting.record_check(profile_id, data.kind, data.outcome, data.note, actor=request.user)
         return await vetting.state(profile_id)
 
     @post("/{profile_id:int}/references", status_code=201, summary="Add a referee")
     async def reference(
-        self, request: Request, profile_id: FromPath[int], data: JSONBody[ReferenceInput]
+        self, request: Request, profile_id: RecordId, data: JSONBody[ReferenceInput]
     ) -> vetting.VettingState:
         await vetting.add_reference(profile_id, msgspec.structs.asdict(data), actor=request.user)
         return await vetting.state(profile_id)
@@ -129,8 +130,8 @@ class VettingAPI(Controller):
     async def reference_outcome(
         self,
         request: Request,
-        profile_id: FromPath[int],
-        reference_id: FromPath[int],
+        profile_id: RecordId,
+        reference_id: RecordId,
         data: JSONBody[OutcomeInput],
     ) -> vetting.VettingState:
         await vetting.record_reference(profile_id, reference_id, data.outcome, actor=request.user)
@@ -140,7 +141,7 @@ class VettingAPI(Controller):
     async def decision(
         self,
         request: Request,
-        profile_id: FromPath[int],
+        profile_id: RecordId,
         data: JSONBody[DecisionInput],
         settings: NamedDependency[Settings],
     ) -> vetting.VettingState:
@@ -151,7 +152,7 @@ class VettingAPI(Controller):
     async def suspend(
         self,
         request: Request,
-        profile_id: FromPath[int],
+        profile_id: RecordId,
         data: JSONBody[ReasonInput],
         settings: NamedDependency[Settings],
     ) -> vetting.VettingState:
@@ -162,7 +163,7 @@ class VettingAPI(Controller):
     async def reinstate(
         self,
         request: Request,
-        profile_id: FromPath[int],
+        profile_id: RecordId,
         data: JSONBody[ReasonInput],
         settings: NamedDependency[Settings],
     ) -> vetting.VettingState:

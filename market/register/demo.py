@@ -26,13 +26,86 @@ from market.register.tables import (
 )
 
 DEMO_DOMAIN = "pa.demo.example"
-AREAS = ("PE1", "PE2", "PE3", "PE4", "PE6", "PE7", "PE8", "PE9", "OX1", "OX2", "OX3", "OX4", "OX5", "OX10",
-         "OX11", "OX12", "OX13", "OX14", "OX18", "OX26", "OX28", "OX29", "OX33", "OX44")
-FIRST_NAMES = ("Aisha", "Ben", "Chloe", "Daniel", "Ewa", "Fatima", "Grace", "Harry", "Imran", "Jade", "Kofi",
-               "Laura", "Marek", "Nadia", "Owen", "Priya", "Rosa", "Sam", "Tom", "Uma", "Vicky", "Will",
-               "Yasmin", "Zoe", "Agnieszka", "Bola", "Ciaran", "Dev", "Elena", "Gemma")
-SURNAMES = ("Adams", "Bennett", "Clarke", "Davies", "Evans", "Fraser", "Green", "Hussain", "Iqbal", "Jones",
-            "Kowalski", "Lewis", "Murphy", "Nowak", "Okafor", "Patel", "Quinn", "Roberts", "Singh", "Taylor")
+AREAS = (
+    "PE1",
+    "PE2",
+    "PE3",
+    "PE4",
+    "PE6",
+    "PE7",
+    "PE8",
+    "PE9",
+    "OX1",
+    "OX2",
+    "OX3",
+    "OX4",
+    "OX5",
+    "OX10",
+    "OX11",
+    "OX12",
+    "OX13",
+    "OX14",
+    "OX18",
+    "OX26",
+    "OX28",
+    "OX29",
+    "OX33",
+    "OX44",
+)
+FIRST_NAMES = (
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ewa",
+    "Fatima",
+    "Grace",
+    "Harry",
+    "Imran",
+    "Jade",
+    "Kofi",
+    "Laura",
+    "Marek",
+    "Nadia",
+    "Owen",
+    "Priya",
+    "Rosa",
+    "Sam",
+    "Tom",
+    "Uma",
+    "Vicky",
+    "Will",
+    "Yasmin",
+    "Zoe",
+    "Agnieszka",
+    "Bola",
+    "Ciaran",
+    "Dev",
+    "Elena",
+    "Gemma",
+)
+SURNAMES = (
+    "Adams",
+    "Bennett",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hussain",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "Murphy",
+    "Nowak",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+)
 HEADLINES = (
     "Patient, reliable PA with {years} years' experience in {skill}",
     "Warm and practical support, with a background in {skill}",
@@ -62,8 +135,13 @@ PATTERNS = (
     (("Saturday", "22:00", "07:00"), ("Sunday", "22:00", "07:00")),
     (("Monday", "17:00", "22:00"), ("Tuesday", "17:00", "22:00"), ("Wednesday", "17:00", "22:00")),
     (("Saturday", "09:00", "18:00"), ("Sunday", "09:00", "18:00")),
-    (("Monday", "07:00", "10:00"), ("Tuesday", "07:00", "10:00"), ("Wednesday", "07:00", "10:00"),
-     ("Thursday", "07:00", "10:00"), ("Friday", "07:00", "10:00")),
+    (
+        ("Monday", "07:00", "10:00"),
+        ("Tuesday", "07:00", "10:00"),
+        ("Wednesday", "07:00", "10:00"),
+        ("Thursday", "07:00", "10:00"),
+        ("Friday", "07:00", "10:00"),
+    ),
     (("Friday", "21:00", "08:00"),),
 )
 
@@ -81,11 +159,18 @@ async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
     # Demo PAs cannot sign in: their password hash matches no password.
     unusable = "!" + secrets.token_hex(16)
     async with write_transaction():
-        users = await User.insert(*[
-            User(email=f"pa{n:03d}@{DEMO_DOMAIN}", password_hash=unusable, role="pa",
-                 display_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}", verified_at=now)
-            for n in range(1, count + 1)
-        ]).returning(User.id, User.display_name)
+        users = await User.insert(
+            *[
+                User(
+                    email=f"pa{n:03d}@{DEMO_DOMAIN}",
+                    password_hash=unusable,
+                    role="pa",
+                    display_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+                    verified_at=now,
+                )
+                for n in range(1, count + 1)
+            ]
+        ).returning(User.id, User.display_name)
         for user in users:
             await _add_profile(rng, user, sectors, table, skills, groups, now)
     return count
@@ -93,43 +178,66 @@ async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
 
 async def _add_profile(rng, user, sectors, table, skills, groups, now) -> None:
     roll = rng.random()
-    status = "approved" if roll < 0.8 else "submitted" if roll < 0.9 else "suspended" if roll < 0.95 else "draft"
+    status = (
+        "approved" if roll < 0.8 else "submitted" if roll < 0.9 else "suspended" if roll < 0.95 else "draft"
+    )
     sector = rng.choice(sectors)
     lat, lon = table.sectors[sector]
     held = rng.sample(skills, rng.randint(3, 8))
     years = {s["id"]: rng.randint(0, 12) for s in held}
     top = max(held, key=lambda s: years[s["id"]])
     approved_at = now - timedelta(days=rng.randint(20, 700)) if status in ("approved", "suspended") else None
-    profile = await PAProfile.insert(PAProfile(
-        user=user["id"], status=status, display_name=user["display_name"].split()[0],
-        headline=rng.choice(HEADLINES).format(years=max(years[top["id"]], 1), skill=top["name"].lower()),
-        admire=rng.choice(ADMIRE), matters=rng.choice(MATTERS), how_to_work=rng.choice(HOW_TO_WORK),
-        home_postcode=f"{sector}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-        sector=sector, district=sector.split(" ")[0],
-        lat=lat + rng.uniform(-0.01, 0.01), lon=lon + rng.uniform(-0.015, 0.015),
-        travel_miles=rng.choice((5, 8, 10, 12, 15, 20, 25)), driving_licence=rng.random() < 0.75,
-        has_car=rng.random() < 0.6, min_rate_pence=rng.choice(range(1150, 1651, 25)),
-        employment=rng.choice(("employed", "self_employed", "either")), right_to_work_declared=True,
-        right_to_work_confirmed_at=approved_at, gender=rng.choice(("woman", "woman", "man", "")),
-        languages=msgspec.json.encode(["English"] + (["Polish"] if rng.random() < 0.1 else [])).decode(),
-        shift_kinds=msgspec.json.encode(rng.sample(("day", "evening", "weekend", "sleeping_night"), 2)).decode(),
-        submitted_at=now - timedelta(days=rng.randint(1, 30)) if status != "draft" else None,
-        approved_at=approved_at,
-        review_due_on=(approved_at + timedelta(days=365)).date() if approved_at else None,
-        status_reason="A concern is being looked into." if status == "suspended" else "",
-    )).returning(PAProfile.id)
+    profile = await PAProfile.insert(
+        PAProfile(
+            user=user["id"],
+            status=status,
+            display_name=user["display_name"].split()[0],
+            headline=rng.choice(HEADLINES).format(years=max(years[top["id"]], 1), skill=top["name"].lower()),
+            admire=rng.choice(ADMIRE),
+            matters=rng.choice(MATTERS),
+            how_to_work=rng.choice(HOW_TO_WORK),
+            home_postcode=f"{sector}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+            sector=sector,
+            district=sector.split(" ")[0],
+            lat=lat + rng.uniform(-0.01, 0.01),
+            lon=lon + rng.uniform(-0.015, 0.015),
+            travel_miles=rng.choice((5, 8, 10, 12, 15, 20, 25)),
+            driving_licence=rng.random() < 0.75,
+            has_car=rng.random() < 0.6,
+            min_rate_pence=rng.choice(range(1150, 1651, 25)),
+            employment=rng.choice(("employed", "self_employed", "either")),
+            right_to_work_declared=True,
+            right_to_work_confirmed_at=approved_at,
+            gender=rng.choice(("woman", "woman", "man", "")),
+            languages=msgspec.json.encode(["English"] + (["Polish"] if rng.random() < 0.1 else [])).decode(),
+            shift_kinds=msgspec.json.encode(
+                rng.sample(("day", "evening", "weekend", "sleeping_night"), 2)
+            ).decode(),
+            submitted_at=now - timedelta(days=rng.randint(1, 30)) if status != "draft" else None,
+            approved_at=approved_at,
+            review_due_on=(approved_at + timedelta(days=365)).date() if approved_at else None,
+            status_reason="A concern is being looked into." if status == "suspended" else "",
+        )
+    ).returning(PAProfile.id)
     profile_id = profile[0]["id"]
     await PASkill.insert(*[PASkill(profile=profile_id, skill=s["id"], years=years[s["id"]]) for s in held])
-    await PAClientGroup.insert(*[PAClientGroup(profile=profile_id, group=g["id"])
-                                 for g in rng.sample(groups, rng.randint(1, 3))])
+    await PAClientGroup.insert(
+        *[PAClientGroup(profile=profile_id, group=g["id"]) for g in rng.sample(groups, rng.randint(1, 3))]
+    )
     slots = [slot_from_day_times(*spec) for spec in rng.choice(PATTERNS)]
-    await AvailabilitySlot.insert(*[AvailabilitySlot(profile=profile_id, start_minute=s.start, end_minute=s.end)
-                                    for s in slots])
+    await AvailabilitySlot.insert(
+        *[AvailabilitySlot(profile=profile_id, start_minute=s.start, end_minute=s.end) for s in slots]
+    )
     if status != "draft":
-        await StatusChange.insert(StatusChange(profile=profile_id, from_status="draft", to_status="submitted"))
+        await StatusChange.insert(
+            StatusChange(profile=profile_id, from_status="draft", to_status="submitted")
+        )
     if approved_at:
-        await StatusChange.insert(StatusChange(profile=profile_id, from_status="submitted", to_status="approved",
-                                               changed_at=approved_at))
+        await StatusChange.insert(
+            StatusChange(
+                profile=profile_id, from_status="submitted", to_status="approved", changed_at=approved_at
+            )
+        )
 
 
 async def summary() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.register import details, services
@@ -13,6 +13,7 @@ from market.register.availability import DAYS, Slot, week_grid
 from market.register.schemas import QUALIFICATION_KINDS, SHIFT_KINDS
 from market.web.forms import form_page, read_form
 from market.web.guards import roles
+from market.web.params import RecordId
 from market.web.render import render
 
 DONE = {
@@ -76,7 +77,7 @@ class ProfileDetailPages(Controller):
         return Redirect("/profile/pattern?done=away-added")
 
     @post("/pattern/away/{away_id:int}/remove")
-    async def remove_away(self, request: Request, away_id: FromPath[int]) -> Redirect:
+    async def remove_away(self, request: Request, away_id: RecordId) -> Redirect:
         await details.remove_away(request.user, away_id)
         return Redirect("/profile/pattern?done=away-removed")
 
@@ -100,7 +101,7 @@ class ProfileDetailPages(Controller):
         return Redirect("/profile/qualifications?done=qualification-added")
 
     @post("/qualifications/{qualification_id:int}/remove")
-    async def remove_qualification(self, request: Request, qualification_id: FromPath[int]) -> Redirect:
+    async def remove_qualification(self, request: Request, qualification_id: RecordId) -> Redirect:
         await details.remove_qualification(request.user, qualification_id)
         return Redirect("/profile/qualifications?done=qualification-removed")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.register import services
@@ -14,6 +14,7 @@ from market.register.schemas import EMPLOYMENT, AboutInput, TermsInput, WhereInp
 from market.register.vetting import STATUS_NAMES
 from market.web.forms import form_page, form_struct, read_form
 from market.web.guards import roles
+from market.web.params import RecordId
 from market.web.render import render
 
 DONE = {
@@ -145,7 +146,7 @@ class ProfilePages(Controller):
         return Redirect("/profile/availability?done=slot-added")
 
     @post("/availability/{slot_id:int}/remove")
-    async def remove_slot(self, request: Request, slot_id: FromPath[int]) -> Redirect:
+    async def remove_slot(self, request: Request, slot_id: RecordId) -> Redirect:
         await services.remove_slot(request.user, slot_id)
         return Redirect("/profile/availability?done=slot-removed")
 

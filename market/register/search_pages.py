@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import Provide
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from market.errors import NotFound
@@ -22,6 +22,7 @@ from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT
 from market.web.forms import form_page, read_form
 from market.web.guards import roles
+from market.web.params import RecordId
 from market.web.render import render
 
 SEARCHERS = roles("recipient", "staff", "admin")
@@ -181,7 +182,7 @@ class SearchPages(Controller):
     async def profile(
         self,
         request: Request,
-        profile_id: FromPath[int],
+        profile_id: RecordId,
         from_postcode: FromAddress = None,
         done: FromQuery[str | None] = None,
     ) -> Template:
@@ -219,7 +220,7 @@ class ShortlistPages(Controller):
         return Redirect(back_to(data.get("next"), "saved" if created else "already"))
 
     @post("/{profile_id:int}/remove")
-    async def remove(self, request: Request, profile_id: FromPath[int]) -> Redirect:
+    async def remove(self, request: Request, profile_id: RecordId) -> Redirect:
         data = await read_form(request)
         await search.remove_from_shortlist(request.user, profile_id)
         return Redirect(back_to(data.get("next"), "removed"))
@@ -240,7 +241,7 @@ class RegisterSearchAPI(Controller):
 
     @get("/pas/{profile_id:int}", summary="A listed PA's one-page profile")
     async def profile(
-        self, request: Request, profile_id: FromPath[int], from_postcode: FromAddress = None
+        self, request: Request, profile_id: RecordId, from_postcode: FromAddress = None
     ) -> search.PublicProfileOut:
         return await search.public_profile(profile_id, from_postcode, viewer=request.user)
 
@@ -262,7 +263,7 @@ class ShortlistAPI(Controller):
         return Response(item, status_code=201 if created else 200)
 
     @delete("/{profile_id:int}", status_code=204, summary="Take a PA off your shortlist")
-    async def remove(self, request: Request, profile_id: FromPath[int]) -> None:
+    async def remove(self, request: Request, profile_id: RecordId) -> None:
         await search.remove_from_shortlist(request.user, profile_id)
 
 

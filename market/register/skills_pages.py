@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.errors import Invalid
 from market.register import skills_admin
 from market.web.forms import form_page, read_form
 from market.web.guards import ADMIN
+from market.web.params import RecordId
 from market.web.render import render
 
 DONE = {
@@ -43,7 +44,7 @@ class SkillAdminPages(Controller):
         return Redirect("/admin/skills?done=added")
 
     @post("/{skill_id:int}/rename")
-    async def rename(self, request: Request, skill_id: FromPath[int]) -> Redirect:
+    async def rename(self, request: Request, skill_id: RecordId) -> Redirect:
         data = await read_form(request)
         form_page(
             request,
@@ -58,12 +59,12 @@ class SkillAdminPages(Controller):
         return Redirect("/admin/skills?done=renamed")
 
     @post("/{skill_id:int}/retire")
-    async def retire(self, request: Request, skill_id: FromPath[int]) -> Redirect:
+    async def retire(self, request: Request, skill_id: RecordId) -> Redirect:
         await skills_admin.set_active(skill_id, False, actor=request.user)
         return Redirect("/admin/skills?done=retired")
 
     @post("/{skill_id:int}/restore")
-    async def restore(self, request: Request, skill_id: FromPath[int]) -> Redirect:
+    async def restore(self, request: Request, skill_id: RecordId) -> Redirect:
         await skills_admin.set_active(skill_id, True, actor=request.user)
         return Redirect("/admin/skills?done=restored")
 

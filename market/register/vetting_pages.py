@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.register import details, vetting
@@ -15,6 +15,7 @@ from market.register.schemas import EMPLOYMENT
 from market.settings import Settings
 from market.web.forms import form_page, read_form
 from market.web.guards import STAFF, roles
+from market.web.params import RecordId
 from market.web.render import render
 
 DONE = {
@@ -66,13 +67,13 @@ class VettingPages(Controller):
         }
 
     @get("/{profile_id:int}")
-    async def pa(self, profile_id: FromPath[int], done: FromQuery[str | None] = None) -> Template:
+    async def pa(self, profile_id: RecordId, done: FromQuery[str | None] = None) -> Template:
         return render(
             "register/vetting_pa.html", **await self._page(profile_id, flash=DONE.get(done or "", ""))
         )
 
     @post("/{profile_id:int}/checks")
-    async def record_check(self, request: Request, profile_id: FromPath[int]) -> Redirect:
+    async def record_check(self, request: Request, profile_id: RecordId) -> Redirect:
         data = await read_form(request)
         form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
         await vetting.record_check(
@@ -85,7 +86,7 @@ class VettingPages(Controller):
         return Redirect(f"/staff/vetting/{profile_id}?done=check")
 
     @post("/{profile_id:int}/references")
-    async def add_reference(self, request: Request, profile_id: FromPath[int]) -> Redirect:
+    async def add_reference(self, request: Request, profile_id: RecordId) -> Redirect:
         data = await read_form(request)
         form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
         await vetting.add_reference(profile_id, data, actor=request.user)
@@ -93,7 +94,7 @@ class VettingPages(Controller):
 
     @post("/{profile_id:int}/references/{reference_id:int}")
     async def record_reference(
-        self, request: Request, profile_id: FromPath[int], reference_id: FromPath[int]
+        self, request: Request, profile_id: RecordId, reference_id: RecordId
     ) -> Redirect:
         data = await read_form(request)
         form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
@@ -102,7 +103,7 @@ class VettingPages(Controller):
 
     @post("/{profile_id:int}/decision")
     async def decide(
-        self, request: Request, profile_id: FromPath[int], settings: NamedDependency[Settings]
+        self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
     ) -> Redirect:
         data = await read_form(request)
         form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
@@ -114,7 +115,7 @@ class VettingPages(Controller):
 
     @post("/{profile_id:int}/suspend")
     async def suspend(
-        self, request: Request, profile_id: FromPath[int], settings: NamedDependency[Settings]
+        self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
     ) -> Redirect:
         data = await read_form(request)
         form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
@@ -123,7 +124,7 @@ class VettingPages(Controller):
 
     @post("/{profile_id:int}/reinstate")
     async def reinstate(
-        self, request: Request, profile_id: FromPath[int], settings: NamedDependency[Settings]
+        self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
     ) -> Redirect:
         data = await read_form(request)
         form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
@@ -132,7 +133,7 @@ class VettingPages(Controller):
 
     @post("/{profile_id:int}/qualifications/{qualification_id:int}/verify")
     async def verify_qualification(
-        self, request: Request, profile_id: FromPath[int], qualification_id: FromPath[int]
+        self, request: Request, profile_id: RecordId, qualification_id: RecordId
     ) -> Redirect:
         await details.verify_qualification(profile_id, qualification_id, actor=request.user)
         return Redirect(f"/staff/vetting/{profile_id}?done=qualification")

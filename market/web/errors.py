@@ -71,6 +71,11 @@ def _validation_errors(exc: ValidationException) -> dict[str, str]:
     return errors
 
 
+def _only_path_errors(exc: ValidationException) -> bool:
+    items = [item for item in exc.extra or [] if isinstance(item, dict)]
+    return bool(items) and all(item.get("source") == "path" for item in items)
+
+
 def handle_domain_error(request: Request, exc: DomainError) -> Response:
     errors = exc.errors if isinstance(exc, Invalid) else None
     if is_api(request):
@@ -88,6 +93,9 @@ def handle_domain_error(request: Request, exc: DomainError) -> Response:
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
+    if isinstance(exc, ValidationException) and _only_path_errors(exc):
+        # A malformed or impossible id in the address names no record.
+        return problem(404, "Not found") if is_api(request) else error_page(request, 404, "Page not found")
     if isinstance(exc, ValidationException):
         detail = "The request body is not valid"
         errors = _validation_errors(exc)

@@ -88,3 +88,14 @@ async def test_an_unguarded_route_is_refused_at_run_time(settings):
         assert (await http.get("/forgotten")).status_code == 403
         assert (await http.get("/fine")).status_code == 200
         assert (await http.get("/admin-only")).status_code == 302
+
+
+async def test_an_impossible_record_id_is_a_404_not_a_500(client, login_as):
+    await login_as("admin")
+    from tests.support import submit
+
+    huge = "/admin/users/99999999999999999999/deactivate"
+    page = await submit(client, "/admin/users", {}, action=huge)
+    assert page.status_code == 404 and "Page not found" in page.text
+    assert (await client.get("/api/v1/users/4294967296")).status_code == 404
+    assert (await client.get("/api/v1/users/0")).status_code == 404
