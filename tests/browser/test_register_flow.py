@@ -38,7 +38,7 @@ async def fill_profile(pa: Page, server: Server) -> None:
 
     await pa.get_by_role("link", name="Where you live and how far you will travel", exact=True).click()
     await check_a11y(pa)
-    await pa.get_by_label("Your home postcode").fill("pe1 1ab")
+    await pa.get_by_label("Your home postcode").fill("pe1 1bf")
     await pa.get_by_label("How many miles will you travel to work?").fill("12")
     await pa.get_by_label("I have a full UK driving licence").check()
     await save(pa)
@@ -127,3 +127,40 @@ async def test_a_pa_completes_and_sends_a_profile_and_staff_approve_it(server: S
     await visit_checked(pa, server.url("/profile"))
     await expect(pa.get_by_text("On the register")).to_be_visible()
     await expect(pa.get_by_text(re.compile(r"Vetted by .+ on "))).to_be_visible()
+
+    # A recipient finds Jo near PE1 1AB: a district and a distance band, never the postcode.
+    recipient_email = f"recipient.{uuid.uuid4().hex[:8]}@example.org"
+    server.create_user("recipient", recipient_email, "Rita Recipient", PASSWORD)
+    recipient = await (await new_context()).new_page()
+    await sign_in(recipient, server, recipient_email, PASSWORD)
+    await recipient.get_by_role("link", name="Find a PA").first.click()
+    await check_a11y(recipient)
+    await recipient.get_by_label("Postcode", exact=False).first.fill("PE1 1AB")
+    await recipient.get_by_label("Words in their profile").fill("calm")
+    await recipient.get_by_role("button", name="Search", exact=True).click()
+    result = recipient.locator(".app-card").filter(has_text="Calm, kind PA with five years' experience")
+    await expect(result).to_be_visible()
+    await expect(result).to_contain_text("PE1")
+    await expect(result).to_contain_text("as the crow flies")
+    await check_a11y(recipient)
+    # The PA's own postcode (PE1 1BF) is nowhere on the page, not even in its markup.
+    assert "1BF" not in await recipient.content()
+    await result.get_by_role("link").first.click()
+    await expect(recipient.get_by_role("heading", level=1)).to_contain_text("Jo")
+    assert "1BF" not in await recipient.content()
+    await check_a11y(recipient)
+
+    # Staff suspend Jo: Jo disappears from the recipient's search.
+    await visit_checked(staff, staff.url)
+    await staff.get_by_label("Why are you suspending this PA?").fill(
+        "A safeguarding concern is being looked into."
+    )
+    await staff.get_by_role("button", name="Suspend").click()
+    await expect(staff.locator(".govuk-notification-banner--success")).to_contain_text("suspended")
+    await check_a11y(staff)
+    await recipient.go_back()
+    await recipient.reload()
+    await expect(
+        recipient.locator(".app-card").filter(has_text="Calm, kind PA with five years' experience")
+    ).to_have_count(0)
+    await check_a11y(recipient)
