@@ -28,6 +28,7 @@ from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.register import api as register_api
 from market.register import detail_pages, import_pages, search_pages, skills_pages, vetting_pages
+from market.register import more_api as register_more_api
 from market.register import pages as register_pages
 from market.settings import Settings
 from market.web.auth import AuthMiddleware
@@ -88,6 +89,7 @@ def create_app(settings: Settings) -> Litestar:
         *register_pages.ROUTES,
         *detail_pages.ROUTES,
         *register_api.ROUTES,
+        *register_more_api.ROUTES,
         *skills_pages.ROUTES,
         *import_pages.ROUTES,
         *search_pages.ROUTES,
