@@ -95,6 +95,9 @@ async def test_a_pa_completes_and_sends_a_profile_and_staff_approve_it(server: S
     await expect_banner(pa, server, "/profile?done=submitted", "sent to our team")
     await expect(pa.get_by_text("Waiting for checks")).to_be_visible()
     await visit_checked(pa, server.url("/profile/print"))
+    # Printed (with the print stylesheet), the one-page profile is one sheet of A4.
+    pdf = await pa.pdf(format="A4", print_background=False)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
     # Staff vet: three checks, two references, then approve.
     staff = await (await new_context()).new_page()
