@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from market.register import details, services
 from market.register.availability import DAYS, Slot, week_grid
-from market.register.schemas import QUALIFICATION_KINDS, SHIFT_KINDS
+from market.register.schemas import PA_GENDERS, QUALIFICATION_KINDS, SHIFT_KINDS
 from market.web.forms import form_page, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
@@ -37,12 +37,23 @@ class ProfileDetailPages(Controller):
         current = await details.experience(row["id"])
         values: dict[str, str] = {f"group_{code}": "on" for code in current.client_groups}
         values["languages"] = ", ".join(current.languages)
-        return render("register/experience.html", values=values, groups=await details.client_group_list())
+        values["gender"] = current.gender
+        return render(
+            "register/experience.html",
+            values=values,
+            groups=await details.client_group_list(),
+            genders=PA_GENDERS,
+        )
 
     @post("/experience")
     async def experience(self, request: Request) -> Redirect:
         data = await read_form(request)
-        form_page(request, "register/experience.html", {"groups": await details.client_group_list()}, data)
+        form_page(
+            request,
+            "register/experience.html",
+            {"groups": await details.client_group_list(), "genders": PA_GENDERS},
+            data,
+        )
         await details.set_experience(request.user, data)
         return Redirect("/profile?done=experience")
 

@@ -14,6 +14,7 @@ from market.dates import DateProblem, parse_date_parts
 from market.db import write_transaction
 from market.errors import Invalid, NotFound
 from market.register.schemas import (
+    PA_GENDERS,
     QUALIFICATION_KINDS,
     SHIFT_KINDS,
     AwayOut,
@@ -40,11 +41,16 @@ async def client_group_list() -> list[dict[str, Any]]:
 
 async def experience(profile_id: int) -> ExperienceOut:
     groups = await PAClientGroup.select(PAClientGroup.group.code).where(PAClientGroup.profile == profile_id)
-    row = await PAProfile.select(PAProfile.languages).where(PAProfile.id == profile_id).first()
+    row = (
+        await PAProfile.select(PAProfile.languages, PAProfile.gender)
+        .where(PAProfile.id == profile_id)
+        .first()
+    )
     quals = await Qualification.select().where(Qualification.profile == profile_id).order_by(Qualification.id)
     return ExperienceOut(
         client_groups=[g["group.code"] for g in groups],
         languages=_json_list(row["languages"]) if row else [],
+        gender=row["gender"] if row else "",
         qualifications=[
             QualificationOut(
                 id=q["id"],
@@ -69,6 +75,9 @@ async def set_experience(user: CurrentUser, form: dict[str, str]) -> None:
         if name and name.lower() not in (x.lower() for x in languages):
             languages.append(name[:1].upper() + name[1:])
     errors = {}
+    gender = form.get("gender", "")
+    if gender not in PA_GENDERS:
+        errors["gender"] = "Select your gender, or that you prefer not to say"
     if len(languages) > MAX_LANGUAGES:
         errors["languages"] = f"List up to {MAX_LANGUAGES} languages"
     elif any(len(name) > 40 for name in languages):
@@ -86,7 +95,7 @@ async def set_experience(user: CurrentUser, form: dict[str, str]) -> None:
     await save_change(
         user,
         row,
-        {PAProfile.languages: msgspec.json.encode(languages).decode()},
+        {PAProfile.languages: msgspec.json.encode(languages).decode(), PAProfile.gender: gender},
         "profile.experience_changed",
         {"client_groups": chosen, "languages": languages},
         also=replace_groups,

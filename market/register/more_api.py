@@ -22,6 +22,7 @@ from market.web.params import RecordId
 class ExperienceInput(msgspec.Struct, kw_only=True):
     client_groups: list[str] = []
     languages: list[str] = []
+    gender: str = ""
 
 
 class PatternInput(msgspec.Struct, kw_only=True):
@@ -91,6 +92,7 @@ class ProfileDetailsAPI(Controller):
         if unknown := sorted(set(data.client_groups) - known):
             raise Invalid({"client_groups": f"Unknown client group: {', '.join(unknown)}"})
         form["languages"] = ", ".join(data.languages)
+        form["gender"] = data.gender
         await details.set_experience(request.user, form)
         return await _experience(request)
 

@@ -96,6 +96,14 @@ class OwnProfileOut(msgspec.Struct, kw_only=True):
     checklist: list[ChecklistItem]
 
 
+# A PA's gender, given only if they choose: used to honour a stated preference, never shown.
+PA_GENDERS = {
+    "woman": "Woman",
+    "man": "Man",
+    "non_binary": "Non-binary",
+    "": "I prefer not to say",
+}
+
 QUALIFICATION_KINDS = {
     "care_certificate": "Care Certificate",
     "level_2_diploma": "Level 2 Diploma in Health and Social Care",
@@ -133,4 +141,5 @@ class WorkPatternOut(msgspec.Struct, kw_only=True):
 class ExperienceOut(msgspec.Struct, kw_only=True):
     client_groups: list[str]
     languages: list[str]
+    gender: str
     qualifications: list[QualificationOut]

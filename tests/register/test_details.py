@@ -16,6 +16,7 @@ async def test_client_groups_and_languages(client, login_as):
             "group_dementia": "on",
             "group_autism": "on",
             "languages": "english, Polish; english , British Sign Language",
+            "gender": "woman",
         },
     )
     assert saved.headers["location"] == "/profile?done=experience"
@@ -25,6 +26,9 @@ async def test_client_groups_and_languages(client, login_as):
         row["languages"] if isinstance(row["languages"], list) else __import__("json").loads(row["languages"])
     )
     assert languages == ["English", "Polish", "British Sign Language"]
+    assert (await PAProfile.select(PAProfile.gender).first())["gender"] == "woman"
+    odd = await submit(client, "/profile/experience", {"gender": "robot"})
+    assert odd.status_code == 422 and "Select your gender, or that you prefer not to say" in odd.text
     page = await client.get("/profile/experience")
     assert 'value="English, Polish, British Sign Language"' in page.text
     too_many = await submit(
