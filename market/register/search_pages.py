@@ -17,7 +17,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from market.errors import NotFound
-from market.register import search
+from market.register import search, shortlist
 from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT
 from market.web.forms import form_page, read_form
@@ -26,7 +26,7 @@ from market.web.params import RecordId
 from market.web.render import render
 
 SEARCHERS = roles("recipient", "staff", "admin")
-SHORTLISTERS = roles(*search.SHORTLISTERS)
+SHORTLISTERS = roles(*shortlist.SHORTLISTERS)
 
 DONE = {
     "saved": "Saved to your shortlist.",
@@ -127,7 +127,7 @@ def back_to(target: str | None, done: str, default: str = "/shortlist") -> str:
 
 
 def _can_save(request: Request) -> bool:
-    return request.user.role in search.SHORTLISTERS
+    return request.user.role in shortlist.SHORTLISTERS
 
 
 def _is_partial(request: Request) -> bool:
@@ -207,7 +207,7 @@ class ShortlistPages(Controller):
 
     @get("/")
     async def shortlist(self, request: Request, done: FromQuery[str | None] = None) -> Template:
-        items = await search.shortlist(request.user)
+        items = await shortlist.shortlist(request.user)
         return render("register/shortlist.html", items=items, flash=DONE.get(done or "", ""))
 
     @post("/")
@@ -216,13 +216,13 @@ class ShortlistPages(Controller):
         profile_id = search.whole_number(data.get("profile_id", ""))
         if profile_id is None:
             raise NotFound()
-        _, created = await search.add_to_shortlist(request.user, profile_id)
+        _, created = await shortlist.add_to_shortlist(request.user, profile_id)
         return Redirect(back_to(data.get("next"), "saved" if created else "already"))
 
     @post("/{profile_id:int}/remove")
     async def remove(self, request: Request, profile_id: RecordId) -> Redirect:
         data = await read_form(request)
-        await search.remove_from_shortlist(request.user, profile_id)
+        await shortlist.remove_from_shortlist(request.user, profile_id)
         return Redirect(back_to(data.get("next"), "removed"))
 
 
@@ -252,19 +252,19 @@ class ShortlistAPI(Controller):
     tags = ["register"]
 
     @get("/", summary="Your saved PAs, newest first")
-    async def list_shortlist(self, request: Request) -> list[search.ShortlistItemOut]:
-        return await search.shortlist(request.user)
+    async def list_shortlist(self, request: Request) -> list[shortlist.ShortlistItemOut]:
+        return await shortlist.shortlist(request.user)
 
     @post("/", summary="Save a listed PA (201 when new, 200 when already saved)")
     async def add(
-        self, request: Request, data: JSONBody[search.ShortlistInput]
-    ) -> Response[search.ShortlistItemOut]:
-        item, created = await search.add_to_shortlist(request.user, data.profile_id)
+        self, request: Request, data: JSONBody[shortlist.ShortlistInput]
+    ) -> Response[shortlist.ShortlistItemOut]:
+        item, created = await shortlist.add_to_shortlist(request.user, data.profile_id)
         return Response(item, status_code=201 if created else 200)
 
     @delete("/{profile_id:int}", status_code=204, summary="Take a PA off your shortlist")
     async def remove(self, request: Request, profile_id: RecordId) -> None:
-        await search.remove_from_shortlist(request.user, profile_id)
+        await shortlist.remove_from_shortlist(request.user, profile_id)
 
 
 ROUTES: list[Any] = [SearchPages, ShortlistPages, RegisterSearchAPI, ShortlistAPI]

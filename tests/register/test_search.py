@@ -21,7 +21,6 @@ from market.register.search import (
     PublicProfileOut,
     ResultOut,
     SearchOut,
-    ShortlistItemOut,
     available_for,
     bounding_box,
     rank,
@@ -29,6 +28,7 @@ from market.register.search import (
     text_hits,
     whole_number,
 )
+from market.register.shortlist import ShortlistItemOut
 from market.register.tables import PAProfile, ShortlistEntry
 from tests.register.factories import make_pa
 from tests.support import csrf_token, submit
