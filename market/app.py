@@ -24,6 +24,7 @@ from market.audit import api as audit_api
 from market.audit import pages as audit_pages
 from market.core import pages as core_pages
 from market.core.api import HealthAPI
+from market.dbs import pages as dbs_pages
 from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.register import api as register_api
@@ -94,6 +95,7 @@ def create_app(settings: Settings) -> Litestar:
         *import_pages.ROUTES,
         *search_pages.ROUTES,
         *vetting_pages.ROUTES,
+        *dbs_pages.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

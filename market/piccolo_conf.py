@@ -9,6 +9,7 @@ APP_REGISTRY = AppRegistry(
         "market.mail.piccolo_app",
         "market.geo.piccolo_app",
         "market.register.piccolo_app",
+        "market.dbs.piccolo_app",
     ]
 )
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 ENVIRONMENTS = ("development", "production", "test")
+DBS_STUCK_DAYS_DEFAULT = {"requested": 7, "id_verified": 7, "submitted": 42, "issued": 14, "seen": 7}
 
 
 class ConfigError(Exception):
@@ -49,6 +50,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     geocoder_scheme: str = "https"
     geocoder_timeout_seconds: int = 5
     token_hours: int = 24
+    # DBS: a certificate counts as current for this long after issue ...
+    dbs_recheck_months: int = 36
+    # ... or, for an Update Service subscriber, this long after a status check said current.
+    dbs_status_check_months: int = 12
+    # Staff's rationale on a decision is deleted this long after the decision.
+    dbs_rationale_retention_months: int = 6
+    # PAs are emailed this many days before their check stops being current.
+    dbs_reminder_days: int = 60
+    # An application waiting longer than this many days at a step is on staff's reminder list.
+    dbs_stuck_days: dict[str, int] = msgspec.field(
+        default_factory=lambda: dict(DBS_STUCK_DAYS_DEFAULT)
+    )
 
     @property
     def is_production(self) -> bool:
@@ -156,8 +169,28 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_int(environ, "MARKET_MAX_BODY_BYTES", 1_048_576),
         mail_poll_seconds=_int(environ, "MARKET_MAIL_POLL_SECONDS", 10),
         review_months=_int(environ, "MARKET_REVIEW_MONTHS", 12),
+        dbs_recheck_months=_int(environ, "MARKET_DBS_RECHECK_MONTHS", 36),
+        dbs_status_check_months=_int(environ, "MARKET_DBS_STATUS_CHECK_MONTHS", 12),
+        dbs_rationale_retention_months=_int(environ, "MARKET_DBS_RATIONALE_RETENTION_MONTHS", 6),
+        dbs_reminder_days=_int(environ, "MARKET_DBS_REMINDER_DAYS", 60),
+        dbs_stuck_days=_stuck_days(environ.get("MARKET_DBS_STUCK_DAYS", "")),
         **_geocoder(environ),
     )
+
+
+def _stuck_days(raw: str) -> dict[str, int]:
+    """``requested=7,submitted=42``: days an application may wait at each step; the rest default."""
+    days = dict(DBS_STUCK_DAYS_DEFAULT)
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        step, _, number = part.partition("=")
+        step = step.strip()
+        if step not in days or not number.strip().isdigit():
+            raise ConfigError(
+                f"MARKET_DBS_STUCK_DAYS must look like requested=7,submitted=42 using the steps "
+                f"{', '.join(days)}; {part!r} is not understood."
+            )
+        days[step] = int(number)
+    return days
 
 
 def _geocoder(environ: Mapping[str, str]) -> dict[str, object]:

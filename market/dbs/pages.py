@@ -1,0 +1,326 @@
+"""DBS pages for staff: the dashboard (falling due, overdue, to-do), the applications
+queue, a PA's DBS record with its forms, and who looked at it.
+
+Every view of a PA's record is audit-logged by ``records.staff_record``. A form with a
+problem re-renders the record with the error next to its field, in the form it came from
+(``active`` names that form, so that one check's errors do not show on another's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from market.dbs import applications, checks, records, rules, worklist
+from market.dbs.forms import date_values
+from market.dbs.schemas import StaffRecordOut
+from market.dbs.standing import london_date
+from market.errors import Invalid
+from market.settings import Settings
+from market.web.forms import read_form
+from market.web.guards import STAFF
+from market.web.params import RecordId
+from market.web.render import render
+
+DONE = {
+    "check": "The certificate has been recorded. It waits for a decision.",
+    "holder": "The Update Service and holder details have been saved.",
+    "consent": "The PA's consent has been recorded.",
+    "original": "Seeing the original certificate has been recorded.",
+    "status": "The status check has been recorded.",
+    "status-stopped": "The status check has been recorded. The PA no longer meets any DBS requirement and is on the to-do list.",
+    "decision": "The decision has been recorded.",
+    "application": "The application has been started.",
+    "step": "The application's step has been recorded.",
+    "withdrawn": "The application has been withdrawn.",
+}
+
+CHOICES = {
+    "levels": rules.LEVELS,
+    "barred_lists": rules.BARRED_LISTS,
+    "workforces": rules.WORKFORCES,
+    "certificate_results": rules.CERTIFICATE_RESULTS,
+    "decisions": rules.DECISIONS,
+    "status_results": rules.STATUS_RESULTS,
+    "routes": rules.ROUTES,
+    "steps": rules.STEPS,
+}
+
+
+ACTION_NAMES = {
+    "dbs.viewed": "Viewed the DBS record",
+    "dbs.access_listed": "Listed who looked at the record",
+    "dbs.check_recorded": "Recorded a certificate",
+    "dbs.holder_updated": "Changed the Update Service or holder details",
+    "dbs.decision_recorded": "Recorded a decision",
+    "dbs.consent_recorded": "Recorded consent to status checks",
+    "dbs.consent_withdrawn": "Withdrew consent to status checks",
+    "dbs.original_seen": "Recorded seeing the original certificate",
+    "dbs.status_checked": "Recorded an Update Service status check",
+    "dbs.application_started": "Started an application",
+    "dbs.application_step": "Recorded an application step",
+    "dbs.application_withdrawn": "Withdrew an application",
+    "dbs.rationale_deleted": "Deleted the rationale after the retention period",
+    "dbs.check_expired": "Flagged the check as expired",
+    "dbs.reminder_sent": "Emailed the PA that the check falls due",
+    "dbs.stuck_reminder": "Reminded staff of a stuck application",
+    "dbs.own_viewed": "The PA viewed their own DBS status",
+}
+
+# A status check's prerequisites are recorded in other forms of the same certificate.
+FIELD_FORM = {
+    "update_service": "holder",
+    "holder_surname": "holder",
+    "holder_birth_date": "holder",
+    "consent_on": "consent",
+    "original_seen_on": "original",
+}
+
+
+def split_errors(active: str, errors: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each form's own errors: a status check's missing prerequisites show in their forms."""
+    kind, _, number = active.partition("-")
+    by_form: dict[str, dict[str, str]] = {}
+    for field, message in errors.items():
+        form = f"{FIELD_FORM[field]}-{number}" if kind == "status" and field in FIELD_FORM else active
+        by_form.setdefault(form, {})[field] = message
+    return by_form
+
+
+def summary_of(by_form: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """The error summary, each message linking to its field in the form that holds it."""
+    return [
+        {"text": message, "href": f"#{form}-{field.replace('_', '-')}"}
+        for form, errors in by_form.items()
+        for field, message in errors.items()
+    ]
+
+
+def current_values(record: StaffRecordOut) -> dict[str, dict[str, str]]:
+    """What is recorded, to fill each certificate's edit forms."""
+    found: dict[str, dict[str, str]] = {}
+    for check in record.checks:
+        seen = london_date(check.original_seen_at)
+        found[f"consent-{check.id}"] = date_values("consent_on", check.consent_on)
+        found[f"original-{check.id}"] = date_values("original_seen_on", seen)
+        found[f"holder-{check.id}"] = {
+            "update_service": "yes" if check.update_service else "",
+            "holder_surname": check.holder_surname,
+            **date_values("update_service_joined_on", check.update_service_joined_on),
+            **date_values("holder_birth_date", check.holder_birth_date),
+        }
+    return found
+
+
+async def record_page(
+    request: Request, profile_id: int, settings: Settings, *, status_code: int = 200, **extra: Any
+) -> Template:
+    record = await records.staff_record(profile_id, request.user, settings)
+    extra.setdefault("form_errors", {})
+    extra.setdefault("active", "")
+    return render(
+        "dbs/record.html",
+        status_code=status_code,
+        record=record,
+        current=current_values(record),
+        **CHOICES,
+        **extra,
+    )
+
+
+class StaffDBSPages(Controller):
+    path = "/staff/dbs"
+    opt = STAFF
+    include_in_schema = False
+
+    @get("/")
+    async def dashboard(self, settings: NamedDependency[Settings]) -> Template:
+        return render("dbs/dashboard.html", work=await worklist.build(settings), bands=worklist.DUE_BANDS)
+
+    @get("/applications")
+    async def queue(self, settings: NamedDependency[Settings]) -> Template:
+        return render(
+            "dbs/applications.html",
+            queue=await applications.queue(settings.dbs_stuck_days),
+            stuck_days=settings.dbs_stuck_days,
+            **CHOICES,
+        )
+
+    @get("/pa/{profile_id:int}")
+    async def record(
+        self,
+        request: Request,
+        profile_id: RecordId,
+        settings: NamedDependency[Settings],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return await record_page(request, profile_id, settings, flash=DONE.get(done or "", ""))
+
+    @get("/pa/{profile_id:int}/access")
+    async def access(self, request: Request, profile_id: RecordId) -> Template:
+        return render(
+            "dbs/access.html",
+            profile_id=profile_id,
+            events=await records.who_looked(profile_id, request.user),
+            action_names=ACTION_NAMES,
+        )
+
+    async def _submit(
+        self,
+        request: Request,
+        profile_id: int,
+        settings: Settings,
+        active: str,
+        work: Callable[[dict[str, str]], Awaitable[Any]],
+        done: Callable[[Any], str] | str,
+    ) -> Template | Redirect:
+        data = await read_form(request)
+        try:
+            outcome = await work(data)
+        except Invalid as problem:
+            by_form = split_errors(active, problem.errors)
+            return await record_page(
+                request,
+                profile_id,
+                settings,
+                status_code=422,
+                active=active,
+                values=data,
+                form_errors=by_form,
+                error_list=summary_of(by_form),
+            )
+        key = done(outcome) if callable(done) else done
+        return Redirect(f"/staff/dbs/pa/{profile_id}?done={key}")
+
+    @post("/pa/{profile_id:int}/checks")
+    async def record_check(
+        self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            "new-check",
+            lambda data: checks.record_check(profile_id, data, actor=request.user),
+            "check",
+        )
+
+    @post("/pa/{profile_id:int}/checks/{check_id:int}/holder")
+    async def holder(
+        self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            f"holder-{check_id}",
+            lambda data: checks.update_holder(profile_id, check_id, data, actor=request.user),
+            "holder",
+        )
+
+    @post("/pa/{profile_id:int}/checks/{check_id:int}/consent")
+    async def consent(
+        self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            f"consent-{check_id}",
+            lambda data: checks.record_consent(profile_id, check_id, data, actor=request.user),
+            "consent",
+        )
+
+    @post("/pa/{profile_id:int}/checks/{check_id:int}/original")
+    async def original(
+        self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            f"original-{check_id}",
+            lambda data: checks.record_original_seen(profile_id, check_id, data, actor=request.user),
+            "original",
+        )
+
+    @post("/pa/{profile_id:int}/checks/{check_id:int}/status")
+    async def status(
+        self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            f"status-{check_id}",
+            lambda data: checks.record_status_check(profile_id, check_id, data, actor=request.user),
+            lambda result: "status-stopped" if result in rules.STOPPING_RESULTS else "status",
+        )
+
+    @post("/pa/{profile_id:int}/checks/{check_id:int}/decision")
+    async def decision(
+        self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            f"decision-{check_id}",
+            lambda data: checks.record_decision(profile_id, check_id, data, actor=request.user),
+            "decision",
+        )
+
+    @post("/pa/{profile_id:int}/applications")
+    async def start_application(
+        self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            "new-application",
+            lambda data: applications.start(profile_id, data, actor=request.user),
+            "application",
+        )
+
+    @post("/pa/{profile_id:int}/applications/{application_id:int}/step")
+    async def step(
+        self,
+        request: Request,
+        profile_id: RecordId,
+        application_id: RecordId,
+        settings: NamedDependency[Settings],
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            f"step-{application_id}",
+            lambda data: applications.advance(profile_id, application_id, data, actor=request.user),
+            "step",
+        )
+
+    @post("/pa/{profile_id:int}/applications/{application_id:int}/withdraw")
+    async def withdraw(
+        self,
+        request: Request,
+        profile_id: RecordId,
+        application_id: RecordId,
+        settings: NamedDependency[Settings],
+    ) -> Template | Redirect:
+        return await self._submit(
+            request,
+            profile_id,
+            settings,
+            f"withdraw-{application_id}",
+            lambda data: applications.withdraw(profile_id, application_id, data, actor=request.user),
+            "withdrawn",
+        )
+
+
+ROUTES: list[Any] = [StaffDBSPages]

@@ -1,0 +1,66 @@
+"""The DBS permission: which staff may read decision rationales and record decisions.
+
+Granted by an admin to named staff (admins included only when granted), so that
+criminal-offence data is shown to the fewest people. Grants and removals are audit-logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from market.accounts.schemas import STAFF_ROLES, CurrentUser
+from market.accounts.tables import User
+from market.audit import services as audit
+from market.db import write_transaction
+from market.dbs.tables import DBSPermission
+from market.errors import Invalid, NotAllowed, NotFound
+
+
+async def has_permission(user: CurrentUser) -> bool:
+    if user.role not in STAFF_ROLES:
+        return False
+    return await DBSPermission.exists().where(DBSPermission.user == user.id)
+
+
+async def require_permission(user: CurrentUser) -> None:
+    if not await has_permission(user):
+        raise NotAllowed("Only staff with the DBS permission can do this. Ask an administrator.")
+
+
+async def holders() -> list[dict[str, Any]]:
+    return await DBSPermission.select(
+        DBSPermission.user.id.as_alias("user_id"),
+        DBSPermission.user.email.as_alias("email"),
+        DBSPermission.user.display_name.as_alias("name"),
+        DBSPermission.granted_at,
+    ).order_by(DBSPermission.user.email)
+
+
+async def emails() -> list[str]:
+    return [row["email"] for row in await holders()]
+
+
+async def grant(email: str, *, actor: CurrentUser) -> None:
+    address = email.strip().lower()
+    if not address:
+        raise Invalid({"email": "Enter the email address of a staff member"})
+    user = await User.select(User.id, User.role).where(User.email == address).first()
+    if user is None or user["role"] not in STAFF_ROLES:
+        raise Invalid({"email": "There is no staff or admin account with that email address"})
+    async with write_transaction():
+        if await DBSPermission.exists().where(DBSPermission.user == user["id"]):
+            raise Invalid({"email": "That person already has the DBS permission"})
+        await DBSPermission.insert(DBSPermission(user=user["id"], granted_by=actor.id))
+        await audit.record(
+            "dbs.permission_granted", actor=actor, subject_type="user", subject_id=user["id"], detail={}
+        )
+
+
+async def revoke(user_id: int, *, actor: CurrentUser) -> None:
+    async with write_transaction():
+        if not await DBSPermission.exists().where(DBSPermission.user == user_id):
+            raise NotFound()
+        await DBSPermission.delete().where(DBSPermission.user == user_id)
+        await audit.record(
+            "dbs.permission_removed", actor=actor, subject_type="user", subject_id=user_id, detail={}
+        )

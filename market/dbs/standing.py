@@ -1,0 +1,161 @@
+"""What the rest of the service may know about a PA's DBS checks: which requirements they
+meet at a date, and the badge a recipient sees. Never the certificate number, the result,
+or staff's notes.
+
+Matching and the register call ``standings`` (many PAs, one query per table) or
+``standing`` (one PA); both pick each PA's best check that is current at the date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import msgspec
+
+from market.clock import LONDON
+from market.dbs import rules
+from market.dbs.tables import DBSCheck, StatusCheck
+from market.settings import Settings
+
+BATCH = 500
+
+
+class Policy(msgspec.Struct, frozen=True, kw_only=True):
+    recheck_months: int = 36
+    status_check_months: int = 12
+
+    @classmethod
+    def of(cls, settings: Settings) -> Policy:
+        return cls(
+            recheck_months=settings.dbs_recheck_months, status_check_months=settings.dbs_status_check_months
+        )
+
+
+class Standing(msgspec.Struct, frozen=True, kw_only=True):
+    """A PA's best current check: enough to test a requirement and to show a badge."""
+
+    profile_id: int
+    check_id: int
+    level: str
+    barred_lists: str
+    current_until: date
+    checked_on: date  # the last time staff looked at it: the decision or the latest status check
+    # (level, barred lists) of every current check: a PA may hold an enhanced check with the
+    # adults' list and another with the children's, and meets what either meets.
+    current_checks: tuple[tuple[str, str], ...] = ()
+
+    def meets(self, requirement: rules.Requirement) -> bool:
+        held = self.current_checks or ((self.level, self.barred_lists),)
+        return any(rules.satisfies(level, lists, requirement) for level, lists in held)
+
+    @property
+    def summary(self) -> str:
+        """E.g. "Enhanced DBS with the children's barred list, current until 1 March 2027"."""
+        return f"{rules.describe(self.level, self.barred_lists)}, current until {_long(self.current_until)}"
+
+    @property
+    def badge(self) -> str:
+        """What a recipient sees: e.g. "Enhanced DBS with the adults' barred list, checked by
+        staff on 3 March 2026"."""
+        return (
+            f"{rules.describe(self.level, self.barred_lists)}, checked by staff on {_long(self.checked_on)}"
+        )
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def london_date(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LONDON).date()
+
+
+def facts_of(row: dict, statuses: Sequence[dict]) -> rules.CheckFacts:
+    views = tuple(rules.StatusCheckView(s["checked_on"], s["result"]) for s in statuses)
+    checked = [d for d in (london_date(row["decided_at"]), *(s.checked_on for s in views)) if d]
+    return rules.CheckFacts(
+        level=row["level"],
+        barred_lists=row["barred_lists"],
+        issued_on=row["issued_on"],
+        decision=row["decision"],
+        update_service=row["update_service"],
+        status_checks=views,
+        stopped=row["stopped_at"] is not None,
+        checked_by_staff_on=max(checked, default=None),
+    )
+
+
+async def checks_with_facts(profile_ids: Sequence[int]) -> list[tuple[dict, rules.CheckFacts]]:
+    """Every check of these PAs with its facts (two queries a batch)."""
+    found: list[tuple[dict, rules.CheckFacts]] = []
+    ids = list(dict.fromkeys(profile_ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        rows = await DBSCheck.select().where(DBSCheck.profile.is_in(chunk)).order_by(DBSCheck.id)
+        if not rows:
+            continue
+        statuses: dict[int, list[dict]] = {}
+        for s in await StatusCheck.select(
+            StatusCheck.dbs_check, StatusCheck.checked_on, StatusCheck.result
+        ).where(StatusCheck.dbs_check.is_in([r["id"] for r in rows])):
+            statuses.setdefault(s["dbs_check"], []).append(s)
+        found += [(r, facts_of(r, statuses.get(r["id"], []))) for r in rows]
+    return found
+
+
+def best_standing(
+    profile_id: int, checks: Sequence[tuple[dict, rules.CheckFacts]], at: date, policy: Policy
+) -> Standing | None:
+    """The strongest current check (level, then barred lists, then the latest date)."""
+    best: Standing | None = None
+    held: list[tuple[str, str]] = []
+    for row, facts in checks:
+        months = {"recheck_months": policy.recheck_months, "status_check_months": policy.status_check_months}
+        if not rules.is_current(facts, at, **months):
+            continue
+        held.append((facts.level, facts.barred_lists))
+        candidate = Standing(
+            profile_id=profile_id,
+            check_id=row["id"],
+            level=facts.level,
+            barred_lists=facts.barred_lists,
+            current_until=rules.current_until(facts, **months),
+            checked_on=facts.checked_by_staff_on or facts.issued_on,
+        )
+        if best is None or _strength(candidate) > _strength(best):
+            best = candidate
+    return msgspec.structs.replace(best, current_checks=tuple(held)) if best else None
+
+
+def _strength(s: Standing) -> tuple[int, int, date]:
+    lists = {"none": 0, "adults": 1, "children": 1, "both": 2}.get(s.barred_lists, 0)
+    return (rules.LEVEL_RANK[s.level], lists, s.current_until)
+
+
+async def standings(profile_ids: Sequence[int], at: date, policy: Policy) -> dict[int, Standing]:
+    """Each PA's best check current at ``at``; PAs with none are absent."""
+    by_profile: dict[int, list[tuple[dict, rules.CheckFacts]]] = {}
+    for row, facts in await checks_with_facts(profile_ids):
+        by_profile.setdefault(row["profile"], []).append((row, facts))
+    found = {}
+    for profile_id, checks in by_profile.items():
+        best = best_standing(profile_id, checks, at, policy)
+        if best is not None:
+            found[profile_id] = best
+    return found
+
+
+async def standing(profile_id: int, at: date, policy: Policy) -> Standing | None:
+    return (await standings([profile_id], at, policy)).get(profile_id)
+
+
+async def meeting(
+    profile_ids: Sequence[int], requirement: rules.Requirement, at: date, policy: Policy
+) -> set[int]:
+    """Those of these PAs who meet the requirement at the date."""
+    return {pid for pid, s in (await standings(profile_ids, at, policy)).items() if s.meets(requirement)}

@@ -1,0 +1,178 @@
+"""The daily DBS job (``market dbs sweep``; also run at start-up and once a day by the app):
+
+1. delete decision rationales older than the retention period, keeping the fact of the
+   check, its level, date and decision;
+2. flag checks whose currency has run out;
+3. email PAs whose check stops being current within the reminder period (once a check);
+4. email staff with the DBS permission about applications stuck at a step (once a step).
+
+Each action is audit-logged. Running it twice in a day does nothing the second time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import msgspec
+
+from market.accounts.schemas import STAFF_ROLES
+from market.accounts.tables import User
+from market.audit import services as audit
+from market.clock import LONDON, utcnow
+from market.dates import add_months
+from market.db import write_transaction
+from market.dbs import applications, checks, permissions, rules
+from market.dbs.forms import london_today
+from market.dbs.standing import Policy, checks_with_facts
+from market.dbs.tables import DBSApplication, DBSCheck
+from market.mail import services as mail
+from market.register.tables import PAProfile
+from market.settings import Settings
+
+
+class SweepReport(msgspec.Struct, kw_only=True):
+    rationales_deleted: int = 0
+    expired_flagged: int = 0
+    reminders_sent: int = 0
+    stuck_applications: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"Deleted {self.rationales_deleted} rationale(s) past retention, flagged "
+            f"{self.expired_flagged} expired check(s), emailed {self.reminders_sent} PA(s) about "
+            f"checks falling due, reminded staff of {self.stuck_applications} stuck application(s)."
+        )
+
+
+async def _log(action: str, profile_id: int, **detail) -> None:
+    await audit.record(action, actor=None, subject_type=checks.SUBJECT, subject_id=profile_id, detail=detail)
+
+
+async def delete_old_rationales(settings: Settings, today: date) -> int:
+    cutoff = add_months(today, -settings.dbs_rationale_retention_months)
+    cutoff_moment = datetime.combine(cutoff, time.min, tzinfo=LONDON)
+    rows = await DBSCheck.select(DBSCheck.id, DBSCheck.profile).where(
+        (DBSCheck.rationale != "") & (DBSCheck.decided_at < cutoff_moment)
+    )
+    for row in rows:
+        async with write_transaction():
+            await DBSCheck.update({DBSCheck.rationale: "", DBSCheck.rationale_deleted_at: utcnow()}).where(
+                DBSCheck.id == row["id"]
+            )
+            await _log(
+                "dbs.rationale_deleted",
+                row["profile"],
+                check_id=row["id"],
+                retention_months=settings.dbs_rationale_retention_months,
+            )
+    return len(rows)
+
+
+async def flag_expired_and_remind(settings: Settings, today: date) -> tuple[int, int]:
+    policy = Policy.of(settings)
+    months = {"recheck_months": policy.recheck_months, "status_check_months": policy.status_check_months}
+    ids = [
+        r["profile"]
+        for r in await DBSCheck.select(DBSCheck.profile).where(DBSCheck.decision == "suitable").distinct()
+    ]
+    flagged = reminded = 0
+    latest: dict[int, tuple[dict, date]] = {}
+    for row, facts in await checks_with_facts(ids):
+        if facts.decision != "suitable" or facts.stopped:
+            continue
+        until = rules.current_until(facts, **months)
+        if until < today:
+            if row["expired_flagged_at"] is None:
+                async with write_transaction():
+                    await DBSCheck.update({DBSCheck.expired_flagged_at: utcnow()}).where(
+                        DBSCheck.id == row["id"]
+                    )
+                    await _log(
+                        "dbs.check_expired",
+                        row["profile"],
+                        check_id=row["id"],
+                        current_until=until.isoformat(),
+                    )
+                flagged += 1
+            continue
+        held = latest.get(row["profile"])
+        if held is None or until > held[1]:
+            latest[row["profile"]] = (row, until)
+    for profile_id, (row, until) in latest.items():
+        if row["reminder_sent_on"] is not None or until > today + timedelta(days=settings.dbs_reminder_days):
+            continue
+        await _remind(settings, profile_id, row, until)
+        reminded += 1
+    return flagged, reminded
+
+
+async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -> None:
+    user = (
+        await PAProfile.select(
+            PAProfile.user.email.as_alias("email"), PAProfile.user.display_name.as_alias("name")
+        )
+        .where(PAProfile.id == profile_id)
+        .first()
+    )
+    description = rules.describe(row["level"], row["barred_lists"])
+    how = (
+        "As you subscribe to the DBS Update Service, we can do a status check with your consent: "
+        "reply to this email or sign in to check your consent is recorded."
+        if row["update_service"]
+        else "You will need a new check. Sign in to ask for one through our service, or tell us "
+        "if you are applying through an umbrella body yourself."
+    )
+    async with write_transaction():
+        await mail.queue(
+            user["email"],
+            f"Your DBS check needs renewing by {checks.long_date(until)}",
+            f"Hello {user['name']},\n\nYour {description} is current until {checks.long_date(until)}. "
+            f"After that date you will not be shown for work that needs a DBS check.\n\n{how}\n\n"
+            f"Your DBS page: {settings.base_url}/profile/dbs\n",
+            kind="dbs",
+        )
+        await DBSCheck.update({DBSCheck.reminder_sent_on: london_today()}).where(DBSCheck.id == row["id"])
+        await _log("dbs.reminder_sent", profile_id, check_id=row["id"], current_until=until.isoformat())
+
+
+async def remind_stuck(settings: Settings) -> int:
+    queue = await applications.queue(settings.dbs_stuck_days)
+    rows = {r["id"]: r for r in await DBSApplication.select(DBSApplication.id, DBSApplication.reminded_step)}
+    fresh = [
+        a for items in queue.values() for a in items if a.stuck and rows[a.id]["reminded_step"] != a.step
+    ]
+    if not fresh:
+        return 0
+    to = await permissions.emails()
+    if not to:  # nobody holds the permission yet: tell every staff member instead
+        to = [u["email"] for u in await User.select(User.email).where(User.role.is_in(list(STAFF_ROLES)))]
+    lines = "\n".join(
+        f"- {a.pa_name}: {a.step_text.lower()} for {a.days_waiting} days "
+        f"({settings.base_url}/staff/dbs/pa/{a.profile_id})"
+        for a in fresh
+    )
+    async with write_transaction():
+        for address in to:
+            await mail.queue(
+                address,
+                f"{len(fresh)} DBS application(s) waiting longer than expected",
+                f"These applications have waited at one step longer than the usual time:\n\n{lines}\n\n"
+                f"The full queue: {settings.base_url}/staff/dbs/applications\n",
+                kind="dbs",
+            )
+        for a in fresh:
+            await DBSApplication.update({DBSApplication.reminded_step: a.step}).where(
+                DBSApplication.id == a.id
+            )
+            await _log(
+                "dbs.stuck_reminder", a.profile_id, application_id=a.id, step=a.step, days=a.days_waiting
+            )
+    return len(fresh)
+
+
+async def run(settings: Settings, today: date | None = None) -> SweepReport:
+    today = today or london_today()
+    report = SweepReport(rationales_deleted=await delete_old_rationales(settings, today))
+    report.expired_flagged, report.reminders_sent = await flag_expired_and_remind(settings, today)
+    report.stuck_applications = await remind_stuck(settings)
+    return report

@@ -1,0 +1,106 @@
+"""The staff DBS pages: the record, its forms with errors in the right place, the lists."""
+
+from market.audit.tables import AuditEvent
+from market.dbs.tables import DBSCheck
+from tests.dbs.support import NUMBER, as_current, certificate, days_ago, permit
+from tests.register.factories import make_pa
+from tests.support import submit
+
+
+async def test_staff_record_a_certificate_and_every_view_is_audited(client, login_as):
+    staff = await login_as("staff")
+    pa = await make_pa()
+    page = f"/staff/dbs/pa/{pa['id']}"
+    shown = await client.get(page)
+    assert shown.status_code == 200, shown.text
+    assert "No certificates recorded" in shown.text
+    issued = days_ago(20)
+    sent = await submit(
+        client,
+        page,
+        {
+            "certificate_number": "0012 3456 7890",
+            "issued_on_day": str(issued.day),
+            "issued_on_month": str(issued.month),
+            "issued_on_year": str(issued.year),
+            "level": "enhanced",
+            "barred_lists": "both",
+            "workforce": "adult_and_child",
+            "certificate_result": "clear",
+        },
+        action=f"{page}/checks",
+    )
+    assert sent.status_code == 302, sent.text
+    record = await client.get(sent.headers["location"])
+    assert NUMBER in record.text
+    assert "Waiting for a decision" in record.text
+    views = await AuditEvent.count().where(
+        (AuditEvent.action == "dbs.viewed")
+        & (AuditEvent.subject_id == str(pa["id"]))
+        & (AuditEvent.actor_id == staff.id)
+    )
+    assert views == 3
+
+
+async def test_a_bad_certificate_names_every_problem_and_keeps_the_input(client, login_as):
+    await login_as("staff")
+    pa = await make_pa()
+    page = f"/staff/dbs/pa/{pa['id']}"
+    future = days_ago(-3)
+    sent = await submit(
+        client,
+        page,
+        {
+            "certificate_number": "12345ABC",
+            "issued_on_day": str(future.day),
+            "issued_on_month": str(future.month),
+            "issued_on_year": str(future.year),
+            "level": "standard",
+            "barred_lists": "adults",
+            "certificate_result": "clear",
+        },
+        action=f"{page}/checks",
+    )
+    assert sent.status_code == 422
+    text = sent.text
+    assert "The certificate number must contain only digits 0 to 9" in text
+    assert "The date of issue must be today or in the past" in text
+    assert "Barred lists are only checked on an enhanced certificate" in text
+    assert "Select the workforce named on the certificate" in text
+    assert 'value="12345ABC"' in text
+    assert 'href="#new-check-certificate-number"' in text
+    assert await DBSCheck.count() == 0
+
+
+async def test_a_status_check_without_consent_points_at_the_consent_field(client, login_as):
+    user = await login_as("staff")
+    staff = await as_current(user)
+    await permit(user)
+    pa = await make_pa()
+    check_id = await certificate(pa["id"], staff, update_service=True)
+    page = f"/staff/dbs/pa/{pa['id']}"
+    sent = await submit(
+        client,
+        page,
+        {"checked_on": days_ago(1).isoformat(), "result": "BLANK_NO_NEW_INFO"},
+        action=f"{page}/checks/{check_id}/status",
+    )
+    assert sent.status_code == 422
+    assert "Record the PA&#39;s consent to status checks before you check" in sent.text
+    assert f'href="#consent-{check_id}-consent-on"' in sent.text
+    assert f'id="consent-{check_id}-consent-on"' in sent.text
+
+
+async def test_dashboard_and_queue_pages(client, login_as):
+    user = await login_as("staff")
+    staff = await as_current(user)
+    pa = await make_pa()
+    await certificate(pa["id"], staff, decision=None)
+    dashboard = await client.get("/staff/dbs")
+    assert dashboard.status_code == 200, dashboard.text
+    assert "Certificates waiting for a decision (1)" in dashboard.text
+    queue = await client.get("/staff/dbs/applications")
+    assert queue.status_code == 200, queue.text
+    access = await client.get(f"/staff/dbs/pa/{pa['id']}/access")
+    assert access.status_code == 200
+    assert "Recorded a certificate" in access.text
