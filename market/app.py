@@ -24,6 +24,8 @@ from market.audit import api as audit_api
 from market.audit import pages as audit_pages
 from market.core import pages as core_pages
 from market.core.api import HealthAPI
+from market.dbs import api as dbs_api
+from market.dbs import pa_pages as dbs_pa_pages
 from market.dbs import pages as dbs_pages
 from market.mail import pages as mail_pages
 from market.mail import services as mail
@@ -96,6 +98,8 @@ def create_app(settings: Settings) -> Litestar:
         *search_pages.ROUTES,
         *vetting_pages.ROUTES,
         *dbs_pages.ROUTES,
+        *dbs_pa_pages.ROUTES,
+        *dbs_api.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

@@ -51,6 +51,9 @@ import numpy as np
 
 from market.accounts.schemas import CurrentUser
 from market.clock import LONDON
+from market.dbs import rules as dbs_rules
+from market.dbs.forms import london_today
+from market.dbs.standing import Policy, Standing, meeting, standing, standings
 from market.errors import Invalid, NotFound
 from market.geo import services as geo
 from market.geo.display import distance_band
@@ -81,6 +84,17 @@ DEFAULT_RADIUS = 10
 SORTS = {"relevance": "Best match", "distance": "Nearest first"}
 # The values a profile's ``gender`` holds, and how the search form offers them.
 GENDERS = {"woman": "A woman", "man": "A man"}
+# The DBS check a searcher can ask for, and the requirement each means.
+DBS_FILTERS = {
+    "current": "Any current DBS check",
+    "enhanced_adults": "Enhanced, with the adults' barred list",
+    "enhanced_children": "Enhanced, with the children's barred list",
+}
+DBS_REQUIREMENTS = {
+    "current": dbs_rules.Requirement(level="basic"),
+    "enhanced_adults": dbs_rules.Requirement(level="enhanced", adults_barred=True),
+    "enhanced_children": dbs_rules.Requirement(level="enhanced", children_barred=True),
+}
 YEARS_CAP = 5
 HITS_CAP = 3
 MAX_WORDS = 10
@@ -109,6 +123,7 @@ class SearchInput(msgspec.Struct, kw_only=True):
     language: str = ""
     drives: str = ""
     gender: str = ""
+    dbs: str = ""
     q: str = ""
     sort: str = ""
     page: str = ""
@@ -131,6 +146,7 @@ class Criteria(msgspec.Struct, frozen=True, kw_only=True):
     languages: tuple[str, ...] = ()
     drives: bool = False
     gender: str = ""
+    dbs: str = ""
     words: tuple[str, ...] = ()
     sort: str = "relevance"
     page: int = 1
@@ -155,6 +171,7 @@ class ResultOut(msgspec.Struct, kw_only=True):
     right_to_work_checked: bool
     week: list[WeekRowOut]
     shortlisted: bool = False
+    dbs: str = ""  # the DBS badge: level, barred lists and when staff checked it; never more
 
 
 class SearchOut(msgspec.Struct, kw_only=True):
@@ -190,6 +207,7 @@ class PublicProfileOut(msgspec.Struct, kw_only=True):
     vetted_on: date | None
     right_to_work_checked: bool
     shortlisted: bool = False
+    dbs: str = ""  # the DBS badge: level, barred lists and when staff checked it; never more
 
 
 # -- pure parts ------------------------------------------------------------------------------
@@ -373,6 +391,8 @@ async def parse(data: SearchInput) -> Criteria:
         errors["drives"] = "Choose whether they must drive"
     if data.gender not in ("", *GENDERS):
         errors["gender"] = "Choose a preference from the list"
+    if data.dbs not in ("", *DBS_FILTERS):
+        errors["dbs"] = "Choose a DBS check from the list"
     words = _words(data.q)
     if len(data.q) > MAX_QUERY:
         errors["q"] = f"Words to look for must be {MAX_QUERY} characters or fewer"
@@ -400,6 +420,7 @@ async def parse(data: SearchInput) -> Criteria:
         languages=_languages(data.language),
         drives=data.drives == "yes",
         gender=data.gender,
+        dbs=data.dbs,
         words=words,
         sort=sort,
         page=max(page, 1),
@@ -526,7 +547,12 @@ def _within_reach(rows: list[dict[str, Any]], criteria: Criteria) -> list[tuple[
 
 
 def _result(
-    row: dict[str, Any], miles: float, skills: list[SkillOut], slots: list[Slot], shortlisted: bool
+    row: dict[str, Any],
+    miles: float,
+    skills: list[SkillOut],
+    slots: list[Slot],
+    shortlisted: bool,
+    dbs: Standing | None,
 ) -> ResultOut:
     return ResultOut(
         id=row["id"],
@@ -539,11 +565,17 @@ def _result(
         right_to_work_checked=row["right_to_work_confirmed_at"] is not None,
         week=grid_out(slots),
         shortlisted=shortlisted,
+        dbs=dbs.badge if dbs else "",
     )
 
 
-async def search(data: SearchInput, viewer: CurrentUser | None = None) -> SearchOut:
-    """One page of the PAs that meet every requirement, in the chosen order."""
+async def search(
+    data: SearchInput, viewer: CurrentUser | None = None, policy: Policy | None = None
+) -> SearchOut:
+    """One page of the PAs that meet every requirement, in the chosen order. ``policy``
+    is the DBS currency rule (the settings' recheck periods)."""
+    policy = policy or Policy()
+    today = london_today()
     criteria = await parse(data)
     reach = _within_reach(await _in_box(criteria), criteria)
 
@@ -585,6 +617,12 @@ async def search(data: SearchInput, viewer: CurrentUser | None = None) -> Search
             if available_for(slots[row["id"]], criteria.needed, criteria.whole_days)
         ]
 
+    if criteria.dbs:
+        passing = await meeting(
+            [row["id"] for row, _ in reach], DBS_REQUIREMENTS[criteria.dbs], today, policy
+        )
+        reach = [(row, miles) for row, miles in reach if row["id"] in passing]
+
     by_id = {row["id"]: (row, miles) for row, miles in reach}
     ordered = rank(
         (
@@ -607,6 +645,7 @@ async def search(data: SearchInput, viewer: CurrentUser | None = None) -> Search
     if not criteria.needed:
         slots = await _slots_for(shown)
     saved = await _shortlisted(viewer, shown)
+    badges = await standings(shown, today, policy)
     return SearchOut(
         total=total,
         page=page,
@@ -614,7 +653,9 @@ async def search(data: SearchInput, viewer: CurrentUser | None = None) -> Search
         pages=pages,
         radius=criteria.radius,
         searched_district=criteria.district,
-        results=[_result(by_id[i][0], by_id[i][1], skills[i], slots[i], i in saved) for i in shown],
+        results=[
+            _result(by_id[i][0], by_id[i][1], skills[i], slots[i], i in saved, badges.get(i)) for i in shown
+        ],
     )
 
 
@@ -633,7 +674,10 @@ async def _listed_row(profile_id: int) -> dict[str, Any]:
 
 
 async def public_profile(
-    profile_id: int, from_postcode: str | None = None, viewer: CurrentUser | None = None
+    profile_id: int,
+    from_postcode: str | None = None,
+    viewer: CurrentUser | None = None,
+    policy: Policy | None = None,
 ) -> PublicProfileOut:
     """The listed profile; NotFound unless it is approved. A ``from_postcode`` that does
     not locate is ignored: the distance is a courtesy, not a question."""
@@ -649,6 +693,7 @@ async def public_profile(
     skills = (await _skills_for([profile_id]))[profile_id]
     slots = (await _slots_for([profile_id]))[profile_id]
     groups = (await _groups_for([profile_id]))[profile_id]
+    dbs = await standing(profile_id, london_today(), policy or Policy())
     return PublicProfileOut(
         id=row["id"],
         display_name=row["display_name"],
@@ -670,6 +715,7 @@ async def public_profile(
         vetted_on=_london_date(row["approved_at"]),
         right_to_work_checked=row["right_to_work_confirmed_at"] is not None,
         shortlisted=bool(await _shortlisted(viewer, [profile_id])),
+        dbs=dbs.badge if dbs else "",
     )
 
 

@@ -12,14 +12,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
+from market.dbs.standing import Policy
 from market.errors import NotFound
 from market.register import search, shortlist
 from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT
+from market.settings import Settings
 from market.web.forms import form_page, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
@@ -143,6 +145,7 @@ async def _form_context() -> dict[str, Any]:
         "radii": search.RADII,
         "days": DAYS,
         "genders": search.GENDERS,
+        "dbs_filters": search.DBS_FILTERS,
         "sorts": search.SORTS,
     }
 
@@ -153,7 +156,11 @@ class SearchPages(Controller):
 
     @get("/search", dependencies=SEARCH_INPUT)
     async def search_page(
-        self, request: Request, criteria: search.SearchInput, done: FromQuery[str | None] = None
+        self,
+        request: Request,
+        criteria: search.SearchInput,
+        settings: NamedDependency[Settings],
+        done: FromQuery[str | None] = None,
     ) -> Template:
         context = await _form_context()
         values = msgspec.structs.asdict(criteria)
@@ -163,7 +170,7 @@ class SearchPages(Controller):
         if not any(key != "done" for key in request.query_params):
             return render("register/search.html", values=values, flash=flash, **context)
         form_page(request, "register/search.html", context, values)
-        found = await search.search(criteria, viewer=request.user)
+        found = await search.search(criteria, viewer=request.user, policy=Policy.of(settings))
         query = query_string(criteria)
         return render(
             "register/_results.html" if _is_partial(request) else "register/search.html",
@@ -183,10 +190,13 @@ class SearchPages(Controller):
         self,
         request: Request,
         profile_id: RecordId,
+        settings: NamedDependency[Settings],
         from_postcode: FromAddress = None,
         done: FromQuery[str | None] = None,
     ) -> Template:
-        profile = await search.public_profile(profile_id, from_postcode, viewer=request.user)
+        profile = await search.public_profile(
+            profile_id, from_postcode, viewer=request.user, policy=Policy.of(settings)
+        )
         here = f"/pas/{profile_id}" + (f"?{urlencode({'from': from_postcode})}" if from_postcode else "")
         back = "/search" + (f"?{urlencode({'postcode': from_postcode})}" if from_postcode else "")
         return render(
@@ -236,14 +246,22 @@ class RegisterSearchAPI(Controller):
         dependencies=SEARCH_INPUT,
         summary="Listed PAs within the radius and their own travel limit, 20 a page",
     )
-    async def search_register(self, request: Request, criteria: search.SearchInput) -> search.SearchOut:
-        return await search.search(criteria, viewer=request.user)
+    async def search_register(
+        self, request: Request, criteria: search.SearchInput, settings: NamedDependency[Settings]
+    ) -> search.SearchOut:
+        return await search.search(criteria, viewer=request.user, policy=Policy.of(settings))
 
     @get("/pas/{profile_id:int}", summary="A listed PA's one-page profile")
     async def profile(
-        self, request: Request, profile_id: RecordId, from_postcode: FromAddress = None
+        self,
+        request: Request,
+        profile_id: RecordId,
+        settings: NamedDependency[Settings],
+        from_postcode: FromAddress = None,
     ) -> search.PublicProfileOut:
-        return await search.public_profile(profile_id, from_postcode, viewer=request.user)
+        return await search.public_profile(
+            profile_id, from_postcode, viewer=request.user, policy=Policy.of(settings)
+        )
 
 
 class ShortlistAPI(Controller):

@@ -1,0 +1,160 @@
+"""The PA's own DBS page (status, consent to status checks, asking for a check), the
+public page explaining DBS checks, and the admin page for fees and the DBS permission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from market.dbs import applications, checks, fees, permissions, records, rules
+from market.errors import Invalid
+from market.settings import Settings
+from market.web.forms import error_list, read_form
+from market.web.guards import ADMIN, PUBLIC, roles
+from market.web.params import RecordId
+from market.web.render import render
+
+PA_DONE = {
+    "consent": "Thank you: your consent to Update Service status checks is recorded.",
+    "consent-withdrawn": "Your consent is withdrawn. We will not do status checks on that certificate.",
+    "requested": "Your request is with our team. We will contact you about the next step.",
+}
+ADMIN_DONE = {
+    "fees": "The fees have been saved. PAs see them on the DBS checks page.",
+    "granted": "The DBS permission has been given.",
+    "revoked": "The DBS permission has been removed.",
+}
+PA_BARRED = {
+    "adults": "Adults (the adults' barred list)",
+    "children": "Children (the children's barred list)",
+    "both": "Adults and children (both barred lists)",
+}
+
+
+class OwnDBSPages(Controller):
+    path = "/profile/dbs"
+    opt = roles("pa")
+    include_in_schema = False
+
+    async def _context(self, request: Request, settings: Settings) -> dict[str, Any]:
+        return {
+            "own": await records.own_record(request.user, settings),
+            "routes": {k: v for k, v in rules.ROUTES.items() if k in applications.PA_ROUTES},
+            "barred_choices": PA_BARRED,
+        }
+
+    @get("/")
+    async def page(
+        self, request: Request, settings: NamedDependency[Settings], done: FromQuery[str | None] = None
+    ) -> Template:
+        return render(
+            "dbs/own.html",
+            flash=PA_DONE.get(done or "", ""),
+            values={"route": "service", "barred_lists": "adults"},
+            **await self._context(request, settings),
+        )
+
+    @post("/request")
+    async def ask(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
+        data = await read_form(request)
+        try:
+            await applications.request_by_pa(
+                request.user, {**data, "level": "enhanced", "workforce": _workforce(data)}
+            )
+        except Invalid as problem:
+            return render(
+                "dbs/own.html",
+                status_code=422,
+                values=data,
+                errors=problem.errors,
+                error_list=error_list(problem.errors),
+                **await self._context(request, settings),
+            )
+        return Redirect("/profile/dbs?done=requested")
+
+    @post("/checks/{check_id:int}/consent")
+    async def consent(self, request: Request, check_id: RecordId) -> Redirect:
+        await checks.give_consent(request.user, check_id)
+        return Redirect("/profile/dbs?done=consent")
+
+    @post("/checks/{check_id:int}/consent/withdraw")
+    async def withdraw_consent(self, request: Request, check_id: RecordId) -> Redirect:
+        await checks.withdraw_consent(request.user, check_id)
+        return Redirect("/profile/dbs?done=consent-withdrawn")
+
+
+def _workforce(data: dict[str, str]) -> str:
+    lists = data.get("barred_lists", "")
+    return {"adults": "adult", "children": "child", "both": "adult_and_child"}.get(lists, "adult")
+
+
+class DBSInfoPage(Controller):
+    path = "/dbs"
+    opt = PUBLIC
+    include_in_schema = False
+
+    @get("/")
+    async def page(self) -> Template:
+        return render("dbs/info.html", fees=await fees.all_fees())
+
+
+class DBSAdminPages(Controller):
+    path = "/admin/dbs"
+    opt = ADMIN
+    include_in_schema = False
+
+    async def _context(self) -> dict[str, Any]:
+        all_fees = await fees.all_fees()
+        return {
+            "fees": all_fees,
+            "holders": await permissions.holders(),
+            "fee_values": {
+                **{f"amount_{f.code}": f"{f.amount_pence / 100:.2f}" for f in all_fees},
+                **{f"note_{f.code}": f.note for f in all_fees},
+            },
+        }
+
+    @get("/")
+    async def page(self, done: FromQuery[str | None] = None) -> Template:
+        context = await self._context()
+        return render(
+            "dbs/admin.html", flash=ADMIN_DONE.get(done or "", ""), values=context["fee_values"], **context
+        )
+
+    async def _submit(self, request: Request, work, done: str) -> Template | Redirect:
+        data = await read_form(request)
+        try:
+            await work(data)
+        except Invalid as problem:
+            context = await self._context()
+            return render(
+                "dbs/admin.html",
+                status_code=422,
+                values={**context["fee_values"], **data},
+                errors=problem.errors,
+                error_list=error_list(problem.errors),
+                **context,
+            )
+        return Redirect(f"/admin/dbs?done={done}")
+
+    @post("/fees")
+    async def save_fees(self, request: Request) -> Template | Redirect:
+        return await self._submit(request, lambda data: fees.update(data, actor=request.user), "fees")
+
+    @post("/permissions")
+    async def grant(self, request: Request) -> Template | Redirect:
+        return await self._submit(
+            request, lambda data: permissions.grant(data.get("email", ""), actor=request.user), "granted"
+        )
+
+    @post("/permissions/{user_id:int}/remove")
+    async def revoke(self, request: Request, user_id: RecordId) -> Redirect:
+        await permissions.revoke(user_id, actor=request.user)
+        return Redirect("/admin/dbs?done=revoked")
+
+
+ROUTES: list[Any] = [OwnDBSPages, DBSInfoPage, DBSAdminPages]
