@@ -27,6 +27,7 @@ from market.core.api import HealthAPI
 from market.dbs import api as dbs_api
 from market.dbs import pa_pages as dbs_pa_pages
 from market.dbs import pages as dbs_pages
+from market.dbs import sweep as dbs_sweep
 from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.register import api as register_api
@@ -46,13 +47,20 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 PURGE_EVERY_SECONDS = 3600
+SWEEP_EVERY_SECONDS = 24 * 3600
 
 
 async def _background_work(settings: Settings) -> None:
-    """Each worker: send due email every few seconds, and clear expired sessions hourly."""
+    """Each worker: send due email every few seconds, clear expired sessions hourly, and run
+    the DBS sweep at start-up and then daily (it is idempotent: cron may run it as well)."""
     since_purge = PURGE_EVERY_SECONDS
+    since_sweep = SWEEP_EVERY_SECONDS
     while True:
         try:
+            if since_sweep >= SWEEP_EVERY_SECONDS:
+                since_sweep = 0
+                report = await dbs_sweep.run(settings)
+                log.info("DBS sweep: %s", report.summary())
             await mail.deliver_due(settings)
             if since_purge >= PURGE_EVERY_SECONDS:
                 await sessions.purge_expired()
@@ -61,6 +69,7 @@ async def _background_work(settings: Settings) -> None:
             log.exception("Background work failed; will try again")
         await asyncio.sleep(settings.mail_poll_seconds)
         since_purge += settings.mail_poll_seconds
+        since_sweep += settings.mail_poll_seconds
 
 
 def create_app(settings: Settings) -> Litestar:

@@ -1,4 +1,4 @@
-"""The ``market`` command: serve, migrate, demo, users, backup, mail."""
+"""The ``market`` command: serve, migrate, demo, users, backup, geo, register, dbs, mail."""
 
 from __future__ import annotations
 
@@ -105,6 +105,15 @@ def cmd_mail_send(args: argparse.Namespace) -> int:
         return 2
     report = asyncio.run(_with_db(settings, lambda: mail.deliver_due(settings)))
     print(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")
+    return 0
+
+
+def cmd_dbs_sweep(args: argparse.Namespace) -> int:
+    from market.dbs import sweep
+
+    settings = _settings()
+    report = asyncio.run(_with_db(settings, lambda: sweep.run(settings)))
+    print(report.summary())
     return 0
 
 
@@ -308,6 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("--rejects", metavar="OUT.csv", help="with --valid-only: write the rows left out here")
     bulk.add_argument("--by", metavar="EMAIL", help="the staff account importing (needed for approved)")
     bulk.set_defaults(run=cmd_register_import)
+
+    dbs = commands.add_parser("dbs", help="DBS checks").add_subparsers(dest="dbs_command", required=True)
+    dbs.add_parser(
+        "sweep",
+        help="delete rationales past retention, flag expired checks, send reminders (daily; cron-safe)",
+    ).set_defaults(run=cmd_dbs_sweep)
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)

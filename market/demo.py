@@ -34,6 +34,9 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
             NewUserInput(email=email, display_name=name, role=role, password=DEMO_PASSWORD)
         )
         created += 1
+    from market.dbs.demo import seed_dbs
+
+    await seed_dbs()
     return created
 
 

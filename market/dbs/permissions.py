@@ -37,7 +37,11 @@ async def holders() -> list[dict[str, Any]]:
 
 
 async def emails() -> list[str]:
-    return [row["email"] for row in await holders()]
+    """Where to send DBS work: holders whose accounts are still active."""
+    rows = await DBSPermission.select(DBSPermission.user.email.as_alias("email")).where(
+        DBSPermission.user.is_active.eq(True)
+    )
+    return sorted(row["email"] for row in rows)
 
 
 async def grant(email: str, *, actor: CurrentUser) -> None:

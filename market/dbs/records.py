@@ -44,10 +44,11 @@ def standing_out(standing: Standing | None) -> StandingOut | None:
 async def _statuses(check_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     found: dict[int, list[dict[str, Any]]] = {}
     if check_ids:
+        # Newest first; of two on one day, the one recorded last (it decided the stop).
         rows = (
             await StatusCheck.select()
             .where(StatusCheck.dbs_check.is_in(check_ids))
-            .order_by(StatusCheck.checked_on, ascending=False)
+            .order_by(StatusCheck.checked_on, StatusCheck.id, ascending=False)
         )
         for row in rows:
             found.setdefault(row["dbs_check"], []).append(row)

@@ -143,7 +143,12 @@ def current_until(facts: CheckFacts, *, recheck_months: int, status_check_months
 
 
 def latest_status(facts: CheckFacts) -> StatusCheckView | None:
-    return max(facts.status_checks, key=lambda s: s.checked_on, default=None)
+    """The latest status check; of two on one day, the later one in the list (recorded last)."""
+    latest = None
+    for status in facts.status_checks:
+        if latest is None or status.checked_on >= latest.checked_on:
+            latest = status
+    return latest
 
 
 def is_current(facts: CheckFacts, at: date, *, recheck_months: int, status_check_months: int) -> bool:

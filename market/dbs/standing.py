@@ -100,9 +100,11 @@ async def checks_with_facts(profile_ids: Sequence[int]) -> list[tuple[dict, rule
         if not rows:
             continue
         statuses: dict[int, list[dict]] = {}
-        for s in await StatusCheck.select(
-            StatusCheck.dbs_check, StatusCheck.checked_on, StatusCheck.result
-        ).where(StatusCheck.dbs_check.is_in([r["id"] for r in rows])):
+        for s in (
+            await StatusCheck.select(StatusCheck.dbs_check, StatusCheck.checked_on, StatusCheck.result)
+            .where(StatusCheck.dbs_check.is_in([r["id"] for r in rows]))
+            .order_by(StatusCheck.checked_on, StatusCheck.id)  # in the order they happened
+        ):
             statuses.setdefault(s["dbs_check"], []).append(s)
         found += [(r, facts_of(r, statuses.get(r["id"], []))) for r in rows]
     return found

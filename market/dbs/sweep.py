@@ -101,12 +101,11 @@ async def flag_expired_and_remind(settings: Settings, today: date) -> tuple[int,
     for profile_id, (row, until) in latest.items():
         if row["reminder_sent_on"] is not None or until > today + timedelta(days=settings.dbs_reminder_days):
             continue
-        await _remind(settings, profile_id, row, until)
-        reminded += 1
+        reminded += await _remind(settings, profile_id, row, until)
     return flagged, reminded
 
 
-async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -> None:
+async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -> bool:
     user = (
         await PAProfile.select(
             PAProfile.user.email.as_alias("email"), PAProfile.user.display_name.as_alias("name")
@@ -123,6 +122,12 @@ async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -
         "if you are applying through an umbrella body yourself."
     )
     async with write_transaction():
+        # Claim the reminder first, so that two workers sweeping at once send it once.
+        claimed = await DBSCheck.update({DBSCheck.reminder_sent_on: london_today()}).where(
+            (DBSCheck.id == row["id"]) & DBSCheck.reminder_sent_on.is_null()
+        ).returning(DBSCheck.id)
+        if not claimed:
+            return False
         await mail.queue(
             user["email"],
             f"Your DBS check needs renewing by {checks.long_date(until)}",
@@ -131,8 +136,8 @@ async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -
             f"Your DBS page: {settings.base_url}/profile/dbs\n",
             kind="dbs",
         )
-        await DBSCheck.update({DBSCheck.reminder_sent_on: london_today()}).where(DBSCheck.id == row["id"])
         await _log("dbs.reminder_sent", profile_id, check_id=row["id"], current_until=until.isoformat())
+    return True
 
 
 async def remind_stuck(settings: Settings) -> int:
@@ -145,7 +150,12 @@ async def remind_stuck(settings: Settings) -> int:
         return 0
     to = await permissions.emails()
     if not to:  # nobody holds the permission yet: tell every staff member instead
-        to = [u["email"] for u in await User.select(User.email).where(User.role.is_in(list(STAFF_ROLES)))]
+        to = [
+            u["email"]
+            for u in await User.select(User.email).where(
+                User.role.is_in(list(STAFF_ROLES)) & User.is_active.eq(True)
+            )
+        ]
     lines = "\n".join(
         f"- {a.pa_name}: {a.step_text.lower()} for {a.days_waiting} days "
         f"({settings.base_url}/staff/dbs/pa/{a.profile_id})"

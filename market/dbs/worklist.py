@@ -11,7 +11,7 @@ import msgspec
 from market.dbs import applications, rules
 from market.dbs.forms import london_today
 from market.dbs.schemas import ApplicationOut
-from market.dbs.standing import Policy, checks_with_facts
+from market.dbs.standing import Policy, checks_with_facts, london_date
 from market.dbs.tables import DBSCheck
 from market.register.tables import PAProfile
 from market.settings import Settings
@@ -79,7 +79,7 @@ async def build(settings: Settings, today: date | None = None) -> Worklist:
                     reason=rules.STATUS_RESULTS[rules.latest_status(facts).result]
                     if rules.latest_status(facts)
                     else "Stopped",
-                    since=row["stopped_at"].date(),
+                    since=london_date(row["stopped_at"]),
                 )
             )
             continue

@@ -52,6 +52,12 @@ async def test_a_recipient_sees_only_the_badge_and_staff_pages_are_closed(client
     result = found.json()["results"][0]
     assert result["dbs"].startswith("Enhanced DBS with the adults' barred list, checked by staff on")
     assert NUMBER not in found.text
+    children = await client.get(
+        "/api/v1/register/search", params={"postcode": "PE1 1AB", "dbs": "enhanced_children"}
+    )
+    assert children.json()["total"] == 0
+    wrong = await client.get("/api/v1/register/search", params={"postcode": "PE1 1AB", "dbs": "platinum"})
+    assert wrong.status_code == 422 and wrong.json()["errors"]["dbs"] == "Choose a DBS check from the list"
     for path in (
         f"/staff/dbs/pa/{pa['id']}",
         "/staff/dbs",
