@@ -59,9 +59,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # PAs are emailed this many days before their check stops being current.
     dbs_reminder_days: int = 60
     # An application waiting longer than this many days at a step is on staff's reminder list.
-    dbs_stuck_days: dict[str, int] = msgspec.field(
-        default_factory=lambda: dict(DBS_STUCK_DAYS_DEFAULT)
-    )
+    dbs_stuck_days: dict[str, int] = msgspec.field(default_factory=lambda: dict(DBS_STUCK_DAYS_DEFAULT))
 
     @property
     def is_production(self) -> bool:

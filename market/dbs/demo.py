@@ -29,9 +29,11 @@ async def seed_dbs(*, seed: int = 2026) -> int:
     by = staff[0]["id"] if staff else None
     rng = random.Random(seed)
     today = london_today()
-    profiles = await PAProfile.select(PAProfile.id, PAProfile.status).where(
-        PAProfile.user.email.like(f"%@{DEMO_DOMAIN}")
-    ).order_by(PAProfile.id)
+    profiles = (
+        await PAProfile.select(PAProfile.id, PAProfile.status)
+        .where(PAProfile.user.email.like(f"%@{DEMO_DOMAIN}"))
+        .order_by(PAProfile.id)
+    )
     added = 0
     async with write_transaction():
         for profile in profiles:
@@ -68,7 +70,9 @@ async def _certificate(rng: random.Random, profile_id: int, today, by: int | Non
             original_seen_by=by,
             decision=decision,
             decided_by=by if decision != "pending" else None,
-            decided_at=at_london_noon(issued + timedelta(days=rng.randint(5, 25))) if decision != "pending" else None,
+            decided_at=at_london_noon(issued + timedelta(days=rng.randint(5, 25)))
+            if decision != "pending"
+            else None,
             recorded_by=by,
         )
     ).returning(DBSCheck.id)
@@ -77,7 +81,9 @@ async def _certificate(rng: random.Random, profile_id: int, today, by: int | Non
         checked = today - timedelta(days=rng.randint(5, 400))
         if checked > issued:
             result = "NEW_INFO" if rng.random() < 0.03 else "BLANK_NO_NEW_INFO"
-            await StatusCheck.insert(StatusCheck(dbs_check=check_id, checked_on=checked, result=result, checked_by=by))
+            await StatusCheck.insert(
+                StatusCheck(dbs_check=check_id, checked_on=checked, result=result, checked_by=by)
+            )
             if result == "NEW_INFO":
                 await DBSCheck.update({DBSCheck.stopped_at: utcnow()}).where(DBSCheck.id == check_id)
 

@@ -123,9 +123,11 @@ async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -
     )
     async with write_transaction():
         # Claim the reminder first, so that two workers sweeping at once send it once.
-        claimed = await DBSCheck.update({DBSCheck.reminder_sent_on: london_today()}).where(
-            (DBSCheck.id == row["id"]) & DBSCheck.reminder_sent_on.is_null()
-        ).returning(DBSCheck.id)
+        claimed = (
+            await DBSCheck.update({DBSCheck.reminder_sent_on: london_today()})
+            .where((DBSCheck.id == row["id"]) & DBSCheck.reminder_sent_on.is_null())
+            .returning(DBSCheck.id)
+        )
         if not claimed:
             return False
         await mail.queue(
