@@ -1,6 +1,8 @@
 """Who sees what of a PA's DBS data: staff everything (and each look is recorded), the PA
 their own status with the number masked and never staff's notes, everyone else the badge."""
 
+import pytest
+
 from market.audit.tables import AuditEvent
 from market.dbs.tables import DBSApplication, DBSCheck, DBSFee
 from tests.dbs.support import NUMBER, as_current, certificate, days_ago, permit
@@ -179,3 +181,32 @@ async def test_an_admin_gives_and_removes_the_dbs_permission(client, login_as, c
         for r in await AuditEvent.select(AuditEvent.action).where(AuditEvent.subject_type == "user")
     ]
     assert "dbs.permission_granted" in actions and "dbs.permission_removed" in actions
+
+
+@pytest.mark.parametrize("role", ["pa", "recipient", "trainer"])
+async def test_no_role_but_staff_ever_receives_the_certificate_number(client, login_as, create_user, role):
+    staff = await as_current(await create_user("staff"))
+    pa = await make_pa()
+    check_id = await certificate(pa["id"], staff, update_service=True)
+    await login_as(role)
+    paths = [
+        f"/pas/{pa['id']}",
+        f"/api/v1/register/pas/{pa['id']}",
+        "/api/v1/register/search?postcode=PE1+1AB",
+        "/search?postcode=PE1+1AB",
+        "/profile/dbs",
+        "/api/v1/dbs/me",
+        "/staff/dbs",
+        f"/staff/dbs/pa/{pa['id']}",
+        f"/staff/dbs/pa/{pa['id']}/access",
+        f"/api/v1/dbs/pa/{pa['id']}",
+        "/api/v1/dbs/worklist",
+        "/dbs",
+    ]
+    for path in paths:
+        response = await client.get(path)
+        assert NUMBER not in response.text, path
+        assert response.status_code in (200, 403, 404), (path, response.status_code)
+        if path.startswith(("/staff", "/api/v1/dbs/pa", "/api/v1/dbs/worklist")):
+            assert response.status_code == 403, path
+    assert check_id
