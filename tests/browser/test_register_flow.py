@@ -149,6 +149,17 @@ async def test_a_pa_completes_and_sends_a_profile_and_staff_approve_it(server: S
     await expect(pa.get_by_text("On the register")).to_be_visible()
     await expect(pa.get_by_text(re.compile(r"Vetted by .+ on "))).to_be_visible()
 
+    # Dates typed into GOV.UK date inputs reach the server (day, month and year boxes).
+    await visit_checked(pa, server.url("/profile/pattern"))
+    for legend, (day, month) in (("First day away", ("3", "8")), ("Last day away", ("14", "8"))):
+        group = pa.get_by_role("group", name=legend)
+        await group.get_by_label("Day").fill(day)
+        await group.get_by_label("Month").fill(month)
+        await group.get_by_label("Year").fill("2030")
+    await pa.get_by_role("button", name="Add dates away").click()
+    await expect(pa.get_by_text("3 August 2030 to 14 August 2030")).to_be_visible()
+    await check_a11y(pa)
+
     # A recipient finds Jo near PE1 1AB: a district and a distance band, never the postcode.
     recipient_email = f"recipient.{uuid.uuid4().hex[:8]}@example.org"
     server.create_user("recipient", recipient_email, "Rita Recipient", PASSWORD)
