@@ -28,6 +28,7 @@ from market.dbs import api as dbs_api
 from market.dbs import pa_pages as dbs_pa_pages
 from market.dbs import pages as dbs_pages
 from market.dbs import sweep as dbs_sweep
+from market.dbs.forms import london_today
 from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.register import api as register_api
@@ -35,6 +36,8 @@ from market.register import detail_pages, import_pages, search_pages, skills_pag
 from market.register import more_api as register_more_api
 from market.register import pages as register_pages
 from market.settings import Settings
+from market.training import reminders as training_reminders
+from market.training import web as training_web
 from market.web.auth import AuthMiddleware
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
@@ -52,7 +55,8 @@ SWEEP_EVERY_SECONDS = 24 * 3600
 
 async def _background_work(settings: Settings) -> None:
     """Each worker: send due email every few seconds, clear expired sessions hourly, and run
-    the DBS sweep at start-up and then daily (it is idempotent: cron may run it as well)."""
+    the daily jobs at start-up and then daily (the DBS sweep and training expiry reminders:
+    both idempotent, so cron may run them as well)."""
     since_purge = PURGE_EVERY_SECONDS
     since_sweep = SWEEP_EVERY_SECONDS
     while True:
@@ -61,6 +65,8 @@ async def _background_work(settings: Settings) -> None:
                 since_sweep = 0
                 report = await dbs_sweep.run(settings)
                 log.info("DBS sweep: %s", report.summary())
+                reminded = await training_reminders.send_due(settings, london_today())
+                log.info("Training: %d expiry reminder(s) sent", reminded)
             await mail.deliver_due(settings)
             if since_purge >= PURGE_EVERY_SECONDS:
                 await sessions.purge_expired()
@@ -109,6 +115,7 @@ def create_app(settings: Settings) -> Litestar:
         *dbs_pages.ROUTES,
         *dbs_pa_pages.ROUTES,
         *dbs_api.ROUTES,
+        *training_web.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

@@ -1,4 +1,4 @@
-"""The ``market`` command: serve, migrate, demo, users, backup, geo, register, dbs, mail."""
+"""The ``market`` command: serve, migrate, demo, users, backup, geo, register, dbs, training, mail."""
 
 from __future__ import annotations
 
@@ -114,6 +114,16 @@ def cmd_dbs_sweep(args: argparse.Namespace) -> int:
     settings = _settings()
     report = asyncio.run(_with_db(settings, lambda: sweep.run(settings)))
     print(report.summary())
+    return 0
+
+
+def cmd_training_remind(args: argparse.Namespace) -> int:
+    from market.dbs.forms import london_today
+    from market.training import reminders
+
+    settings = _settings()
+    sent = asyncio.run(_with_db(settings, lambda: reminders.send_due(settings, london_today())))
+    print(f"Emailed {sent} PA(s) about training that expires within {settings.training_reminder_days} days.")
     return 0
 
 
@@ -323,6 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep",
         help="delete rationales past retention, flag expired checks, send reminders (daily; cron-safe)",
     ).set_defaults(run=cmd_dbs_sweep)
+
+    training = commands.add_parser("training", help="training").add_subparsers(
+        dest="training_command", required=True
+    )
+    training.add_parser(
+        "remind", help="email PAs whose training expires soon (daily; cron-safe)"
+    ).set_defaults(run=cmd_training_remind)
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)

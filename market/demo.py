@@ -37,6 +37,9 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
     from market.dbs.demo import seed_dbs
 
     await seed_dbs()
+    from market.training.demo import seed_training
+
+    await seed_training()
     return created
 
 

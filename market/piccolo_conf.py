@@ -10,6 +10,7 @@ APP_REGISTRY = AppRegistry(
         "market.geo.piccolo_app",
         "market.register.piccolo_app",
         "market.dbs.piccolo_app",
+        "market.training.piccolo_app",
     ]
 )
 

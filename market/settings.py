@@ -59,6 +59,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # PAs are emailed this many days before their check stops being current.
     dbs_reminder_days: int = 60
     # An application waiting longer than this many days at a step is on staff's reminder list.
+    # PAs are emailed this many days before a course they hold expires.
+    training_reminder_days: int = 30
+    # How far (miles) from a PA's home a session counts as "near them".
+    training_near_miles: int = 20
     dbs_stuck_days: dict[str, int] = msgspec.field(default_factory=lambda: dict(DBS_STUCK_DAYS_DEFAULT))
 
     @property
@@ -172,6 +176,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         dbs_rationale_retention_months=_int(environ, "MARKET_DBS_RATIONALE_RETENTION_MONTHS", 6),
         dbs_reminder_days=_int(environ, "MARKET_DBS_REMINDER_DAYS", 60),
         dbs_stuck_days=_stuck_days(environ.get("MARKET_DBS_STUCK_DAYS", "")),
+        training_reminder_days=_int(environ, "MARKET_TRAINING_REMINDER_DAYS", 30),
+        training_near_miles=_int(environ, "MARKET_TRAINING_NEAR_MILES", 20),
         **_geocoder(environ),
     )
 

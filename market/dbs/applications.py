@@ -237,13 +237,12 @@ async def withdraw(profile_id: int, application_id: int, form: dict[str, str], *
         await checks.log("dbs.application_withdrawn", profile_id, actor, application_id=application_id)
 
 
-async def emails_of(ids: set[int]) -> dict[int, str]:
-    ids.discard(None)  # type: ignore[arg-type]
-    if not ids:
+async def emails_of(ids: set[int | None]) -> dict[int, str]:
+    """Staff's email addresses by account id (None, for "nobody yet", is ignored)."""
+    known = sorted(i for i in ids if i is not None)
+    if not known:
         return {}
-    return {
-        r["id"]: r["email"] for r in await User.select(User.id, User.email).where(User.id.is_in(sorted(ids)))
-    }
+    return {r["id"]: r["email"] for r in await User.select(User.id, User.email).where(User.id.is_in(known))}
 
 
 def application_out(

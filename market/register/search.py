@@ -77,6 +77,7 @@ from market.register.tables import (
     ShortlistEntry,
     Skill,
 )
+from market.training.holdings import current_courses
 
 PER_PAGE = 20
 RADII = (5, 10, 15, 20, 30, 50)
@@ -184,6 +185,14 @@ class SearchOut(msgspec.Struct, kw_only=True):
     results: list[ResultOut]
 
 
+class TrainingOut(msgspec.Struct, kw_only=True):
+    """A course the PA holds, current: verified by staff or a trainer, or their own claim."""
+
+    name: str
+    verified: bool
+    expires_on: date | None
+
+
 class PublicProfileOut(msgspec.Struct, kw_only=True):
     """The one-page profile as people looking for a PA see it."""
 
@@ -208,6 +217,7 @@ class PublicProfileOut(msgspec.Struct, kw_only=True):
     right_to_work_checked: bool
     shortlisted: bool = False
     dbs: str = ""  # the DBS badge: level, barred lists and when staff checked it; never more
+    training: list[TrainingOut] = []
 
 
 # -- pure parts ------------------------------------------------------------------------------
@@ -694,6 +704,7 @@ async def public_profile(
     slots = (await _slots_for([profile_id]))[profile_id]
     groups = (await _groups_for([profile_id]))[profile_id]
     dbs = await standing(profile_id, london_today(), policy or Policy())
+    held = (await current_courses([profile_id], london_today(), verified_only=False)).get(profile_id, {})
     return PublicProfileOut(
         id=row["id"],
         display_name=row["display_name"],
@@ -716,6 +727,10 @@ async def public_profile(
         right_to_work_checked=row["right_to_work_confirmed_at"] is not None,
         shortlisted=bool(await _shortlisted(viewer, [profile_id])),
         dbs=dbs.badge if dbs else "",
+        training=[
+            TrainingOut(name=h.name, verified=h.verified, expires_on=h.expires_on)
+            for h in sorted(held.values(), key=lambda h: (not h.verified, h.name))
+        ],
     )
 
 

@@ -1,0 +1,100 @@
+"""The admin's course catalogue: validity (refresher intervals), safeguarding, linked skills."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from market.errors import Invalid
+from market.register.tables import Skill
+from market.training import catalogue, rules
+from market.web.forms import error_list, read_form
+from market.web.guards import ADMIN
+from market.web.params import RecordId
+from market.web.render import render
+
+
+async def _skills() -> list[dict[str, Any]]:
+    return await Skill.select(Skill.code, Skill.name).where(Skill.active.eq(True)).order_by(Skill.position)
+
+
+class CataloguePages(Controller):
+    path = "/admin/training/courses"
+    opt = ADMIN
+    include_in_schema = False
+
+    @get("/")
+    async def list(
+        self, done: FromQuery[str | None] = None, recomputed: FromQuery[int | None] = None
+    ) -> Template:
+        flash = ""
+        if done == "saved":
+            flash = "The course has been saved." + (
+                f" The expiry of {recomputed} completion{'s' if recomputed != 1 else ''} was recomputed."
+                if recomputed
+                else ""
+            )
+        elif done == "added":
+            flash = "The course has been added to the catalogue."
+        return render(
+            "training/catalogue.html",
+            courses=await catalogue.courses(),
+            kinds=rules.KINDS,
+            flash=flash,
+            skills=await _skills(),
+            safeguarding_options=rules.SAFEGUARDING,
+        )
+
+    @get("/{course_id:int}")
+    async def edit(self, course_id: RecordId) -> Template:
+        course = await catalogue.course_out(course_id)
+        return render(
+            "training/course.html",
+            course=course,
+            values=catalogue.form_values(course),
+            skills=await _skills(),
+            safeguarding_options=rules.SAFEGUARDING,
+        )
+
+    @post("/{course_id:int}")
+    async def save(self, request: Request, course_id: RecordId) -> Template | Redirect:
+        data = await read_form(request)
+        try:
+            recomputed = await catalogue.update(course_id, data, actor=request.user)
+        except Invalid as problem:
+            return render(
+                "training/course.html",
+                status_code=422,
+                course=await catalogue.course_out(course_id),
+                values=data,
+                errors=problem.errors,
+                error_list=error_list(problem.errors),
+                skills=await _skills(),
+                safeguarding_options=rules.SAFEGUARDING,
+            )
+        return Redirect(f"/admin/training/courses?done=saved&recomputed={recomputed}")
+
+    @post("/")
+    async def add(self, request: Request) -> Template | Redirect:
+        data = await read_form(request)
+        try:
+            await catalogue.add(data, actor=request.user)
+        except Invalid as problem:
+            return render(
+                "training/catalogue.html",
+                status_code=422,
+                courses=await catalogue.courses(),
+                kinds=rules.KINDS,
+                values=data,
+                errors=problem.errors,
+                error_list=error_list(problem.errors),
+                skills=await _skills(),
+                safeguarding_options=rules.SAFEGUARDING,
+            )
+        return Redirect("/admin/training/courses?done=added")
+
+
+ROUTES: list[Any] = [CataloguePages]

@@ -1,0 +1,103 @@
+"""Demo training data: completions for the demo PAs (some expiring soon, some expired, a few
+unverified claims), and upcoming sessions run by the demo trainer round Peterborough and
+Oxford, one online, with PAs booked."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from market.accounts.tables import User
+from market.clock import LONDON
+from market.db import write_transaction
+from market.dbs.forms import london_today
+from market.geo import services as geo
+from market.register.demo import DEMO_DOMAIN
+from market.register.tables import PAProfile
+from market.training import rules
+from market.training.tables import Booking, Completion, Course, TrainingSession
+
+COMMON = ("moving_handling", "safeguarding_adults", "basic_life_support", "infection_control", "fire_safety")
+SESSIONS = [
+    ("moving_handling", "Peterborough Town Hall, Bridge Street", "PE1 1HF", 12, 9),
+    ("safeguarding_adults", "Oxford Town Hall, St Aldate's", "OX1 1BX", 16, 16),
+    ("first_aid", "Peterborough Town Hall, Bridge Street", "PE1 1HF", 10, 23),
+    ("epilepsy", "", "", 20, 30),
+]
+
+
+async def seed_training(*, seed: int = 2026) -> int:
+    """Add demo training unless there is some; return how many completions were added."""
+    if await Completion.exists() or await TrainingSession.exists():
+        return 0
+    rng = random.Random(seed)
+    today = london_today()
+    trainer = await User.select(User.id).where(User.email == "trainer@demo.example").first()
+    staff = await User.select(User.id).where(User.email == "staff@demo.example").first()
+    courses = {c["code"]: c for c in await Course.select()}
+    profiles = (
+        await PAProfile.select(PAProfile.id, PAProfile.status)
+        .where(
+            PAProfile.user.email.like(f"%@{DEMO_DOMAIN}")
+            & PAProfile.status.is_in(["approved", "suspended", "submitted"])
+        )
+        .order_by(PAProfile.id)
+    )
+    by = staff["id"] if staff else None
+    rows = []
+    for profile in profiles:
+        for code in rng.sample(COMMON, rng.randint(2, len(COMMON))) + rng.sample(
+            ("dementia", "medication", "peg_feeding", "diploma_l2", "diploma_l3", "care_certificate"),
+            rng.randint(0, 2),
+        ):
+            course = courses[code]
+            done = today - timedelta(days=rng.randint(10, 900))
+            claim = rng.random() < 0.05
+            rows.append(
+                Completion(
+                    profile=profile["id"],
+                    course=course["id"],
+                    completed_on=done,
+                    expires_on=rules.expires_on(done, course["validity_months"]),
+                    source="claim" if claim else "import",
+                    provider="Demo Training Ltd",
+                    recorded_by=by,
+                    verified_by=None if claim else by,
+                    verified_at=None if claim else datetime.combine(done, time(12), tzinfo=LONDON),
+                )
+            )
+    async with write_transaction():
+        if rows:
+            await Completion.insert(*rows)
+        if trainer:
+            await _sessions(
+                rng, trainer["id"], courses, [p["id"] for p in profiles if p["status"] == "approved"], today
+            )
+    return len(rows)
+
+
+async def _sessions(rng, trainer_id: int, courses: dict, profile_ids: list[int], today) -> None:
+    for code, venue, postcode, capacity, days in SESSIONS:
+        point = await geo.locate(postcode) if postcode else None
+        day = today + timedelta(days=days)
+        start = datetime.combine(day, time(9, 30), tzinfo=LONDON)
+        row = await TrainingSession.insert(
+            TrainingSession(
+                course=courses[code]["id"],
+                trainer=trainer_id,
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+                venue=venue,
+                postcode=point.postcode if point else "",
+                district=point.district if point else "",
+                lat=point.lat if point else None,
+                lon=point.lon if point else None,
+                online_link="" if point else "https://meet.example.org/pa-register-epilepsy",
+                capacity=capacity,
+                notes="Bring photo ID. Tea and coffee provided." if point else "Join five minutes early.",
+                created_by=trainer_id,
+            )
+        ).returning(TrainingSession.id)
+        booked = rng.sample(profile_ids, min(len(profile_ids), rng.randint(2, capacity // 2)))
+        if booked:
+            await Booking.insert(*[Booking(session=row[0]["id"], profile=p, status="booked") for p in booked])

@@ -1,0 +1,83 @@
+"""What the rest of the service may ask of training: which courses a PA holds current at a
+date (for matching and the register's profile page), and which listed skills lack the
+training they depend on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from market.register.tables import PASkill
+from market.training import rules
+from market.training.tables import Completion, CourseSkill
+
+BATCH = 500
+
+
+async def held(profile_ids: Sequence[int], *, verified_only: bool = False) -> dict[int, list[rules.Held]]:
+    """Every completion of these PAs, newest first (two queries a batch of 500)."""
+    found: dict[int, list[rules.Held]] = {}
+    ids = list(dict.fromkeys(profile_ids))
+    for start in range(0, len(ids), BATCH):
+        query = Completion.select(
+            Completion.profile,
+            Completion.course,
+            Completion.course.code.as_alias("code"),
+            Completion.course.name.as_alias("name"),
+            Completion.completed_on,
+            Completion.expires_on,
+            Completion.verified_at,
+        ).where(Completion.profile.is_in(ids[start : start + BATCH]))
+        if verified_only:
+            query = query.where(Completion.verified_at.is_not_null())
+        for row in await query.order_by(Completion.completed_on, ascending=False):
+            found.setdefault(row["profile"], []).append(
+                rules.Held(
+                    course_id=row["course"],
+                    code=row["code"],
+                    name=row["name"],
+                    completed_on=row["completed_on"],
+                    expires_on=row["expires_on"],
+                    verified=row["verified_at"] is not None,
+                )
+            )
+    return found
+
+
+async def current_courses(
+    profile_ids: Sequence[int], at: date, *, verified_only: bool = True
+) -> dict[int, dict[str, rules.Held]]:
+    """Per PA, the courses they hold current at ``at``, by course code (the longest-lasting
+    completion of each). Only verified training counts unless ``verified_only`` is False."""
+    current: dict[int, dict[str, rules.Held]] = {}
+    for profile_id, items in (await held(profile_ids, verified_only=verified_only)).items():
+        best = rules.best_by_course(i for i in items if rules.is_current(i.expires_on, at))
+        if best:
+            current[profile_id] = {h.code: h for h in best.values()}
+    return current
+
+
+async def courses_for_skills() -> dict[str, list[int]]:
+    """Skill code -> the courses that skill depends on."""
+    rows = await CourseSkill.select(CourseSkill.skill.code.as_alias("skill"), CourseSkill.course)
+    found: dict[str, list[int]] = {}
+    for row in rows:
+        found.setdefault(row["skill"], []).append(row["course"])
+    return found
+
+
+async def gaps(profile_ids: Sequence[int], at: date) -> dict[int, dict[str, list[int]]]:
+    """Per PA: each listed skill whose linked courses they do not hold current and verified."""
+    links = await courses_for_skills()
+    skills: dict[int, list[str]] = {}
+    for row in await PASkill.select(PASkill.profile, PASkill.skill.code.as_alias("code")).where(
+        PASkill.profile.is_in(list(profile_ids))
+    ):
+        skills.setdefault(row["profile"], []).append(row["code"])
+    current = await current_courses(profile_ids, at)
+    found = {}
+    for profile_id, codes in skills.items():
+        held_ids = {h.course_id for h in current.get(profile_id, {}).values()}
+        if missing := rules.gaps(codes, links, held_ids):
+            found[profile_id] = missing
+    return found

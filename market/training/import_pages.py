@@ -1,0 +1,129 @@
+"""Trainers and staff upload a provider's CSV of completions: check it, or import it, and
+see every problem by line and column. Also the JSON API route for the same import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody
+from litestar.response import Template
+
+from market.dbs.forms import london_today
+from market.errors import Invalid
+from market.training import importer, records
+from market.web.forms import form_page
+from market.web.guards import roles
+from market.web.render import render
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "training-import-example.csv"
+PAGE_MODES = {
+    "check": "Check the file only: nothing is added",
+    "all": "Import the training records, if every row is right",
+}
+IMPORTERS = roles(*records.VERIFIERS)
+
+
+@dataclass
+class ImportForm:
+    file: UploadFile | None = None
+    mode: str = ""
+
+
+class ImportInput(msgspec.Struct, kw_only=True):
+    csv: str
+    dry_run: bool = False
+    file_name: str = "api.csv"
+
+
+async def _form_context() -> dict[str, Any]:
+    return {
+        "modes": PAGE_MODES,
+        "columns": importer.COLUMNS,
+        "courses": await records.active_courses(),
+        "max_rows": f"{importer.MAX_ROWS:,}",
+        "max_mb": importer.MAX_BYTES // 1_048_576,
+    }
+
+
+class TrainingImportPages(Controller):
+    path = "/training/import"
+    opt = IMPORTERS
+    include_in_schema = False
+
+    @get("/")
+    async def form(self) -> Template:
+        return render("training/import.html", values={"mode": "check"}, **await _form_context())
+
+    # Room for a file a little over the limit, so its owner is told the limit, not refused.
+    @post("/", request_max_body_size=importer.MAX_BYTES * 2)
+    async def upload(
+        self, request: Request, data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)]
+    ) -> Template:
+        mode = data.mode if data.mode in PAGE_MODES else ""
+        form_page(request, "training/import.html", await _form_context(), {"mode": mode})
+        errors = {}
+        upload = data.file if isinstance(data.file, UploadFile) else None
+        if upload is None or not upload.filename:
+            errors["file"] = "Select a CSV file"
+        if not mode:
+            errors["mode"] = "Select whether to check the file or import it"
+        if errors:
+            raise Invalid(errors)
+        assert upload is not None
+        content = await upload.read()
+        if not content:
+            raise Invalid({"file": "The selected file is empty"})
+        report = await importer.import_csv(
+            content, file_name=upload.filename, actor=request.user, mode=mode, today=london_today()
+        )
+        if report.unreadable:
+            raise Invalid({"file": " ".join(p.message for p in report.problems)})
+        if report.problems:
+            count = len(report.problems)
+            lines = len({p.line for p in report.problems})
+            summary = f"{count} problem{'s' if count != 1 else ''} on {lines} line{'s' if lines != 1 else ''}"
+            return render(
+                "training/import_result.html",
+                status_code=422,
+                report=report,
+                error_list=[{"text": f"{summary}: nothing has been added", "href": "#problems"}],
+            )
+        return render("training/import_result.html", report=report)
+
+    @get("/example.csv")
+    async def example(self) -> Response[bytes]:
+        return Response(
+            EXAMPLE.read_bytes(),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="training-import-example.csv"'},
+        )
+
+
+class TrainingImportAPI(Controller):
+    path = "/api/v1/training/import"
+    opt = IMPORTERS
+    tags = ["training"]
+
+    @post(
+        "/",
+        status_code=200,
+        request_max_body_size=importer.MAX_BYTES * 3,
+        summary="Import completions from CSV text; dry_run only checks. Every problem by line.",
+    )
+    async def import_csv(self, request: Request, data: JSONBody[ImportInput]) -> importer.ImportReport:
+        return await importer.import_csv(
+            data.csv.encode("utf-8"),
+            file_name=data.file_name[:200],
+            actor=request.user,
+            mode="check" if data.dry_run else "all",
+            today=london_today(),
+        )
+
+
+ROUTES: list[Any] = [TrainingImportPages, TrainingImportAPI]

@@ -1,0 +1,188 @@
+"""Training record pages: the PA's own record (with the form to add training done elsewhere),
+the claims waiting for verification (trainers and staff), and staff's overview across the
+register with each PA's record.
+
+A form with a problem re-renders its page with the error next to its field (422); a change
+that worked redirects with ``?done=`` and the page shows a success banner.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from market.accounts.schemas import STAFF_ROLES
+from market.dbs.forms import london_today
+from market.errors import Invalid
+from market.settings import Settings
+from market.training import record_api, records
+from market.web.forms import read_form
+from market.web.guards import STAFF, roles
+from market.web.params import RecordId
+from market.web.render import render
+
+DONE = {
+    "added": "Your training has been added. It shows as unverified until our team or a trainer checks it.",
+    "deleted": "The training has been removed from your record.",
+    "verified": "The training has been verified. It now counts on the PA's record.",
+    "rejected": "The claim has been rejected and removed. The PA has been emailed the reason.",
+}
+DAY_CHOICES = {str(d): f"Next {d} days" for d in records.OVERVIEW_DAYS}
+_STAFF_RECORD = re.compile(r"/staff/training/pa/\d+")
+
+
+def summary_of(form: str, errors: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary, each message linking to its field in the form ``form``."""
+    return [{"text": m, "href": f"#{form}-{f.replace('_', '-')}"} for f, m in errors.items()]
+
+
+class OwnTrainingPages(Controller):
+    path = "/profile/training"
+    opt = roles("pa")
+    include_in_schema = False
+
+    async def _page(
+        self, request: Request, settings: Settings, *, status_code: int = 200, **extra: Any
+    ) -> Template:
+        profile_id = await records.own_profile_id(request.user)
+        record = None
+        if profile_id is not None:
+            record = await records.pa_record(profile_id, london_today(), settings, viewer=request.user)
+        return render(
+            "training/record_own.html",
+            status_code=status_code,
+            record=record,
+            courses=await records.active_courses(),
+            **extra,
+        )
+
+    @get("/")
+    async def page(
+        self,
+        request: Request,
+        settings: NamedDependency[Settings],
+        done: FromQuery[str | None] = None,
+        course: FromQuery[str | None] = None,
+    ) -> Template:
+        return await self._page(
+            request, settings, flash=DONE.get(done or "", ""), values={"course": course or ""}
+        )
+
+    @post("/claims")
+    async def add(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
+        data = await read_form(request)
+        try:
+            await records.add_claim(request.user, data, london_today())
+        except Invalid as problem:
+            return await self._page(
+                request,
+                settings,
+                status_code=422,
+                values=data,
+                errors=problem.errors,
+                error_list=summary_of("claim", problem.errors),
+            )
+        return Redirect("/profile/training?done=added")
+
+    @post("/claims/{completion_id:int}/delete")
+    async def delete(self, request: Request, completion_id: RecordId) -> Redirect:
+        await records.delete_claim(request.user, completion_id)
+        return Redirect("/profile/training?done=deleted")
+
+
+async def _claims_page(**extra: Any) -> Template:
+    extra.setdefault("form_errors", {})
+    return render("training/record_claims.html", claims=await records.claims_waiting(), **extra)
+
+
+async def _staff_record_page(request: Request, profile_id: int, settings: Settings, **extra: Any) -> Template:
+    extra.setdefault("form_errors", {})
+    return render(
+        "training/staff_record.html",
+        record=await records.pa_record(profile_id, london_today(), settings, viewer=request.user),
+        claims=await records.claims_waiting(profile_id),
+        **extra,
+    )
+
+
+class ClaimPages(Controller):
+    """Trainers and staff verify or reject what PAs added themselves."""
+
+    path = "/training/claims"
+    opt = roles(*records.VERIFIERS)
+    include_in_schema = False
+
+    @get("/")
+    async def page(self, done: FromQuery[str | None] = None) -> Template:
+        return await _claims_page(flash=DONE.get(done or "", ""))
+
+    def _back(self, request: Request, data: dict[str, str]) -> str:
+        """Back to the staff record the form was on, or else to the claims list."""
+        back = data.get("back", "")
+        if request.user.role in STAFF_ROLES and _STAFF_RECORD.fullmatch(back):
+            return back
+        return "/training/claims"
+
+    @post("/{completion_id:int}/verify")
+    async def verify(self, request: Request, completion_id: RecordId) -> Redirect:
+        data = await read_form(request)
+        await records.verify_claim(request.user, completion_id)
+        return Redirect(f"{self._back(request, data)}?done=verified")
+
+    @post("/{completion_id:int}/reject")
+    async def reject(
+        self, request: Request, completion_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        data = await read_form(request)
+        back = self._back(request, data)
+        try:
+            await records.reject_claim(request.user, completion_id, data, settings)
+        except Invalid as problem:
+            form = f"reject-{completion_id}"
+            extra = {
+                "status_code": 422,
+                "active": form,
+                "values": data,
+                "form_errors": {form: problem.errors},
+                "error_list": summary_of(form, problem.errors),
+            }
+            if back == "/training/claims":
+                return await _claims_page(**extra)
+            return await _staff_record_page(request, int(back.rsplit("/", 1)[1]), settings, **extra)
+        return Redirect(f"{back}?done=rejected")
+
+
+class StaffTrainingPages(Controller):
+    path = "/staff/training"
+    opt = STAFF
+    include_in_schema = False
+
+    @get("/")
+    async def overview(self, days: FromQuery[str | None] = None) -> Template:
+        chosen = days if days in DAY_CHOICES else str(records.OVERVIEW_DAYS[0])
+        return render(
+            "training/staff_overview.html",
+            rows=await records.overview(london_today(), int(chosen)),
+            days=int(chosen),
+            day_choices=DAY_CHOICES,
+            values={"days": chosen},
+            claims=len(await records.claims_waiting()),
+        )
+
+    @get("/pa/{profile_id:int}")
+    async def record(
+        self,
+        request: Request,
+        profile_id: RecordId,
+        settings: NamedDependency[Settings],
+        done: FromQuery[str | None] = None,
+    ) -> Template:
+        return await _staff_record_page(request, profile_id, settings, flash=DONE.get(done or "", ""))
+
+
+ROUTES: list[Any] = [OwnTrainingPages, ClaimPages, StaffTrainingPages, *record_api.ROUTES]

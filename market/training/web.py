@@ -1,0 +1,12 @@
+"""Every training page and API route, for the app factory."""
+
+from typing import Any
+
+from market.training import catalogue_pages, import_pages, record_pages, session_pages
+
+ROUTES: list[Any] = [
+    *catalogue_pages.ROUTES,
+    *session_pages.ROUTES,
+    *record_pages.ROUTES,
+    *import_pages.ROUTES,
+]
