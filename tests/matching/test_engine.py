@@ -1,0 +1,240 @@
+"""The matching engine, pure: every hard requirement excludes, overnight coverage counts,
+the score is reciprocal, and properties that must hold for any need and register."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import msgspec
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from market.matching.columns import PARow, Vocabularies, build_index
+from market.matching.engine import NeedSpec, Vocabulary, quarters_in, rank, slots_mask
+from market.matching.synthetic import make_index, random_need
+
+AT = date(2026, 12, 1)
+LATER = AT + timedelta(days=400)
+EARLIER = AT - timedelta(days=1)
+PETERBOROUGH = (52.5735, -0.2489)
+VOCAB = Vocabularies(
+    skills=Vocabulary(("personal_care", "hoist", "medication", "children", "dementia")),
+    courses=Vocabulary(("moving_handling", "medication")),
+    groups=Vocabulary(("older_people", "dementia")),
+    languages=Vocabulary(("english", "polish")),
+    limits=Vocabulary(("personal_care", "pets", "smoking", "sleeping_nights")),
+    shifts=Vocabulary(("day", "sleeping_night")),
+    skill_courses={"hoist": ("moving_handling",), "medication": ("medication",)},
+)
+MONDAY_9_TO_5 = ((9 * 60, 17 * 60),)
+
+
+def pa(profile_id: int, **changes) -> PARow:
+    """A PA who passes the baseline need below; ``changes`` break one thing at a time."""
+    base = PARow(
+        profile_id=profile_id,
+        lat=PETERBOROUGH[0] + 0.01,
+        lon=PETERBOROUGH[1],
+        travel_miles=10,
+        dbs_until={
+            "basic": LATER,
+            "standard": LATER,
+            "enhanced": LATER,
+            "enhanced_adults": LATER,
+            "enhanced_children": LATER,
+            "enhanced_both": LATER,
+        },
+        skills={"personal_care": 3, "hoist": 2},
+        courses={"moving_handling": (LATER, True)},
+        languages=("english", "polish"),
+        gender="woman",
+        drives=True,
+        min_rate_pence=1200,
+        slots=MONDAY_9_TO_5,
+        shift_kinds=("day", "sleeping_night"),
+    )
+    return msgspec.structs.replace(base, **changes)
+
+
+NEED = NeedSpec(
+    lat=PETERBOROUGH[0],
+    lon=PETERBOROUGH[1],
+    max_distance=10,
+    slots=MONDAY_9_TO_5,
+    hours_per_week=8,
+    required_skills=("hoist",),
+    languages_required=("english",),
+    max_rate_pence=1500,
+    rate_firm=True,
+    dbs="enhanced_adults",
+)
+
+
+def ids(need: NeedSpec, *rows: PARow) -> set[int]:
+    return {c.profile_id for c in rank(need, build_index(list(rows), VOCAB), AT, limit=100).candidates}
+
+
+def test_the_baseline_pa_is_listed_with_reasons():
+    ranking = rank(NEED, build_index([pa(1)], VOCAB), AT)
+    assert [c.profile_id for c in ranking.candidates] == [1]
+    reasons = ranking.candidates[0].reasons
+    assert "Covers 8 of 8 hours a week" in reasons
+    assert any("miles away as the crow flies, within both travel limits" in r for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("rule", "changes", "need_changes"),
+    [
+        ("inactive", {"active": False}, {}),
+        ("distance", {"lat": PETERBOROUGH[0] + 0.3}, {}),
+        ("travel", {"travel_miles": 0.2}, {}),
+        ("dbs", {"dbs_until": {"enhanced": LATER}}, {}),
+        ("dbs", {"dbs_until": {"enhanced_adults": EARLIER}}, {}),
+        ("dbs", {"dbs_until": {"enhanced_adults": LATER}}, {"dbs": "enhanced_children"}),
+        ("skills", {"skills": {"personal_care": 3}}, {}),
+        ("training", {"courses": {"moving_handling": (AT, True)}}, {}),
+        ("training", {"courses": {"moving_handling": (LATER, False)}}, {}),
+        ("training", {"courses": {}}, {}),
+        ("language", {"languages": ("english",)}, {"languages_required": ("english", "polish")}),
+        ("gender", {"gender": "man"}, {"gender": "woman", "gender_required": True}),
+        ("driver", {"drives": False}, {"driver_needed": True}),
+        ("rate", {"min_rate_pence": 1600}, {}),
+        ("limits", {"wont_do": ("pets",)}, {"limits": ("pets",)}),
+        ("limits", {"wont_do": ("personal_care",)}, {"limits": ("personal_care",)}),
+        ("year", {"year_pattern": "term_time"}, {"year_pattern": "school_holidays"}),
+        ("year", {"year_pattern": "term_time"}, {}),
+        (
+            "shift",
+            {"shift_kinds": ("day",)},
+            {"cover_days": (AT + timedelta(days=1),), "shift_kinds": ("sleeping_night",)},
+        ),
+        (
+            "away",
+            {"away": ((AT, AT + timedelta(days=3)),)},
+            {"cover_days": (AT + timedelta(days=1),), "shift_kinds": ("day",)},
+        ),
+    ],
+)
+def test_each_hard_requirement_excludes_and_is_counted(rule, changes, need_changes):
+    need = msgspec.structs.replace(NEED, **need_changes)
+    ranking = rank(need, build_index([pa(1), pa(2, **changes)], VOCAB), AT)
+    assert [c.profile_id for c in ranking.candidates] == [1]
+    if rule == "inactive":
+        assert ranking.excluded == {}  # not on the register: not a candidate at all
+    else:
+        assert ranking.excluded == {rule: 1}
+
+
+def test_a_budget_not_marked_firm_stretches_ten_percent():
+    loose = msgspec.structs.replace(NEED, rate_firm=False)
+    assert ids(loose, pa(1, min_rate_pence=1650)) == {1}
+    assert ids(loose, pa(1, min_rate_pence=1700)) == set()
+    assert ids(NEED, pa(1, min_rate_pence=1650)) == set()
+
+
+def test_a_term_time_need_suits_a_term_time_pa_and_an_all_year_pa():
+    need = msgspec.structs.replace(NEED, year_pattern="term_time")
+    assert ids(need, pa(1, year_pattern="term_time"), pa(2), pa(3, year_pattern="school_holidays")) == {1, 2}
+
+
+def test_overnight_slots_cover_across_midnight_and_the_weeks_end():
+    sunday_night = ((6 * 1440 + 22 * 60, 7 * 60),)  # Sunday 22:00 to Monday 07:00
+    mask = slots_mask(sunday_night)
+    assert quarters_in(mask) == 9 * 4
+    need = msgspec.structs.replace(NEED, slots=sunday_night, hours_per_week=9)
+    ranking = rank(
+        need, build_index([pa(1, slots=sunday_night), pa(2, slots=((6 * 1440 + 22 * 60, 10080),))], VOCAB), AT
+    )
+    coverage = {c.profile_id: c.factors["availability"] for c in ranking.candidates}
+    assert coverage[1] == 1.0
+    assert coverage[2] == pytest.approx(2 / 9, abs=0.001)
+    assert "Covers 2 of 9 hours a week" in next(c for c in ranking.candidates if c.profile_id == 2).reasons
+
+
+def test_the_score_is_reciprocal_a_match_good_for_one_side_only_ranks_low():
+    # Both cover the hours and are close; one PA wants far more hours than offered.
+    need = msgspec.structs.replace(NEED, hours_per_week=8)
+    ranking = rank(
+        need, build_index([pa(1, min_hours=8, max_hours=20), pa(2, min_hours=35, max_hours=40)], VOCAB), AT
+    )
+    first, second = ranking.candidates
+    assert first.profile_id == 1
+    assert second.recipient_score == pytest.approx(first.recipient_score)
+    assert second.pa_score < first.pa_score
+    assert second.score < (second.recipient_score + second.pa_score) / 2  # harmonic, below the mean
+
+
+def test_expired_training_of_a_preferred_skill_is_explained():
+    need = msgspec.structs.replace(NEED, preferred_skills=("medication",))
+    row = pa(
+        1,
+        skills={"personal_care": 1, "hoist": 1, "medication": 2},
+        courses={"moving_handling": (LATER, True), "medication": (AT - timedelta(days=61), True)},
+    )
+    reasons = rank(need, build_index([row], VOCAB), AT).candidates[0].reasons
+    assert "Medication training expired 2 months ago" in reasons
+
+
+# -- properties over random registers and needs ------------------------------------------------
+
+INDEX = make_index(3000, seed=7, at=AT)
+
+
+@st.composite
+def needs(draw):
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return random_need(rng, at=AT)
+
+
+def _passing(need: NeedSpec) -> set[int]:
+    return {c.profile_id for c in rank(need, INDEX, AT, limit=10_000).candidates}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(needs(), st.sampled_from(["hoist", "medication", "dementia", "children", "bsl"]))
+def test_adding_a_required_skill_never_adds_a_candidate(need, skill):
+    stricter = msgspec.structs.replace(
+        need, required_skills=tuple(dict.fromkeys((*need.required_skills, skill)))
+    )
+    assert _passing(stricter) <= _passing(need)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(needs(), st.floats(1, 30))
+def test_widening_the_distance_never_removes_a_candidate(need, extra):
+    wider = msgspec.structs.replace(need, max_distance=need.max_distance + extra)
+    assert _passing(need) <= _passing(wider)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(needs())
+def test_no_result_ever_breaks_a_hard_requirement(need):
+    today = AT.toordinal()
+    by_id = {int(p): i for i, p in enumerate(INDEX.profile_id.tolist())}
+    for candidate in rank(need, INDEX, AT, limit=10_000).candidates:
+        row = by_id[candidate.profile_id]
+        assert INDEX.active[row]
+        assert (
+            INDEX.dbs_until[
+                row,
+                [
+                    "basic",
+                    "standard",
+                    "enhanced",
+                    "enhanced_adults",
+                    "enhanced_children",
+                    "enhanced_both",
+                ].index(need.dbs),
+            ]
+            >= today
+        )
+        assert candidate.miles <= need.max_distance + 0.05
+        assert candidate.miles <= float(INDEX.travel_miles[row]) + 0.05
+        mask = INDEX.skill_vocab.mask(need.required_skills)
+        assert int(INDEX.skills[row]) & mask == mask
+        if need.rate_firm:
+            assert INDEX.min_rate[row] <= need.max_rate_pence
+        if need.driver_needed:
+            assert INDEX.drives[row]
