@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Register sizes for the matching benchmark (add 1000000 for the slow, full run).
+BENCH_SIZES ?= 1000,10000,100000
 
 .PHONY: run test install install-test assets lint format bench clean
 
@@ -53,6 +55,7 @@ format: install-test
 bench: install-test
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/geo.py
+	$(BIN)/python bench/matching.py --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) node_modules market/static .pytest_cache .ruff_cache

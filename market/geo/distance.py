@@ -201,10 +201,14 @@ class PointIndex:
         order = np.lexsort((ids, miles)) if len(ids) else np.empty(0, dtype=np.intp)
         return ids[order], miles[order]
 
-    def within(self, lat: float, lon: float, miles: float) -> tuple[NDArray[Any], NDArray[np.float64]]:
+    def within(
+        self, lat: float, lon: float, miles: float, *, ordered: bool = True
+    ) -> tuple[NDArray[Any], NDArray[np.float64]]:
         """Points within ``miles`` (inclusive) of (lat, lon) degrees.
 
-        Returns ``(ids, distances_in_miles)``, nearest first (ties by id).
+        Returns ``(ids, distances_in_miles)``, nearest first (ties by id); with
+        ``ordered=False`` in no particular order, skipping the sort (for callers that rank
+        the points themselves).
         """
         if not np.isfinite(miles) or miles < 0:
             raise ValueError("miles must be a finite number, 0 or more")
@@ -226,7 +230,8 @@ class PointIndex:
             near = extra_miles <= miles
             found_ids.append(extra_ids[near])
             found_miles.append(extra_miles[near])
-        return self._ordered(_join(found_ids, self._ids[:0]), np.concatenate([np.empty(0), *found_miles]))
+        ids, distances = _join(found_ids, self._ids[:0]), np.concatenate([np.empty(0), *found_miles])
+        return self._ordered(ids, distances) if ordered else (ids, distances)
 
     def nearest(self, lat: float, lon: float, k: int) -> tuple[NDArray[Any], NDArray[np.float64]]:
         """The ``k`` nearest points to (lat, lon) degrees: ``(ids, distances_in_miles)``, nearest first."""

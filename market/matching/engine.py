@@ -17,7 +17,7 @@ good for one side only ranks low.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 import msgspec
@@ -275,51 +275,57 @@ def hard_filter(
     failed each rule first."""
     today = at.toordinal()
     keep = np.ones(len(rows), dtype=bool)
+    alive = np.arange(len(rows))  # positions still passing: each rule looks only at these
     excluded: dict[str, int] = {}
 
-    def apply(rule: str, passing: NDArray[np.bool_]) -> None:
-        nonlocal keep
-        failing = keep & ~passing
-        if count := int(failing.sum()):
+    def apply(rule: str, test: Callable[[NDArray[np.int64], NDArray[np.float64]], NDArray[np.bool_]]) -> None:
+        nonlocal alive
+        if not len(alive):
+            return
+        passing = np.asarray(test(rows[alive], miles[alive]), dtype=bool)
+        if count := int((~passing).sum()):
             excluded[rule] = excluded.get(rule, 0) + count
-        keep = keep & passing
+            keep[alive[~passing]] = False
+            alive = alive[passing]
 
-    apply("inactive", index.active[rows])
-    apply("travel", miles <= index.travel_miles[rows])
+    apply("inactive", lambda rows, miles: index.active[rows])
+    apply("travel", lambda rows, miles: miles <= index.travel_miles[rows])
     if need.dbs:
-        apply("dbs", index.dbs_until[rows, DBS_KINDS.index(need.dbs)] >= today)
-    apply("skills", _bits_all(index.skills[rows], index.skill_vocab.mask(need.required_skills)))
+        apply("dbs", lambda rows, miles: index.dbs_until[rows, DBS_KINDS.index(need.dbs)] >= today)
+    required = index.skill_vocab.mask(need.required_skills)
+    apply("skills", lambda rows, miles: _bits_all(index.skills[rows], required))
     if columns := _required_courses(need, index):
-        until = index.course_until[np.ix_(rows, columns)]
-        verified = index.course_verified[np.ix_(rows, columns)]
-        apply("training", np.all((until > today) & verified, axis=1))
+
+        def trained(rows: NDArray[np.int64], miles: NDArray[np.float64]) -> NDArray[np.bool_]:
+            until = index.course_until[np.ix_(rows, columns)]
+            return np.all((until > today) & index.course_verified[np.ix_(rows, columns)], axis=1)
+
+        apply("training", trained)
     if need.languages_required:
-        apply(
-            "language", _bits_all(index.languages[rows], index.language_vocab.mask(need.languages_required))
-        )
+        spoken = index.language_vocab.mask(need.languages_required)
+        apply("language", lambda rows, miles: _bits_all(index.languages[rows], spoken))
     if need.gender and need.gender_required:
-        apply("gender", index.gender[rows] == GENDERS.index(need.gender))
+        apply("gender", lambda rows, miles: index.gender[rows] == GENDERS.index(need.gender))
     if need.driver_needed:
-        apply("driver", index.drives[rows])
+        apply("driver", lambda rows, miles: index.drives[rows])
     if need.max_rate_pence:
         ceiling = need.max_rate_pence if need.rate_firm else need.max_rate_pence * RATE_STRETCH
-        apply("rate", index.min_rate[rows] <= ceiling)
+        apply("rate", lambda rows, miles: index.min_rate[rows] <= ceiling)
     limits = index.limit_vocab.mask(
         code for code in need.limits if index.limit_vocab.position(code) is not None
     )
     if limits:
-        apply("limits", (index.wont_do[rows] & np.uint64(limits)) == 0)
+        apply("limits", lambda rows, miles: (index.wont_do[rows] & np.uint64(limits)) == 0)
     pattern = YEAR_PATTERNS.index(need.year_pattern) if need.year_pattern in YEAR_PATTERNS else 0
-    pa_pattern = index.year_pattern[rows]
-    apply("year", (pa_pattern == 0) | (pa_pattern == pattern))
+    apply("year", lambda rows, miles: (index.year_pattern[rows] == 0) | (index.year_pattern[rows] == pattern))
     if need.cover_days:
         if need.shift_kinds:
             wanted = index.shift_vocab.mask(
                 k for k in need.shift_kinds if index.shift_vocab.position(k) is not None
             )
             if wanted > 0:
-                apply("shift", (index.shift_kinds[rows] & np.uint64(wanted)) != 0)
-        apply("away", ~_away_on(index, rows, need.cover_days))
+                apply("shift", lambda rows, miles: (index.shift_kinds[rows] & np.uint64(wanted)) != 0)
+        apply("away", lambda rows, miles: ~_away_on(index, rows, need.cover_days))
     return keep, excluded
 
 
@@ -405,7 +411,7 @@ def combine(factors: dict[str, NDArray[np.float64]]) -> tuple[NDArray[np.float64
 
 def rank(need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20) -> Ranking:
     """The PAs who meet every hard requirement of the need, best first (at most ``limit``)."""
-    found_rows, found_miles = index.points.within(need.lat, need.lon, need.max_distance)
+    found_rows, found_miles = index.points.within(need.lat, need.lon, need.max_distance, ordered=False)
     rows = np.asarray(found_rows, dtype=np.int64)
     miles = np.asarray(found_miles, dtype=np.float64)
     active_near = int(index.active[rows].sum()) if len(rows) else 0
@@ -423,6 +429,8 @@ def rank(need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20) ->
     top = min(limit, len(rows))
     best = np.argpartition(-total, top - 1)[:top] if top < len(rows) else np.arange(len(rows))
     best = best[np.lexsort((miles[best], -total[best]))]
+    mask = slots_mask(need.slots)
+    context = _Context(mask=mask, wanted=quarters_in(mask), courses=tuple(_relevant_courses(need, index)))
     candidates = tuple(
         Ranked(
             profile_id=int(index.profile_id[rows[i]]),
@@ -432,7 +440,13 @@ def rank(need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20) ->
             miles=round(float(miles[i]), 1),
             factors={k: round(float(v[i]), 3) for k, v in factors.items()},
             reasons=reasons(
-                need, index, int(rows[i]), float(miles[i]), {k: float(v[i]) for k, v in factors.items()}, at
+                need,
+                index,
+                int(rows[i]),
+                float(miles[i]),
+                {k: float(v[i]) for k, v in factors.items()},
+                at,
+                context,
             ),
         )
         for i in best.tolist()
@@ -453,13 +467,29 @@ def _hours(quarters: float) -> str:
     return f"{hours:g}"
 
 
+class _Context(msgspec.Struct, frozen=True):
+    """What every ranked PA's reasons share, worked out once a ranking."""
+
+    mask: NDArray[np.uint8]
+    wanted: int
+    courses: tuple[int, ...]
+
+
 def reasons(
-    need: NeedSpec, index: CandidateIndex, row: int, miles: float, factors: dict[str, float], at: date
+    need: NeedSpec,
+    index: CandidateIndex,
+    row: int,
+    miles: float,
+    factors: dict[str, float],
+    at: date,
+    context: _Context | None = None,
 ) -> tuple[str, ...]:
     """Plain English for one ranked PA: what the score is made of."""
     said: list[str] = []
-    mask = slots_mask(need.slots)
-    wanted = quarters_in(mask)
+    if context is None:
+        mask = slots_mask(need.slots)
+        context = _Context(mask=mask, wanted=quarters_in(mask), courses=tuple(_relevant_courses(need, index)))
+    mask, wanted = context.mask, context.wanted
     if wanted:
         covered = int(np.bitwise_count(index.availability[row] & mask).sum())
         said.append(f"Covers {_hours(covered)} of {_hours(wanted)} hours a week")
@@ -481,7 +511,7 @@ def reasons(
             f"Experience with {round(factors['groups'] * len(need.groups))} of {len(need.groups)} groups of people"
         )
     today = at.toordinal()
-    for course in _relevant_courses(need, index):
+    for course in context.courses:
         until = int(index.course_until[row, course])
         name = index.course_vocab.codes[course].replace("_", " ")
         if until == 0:
