@@ -31,6 +31,7 @@ from market.dbs import sweep as dbs_sweep
 from market.dbs.forms import london_today
 from market.mail import pages as mail_pages
 from market.mail import services as mail
+from market.matching import web as matching_web
 from market.register import api as register_api
 from market.register import detail_pages, import_pages, search_pages, skills_pages, vetting_pages
 from market.register import more_api as register_more_api
@@ -116,6 +117,7 @@ def create_app(settings: Settings) -> Litestar:
         *dbs_pa_pages.ROUTES,
         *dbs_api.ROUTES,
         *training_web.ROUTES,
+        *matching_web.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

@@ -40,6 +40,9 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
     from market.training.demo import seed_training
 
     await seed_training()
+    from market.matching.demo import seed_needs
+
+    await seed_needs()
     return created
 
 

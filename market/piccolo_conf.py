@@ -11,6 +11,7 @@ APP_REGISTRY = AppRegistry(
         "market.register.piccolo_app",
         "market.dbs.piccolo_app",
         "market.training.piccolo_app",
+        "market.matching.piccolo_app",
     ]
 )
 

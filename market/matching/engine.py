@@ -68,9 +68,16 @@ EXCLUSIONS = {
 
 
 class Vocabulary(msgspec.Struct, frozen=True):
-    """Codes and their bit (or column) positions, fixed when the index is built."""
+    """Codes and their bit (or column) positions, fixed when the index is built; ``names``
+    (optional, same order) are what reasons call them."""
 
     codes: tuple[str, ...]
+    names: tuple[str, ...] = ()
+
+    def name(self, position: int) -> str:
+        if position < len(self.names):
+            return self.names[position]
+        return self.codes[position].replace("_", " ")
 
     def position(self, code: str) -> int | None:
         try:
@@ -511,18 +518,28 @@ def reasons(
             f"Experience with {round(factors['groups'] * len(need.groups))} of {len(need.groups)} groups of people"
         )
     today = at.toordinal()
+    held_skills = int(index.skills[row])
     for course in context.courses:
+        code = index.course_vocab.codes[course]
+        linked = [s for s, courses in index.skill_courses.items() if code in courses]
+        relevant = any(
+            s in need.required_skills
+            or ((p := index.skill_vocab.position(s)) is not None and held_skills >> p & 1)
+            for s in linked
+        )
+        if not relevant:  # training for a preferred skill the PA does not offer: not news
+            continue
         until = int(index.course_until[row, course])
-        name = index.course_vocab.codes[course].replace("_", " ")
+        name = index.course_vocab.name(course)
         if until == 0:
-            said.append(f"No {name} training")
+            said.append(f"No {name[0].lower()}{name[1:]} training")
         elif until <= today:
             months = max(1, round((today - until) / 30.4))
             said.append(
                 f"{name.capitalize()} training expired {months} month{'s' if months != 1 else ''} ago"
             )
         elif until - today < 92:
-            said.append(f"{name.capitalize()} training expires in {until - today} days")
+            said.append(f"{name[0].upper()}{name[1:]} training expires in {until - today} days")
     if need.max_rate_pence and index.min_rate[row]:
         minimum = int(index.min_rate[row])
         if minimum > need.max_rate_pence:

@@ -1,6 +1,7 @@
 """A realistic demo register: a few hundred PAs at real postcode sectors round Peterborough
 and Oxfordshire, with varied profiles, skills and availability; most on the register, some
-waiting for checks, a few suspended. Deterministic, and added once."""
+waiting for checks, a few suspended. About one in five has a limit or two (work they will not
+do) and about one in ten works term time only. Deterministic, and added once."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from market.clock import utcnow
 from market.db import write_transaction
 from market.geo.centroids import load_table
 from market.register.availability import slot_from_day_times
+from market.register.schemas import WONT_DO
 from market.register.tables import (
     AvailabilitySlot,
     ClientGroup,
@@ -146,11 +148,28 @@ PATTERNS = (
 )
 
 
+# The limits demo PAs may have: never one that contradicts a skill they hold.
+DEMO_LIMITS = ("pets", "smoking", "children", "driving", "waking_nights", "live_in", "personal_care")
+
+
+def _limits(rng: random.Random, held_codes: set[str]) -> tuple[list[str], str]:
+    """(wont_do codes, year pattern) for one demo PA."""
+    wont: list[str] = []
+    if rng.random() < 0.2:
+        pool = [code for code in DEMO_LIMITS if code not in held_codes]
+        wont = rng.sample(pool, min(len(pool), rng.choice((1, 1, 2))))
+    roll = rng.random()
+    year = "term_time" if roll < 0.1 else "school_holidays" if roll < 0.13 else "all_year"
+    return [code for code in WONT_DO if code in wont], year
+
+
 async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
     """Add the demo PAs unless they are there already; return how many were added."""
     if await User.exists().where(User.email.like(f"%@{DEMO_DOMAIN}")):
         return 0
     rng = random.Random(seed)
+    # The limits draw from their own stream, so the rest of the demo stays as it was.
+    limits_rng = random.Random(seed + 1)
     table = load_table()
     sectors = [code for code in table.sectors if code.split(" ")[0] in AREAS]
     skills = await Skill.select(Skill.id, Skill.code, Skill.name).order_by(Skill.position)
@@ -172,11 +191,11 @@ async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
             ]
         ).returning(User.id, User.display_name)
         for user in users:
-            await _add_profile(rng, user, sectors, table, skills, groups, now)
+            await _add_profile(rng, user, sectors, table, skills, groups, now, limits_rng)
     return count
 
 
-async def _add_profile(rng, user, sectors, table, skills, groups, now) -> None:
+async def _add_profile(rng, user, sectors, table, skills, groups, now, limits_rng) -> None:
     roll = rng.random()
     status = (
         "approved" if roll < 0.8 else "submitted" if roll < 0.9 else "suspended" if roll < 0.95 else "draft"
@@ -186,6 +205,7 @@ async def _add_profile(rng, user, sectors, table, skills, groups, now) -> None:
     held = rng.sample(skills, rng.randint(3, 8))
     years = {s["id"]: rng.randint(0, 12) for s in held}
     top = max(held, key=lambda s: years[s["id"]])
+    wont_do, year_pattern = _limits(limits_rng, {s["code"] for s in held})
     approved_at = now - timedelta(days=rng.randint(20, 700)) if status in ("approved", "suspended") else None
     profile = await PAProfile.insert(
         PAProfile(
@@ -217,6 +237,8 @@ async def _add_profile(rng, user, sectors, table, skills, groups, now) -> None:
             approved_at=approved_at,
             review_due_on=(approved_at + timedelta(days=365)).date() if approved_at else None,
             status_reason="A concern is being looked into." if status == "suspended" else "",
+            wont_do=msgspec.json.encode(wont_do).decode(),
+            year_pattern=year_pattern,
         )
     ).returning(PAProfile.id)
     profile_id = profile[0]["id"]

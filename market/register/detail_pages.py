@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from market.register import details, services
 from market.register.availability import DAYS, Slot, week_grid
-from market.register.schemas import PA_GENDERS, QUALIFICATION_KINDS, SHIFT_KINDS
+from market.register.schemas import PA_GENDERS, QUALIFICATION_KINDS, SHIFT_KINDS, WONT_DO, YEAR_PATTERNS
 from market.web.forms import form_page, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
@@ -59,13 +59,20 @@ class ProfileDetailPages(Controller):
 
     async def _pattern_context(self, request: Request) -> dict[str, Any]:
         row = await services.profile_row(request.user)
-        return {"pattern": await details.work_pattern(row["id"]), "shift_kinds": SHIFT_KINDS}
+        return {
+            "pattern": await details.work_pattern(row["id"]),
+            "shift_kinds": SHIFT_KINDS,
+            "wont_do": WONT_DO,
+            "year_patterns": YEAR_PATTERNS,
+        }
 
     @get("/pattern")
     async def pattern_form(self, request: Request, done: FromQuery[str | None] = None) -> Template:
         context = await self._pattern_context(request)
         pattern = context["pattern"]
         values: dict[str, str] = {f"shift_{kind}": "on" for kind in pattern.shift_kinds}
+        values.update({f"wont_{code}": "on" for code in pattern.wont_do})
+        values["year_pattern"] = pattern.year_pattern
         if pattern.earliest_start:
             start = pattern.earliest_start
             values.update(start_day=str(start.day), start_month=str(start.month), start_year=str(start.year))
@@ -129,6 +136,8 @@ class ProfileDetailPages(Controller):
             days=DAYS,
             hours=services.weekly_hours(profile.availability),
             shift_kinds=SHIFT_KINDS,
+            wont_do=WONT_DO,
+            year_patterns=YEAR_PATTERNS,
         )
 
 

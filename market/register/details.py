@@ -1,5 +1,6 @@
 """The rest of a PA's profile: experience (client groups, languages, qualifications) and
-work pattern (shift kinds, start date, hours, dates away)."""
+work pattern (shift kinds, start date, hours, dates away, and the PA's own limits: the work
+they will not do and when in the year they work)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,19 @@ from market.dates import DateProblem, parse_date_parts
 from market.db import write_transaction
 from market.errors import Invalid, NotFound
 from market.register.schemas import (
+    DEFAULT_YEAR_PATTERN,
     PA_GENDERS,
     QUALIFICATION_KINDS,
     SHIFT_KINDS,
+    WONT_DO,
+    WONT_DO_SHIFTS,
+    YEAR_PATTERNS,
     AwayOut,
     ExperienceOut,
     QualificationOut,
     WorkPatternOut,
+    stored_wont_do,
+    stored_year_pattern,
 )
 from market.register.services import profile_row, save_change
 from market.register.tables import AwayPeriod, ClientGroup, PAClientGroup, PAProfile, Qualification
@@ -33,6 +40,35 @@ def _json_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return msgspec.json.decode(value or "[]")
     return list(value or [])
+
+
+def check_limits(form: dict[str, str], kinds: list[str], errors: dict[str, str]) -> tuple[list[str], str]:
+    """The PA's own limits from the form: ``wont_<code>=on`` for each kind of work they will
+    not do, and ``year_pattern`` (blank means all year). Unknown codes are errors, and so is
+    refusing a kind of shift the PA also says they will work."""
+    unknown = sorted(
+        key.removeprefix("wont_")[:40]
+        for key, value in form.items()
+        if key.startswith("wont_") and key.removeprefix("wont_") not in WONT_DO and value
+    )
+    wont = [code for code in WONT_DO if form.get(f"wont_{code}") == "on"]
+    if unknown:
+        names = ", ".join(f"“{code}”" for code in unknown)
+        errors["wont_do"] = (
+            f"{names} {'is' if len(unknown) == 1 else 'are'} not on the list of work you can "
+            f"choose not to do: choose from {', '.join(WONT_DO)}"
+        )
+    elif clash := [code for code in wont if WONT_DO_SHIFTS.get(code) in kinds]:
+        errors["wont_do"] = (
+            f"{WONT_DO[clash[0]]} is also ticked as a kind of shift you will work: untick one of them"
+        )
+    year = form.get("year_pattern", "").strip() or DEFAULT_YEAR_PATTERN
+    if year not in YEAR_PATTERNS:
+        errors["year_pattern"] = (
+            "Select when in the year you can work: all year, term time only or school holidays only"
+        )
+        year = DEFAULT_YEAR_PATTERN
+    return wont, year
 
 
 async def client_group_list() -> list[dict[str, Any]]:
@@ -110,6 +146,8 @@ async def work_pattern(profile_id: int) -> WorkPatternOut:
         earliest_start=row["earliest_start"],
         min_hours=row["min_hours"],
         max_hours=row["max_hours"],
+        wont_do=stored_wont_do(row["wont_do"]),
+        year_pattern=stored_year_pattern(row["year_pattern"]),
         away=[
             AwayOut(id=a["id"], starts_on=a["starts_on"], ends_on=a["ends_on"], note=a["note"]) for a in away
         ],
@@ -132,6 +170,7 @@ async def set_work_pattern(user: CurrentUser, form: dict[str, str]) -> None:
     kinds = [kind for kind in SHIFT_KINDS if form.get(f"shift_{kind}") == "on"]
     if not kinds:
         errors["shift_kinds"] = "Select the kinds of shift you will work"
+    wont, year = check_limits(form, kinds, errors)
     start = None
     try:
         start = parse_date_parts(
@@ -153,8 +192,16 @@ async def set_work_pattern(user: CurrentUser, form: dict[str, str]) -> None:
         PAProfile.earliest_start: start,
         PAProfile.min_hours: low,
         PAProfile.max_hours: high,
+        PAProfile.wont_do: msgspec.json.encode(wont).decode(),
+        PAProfile.year_pattern: year,
     }
-    await save_change(user, row, values, "profile.work_pattern_changed", {"shift_kinds": kinds})
+    await save_change(
+        user,
+        row,
+        values,
+        "profile.work_pattern_changed",
+        {"shift_kinds": kinds, "wont_do": wont, "year_pattern": year},
+    )
 
 
 async def add_away(user: CurrentUser, form: dict[str, str]) -> None:

@@ -20,7 +20,7 @@ from market.accounts import services as accounts
 from market.accounts.schemas import STAFF_ROLES, CurrentUser
 from market.geo import services as geo
 from market.register.availability import DAYS, Slot, SlotProblem, slot_from_day_times
-from market.register.schemas import EMPLOYMENT, HEADLINE_LIMIT
+from market.register.schemas import DEFAULT_YEAR_PATTERN, EMPLOYMENT, HEADLINE_LIMIT, WONT_DO, YEAR_PATTERNS
 from market.register.services import MAX_SLOTS, MAX_TRAVEL_MILES, MAX_YEARS, parse_pounds
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -57,6 +57,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("right_to_work", False, "yes or no", "The PA has declared the right to work in the UK", "yes"),
     Column("availability", False, "List", "Days and times separated by semicolons; an end at or before the start runs overnight", "Mon 09:00-17:00;Sat 22:00-07:00"),
     Column("available_from", False, "Date", "YYYY-MM-DD or DD/MM/YYYY", "2026-03-01"),
+    Column("wont_do", False, "List", "Codes (or names) of work the PA will not do, separated by semicolons", "pets;smoking"),
+    Column("year_pattern", False, "Choice", "all_year (the default), term_time or school_holidays", "term_time"),
     Column("headline", False, "Text", f"Up to {HEADLINE_LIMIT} characters", "Calm, reliable PA"),
     Column("status", False, "Choice", "draft (the default) or approved", "draft"),
 )  # fmt: skip
@@ -370,6 +372,39 @@ def _check_date(row: _Row) -> date | None:
         return None
 
 
+# A code, or its name, as headings are matched: ignoring capitals, spaces and hyphens.
+_WONT_DO_NAMES = {**{_heading(name): code for code, name in WONT_DO.items()}, **{c: c for c in WONT_DO}}
+_YEAR_NAMES = {
+    **{_heading(name): code for code, name in YEAR_PATTERNS.items()},
+    **{code: code for code in YEAR_PATTERNS},
+}
+
+
+def _check_wont_do(row: _Row) -> list[str]:
+    """The codes of the work the PA will not do, in the list's order."""
+    chosen: set[str] = set()
+    for item in _split(row.values.get("wont_do", "")):
+        code = _WONT_DO_NAMES.get(_heading(item))
+        if code is None:
+            row.problem(
+                "wont_do", f"Unknown work the PA will not do “{item}”: use a code from the import guide"
+            )
+        else:
+            chosen.add(code)
+    return [code for code in WONT_DO if code in chosen]
+
+
+def _check_year_pattern(row: _Row) -> str:
+    raw = row.values.get("year_pattern", "")
+    if not raw:
+        return DEFAULT_YEAR_PATTERN
+    code = _YEAR_NAMES.get(_heading(raw))
+    if code is None:
+        row.problem("year_pattern", f"“{raw}” is not one of all_year, term_time or school_holidays")
+        return DEFAULT_YEAR_PATTERN
+    return code
+
+
 def _check_status(row: _Row, actor: CurrentUser | None) -> str:
     raw = row.values.get("status", "")
     status = raw.lower() or "draft"
@@ -407,6 +442,8 @@ def _check_row(row: _Row, point: geo.GeoPoint | str | None, lookups: dict[str, A
         "right_to_work": _yes_no(row, "right_to_work"),
         "slots": _check_slots(row),
         "earliest_start": _check_date(row),
+        "wont_do": _check_wont_do(row),
+        "year_pattern": _check_year_pattern(row),
         "headline": _text(row, "headline", HEADLINE_LIMIT),
         "status": _check_status(row, actor),
     }

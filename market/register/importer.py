@@ -50,6 +50,7 @@ from market.register.import_rows import (  # noqa: F401 - the public names stay 
     _records,
     _Row,
 )
+from market.register.schemas import WONT_DO
 from market.register.tables import (
     AvailabilitySlot,
     ClientGroup,
@@ -68,7 +69,7 @@ def _chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
 
 
 async def known_codes() -> dict[str, list[dict[str, Any]]]:
-    """The skill and client group codes a file may use, for the upload page."""
+    """The skill, client group and will-not-do codes a file may use, for the upload page."""
     return {
         "skills": await Skill.select(Skill.code, Skill.name)
         .where(Skill.active.eq(True))
@@ -76,6 +77,7 @@ async def known_codes() -> dict[str, list[dict[str, Any]]]:
         "client_groups": await ClientGroup.select(ClientGroup.code, ClientGroup.name).order_by(
             ClientGroup.position
         ),
+        "wont_do": [{"code": code, "name": name} for code, name in WONT_DO.items()],
     }
 
 
@@ -172,6 +174,8 @@ def _profile(row: _Row, user_id: int, actor, now, review_months: int) -> PAProfi
         right_to_work_declared=p["right_to_work"],
         earliest_start=p["earliest_start"],
         languages=p["languages"],
+        wont_do=p["wont_do"],
+        year_pattern=p["year_pattern"],
         approved_at=now if approved else None,
         approved_by=actor.id if approved else None,
         review_due_on=add_months(now.date(), review_months) if approved else None,

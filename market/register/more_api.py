@@ -13,7 +13,7 @@ from litestar.params import FromQuery, JSONBody
 
 from market.errors import Invalid
 from market.register import details, importer, services, skills_admin
-from market.register.schemas import ExperienceOut, WorkPatternOut
+from market.register.schemas import DEFAULT_YEAR_PATTERN, ExperienceOut, WorkPatternOut
 from market.settings import Settings
 from market.web.guards import ADMIN, SIGNED_IN, STAFF, roles
 from market.web.params import RecordId
@@ -30,6 +30,9 @@ class PatternInput(msgspec.Struct, kw_only=True):
     earliest_start: date | None = None
     min_hours: int | None = None
     max_hours: int | None = None
+    # The PA's own limits: codes of the work they will not do, and when in the year they work.
+    wont_do: list[str] = []
+    year_pattern: str = DEFAULT_YEAR_PATTERN
 
 
 class AwayInput(msgspec.Struct, kw_only=True):
@@ -110,13 +113,15 @@ class ProfileDetailsAPI(Controller):
     async def remove_qualification(self, request: Request, qualification_id: RecordId) -> None:
         await details.remove_qualification(request.user, qualification_id)
 
-    @get("/pattern", summary="Shift kinds, start date, hours, dates away")
+    @get("/pattern", summary="Shift kinds, start date, hours, limits, dates away")
     async def pattern(self, request: Request) -> WorkPatternOut:
         return await _pattern(request)
 
-    @put("/pattern", summary="Shift kinds, start date and hours")
+    @put("/pattern", summary="Shift kinds, start date, hours, work not done and year pattern")
     async def set_pattern(self, request: Request, data: JSONBody[PatternInput]) -> WorkPatternOut:
         form = {f"shift_{kind}": "on" for kind in data.shift_kinds}
+        form.update({f"wont_{code}": "on" for code in data.wont_do})
+        form["year_pattern"] = data.year_pattern
         form.update(_date_fields("start", data.earliest_start))
         form["min_hours"] = "" if data.min_hours is None else str(data.min_hours)
         form["max_hours"] = "" if data.max_hours is None else str(data.max_hours)

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from market.register import services
 from market.register.availability import DAYS
-from market.register.schemas import EMPLOYMENT, AboutInput, TermsInput, WhereInput
+from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS, AboutInput, TermsInput, WhereInput
 from market.register.vetting import STATUS_NAMES
 from market.web.forms import form_page, form_struct, read_form
 from market.web.guards import roles
@@ -45,6 +45,8 @@ class ProfilePages(Controller):
             status_names=STATUS_NAMES,
             profile=profile,
             employment=EMPLOYMENT,
+            wont_do=WONT_DO,
+            year_patterns=YEAR_PATTERNS,
             hours=services.weekly_hours(profile.availability),
             flash=DONE.get(done or "", ""),
         )

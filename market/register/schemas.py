@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import Any
 
 import msgspec
 
@@ -21,7 +23,56 @@ SHIFT_KINDS = {
     "live_in": "Live-in",
     "emergency_cover": "Emergency cover",
 }
+# A PA's own limits, as binding on a match as a recipient's requirements.
+# The work a PA will not do (a controlled list: codes are stored, labels shown).
+WONT_DO = {
+    "personal_care": "Personal care",
+    "pets": "Households with pets",
+    "smoking": "Smoking households",
+    "sleeping_nights": "Sleeping nights",
+    "waking_nights": "Waking nights",
+    "live_in": "Live-in care",
+    "children": "Supporting children",
+    "driving": "Driving for work",
+}
+# The shift kind each limit rules out, so a PA cannot both offer and refuse it.
+WONT_DO_SHIFTS = {"sleeping_nights": "sleeping_night", "waking_nights": "waking_night", "live_in": "live_in"}
+# When in the year a PA works; "all_year" is the default.
+YEAR_PATTERNS = {
+    "all_year": "All year",
+    "term_time": "Term time only",
+    "school_holidays": "School holidays only",
+}
+DEFAULT_YEAR_PATTERN = "all_year"
 TEXT_LIMIT = 2000
+
+
+def stored_wont_do(value: Any) -> list[str]:
+    """The known codes of a stored ``wont_do`` (JSON text on SQLite, a list on PostgreSQL),
+    in the list's order; anything unreadable counts as none."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            return []
+    chosen = set(value) if isinstance(value, list | tuple) else set()
+    return [code for code in WONT_DO if code in chosen]
+
+
+def stored_year_pattern(value: Any) -> str:
+    return value if value in YEAR_PATTERNS else DEFAULT_YEAR_PATTERN
+
+
+def wont_do_labels(codes: list[str]) -> list[str]:
+    """The labels of the known codes, in the list's order (an unknown code is left out)."""
+    chosen = set(codes)
+    return [label for code, label in WONT_DO.items() if code in chosen]
+
+
+def year_pattern_label(code: str) -> str:
+    return YEAR_PATTERNS.get(code or DEFAULT_YEAR_PATTERN, YEAR_PATTERNS[DEFAULT_YEAR_PATTERN])
+
+
 HEADLINE_LIMIT = 150
 
 
@@ -94,6 +145,8 @@ class OwnProfileOut(msgspec.Struct, kw_only=True):
     approved_at: datetime | None
     review_due_on: date | None
     checklist: list[ChecklistItem]
+    wont_do: list[str] = []  # codes from WONT_DO
+    year_pattern: str = DEFAULT_YEAR_PATTERN  # a code from YEAR_PATTERNS
 
 
 # A PA's gender, given only if they choose: used to honour a stated preference, never shown.
@@ -136,6 +189,8 @@ class WorkPatternOut(msgspec.Struct, kw_only=True):
     min_hours: int | None
     max_hours: int | None
     away: list[AwayOut]
+    wont_do: list[str] = []  # codes from WONT_DO: work the PA will not do
+    year_pattern: str = DEFAULT_YEAR_PATTERN  # a code from YEAR_PATTERNS
 
 
 class ExperienceOut(msgspec.Struct, kw_only=True):

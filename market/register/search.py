@@ -67,7 +67,15 @@ from market.register.availability import (
     slot_from_day_times,
     week_grid,
 )
-from market.register.schemas import SkillOut
+from market.register.schemas import (
+    DEFAULT_YEAR_PATTERN,
+    YEAR_PATTERNS,
+    SkillOut,
+    stored_wont_do,
+    stored_year_pattern,
+    wont_do_labels,
+    year_pattern_label,
+)
 from market.register.tables import (
     AvailabilitySlot,
     ClientGroup,
@@ -218,6 +226,9 @@ class PublicProfileOut(msgspec.Struct, kw_only=True):
     shortlisted: bool = False
     dbs: str = ""  # the DBS badge: level, barred lists and when staff checked it; never more
     training: list[TrainingOut] = []
+    # The PA's own limits, as labels: the work they will not do, and when in the year they work.
+    wont_do: list[str] = []
+    year_pattern: str = YEAR_PATTERNS[DEFAULT_YEAR_PATTERN]
 
 
 # -- pure parts ------------------------------------------------------------------------------
@@ -731,6 +742,8 @@ async def public_profile(
             TrainingOut(name=h.name, verified=h.verified, expires_on=h.expires_on)
             for h in sorted(held.values(), key=lambda h: (not h.verified, h.name))
         ],
+        wont_do=wont_do_labels(stored_wont_do(row["wont_do"])),
+        year_pattern=year_pattern_label(stored_year_pattern(row["year_pattern"])),
     )
 
 

@@ -28,6 +28,8 @@ from market.register.schemas import (
     SlotOut,
     TermsInput,
     WhereInput,
+    stored_wont_do,
+    stored_year_pattern,
 )
 from market.register.tables import AvailabilitySlot, PAProfile, PASkill, Skill
 
@@ -376,6 +378,8 @@ async def _profile_out(row: dict[str, Any]) -> OwnProfileOut:
         approved_at=row["approved_at"],
         review_due_on=row["review_due_on"],
         checklist=checklist(row, skills, slots),
+        wont_do=stored_wont_do(row["wont_do"]),
+        year_pattern=stored_year_pattern(row["year_pattern"]),
     )
 
 

@@ -76,6 +76,10 @@ class PAProfile(Table, tablename="register_pa_profile"):
     review_due_on = Date(null=True, default=None)
     # The latest reason given for a status change (changes asked for, suspension ...).
     status_reason = Text(default="")
+    # The PA's own limits, as binding as a recipient's requirements: codes from
+    # schemas.WONT_DO (work they will not do) and schemas.YEAR_PATTERNS.
+    wont_do = JSON(default="[]")
+    year_pattern = Varchar(length=24, default="all_year")
 
 
 class PASkill(Table, tablename="register_pa_skill"):

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from market.register import details, vetting
 from market.register import services as profiles
-from market.register.schemas import EMPLOYMENT
+from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS
 from market.settings import Settings
 from market.web.forms import form_page, read_form
 from market.web.guards import STAFF, roles
@@ -63,6 +63,8 @@ class VettingPages(Controller):
             "reference_outcomes": vetting.REFERENCE_OUTCOMES,
             "status_names": vetting.STATUS_NAMES,
             "employment": EMPLOYMENT,
+            "wont_do": WONT_DO,
+            "year_patterns": YEAR_PATTERNS,
             **extra,
         }
 

@@ -33,6 +33,8 @@ async def make_pa(
     has_car: bool = True,
     languages: tuple[str, ...] = ("English",),
     gender: str = "",
+    wont_do: tuple[str, ...] = (),
+    year_pattern: str = "all_year",
 ) -> dict:
     """A PA account and a complete profile; returns the profile row (with ``email``)."""
     number = next(_numbers)
@@ -65,6 +67,8 @@ async def make_pa(
             right_to_work_confirmed_at=datetime.now(UTC) if approved else None,
             languages=list(languages),
             gender=gender,
+            wont_do=list(wont_do),
+            year_pattern=year_pattern,
             approved_at=datetime.now(UTC) if approved else None,
             review_due_on=(datetime.now(UTC).date().replace(year=datetime.now(UTC).year + 1))
             if approved

@@ -1,0 +1,181 @@
+"""Building the engine's candidate index from the database: one ``PARow`` per PA on the
+register (approved or suspended: suspended rows are kept, inactive, so that reinstating is a
+patch), with their DBS currency per requirement kind (from ``market.dbs.standing``) and their
+training (from ``market.training.holdings``). Reads in batches; one query per table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from market.dbs import rules as dbs_rules
+from market.dbs.standing import Policy, checks_with_facts
+from market.matching.columns import PARow, Vocabularies, build_index
+from market.matching.engine import CandidateIndex, Vocabulary
+from market.register.schemas import SHIFT_KINDS, WONT_DO
+from market.register.tables import (
+    AvailabilitySlot,
+    AwayPeriod,
+    ClientGroup,
+    PAClientGroup,
+    PAProfile,
+    PASkill,
+    Skill,
+)
+from market.training.holdings import held
+from market.training.tables import Course, CourseSkill
+
+ON_REGISTER = ("approved", "suspended")
+MAX_LANGUAGES = 64  # one bit each; a rarer language cannot be required (it matches nobody)
+
+# Each engine DBS kind as a requirement the dbs rules can test.
+DBS_REQUIREMENTS = {
+    "basic": dbs_rules.Requirement(level="basic"),
+    "standard": dbs_rules.Requirement(level="standard"),
+    "enhanced": dbs_rules.Requirement(level="enhanced"),
+    "enhanced_adults": dbs_rules.Requirement(level="enhanced", adults_barred=True),
+    "enhanced_children": dbs_rules.Requirement(level="enhanced", children_barred=True),
+    "enhanced_both": dbs_rules.Requirement(level="enhanced", adults_barred=True, children_barred=True),
+}
+
+
+def _as_list(value: Any) -> list:
+    """A JSON list column as piccolo returns it: a list, or its JSON text on SQLite."""
+    if isinstance(value, str):
+        try:
+            value = msgspec.json.decode(value or "[]")
+        except msgspec.DecodeError:
+            return []
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def language_code(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+async def vocabularies(languages: Sequence[str]) -> Vocabularies:
+    skills = await Skill.select(Skill.code).order_by(Skill.position)
+    courses = await Course.select(Course.code, Course.name).order_by(Course.position)
+    groups = await ClientGroup.select(ClientGroup.code).order_by(ClientGroup.position)
+    links: dict[str, list[str]] = {}
+    for row in await CourseSkill.select(
+        CourseSkill.skill.code.as_alias("skill"), CourseSkill.course.code.as_alias("course")
+    ):
+        links.setdefault(row["skill"], []).append(row["course"])
+    return Vocabularies(
+        skills=Vocabulary(tuple(r["code"] for r in skills)),
+        courses=Vocabulary(tuple(r["code"] for r in courses), tuple(r["name"] for r in courses)),
+        groups=Vocabulary(tuple(r["code"] for r in groups)),
+        languages=Vocabulary(tuple(languages[:MAX_LANGUAGES])),
+        limits=Vocabulary(tuple(WONT_DO)),
+        shifts=Vocabulary(tuple(SHIFT_KINDS)),
+        skill_courses={skill: tuple(courses) for skill, courses in links.items()},
+    )
+
+
+async def _by_profile(query, key: str = "profile") -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in await query:
+        found.setdefault(row[key], []).append(row)
+    return found
+
+
+async def dbs_until(profile_ids: Sequence[int], policy: Policy) -> dict[int, dict[str, date]]:
+    """Per PA and DBS kind, the last day any of their checks meeting it is current."""
+    months = {"recheck_months": policy.recheck_months, "status_check_months": policy.status_check_months}
+    found: dict[int, dict[str, date]] = {}
+    for row, facts in await checks_with_facts(profile_ids):
+        if facts.decision != "suitable" or facts.stopped:
+            continue
+        until = dbs_rules.current_until(facts, **months)
+        kinds = found.setdefault(row["profile"], {})
+        for kind, requirement in DBS_REQUIREMENTS.items():
+            if dbs_rules.satisfies(facts.level, facts.barred_lists, requirement) and until > kinds.get(
+                kind, date.min
+            ):
+                kinds[kind] = until
+    return found
+
+
+async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | None = None) -> list[PARow]:
+    """The engine's view of the PAs on the register (or of these PAs, for a patch)."""
+    query = PAProfile.select().where(PAProfile.status.is_in(list(ON_REGISTER)))
+    if profile_ids is not None:
+        query = query.where(PAProfile.id.is_in(list(profile_ids) or [-1]))
+    profiles = [
+        p for p in await query.order_by(PAProfile.id) if p["lat"] is not None and p["lon"] is not None
+    ]
+    ids = [p["id"] for p in profiles]
+    if not ids:
+        return []
+    skills = await _by_profile(
+        PASkill.select(PASkill.profile, PASkill.skill.code.as_alias("code"), PASkill.years).where(
+            PASkill.profile.is_in(ids)
+        )
+    )
+    groups = await _by_profile(
+        PAClientGroup.select(PAClientGroup.profile, PAClientGroup.group.code.as_alias("code")).where(
+            PAClientGroup.profile.is_in(ids)
+        )
+    )
+    slots = await _by_profile(AvailabilitySlot.select().where(AvailabilitySlot.profile.is_in(ids)))
+    away = await _by_profile(AwayPeriod.select().where(AwayPeriod.profile.is_in(ids)))
+    dbs = await dbs_until(ids, policy or Policy())
+    training = await held(ids)
+    rows = []
+    for p in profiles:
+        pid = p["id"]
+        courses: dict[str, tuple[date | None, bool]] = {}
+        for h in training.get(pid, []):  # newest first: keep the longest-lasting, verified first
+            current = courses.get(h.code)
+            candidate = (h.expires_on, h.verified)
+            if current is None or _better(candidate, current):
+                courses[h.code] = candidate
+        rows.append(
+            PARow(
+                profile_id=pid,
+                lat=p["lat"],
+                lon=p["lon"],
+                active=p["status"] == "approved",
+                travel_miles=float(p["travel_miles"] or 0),
+                dbs_until=dbs.get(pid, {}),
+                skills={s["code"]: s["years"] or 0 for s in skills.get(pid, [])},
+                courses=courses,
+                groups=tuple(g["code"] for g in groups.get(pid, [])),
+                languages=tuple(language_code(x) for x in _as_list(p["languages"])),
+                gender=p["gender"] or "",
+                drives=bool(p["driving_licence"] and p["has_car"]),
+                min_rate_pence=p["min_rate_pence"] or 0,
+                wont_do=tuple(str(x) for x in _as_list(p["wont_do"])),
+                year_pattern=p["year_pattern"] or "all_year",
+                shift_kinds=tuple(str(x) for x in _as_list(p["shift_kinds"])),
+                slots=tuple((s["start_minute"], s["end_minute"]) for s in slots.get(pid, [])),
+                min_hours=float(p["min_hours"] or 0),
+                max_hours=float(p["max_hours"] or 0),
+                away=tuple((a["starts_on"], a["ends_on"]) for a in away.get(pid, [])),
+            )
+        )
+    return rows
+
+
+def _better(candidate: tuple[date | None, bool], current: tuple[date | None, bool]) -> bool:
+    """Verified before unverified; then the later expiry (None: never expires)."""
+
+    def key(item: tuple[date | None, bool]) -> tuple[bool, date]:
+        return (item[1], item[0] or date.max)
+
+    return key(candidate) > key(current)
+
+
+async def build(*, policy: Policy | None = None) -> CandidateIndex:
+    """The whole register as a fresh candidate index."""
+    rows = await pa_rows(policy=policy)
+    counts: dict[str, int] = {}
+    for row in rows:
+        for language in row.languages:
+            counts[language] = counts.get(language, 0) + 1
+    languages = sorted(counts, key=lambda code: (-counts[code], code))
+    return build_index(rows, await vocabularies(languages))

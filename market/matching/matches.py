@@ -1,0 +1,166 @@
+"""Matches for a need: the need as the engine sees it, the candidate index (kept per worker
+and rebuilt when older than a couple of seconds), and the ranked PAs as a recipient may see
+them: a first name, a district and a distance band, the DBS badge, the reasons. Never a
+postcode."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import date
+
+import msgspec
+
+from market.accounts.schemas import CurrentUser
+from market.dbs.standing import Policy, standings
+from market.geo.display import distance_band
+from market.matching import index as match_index
+from market.matching.engine import EXCLUSIONS, CandidateIndex, NeedSpec, rank
+from market.matching.index import language_code
+from market.matching.needs import get_need
+from market.matching.schemas import NeedOut
+from market.matching.tables import Need
+from market.register.tables import PAProfile
+from market.settings import Settings
+
+FRESH_SECONDS = 2.0  # an edit anywhere shows in matches within this long
+LIMITS_OF_NEED = {
+    "personal_care": "personal_care",
+    "pets": "pets",
+    "smoking": "smoking",
+}
+SHIFT_LIMITS = {"sleeping_night": "sleeping_nights", "waking_night": "waking_nights", "live_in": "live_in"}
+
+
+class MatchOut(msgspec.Struct, kw_only=True):
+    profile_id: int
+    display_name: str
+    district: str
+    distance_band: str
+    score: int  # 0 to 100
+    dbs: str
+    reasons: list[str]
+
+
+class MatchesOut(msgspec.Struct, kw_only=True):
+    need_id: int
+    total: int
+    matches: list[MatchOut]
+    excluded: list[tuple[str, int]]  # (plain-English rule, how many PAs it excluded)
+
+
+def dbs_kind(need: NeedOut) -> str:
+    if need.dbs_level != "enhanced":
+        return need.dbs_level
+    if need.dbs_adults_barred and need.dbs_children_barred:
+        return "enhanced_both"
+    if need.dbs_children_barred:
+        return "enhanced_children"
+    if need.dbs_adults_barred:
+        return "enhanced_adults"
+    return "enhanced"
+
+
+def spec_of(need: NeedOut, lat: float, lon: float) -> NeedSpec:
+    """The engine's view of a need."""
+    limits = [code for field, code in LIMITS_OF_NEED.items() if getattr(need, field)]
+    limits += [SHIFT_LIMITS[k] for k in need.shift_kinds if k in SHIFT_LIMITS]
+    if need.age_group == "child":
+        limits.append("children")
+    if need.driver_needed:
+        limits.append("driving")
+    if need.kind == "cover":
+        slots = tuple(
+            (
+                c.on_date.weekday() * 1440 + c.start_minute,
+                (c.on_date.weekday() * 1440 + c.end_minute) % 10080 or 10080,
+            )
+            for c in need.cover_dates
+        )
+    else:
+        slots = tuple((s.start_minute, s.end_minute) for s in need.slots)
+    return NeedSpec(
+        lat=lat,
+        lon=lon,
+        max_distance=float(need.max_distance_miles),
+        slots=slots,
+        hours_per_week=float(need.hours_per_week or 0),
+        required_skills=tuple(need.required_skills),
+        preferred_skills=tuple(need.preferred_skills),
+        groups=tuple(need.client_groups),
+        languages_required=tuple(language_code(x) for x in need.languages_required),
+        languages_preferred=tuple(language_code(x) for x in need.languages_preferred),
+        gender=need.gender_preference,
+        gender_required=need.gender_required,
+        driver_needed=need.driver_needed,
+        limits=tuple(dict.fromkeys(limits)),
+        shift_kinds=tuple(need.shift_kinds),
+        max_rate_pence=need.max_rate_pence or 0,
+        rate_firm=need.rate_firm,
+        year_pattern=need.year_pattern,
+        dbs=dbs_kind(need),
+        cover_days=tuple(c.on_date for c in need.cover_dates) if need.kind == "cover" else (),
+    )
+
+
+class IndexCache:
+    """This worker's candidate index, rebuilt when older than ``FRESH_SECONDS``. (At the
+    register's size today a rebuild takes tens of milliseconds; a versioned patch replaces
+    this when the register grows: see the matching issue.)"""
+
+    def __init__(self) -> None:
+        self._index: CandidateIndex | None = None
+        self._built = 0.0
+        self._lock = asyncio.Lock()
+
+    async def get(self, policy: Policy) -> CandidateIndex:
+        async with self._lock:
+            if self._index is None or time.monotonic() - self._built > FRESH_SECONDS:
+                self._index = await match_index.build(policy=policy)
+                self._built = time.monotonic()
+            return self._index
+
+
+CACHE = IndexCache()
+
+
+async def matches(
+    user: CurrentUser, need_id: int, settings: Settings, at: date, *, limit: int = 20
+) -> MatchesOut:
+    need = await get_need(user, need_id)  # 404 unless the need is the user's (or staff)
+    where = await Need.select(Need.lat, Need.lon).where(Need.id == need_id).first()
+    if where is None or where["lat"] is None:
+        return MatchesOut(need_id=need_id, total=0, matches=[], excluded=[])
+    policy = Policy.of(settings)
+    ranking = rank(spec_of(need, where["lat"], where["lon"]), await CACHE.get(policy), at, limit=limit)
+    ids = [c.profile_id for c in ranking.candidates]
+    names = {
+        r["id"]: r
+        for r in await PAProfile.select(PAProfile.id, PAProfile.display_name, PAProfile.district).where(
+            PAProfile.id.is_in(ids or [-1])
+        )
+    }
+    badges = await standings(ids, at, policy)
+    return MatchesOut(
+        need_id=need_id,
+        total=ranking.total,
+        matches=[
+            MatchOut(
+                profile_id=c.profile_id,
+                display_name=names[c.profile_id]["display_name"],
+                district=names[c.profile_id]["district"],
+                distance_band=distance_band(c.miles),
+                score=round(c.score * 100),
+                dbs=badges[c.profile_id].badge if c.profile_id in badges else "",
+                reasons=[r for r in c.reasons if "miles away" not in r] + [_distance_reason(c.miles)],
+            )
+            for c in ranking.candidates
+            if c.profile_id in names
+        ],
+        excluded=[(EXCLUSIONS[rule], count) for rule, count in ranking.excluded.items()],
+    )
+
+
+def _distance_reason(miles: float) -> str:
+    """The engine says "3.2 miles away"; a recipient sees a band (never a PA's exact spot)."""
+    return f"{distance_band(miles).capitalize()} away as the crow flies, within both travel limits"

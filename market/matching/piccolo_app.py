@@ -1,0 +1,21 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from market.matching.tables import (
+    Need,
+    NeedClientGroup,
+    NeedCoverDate,
+    NeedSkill,
+    NeedSlot,
+    Recipient,
+    RecipientAccess,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="matching",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Recipient, RecipientAccess, Need, NeedSkill, NeedClientGroup, NeedSlot, NeedCoverDate],
+    migration_dependencies=["market.accounts.piccolo_app", "market.register.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,136 @@
+"""Matching: the people supported (recipients), who acts for them, and what they need.
+
+The pipeline's tables (applications, interviews, appointments) come later in this app.
+Postcodes here are private: only the people who act for the recipient and staff see them;
+everyone else gets the district.
+"""
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from market.accounts.tables import User
+from market.register.tables import ClientGroup, Skill
+
+
+class Recipient(Table, tablename="matching_recipient"):
+    """The person supported. May have no login: family, a representative or staff act for them."""
+
+    id = Serial(primary_key=True)
+    display_name = Varchar(length=80)
+    birth_date = Date(null=True, default=None)
+    age_group = Varchar(length=16, default="adult")  # child | adult | older_adult
+    postcode = Varchar(length=8, default="")
+    sector = Varchar(length=6, default="", index=True)
+    district = Varchar(length=4, default="", index=True)
+    lat = DoublePrecision(null=True, default=None)
+    lon = DoublePrecision(null=True, default=None)
+    gender = Varchar(length=16, default="")
+    notes = Text(default="")
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class RecipientAccess(Table, tablename="matching_recipient_access"):
+    """A user who acts for a recipient: the person themselves, family, or a representative.
+    Staff act for every recipient without a row here."""
+
+    id = Serial(primary_key=True)
+    recipient = ForeignKey(references=Recipient, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    relationship = Varchar(length=32, default="self")  # self | family | representative
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Need(Table, tablename="matching_need"):
+    """What a recipient asks for: regular weekly support, or dated cover."""
+
+    id = Serial(primary_key=True)
+    recipient = ForeignKey(references=Recipient, on_delete=OnDelete.cascade, index=True)
+    title = Varchar(length=120)
+    description = Text(default="")
+    kind = Varchar(length=16, default="regular")  # regular | cover
+    postcode = Varchar(length=8, default="")
+    sector = Varchar(length=6, default="", index=True)
+    district = Varchar(length=4, default="", index=True)
+    lat = DoublePrecision(null=True, default=None)
+    lon = DoublePrecision(null=True, default=None)
+    hours_per_week = DoublePrecision(null=True, default=None)
+    shift_kinds = JSON(default="[]")
+    start_date = Date(null=True, default=None)
+    age_group = Varchar(length=16, default="adult")
+    languages_required = JSON(default="[]")
+    languages_preferred = JSON(default="[]")
+    gender_preference = Varchar(length=8, default="")  # "" | woman | man
+    gender_required = Boolean(default=False)
+    driver_needed = Boolean(default=False)
+    pets = Boolean(default=False)
+    smoking = Boolean(default=False)
+    personal_care = Boolean(default=False)
+    max_rate_pence = Integer(null=True, default=None)
+    rate_firm = Boolean(default=False)
+    max_distance_miles = Integer(default=10)
+    year_pattern = Varchar(length=16, default="all_year")  # all_year | term_time | school_holidays
+    # The DBS requirement in force: derived from the person, and raised by staff if need be.
+    dbs_level = Varchar(length=16, default="basic")
+    dbs_adults_barred = Boolean(default=False)
+    dbs_children_barred = Boolean(default=False)
+    dbs_raised = Boolean(default=False)
+    status = Varchar(length=16, default="draft", index=True)
+    version = Integer(default=1)
+    # Recruitment-support cases (staff record these; they feed the reports).
+    referral_source = Varchar(length=32, default="")
+    referred_on = Date(null=True, default=None)
+    first_contact_on = Date(null=True, default=None)
+    support_set_up_on = Date(null=True, default=None)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    opened_at = Timestamptz(null=True, default=None)
+    filled_at = Timestamptz(null=True, default=None)
+
+
+class NeedSkill(Table, tablename="matching_need_skill"):
+    id = Serial(primary_key=True)
+    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    skill = ForeignKey(references=Skill, on_delete=OnDelete.restrict, index=True)
+    required = Boolean(default=False)
+
+
+class NeedClientGroup(Table, tablename="matching_need_client_group"):
+    id = Serial(primary_key=True)
+    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    group = ForeignKey(references=ClientGroup, on_delete=OnDelete.restrict, index=True)
+
+
+class NeedSlot(Table, tablename="matching_need_slot"):
+    """A weekly slot as minutes of the week, like the register's AvailabilitySlot (may wrap)."""
+
+    id = Serial(primary_key=True)
+    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    start_minute = Integer()
+    end_minute = Integer()
+
+
+class NeedCoverDate(Table, tablename="matching_need_cover_date"):
+    """One dated shift of a cover need. Minutes count from midnight at the start of ``on_date``;
+    ``end_minute`` is always after ``start_minute`` and passes 1440 for an overnight shift."""
+
+    id = Serial(primary_key=True)
+    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    on_date = Date()
+    start_minute = Integer()
+    end_minute = Integer()

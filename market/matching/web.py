@@ -1,0 +1,7 @@
+"""Every matching page and API route, for the app factory."""
+
+from typing import Any
+
+from market.matching import api, match_pages, need_pages, recipient_pages
+
+ROUTES: list[Any] = [*need_pages.ROUTES, *match_pages.ROUTES, *recipient_pages.ROUTES, *api.ROUTES]

@@ -1,0 +1,194 @@
+"""The need pages and API: a recipient posts a need and opens it, forms re-render with the
+input kept (422), a stale version shows the latest state (409), staff record the referral
+and raise the DBS check, and only owners and staff reach a need (its postcode with it)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from market.dbs.forms import london_today
+from market.matching import needs
+from tests.matching.factories import make_need, make_recipient, make_user, need_form
+from tests.matching.test_needs import date_fields
+from tests.support import submit
+
+
+async def signed_in_recipient(client, login_as):
+    """A recipient account signed in, that has described the person (through the page)."""
+    user = await login_as("recipient", client)
+    first = await client.get("/needs")
+    assert first.status_code in (302, 303) and first.headers["location"] == "/needs/people/new"
+    page = await client.get("/needs/people/new")
+    assert "About the person you are finding support for" in page.text
+    bad = await submit(client, "/needs/people/new", {"display_name": "", "postcode": "PE1 1AB"})
+    assert bad.status_code == 422
+    assert "Enter the name of the person who needs support" in bad.text and 'value="PE1 1AB"' in bad.text
+    done = await submit(
+        client, "/needs/people/new", {"display_name": "Jo Smith", "postcode": "PE1 1AB", "age_group": "adult"}
+    )
+    assert done.status_code in (302, 303)
+    return user, int(done.headers["location"].split("recipient=")[1])
+
+
+async def test_a_recipient_posts_a_need_adds_times_and_opens_it(client, login_as):
+    user, recipient_id = await signed_in_recipient(client, login_as)
+    form_path = f"/needs/new?recipient={recipient_id}"
+    bad = await submit(client, form_path, need_form(title="", max_distance_miles="500"))
+    assert bad.status_code == 422
+    assert "Enter a short title for the need" in bad.text
+    assert "The distance must be between 1 and 100 miles" in bad.text
+    assert 'href="#need-title"' in bad.text and "Help to get up, washed and dressed" in bad.text  # input kept
+    created = await submit(client, form_path, need_form(personal_care="yes"))
+    assert created.status_code in (302, 303)
+    times_path = created.headers["location"].split("?")[0]
+    need_id = int(times_path.split("/")[2])
+    overnight = await submit(
+        client,
+        times_path,
+        {"day": "Saturday", "start": "22:00", "end": "07:00"},
+        action=f"/needs/{need_id}/slots",
+    )
+    assert overnight.status_code in (302, 303)
+    wrong = await submit(
+        client, times_path, {"day": "Monday", "start": "25:00", "end": ""}, action=f"/needs/{need_id}/slots"
+    )
+    assert wrong.status_code == 422 and "Enter an end time, like 17:00" in wrong.text
+    assert "Saturday 22:00 to Sunday 07:00 (overnight)" in wrong.text
+    summary = await client.get(f"/needs/{need_id}")
+    assert summary.status_code == 200
+    assert "PE1 1AB" in summary.text and "Enhanced DBS with the adults&#39; barred list" in summary.text
+    assert "Referral" not in summary.text  # staff only
+    opened = await submit(
+        client, f"/needs/{need_id}", {"action": "open", "version": "2"}, action=f"/needs/{need_id}/status"
+    )
+    assert opened.status_code in (302, 303)
+    assert (await needs.get_need(user, need_id)).status == "open"
+    listing = await client.get("/needs")
+    assert "Morning support" in listing.text and "For Jo Smith" in listing.text
+
+
+async def test_a_stale_page_shows_the_conflict_and_the_latest_state(client, login_as):
+    user, recipient_id = await signed_in_recipient(client, login_as)
+    need = await make_need(recipient_id, status="draft", title="Original")
+    staff = await make_user("staff")
+    await needs.update_need(staff, need["id"], need_form(title="Changed by staff", version="1"))
+    page = await submit(client, f"/needs/{need['id']}/edit", need_form(title="Mine", version="1"))
+    assert page.status_code == 409
+    assert "This need was changed by someone else" in page.text
+    assert 'value="Changed by staff"' in page.text and 'name="version" value="2"' in page.text
+    status = await submit(
+        client,
+        f"/needs/{need['id']}",
+        {"action": "close", "version": "1"},
+        action=f"/needs/{need['id']}/status",
+    )
+    assert (
+        status.status_code == 409
+        and "changed by someone else" in status.text
+        and "Changed by staff" in status.text
+    )
+    assert (await needs.get_need(user, need["id"])).status == "draft"
+
+
+async def test_need_pages_are_for_owners_and_staff_only(client, make_client, login_as):
+    owner_client = make_client()
+    owner, recipient_id = await signed_in_recipient(owner_client, login_as)
+    need = await make_need(recipient_id, postcode="CB2 1TN")
+    paths = [f"/needs/{need['id']}", f"/needs/{need['id']}/edit", f"/needs/{need['id']}/times"]
+    anonymous = make_client()
+    for path in paths:
+        assert (await anonymous.get(path)).status_code == 302
+    await login_as("recipient")  # another recipient
+    for path in paths:
+        answer = await client.get(path)
+        assert answer.status_code == 404 and "CB2 1TN" not in answer.text
+    assert (await client.get(f"/api/v1/needs/{need['id']}")).status_code == 404
+    assert "CB2" not in (await client.get("/api/v1/needs")).text
+    pa = make_client()
+    await login_as("pa", pa)
+    for path in [*paths, "/needs", "/needs/new", "/staff/needs", "/api/v1/needs"]:
+        assert (await pa.get(path)).status_code == 403
+    staff = make_client()
+    await login_as("staff", staff)
+    listing = await staff.get("/staff/needs?status=open")
+    assert listing.status_code == 200 and "Morning support" in listing.text and "CB2" in listing.text
+    assert "Morning support" not in (await staff.get("/staff/needs?status=paused")).text
+    page = await staff.get(f"/needs/{need['id']}/edit")
+    assert page.status_code == 200 and "Referral (staff only)" in page.text and "CB2 1TN" in page.text
+    own = await owner_client.get(f"/needs/{need['id']}/edit")
+    assert own.status_code == 200 and "Referral (staff only)" not in own.text and "CB2 1TN" in own.text
+    people = await staff.get("/staff/needs/people")
+    assert people.status_code == 200 and "Jo Smith" in people.text
+    assert owner
+
+
+async def test_staff_record_the_referral_and_raise_the_dbs_check(client, login_as):
+    staff = await login_as("staff")
+    person = await make_recipient(age_group="child")
+    need = await make_need(person, status="draft")
+    today = london_today()
+    edit = f"/needs/{need['id']}/edit"
+    low = await submit(client, edit, need_form(dbs_level="standard", version="1"))
+    assert low.status_code == 422
+    assert "cannot be lower than the person&#39;s needs call for" in low.text
+    bad = await submit(
+        client,
+        edit,
+        need_form(
+            version="1",
+            referral_source="adult_social_care",
+            **date_fields("referred_on", today),
+            **date_fields("first_contact_on", today - timedelta(days=2)),
+        ),
+    )
+    assert bad.status_code == 422 and "must be on or after the date of referral" in bad.text
+    good = await submit(
+        client,
+        edit,
+        need_form(
+            version="1",
+            dbs_level="enhanced",
+            dbs_adults_barred="yes",
+            dbs_children_barred="yes",
+            referral_source="childrens_social_care",
+            **date_fields("referred_on", today - timedelta(days=3)),
+            **date_fields("first_contact_on", today),
+        ),
+    )
+    assert good.status_code in (302, 303), good.text
+    out = await needs.get_need(await make_user("staff"), need["id"])
+    assert out.referral.source == "childrens_social_care" and out.referral.first_contact_on == today
+    assert out.dbs_adults_barred and out.dbs_children_barred and out.dbs_raised
+    assert staff
+
+
+async def test_the_needs_api_lists_creates_gets_updates_and_changes_status(client, login_as):
+    user, recipient_id = await signed_in_recipient(client, login_as)
+    body = {
+        "recipient_id": recipient_id,
+        "title": "Evening support",
+        "description": "Cooking and company",
+        "max_distance_miles": "8",
+        "shift_kinds": ["evening"],
+        "required_skills": ["meal_preparation"],
+        "slots": [{"day": "Friday", "start": "18:00", "end": "22:00"}],
+    }
+    created = await client.post("/api/v1/needs", json=body)
+    assert created.status_code == 201, created.text
+    need = created.json()
+    assert need["postcode"] == "PE1 1AB" and need["slots"][0]["label"] == "Friday 18:00 to 22:00"
+    assert need["required_skills"] == ["meal_preparation"] and need["referral"] is None
+    stale = await client.put(f"/api/v1/needs/{need['id']}", json={**body, "version": 99})
+    assert stale.status_code == 409 and "changed by someone else" in stale.json()["detail"]
+    invalid = await client.put(f"/api/v1/needs/{need['id']}", json={**body, "title": "", "version": 1})
+    assert invalid.status_code == 422 and "title" in invalid.json()["errors"]
+    updated = await client.put(
+        f"/api/v1/needs/{need['id']}", json={**body, "title": "Evenings", "version": 1}
+    )
+    assert updated.status_code == 200 and updated.json()["version"] == 2
+    opened = await client.post(f"/api/v1/needs/{need['id']}/status", json={"action": "open", "version": 2})
+    assert opened.status_code == 201 and opened.json()["status"] == "open"
+    listed = await client.get("/api/v1/needs?status=open")
+    assert [n["title"] for n in listed.json()] == ["Evenings"]
+    assert (await client.get(f"/api/v1/needs/{need['id']}")).json()["version"] == 3
+    assert user
