@@ -3,6 +3,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from market.matching.tables import (
+    Application,
     Need,
     NeedClientGroup,
     NeedCoverDate,
@@ -10,12 +11,23 @@ from market.matching.tables import (
     NeedSlot,
     Recipient,
     RecipientAccess,
+    StageChange,
 )
 
 APP_CONFIG = AppConfig(
     app_name="matching",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Recipient, RecipientAccess, Need, NeedSkill, NeedClientGroup, NeedSlot, NeedCoverDate],
+    table_classes=[
+        Recipient,
+        RecipientAccess,
+        Need,
+        NeedSkill,
+        NeedClientGroup,
+        NeedSlot,
+        NeedCoverDate,
+        Application,
+        StageChange,
+    ],
     migration_dependencies=["market.accounts.piccolo_app", "market.register.piccolo_app"],
     commands=[],
 )

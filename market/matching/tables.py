@@ -22,7 +22,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from market.accounts.tables import User
-from market.register.tables import ClientGroup, Skill
+from market.register.tables import ClientGroup, PAProfile, Skill
 
 
 class Recipient(Table, tablename="matching_recipient"):
@@ -134,3 +134,30 @@ class NeedCoverDate(Table, tablename="matching_need_cover_date"):
     on_date = Date()
     start_minute = Integer()
     end_minute = Integer()
+
+
+class Application(Table, tablename="matching_application"):
+    """One PA on one need's shortlist, carried through the pipeline. One row per (need, PA):
+    a unique index made in the migration (piccolo has no composite unique column)."""
+
+    id = Serial(primary_key=True)
+    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
+    # shortlisted | invited | accepted | declined | withdrawn | rejected
+    stage = Varchar(length=16, default="shortlisted", index=True)
+    version = Integer(default=1)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class StageChange(Table, tablename="matching_stage_change"):
+    """The dated history of an application: every move from one stage to another."""
+
+    id = Serial(primary_key=True)
+    application = ForeignKey(references=Application, on_delete=OnDelete.cascade, index=True)
+    from_stage = Varchar(length=16, default="")
+    to_stage = Varchar(length=16)
+    reason = Text(default="")
+    actor_id = Integer(null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,160 @@
+"""The pipeline's pages. The need's side: a Shortlist button on the matches page, and the
+shortlist with each PA's stage, history and Invite / Withdraw / Reject buttons. The PA:
+their invitations, each with Accept / Decline. A change made against an old version
+re-renders the page with the latest state and says so (409).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from market.errors import Conflict, Invalid
+from market.matching import pipeline
+from market.matching.needs import get_need
+from market.settings import Settings
+from market.web.forms import read_form
+from market.web.guards import roles
+from market.web.params import RecordId
+from market.web.render import render
+
+DONE = {
+    "shortlisted": "The PA is on the shortlist.",
+    "invited": "The PA has been invited. We have emailed them.",
+    "withdrawn": "The invitation has been withdrawn.",
+    "rejected": "The PA will not be taken forward.",
+    "accepted": "You have accepted the invitation.",
+    "declined": "You have declined the invitation.",
+}
+
+
+def _version(data: dict[str, str]) -> int | None:
+    raw = data.get("version", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _problem(field: str, message: str) -> dict[str, Any]:
+    return {"errors": {field: message}, "error_list": [{"text": message, "href": f"#{field}"}]}
+
+
+class ShortlistPages(Controller):
+    path = "/needs"
+    opt = roles("recipient", "staff", "admin")
+    include_in_schema = False
+
+    async def _page(
+        self, request: Request, need_id: int, *, status_code: int = 200, **extra: Any
+    ) -> Template:
+        return render(
+            "matching/shortlist.html",
+            status_code=status_code,
+            need=await get_need(request.user, need_id),
+            applications=await pipeline.list_applications(request.user, need_id),
+            stages=pipeline.STAGES,
+            open_stages=pipeline.OPEN_STAGES,
+            **extra,
+        )
+
+    @get("/{need_id:int}/shortlist")
+    async def shortlist(
+        self, request: Request, need_id: RecordId, done: FromQuery[str | None] = None
+    ) -> Template:
+        return await self._page(request, need_id, flash=DONE.get(done or "", ""))
+
+    @post("/{need_id:int}/shortlist")
+    async def add(self, request: Request, need_id: RecordId) -> Template | Redirect:
+        data = await read_form(request)
+        raw = data.get("profile_id", "")
+        try:
+            await pipeline.shortlist(request.user, need_id, int(raw) if raw.isdigit() else 0)
+        except Invalid as invalid:
+            message = next(iter(invalid.errors.values()))
+            return await self._page(request, need_id, status_code=422, **_problem("profile", message))
+        return Redirect(f"/needs/{need_id}/shortlist?done=shortlisted")
+
+    @post("/{need_id:int}/shortlist/{application_id:int}/{action:str}")
+    async def change(
+        self,
+        request: Request,
+        need_id: RecordId,
+        application_id: RecordId,
+        action: FromPath[str],
+        settings: NamedDependency[Settings],
+    ) -> Template | Redirect:
+        data = await read_form(request)
+        apps = {a.id for a in await pipeline.list_applications(request.user, need_id)}
+        if application_id not in apps or action not in ("invite", "withdraw", "reject"):
+            return await self._page(request, need_id, status_code=404)
+        version = _version(data)
+        reason = data.get("reason", "")
+        try:
+            if action == "invite":
+                await pipeline.invite(request.user, application_id, version, base_url=settings.base_url)
+            elif action == "withdraw":
+                await pipeline.withdraw(request.user, application_id, version, reason)
+            else:
+                await pipeline.reject(request.user, application_id, version, reason)
+        except Conflict as conflict:
+            return await self._page(
+                request,
+                need_id,
+                status_code=409,
+                **_problem(f"application-{application_id}", conflict.detail),
+            )
+        done = {"invite": "invited", "withdraw": "withdrawn", "reject": "rejected"}[action]
+        return Redirect(f"/needs/{need_id}/shortlist?done={done}")
+
+
+class InvitationPages(Controller):
+    path = "/invitations"
+    opt = roles("pa")
+    include_in_schema = False
+
+    @get("/")
+    async def mine(self, request: Request, done: FromQuery[str | None] = None) -> Template:
+        return render(
+            "matching/invitations.html",
+            invitations=await pipeline.list_invitations(request.user),
+            flash=DONE.get(done or "", ""),
+        )
+
+    async def _page(
+        self, request: Request, application_id: int, *, status_code: int = 200, **extra: Any
+    ) -> Template:
+        return render(
+            "matching/invitation.html",
+            status_code=status_code,
+            invitation=await pipeline.get_invitation(request.user, application_id),
+            **extra,
+        )
+
+    @get("/{application_id:int}")
+    async def show(self, request: Request, application_id: RecordId) -> Template:
+        return await self._page(request, application_id)
+
+    @post("/{application_id:int}/{answer:str}")
+    async def respond(
+        self, request: Request, application_id: RecordId, answer: FromPath[str]
+    ) -> Template | Redirect:
+        data = await read_form(request)
+        await pipeline.get_invitation(request.user, application_id)  # 404 unless theirs
+        if answer not in ("accept", "decline"):
+            return await self._page(request, application_id, status_code=404)
+        try:
+            await pipeline.respond(
+                request.user, application_id, answer == "accept", _version(data), data.get("reason", "")
+            )
+        except Conflict as conflict:
+            return await self._page(
+                request, application_id, status_code=409, **_problem("answer", conflict.detail)
+            )
+        return Redirect(
+            f"/invitations?done={answer}ed" if answer == "decline" else "/invitations?done=accepted"
+        )
+
+
+ROUTES: list[Any] = [ShortlistPages, InvitationPages]

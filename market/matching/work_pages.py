@@ -1,0 +1,43 @@
+"""The PA's "work near me" page and its API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from market.dbs.forms import london_today
+from market.matching import work
+from market.register.tables import PAProfile
+from market.settings import Settings
+from market.web.guards import roles
+from market.web.render import render
+
+
+class WorkPages(Controller):
+    path = "/work"
+    opt = roles("pa")
+    include_in_schema = False
+
+    @get("/")
+    async def page(self, request: Request, settings: NamedDependency[Settings]) -> Template:
+        listed = await PAProfile.exists().where(
+            (PAProfile.user == request.user.id) & (PAProfile.status == "approved")
+        )
+        found = await work.work_near_me(request.user, settings, london_today())
+        return render("matching/work.html", work=found, listed=listed)
+
+
+class WorkAPI(Controller):
+    path = "/api/v1/work"
+    opt = roles("pa")
+    tags = ["matching"]
+
+    @get("/", summary="Open needs you meet every requirement of, best first (no names or addresses)")
+    async def near_me(self, request: Request, settings: NamedDependency[Settings]) -> list[work.WorkOut]:
+        return await work.work_near_me(request.user, settings, london_today())
+
+
+ROUTES: list[Any] = [WorkPages, WorkAPI]
