@@ -1,6 +1,6 @@
 """One place that says what time it is (UTC), and how we show times (Europe/London)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -19,3 +19,12 @@ def london(moment: datetime | None) -> str:
     local = moment.astimezone(LONDON)
     hour = local.strftime("%I").lstrip("0") or "12"
     return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def london_date(moment: datetime | None) -> date | None:
+    """The day a stored moment fell on in England (naive moments are UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LONDON).date()

@@ -7,9 +7,11 @@ whole model at one database without import-time side effects.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -130,3 +132,14 @@ async def check(engine: Engine | None = None) -> bool:
     engine = engine or current_engine()
     rows = await engine.run_ddl("SELECT 1 AS ok")
     return bool(rows) and rows[0]["ok"] == 1
+
+
+def json_list(value: Any) -> list:
+    """A JSON list column as piccolo returns it: a list on PostgreSQL, its JSON text on
+    SQLite. Anything unreadable counts as an empty list."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            return []
+    return list(value) if isinstance(value, list | tuple) else []

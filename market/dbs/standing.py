@@ -9,11 +9,11 @@ Matching and the register call ``standings`` (many PAs, one query per table) or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 
 import msgspec
 
-from market.clock import LONDON
+from market.clock import london_date
 from market.dbs import rules
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.settings import Settings
@@ -65,14 +65,6 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
 
 def _long(day: date) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
-
-
-def london_date(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
 
 
 def facts_of(row: dict, statuses: Sequence[dict]) -> rules.CheckFacts:

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import msgspec
-
+from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
 from market.matching.columns import PARow, Vocabularies, build_index
@@ -40,16 +39,6 @@ DBS_REQUIREMENTS = {
     "enhanced_children": dbs_rules.Requirement(level="enhanced", children_barred=True),
     "enhanced_both": dbs_rules.Requirement(level="enhanced", adults_barred=True, children_barred=True),
 }
-
-
-def _as_list(value: Any) -> list:
-    """A JSON list column as piccolo returns it: a list, or its JSON text on SQLite."""
-    if isinstance(value, str):
-        try:
-            value = msgspec.json.decode(value or "[]")
-        except msgspec.DecodeError:
-            return []
-    return list(value) if isinstance(value, list | tuple) else []
 
 
 def language_code(text: str) -> str:
@@ -145,13 +134,13 @@ async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | 
                 skills={s["code"]: s["years"] or 0 for s in skills.get(pid, [])},
                 courses=courses,
                 groups=tuple(g["code"] for g in groups.get(pid, [])),
-                languages=tuple(language_code(x) for x in _as_list(p["languages"])),
+                languages=tuple(language_code(x) for x in json_list(p["languages"])),
                 gender=p["gender"] or "",
                 drives=bool(p["driving_licence"] and p["has_car"]),
                 min_rate_pence=p["min_rate_pence"] or 0,
-                wont_do=tuple(str(x) for x in _as_list(p["wont_do"])),
+                wont_do=tuple(str(x) for x in json_list(p["wont_do"])),
                 year_pattern=p["year_pattern"] or "all_year",
-                shift_kinds=tuple(str(x) for x in _as_list(p["shift_kinds"])),
+                shift_kinds=tuple(str(x) for x in json_list(p["shift_kinds"])),
                 slots=tuple((s["start_minute"], s["end_minute"]) for s in slots.get(pid, [])),
                 min_hours=float(p["min_hours"] or 0),
                 max_hours=float(p["max_hours"] or 0),

@@ -27,7 +27,7 @@ class MatchPages(Controller):
         self, request: Request, need_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template:
         need = await get_need(request.user, need_id)
-        found = await matches.matches(request.user, need_id, settings, london_today())
+        found = await matches.for_need(need, settings, london_today())
         return render("matching/matches.html", need=need, found=found)
 
 

@@ -127,7 +127,13 @@ CACHE = IndexCache()
 async def matches(
     user: CurrentUser, need_id: int, settings: Settings, at: date, *, limit: int = 20
 ) -> MatchesOut:
-    need = await get_need(user, need_id)  # 404 unless the need is the user's (or staff)
+    """A need's matches, for someone who may act for it (404 otherwise)."""
+    return await for_need(await get_need(user, need_id), settings, at, limit=limit)
+
+
+async def for_need(need: NeedOut, settings: Settings, at: date, *, limit: int = 20) -> MatchesOut:
+    """The matches of a need already read (and its access already checked)."""
+    need_id = need.id
     where = await Need.select(Need.lat, Need.lon).where(Need.id == need_id).first()
     if where is None or where["lat"] is None:
         return MatchesOut(need_id=need_id, total=0, matches=[], excluded=[])

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
-from market.db import write_transaction
+from market.db import json_list, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.matching import recipients, times
 from market.matching.need_form import NeedValues, read_need, stored_requirement
@@ -33,12 +31,6 @@ from market.matching.store import STALE, need_row, save
 from market.matching.tables import Need, NeedClientGroup, NeedSkill, Recipient
 from market.register.details import client_group_list
 from market.register.services import skill_list
-
-
-def _json_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return msgspec.json.decode(value or "[]")
-    return list(value or [])
 
 
 async def _recipient_row(user: CurrentUser, recipient_id: int) -> dict[str, Any]:
@@ -85,14 +77,14 @@ async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:
         district=row["district"],
         hours_per_week=row["hours_per_week"],
         slot_hours=times.weekly_hours(slots),
-        shift_kinds=_json_list(row["shift_kinds"]),
+        shift_kinds=json_list(row["shift_kinds"]),
         start_date=row["start_date"],
         required_skills=[s["skill.code"] for s in skills if s["required"]],
         preferred_skills=[s["skill.code"] for s in skills if not s["required"]],
         client_groups=[g["group.code"] for g in groups],
         age_group=row["age_group"],
-        languages_required=_json_list(row["languages_required"]),
-        languages_preferred=_json_list(row["languages_preferred"]),
+        languages_required=json_list(row["languages_required"]),
+        languages_preferred=json_list(row["languages_preferred"]),
         gender_preference=row["gender_preference"],
         gender_required=row["gender_required"],
         driver_needed=row["driver_needed"],

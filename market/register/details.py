@@ -12,7 +12,7 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
 from market.dates import DateProblem, parse_date_parts
-from market.db import write_transaction
+from market.db import json_list, write_transaction
 from market.errors import Invalid, NotFound
 from market.register.schemas import (
     DEFAULT_YEAR_PATTERN,
@@ -34,12 +34,6 @@ from market.register.tables import AwayPeriod, ClientGroup, PAClientGroup, PAPro
 
 MAX_LANGUAGES = 10
 MAX_AWAY = 20
-
-
-def _json_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return msgspec.json.decode(value or "[]")
-    return list(value or [])
 
 
 def check_limits(form: dict[str, str], kinds: list[str], errors: dict[str, str]) -> tuple[list[str], str]:
@@ -85,7 +79,7 @@ async def experience(profile_id: int) -> ExperienceOut:
     quals = await Qualification.select().where(Qualification.profile == profile_id).order_by(Qualification.id)
     return ExperienceOut(
         client_groups=[g["group.code"] for g in groups],
-        languages=_json_list(row["languages"]) if row else [],
+        languages=json_list(row["languages"]) if row else [],
         gender=row["gender"] if row else "",
         qualifications=[
             QualificationOut(
@@ -142,7 +136,7 @@ async def work_pattern(profile_id: int) -> WorkPatternOut:
     row = await PAProfile.select().where(PAProfile.id == profile_id).first()
     away = await AwayPeriod.select().where(AwayPeriod.profile == profile_id).order_by(AwayPeriod.starts_on)
     return WorkPatternOut(
-        shift_kinds=_json_list(row["shift_kinds"]),
+        shift_kinds=json_list(row["shift_kinds"]),
         earliest_start=row["earliest_start"],
         min_hours=row["min_hours"],
         max_hours=row["max_hours"],

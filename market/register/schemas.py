@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
 import msgspec
+
+from market.db import json_list
 
 STATUSES = ("draft", "submitted", "changes_requested", "approved", "suspended", "declined", "withdrawn")
 EMPLOYMENT = {
@@ -50,12 +51,7 @@ TEXT_LIMIT = 2000
 def stored_wont_do(value: Any) -> list[str]:
     """The known codes of a stored ``wont_do`` (JSON text on SQLite, a list on PostgreSQL),
     in the list's order; anything unreadable counts as none."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value or "[]")
-        except ValueError:
-            return []
-    chosen = set(value) if isinstance(value, list | tuple) else set()
+    chosen = set(json_list(value))
     return [code for code in WONT_DO if code in chosen]
 
 

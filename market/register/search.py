@@ -39,18 +39,18 @@ the candidates come in one query each (batched), never a query per PA.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import msgspec
 import numpy as np
 
 from market.accounts.schemas import CurrentUser
-from market.clock import LONDON
+from market.clock import london_date
+from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.forms import london_today
 from market.dbs.standing import Policy, Standing, meeting, standing, standings
@@ -334,23 +334,6 @@ def _languages(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(" ".join(p.split()).casefold() for p in parts if p.strip()))
 
 
-def _as_list(value: Any) -> list:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value or "[]")
-        except ValueError:
-            return []
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-def _london_date(moment: datetime | None) -> date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
-
-
 async def parse(data: SearchInput) -> Criteria:
     """The checked search; Invalid with a message per field for everything wrong at once."""
     errors: dict[str, str] = {}
@@ -582,7 +565,7 @@ def _result(
         district=row["district"],
         distance_band=distance_band(miles),
         skills=skills,
-        vetted_on=_london_date(row["approved_at"]),
+        vetted_on=london_date(row["approved_at"]),
         right_to_work_checked=row["right_to_work_confirmed_at"] is not None,
         week=grid_out(slots),
         shortlisted=shortlisted,
@@ -605,7 +588,7 @@ async def search(
             (row, miles)
             for row, miles in reach
             if set(criteria.languages)
-            <= {" ".join(str(x).split()).casefold() for x in _as_list(row["languages"])}
+            <= {" ".join(str(x).split()).casefold() for x in json_list(row["languages"])}
         ]
     hits: dict[int, int] = {}
     if criteria.words:
@@ -727,14 +710,14 @@ async def public_profile(
         distance_band=band,
         skills=skills,
         client_groups=[name for _, name in groups],
-        languages=[str(x) for x in _as_list(row["languages"])],
+        languages=[str(x) for x in json_list(row["languages"])],
         driving_licence=row["driving_licence"],
         has_car=row["has_car"],
         min_rate_pence=row["min_rate_pence"],
         employment=row["employment"],
         availability=[s.label() for s in sorted(slots)],
         week=grid_out(slots),
-        vetted_on=_london_date(row["approved_at"]),
+        vetted_on=london_date(row["approved_at"]),
         right_to_work_checked=row["right_to_work_confirmed_at"] is not None,
         shortlisted=bool(await _shortlisted(viewer, [profile_id])),
         dbs=dbs.badge if dbs else "",
