@@ -19,3 +19,7 @@ class OutboxEmail(Table, tablename="mail_outbox"):
     sent_at = Timestamptz(null=True, default=None, index=True)
     failed_at = Timestamptz(null=True, default=None)
     last_error = Text(default="")
+    # One optional text attachment (e.g. an interview's calendar file).
+    attachment_name = Varchar(length=120, default="")
+    attachment_type = Varchar(length=80, default="")
+    attachment_text = Text(default="")

@@ -161,3 +161,78 @@ class StageChange(Table, tablename="matching_stage_change"):
     reason = Text(default="")
     actor_id = Integer(null=True, default=None)
     at = Timestamptz(default=TimestamptzNow())
+
+
+class Interview(Table, tablename="matching_interview"):
+    """An interview booked for an application. Rescheduling changes it in place and bumps
+    ``sequence`` (the calendar files' SEQUENCE, so calendars update the same event)."""
+
+    id = Serial(primary_key=True)
+    application = ForeignKey(references=Application, on_delete=OnDelete.cascade, index=True)
+    starts_at = Timestamptz()
+    minutes = Integer(default=60)
+    mode = Varchar(length=16, default="in_person")  # in_person | video | phone
+    place = Text(default="")  # the address or the video link, as the need's side wrote it
+    attendees = Text(default="")
+    status = Varchar(length=16, default="booked")  # booked | cancelled | held
+    outcome_notes = Text(default="")
+    sequence = Integer(default=0)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Appointment(Table, tablename="matching_appointment"):
+    """The terms offered to a PA and, once they accept, of their appointment."""
+
+    id = Serial(primary_key=True)
+    application = ForeignKey(references=Application, on_delete=OnDelete.cascade, unique=True)
+    start_date = Date()
+    hours_per_week = DoublePrecision()
+    rate_pence = Integer()
+    notes = Text(default="")
+    offered_at = Timestamptz(default=TimestamptzNow())
+    appointed_at = Timestamptz(null=True, default=None)
+    started_at = Timestamptz(null=True, default=None)
+
+
+class ChecklistItem(Table, tablename="matching_checklist_item"):
+    """One safe-recruitment check for an appointment: done (when, by whom, a note) or, for
+    at most one item, overridden by staff with a recorded reason."""
+
+    id = Serial(primary_key=True)
+    appointment = ForeignKey(references=Appointment, on_delete=OnDelete.cascade, index=True)
+    item = Varchar(length=32)
+    done_on = Date(null=True, default=None)
+    note = Text(default="")
+    overridden = Boolean(default=False)
+    override_reason = Text(default="")
+    actor_id = Integer(null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow())
+
+
+class OutcomeSnapshot(Table, tablename="matching_outcome_snapshot"):
+    """The engine's factors for a (need, PA) pair at the moment a pipeline step happened:
+    what ``market matching train`` learns from."""
+
+    id = Serial(primary_key=True)
+    application = ForeignKey(references=Application, on_delete=OnDelete.cascade, index=True)
+    need_id = Integer(index=True)
+    profile_id = Integer()
+    stage = Varchar(length=16)
+    factors = JSON(default="{}")
+    score = DoublePrecision(default=0.0)
+    at = Timestamptz(default=TimestamptzNow())
+
+
+class LearnedWeights(Table, tablename="matching_learned_weights"):
+    """One run of ``market matching train``: the weights it fitted and how they did on
+    held-out outcomes against the defaults. The newest row with ``in_use`` is used."""
+
+    id = Serial(primary_key=True)
+    weights = JSON(default="{}")
+    outcomes = Integer(default=0)
+    ndcg_learned = DoublePrecision(default=0.0)
+    ndcg_default = DoublePrecision(default=0.0)
+    in_use = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
