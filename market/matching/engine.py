@@ -48,6 +48,17 @@ RECIPIENT_WEIGHTS = {
 }
 PA_WEIGHTS = {"hours": 0.40, "rate": 0.35, "travel": 0.25}
 
+
+class Weights(msgspec.Struct, frozen=True, kw_only=True):
+    """The soft score's weights: the documented defaults, or ones ``market matching train``
+    learned from outcomes (used only when they beat the defaults on held-out outcomes)."""
+
+    recipient: dict[str, float] = msgspec.field(default_factory=lambda: dict(RECIPIENT_WEIGHTS))
+    pa: dict[str, float] = msgspec.field(default_factory=lambda: dict(PA_WEIGHTS))
+
+
+DEFAULT_WEIGHTS = Weights()
+
 # The order rules are checked in: each excluded PA is counted once, by the first it fails.
 EXCLUSIONS = {
     "inactive": "Not on the register (not approved, or suspended)",
@@ -408,15 +419,21 @@ def _rate_fit(budget: int, minimum: NDArray[np.int32]) -> NDArray[np.float64]:
     return np.clip(np.where(ratio >= 1.0, 0.6 + 2.0 * (ratio - 1.0), 0.6 * (ratio - 0.9) / 0.1), 0.0, 1.0)
 
 
-def combine(factors: dict[str, NDArray[np.float64]]) -> tuple[NDArray[np.float64], ...]:
+def combine(
+    factors: dict[str, NDArray[np.float64]], weights: Weights = DEFAULT_WEIGHTS
+) -> tuple[NDArray[np.float64], ...]:
     """(total, recipient's view, PA's view): weighted means, then their harmonic mean."""
-    recipient = sum(w * factors[k] for k, w in RECIPIENT_WEIGHTS.items()) / sum(RECIPIENT_WEIGHTS.values())
-    pa = sum(w * factors[k] for k, w in PA_WEIGHTS.items()) / sum(PA_WEIGHTS.values())
+    recipient = sum(w * factors[k] for k, w in weights.recipient.items()) / max(
+        sum(weights.recipient.values()), 1e-12
+    )
+    pa = sum(w * factors[k] for k, w in weights.pa.items()) / max(sum(weights.pa.values()), 1e-12)
     total = np.where(recipient + pa > 0, 2 * recipient * pa / np.maximum(recipient + pa, 1e-12), 0.0)
     return total, recipient, pa
 
 
-def rank(need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20) -> Ranking:
+def rank(
+    need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20, weights: Weights = DEFAULT_WEIGHTS
+) -> Ranking:
     """The PAs who meet every hard requirement of the need, best first (at most ``limit``)."""
     found_rows, found_miles = index.points.within(need.lat, need.lon, need.max_distance, ordered=False)
     rows = np.asarray(found_rows, dtype=np.int64)
@@ -432,7 +449,7 @@ def rank(need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20) ->
     if not len(rows):
         return Ranking(candidates=(), total=0, excluded=excluded)
     factors = score(need, index, rows, miles, at)
-    total, recipient, pa = combine(factors)
+    total, recipient, pa = combine(factors, weights)
     top = min(limit, len(rows))
     best = np.argpartition(-total, top - 1)[:top] if top < len(rows) else np.arange(len(rows))
     best = best[np.lexsort((miles[best], -total[best]))]
