@@ -38,6 +38,7 @@ class OutboxRow(msgspec.Struct, kw_only=True):
     sent_at: datetime | None
     failed_at: datetime | None
     last_error: str
+    attachment_name: str = ""
 
     @property
     def status(self) -> str:
@@ -59,9 +60,28 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
 
 
-async def queue(to_address: str, subject: str, body_text: str, *, kind: str = "") -> int:
+class Attachment(msgspec.Struct, frozen=True):
+    """A small text file sent with an email (e.g. an interview's .ics calendar file)."""
+
+    name: str
+    content_type: str  # e.g. "text/calendar; method=REQUEST"
+    text: str
+
+
+async def queue(
+    to_address: str, subject: str, body_text: str, *, kind: str = "", attachment: Attachment | None = None
+) -> int:
+    extra = (
+        {
+            "attachment_name": attachment.name,
+            "attachment_type": attachment.content_type,
+            "attachment_text": attachment.text,
+        }
+        if attachment
+        else {}
+    )
     rows = await OutboxEmail.insert(
-        OutboxEmail(to_address=to_address, subject=subject, body_text=body_text, kind=kind)
+        OutboxEmail(to_address=to_address, subject=subject, body_text=body_text, kind=kind, **extra)
     ).returning(OutboxEmail.id)
     return rows[0]["id"]
 
@@ -118,6 +138,16 @@ def _message(settings: Settings, row: dict[str, Any]) -> EmailMessage:
     message["To"] = row["to_address"]
     message["Subject"] = row["subject"]
     message.set_content(row["body_text"])
+    if row.get("attachment_name"):
+        maintype, _, rest = row["attachment_type"].partition("/")
+        subtype, *params = [p.strip() for p in rest.split(";")]
+        message.add_attachment(
+            row["attachment_text"].encode(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=row["attachment_name"],
+            params=dict(p.split("=", 1) for p in params if "=" in p),
+        )
     return message
 
 

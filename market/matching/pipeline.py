@@ -1,5 +1,6 @@
-"""The recruitment pipeline, first slice: shortlist → invite → the PA accepts or declines;
-the need's side may withdraw or reject at any open step, with a reason.
+"""The recruitment pipeline: shortlist → invite → the PA accepts or declines → interview
+(``interviews.py``) → offer → appointed → started (``appointments.py``); the need's side may
+withdraw or reject at any open step, and the PA may withdraw, with a reason.
 
 Every stage change is made under the application's version (optimistic locking): a change
 made against an older version raises Conflict and writes nothing. Each change writes a
@@ -37,8 +38,15 @@ STAGES = {
     "declined": "Declined",
     "withdrawn": "Withdrawn",
     "rejected": "Not taken forward",
+    "interview": "Interview booked",
+    "offered": "Offered",
+    "appointed": "Appointed",
+    "started": "Started",
 }
-OPEN_STAGES = ("shortlisted", "invited", "accepted")
+OPEN_STAGES = ("shortlisted", "invited", "accepted", "interview", "offered", "appointed")
+# Stages at which the PA has agreed to an interview: the need's side may now see how to
+# contact them (their email), and they may withdraw.
+AGREED_STAGES = ("accepted", "interview", "offered", "appointed")
 
 STALE = (
     "This was changed by someone else while you were looking at it. "
@@ -134,7 +142,7 @@ async def shortlisted_profiles(user: CurrentUser, need_id: int) -> set[int]:
     return {r["profile"] for r in rows}
 
 
-async def _change(
+async def move(
     actor: CurrentUser,
     application_id: int,
     version: int | None,
@@ -143,7 +151,10 @@ async def _change(
     reason: str = "",
     also: Callable[[dict[str, Any]], Awaitable[Any]] | None = None,
 ) -> int:
-    """Move an application to ``to_stage`` if it is still at ``version``; the new version."""
+    """Move an application to ``to_stage`` if it is still at ``version``; the new version.
+    ``also`` runs in the same transaction with the row as it was (e.g. to send an email).
+    ``to_stage`` may equal the current stage (a change within a stage, such as a
+    rescheduled interview, still bumps the version and is kept in the history)."""
     async with write_transaction():
         current = await for_update(Application.select().where(Application.id == application_id)).first()
         if current is None:
@@ -180,7 +191,7 @@ async def _change(
     return new_version
 
 
-async def _need_side_row(user: CurrentUser, application_id: int) -> dict[str, Any]:
+async def need_side_row(user: CurrentUser, application_id: int) -> dict[str, Any]:
     row = await Application.select().where(Application.id == application_id).first()
     if row is None:
         raise NotFound()
@@ -266,7 +277,7 @@ async def _invitation_out(row: dict[str, Any]) -> InvitationOut:
 
 async def invite(user: CurrentUser, application_id: int, version: int | None, *, base_url: str = "") -> int:
     """Invite a shortlisted PA: they are emailed a link to the invitation."""
-    await _need_side_row(user, application_id)
+    await need_side_row(user, application_id)
 
     async def tell_the_pa(current: dict[str, Any]) -> None:
         pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == current["profile"]).first()
@@ -274,22 +285,43 @@ async def invite(user: CurrentUser, application_id: int, version: int | None, *,
         subject, body = invitation_email(invitation, f"{base_url.rstrip('/')}/invitations/{application_id}")
         await mail.queue(pa["user.email"], subject, body, kind="invitation")
 
-    return await _change(user, application_id, version, "invited", ("shortlisted",), also=tell_the_pa)
+    return await move(user, application_id, version, "invited", ("shortlisted",), also=tell_the_pa)
+
+
+async def _reopen_if_filled(current: dict[str, Any]) -> None:
+    """Stopping an appointment reopens the need it filled."""
+    if current["stage"] == "appointed":
+        await Need.update({Need.status: "open", Need.filled_at: None, Need.version: Need.version + 1}).where(
+            Need.id == current["need"], Need.status == "filled"
+        )
 
 
 async def withdraw(user: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
     """The need's side stops the process with this PA (e.g. the need changed)."""
-    await _need_side_row(user, application_id)
-    return await _change(user, application_id, version, "withdrawn", OPEN_STAGES, reason.strip()[:2000])
+    await need_side_row(user, application_id)
+    return await move(
+        user, application_id, version, "withdrawn", OPEN_STAGES, reason.strip()[:2000], also=_reopen_if_filled
+    )
 
 
 async def reject(user: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
     """The need's side does not take this PA forward."""
-    await _need_side_row(user, application_id)
-    return await _change(user, application_id, version, "rejected", OPEN_STAGES, reason.strip()[:2000])
+    await need_side_row(user, application_id)
+    return await move(
+        user, application_id, version, "rejected", OPEN_STAGES, reason.strip()[:2000], also=_reopen_if_filled
+    )
 
 
-async def _pa_row(pa_user: CurrentUser, application_id: int) -> dict[str, Any]:
+async def pa_withdraw(pa_user: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
+    """The PA steps back after accepting (at any stage until they start)."""
+    await pa_row(pa_user, application_id)
+    reason = " ".join(reason.split())[:2000] or "The PA withdrew"
+    return await move(
+        pa_user, application_id, version, "withdrawn", AGREED_STAGES, reason, also=_reopen_if_filled
+    )
+
+
+async def pa_row(pa_user: CurrentUser, application_id: int) -> dict[str, Any]:
     """The application if it is an invitation to ``pa_user``; NotFound otherwise (including
     when they were only shortlisted: they have not been told of the need)."""
     row = (
@@ -306,13 +338,13 @@ async def respond(
     pa_user: CurrentUser, application_id: int, accept: bool, version: int | None, reason: str = ""
 ) -> int:
     """The invited PA accepts or declines (with an optional reason)."""
-    await _pa_row(pa_user, application_id)
+    await pa_row(pa_user, application_id)
     target = "accepted" if accept else "declined"
-    return await _change(pa_user, application_id, version, target, ("invited",), reason.strip()[:2000])
+    return await move(pa_user, application_id, version, target, ("invited",), reason.strip()[:2000])
 
 
 async def get_invitation(pa_user: CurrentUser, application_id: int) -> InvitationOut:
-    return await _invitation_out(await _pa_row(pa_user, application_id))
+    return await _invitation_out(await pa_row(pa_user, application_id))
 
 
 async def list_invitations(pa_user: CurrentUser) -> list[InvitationOut]:
