@@ -1,4 +1,5 @@
-"""The ``market`` command: serve, migrate, demo, users, backup, geo, register, dbs, training, mail."""
+"""The ``market`` command: serve, migrate, demo, users, backup, geo, register, dbs, training,
+matching, mail."""
 
 from __future__ import annotations
 
@@ -124,6 +125,16 @@ def cmd_training_remind(args: argparse.Namespace) -> int:
     settings = _settings()
     sent = asyncio.run(_with_db(settings, lambda: reminders.send_due(settings, london_today())))
     print(f"Emailed {sent} PA(s) about training that expires within {settings.training_reminder_days} days.")
+    return 0
+
+
+def cmd_matching_train(args: argparse.Namespace) -> int:
+    from market.matching import learning
+
+    settings = _settings()
+    least = learning.MIN_OUTCOMES if args.min_outcomes is None else args.min_outcomes
+    report = asyncio.run(_with_db(settings, lambda: learning.train(min_outcomes=least)))
+    print(report.summary())
     return 0
 
 
@@ -340,6 +351,20 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_parser(
         "remind", help="email PAs whose training expires soon (daily; cron-safe)"
     ).set_defaults(run=cmd_training_remind)
+
+    matching = commands.add_parser("matching", help="matching").add_subparsers(
+        dest="matching_command", required=True
+    )
+    train = matching.add_parser(
+        "train", help="learn the score's weights from outcomes; used only if they beat the defaults"
+    )
+    train.add_argument(
+        "--min-outcomes",
+        type=int,
+        metavar="N",
+        help="applications needed (over at least 20 needs) before learned weights may be used; default 200",
+    )
+    train.set_defaults(run=cmd_matching_train)
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)

@@ -22,9 +22,10 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
 from market.db import for_update, write_transaction
+from market.dbs.forms import london_today
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
-from market.matching import times
+from market.matching import outcomes, times
 from market.matching.needs import get_need
 from market.matching.schemas import CoverDateOut, SlotOut
 from market.matching.store import need_row
@@ -81,6 +82,8 @@ class InvitationOut(msgspec.Struct, kw_only=True):
     """A need as an invited PA sees it: no recipient name, no postcode."""
 
     id: int
+    need_id: int
+    profile_id: int
     stage: str
     stage_text: str
     version: int
@@ -136,6 +139,19 @@ async def list_applications(user: CurrentUser, need_id: int) -> list[Application
     return [await _application_out(r) for r in rows]
 
 
+async def get_application(user: CurrentUser, need_id: int, application_id: int) -> ApplicationOut:
+    """One application of a need the user acts for (404 otherwise)."""
+    await need_row(user, need_id)
+    row = (
+        await Application.select()
+        .where(Application.id == application_id, Application.need == need_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return await _application_out(row)
+
+
 async def shortlisted_profiles(user: CurrentUser, need_id: int) -> set[int]:
     await need_row(user, need_id)
     rows = await Application.select(Application.profile).where(Application.need == need_id)
@@ -179,6 +195,10 @@ async def move(
                 actor_id=actor.id,
             )
         )
+        if to_stage != current["stage"]:  # a step, not a change within one: learn from it
+            await outcomes.record_snapshot(
+                application_id, current["need"], current["profile"], to_stage, london_today()
+            )
         if also is not None:
             await also(current)
         await audit.record(
@@ -221,6 +241,7 @@ async def shortlist(user: CurrentUser, need_id: int, profile_id: int) -> int:
         await StageChange.insert(
             StageChange(application=application_id, from_stage="", to_stage="shortlisted", actor_id=user.id)
         )
+        await outcomes.record_snapshot(application_id, need_id, profile_id, "shortlisted", london_today())
         await audit.record(
             "application.shortlisted",
             actor=user,
@@ -262,6 +283,8 @@ async def _invitation_out(row: dict[str, Any]) -> InvitationOut:
     slots = await times.slots_of(need["id"])
     return InvitationOut(
         id=row["id"],
+        need_id=row["need"],
+        profile_id=row["profile"],
         stage=row["stage"],
         stage_text=STAGES.get(row["stage"], row["stage"]),
         version=row["version"],
@@ -288,7 +311,7 @@ async def invite(user: CurrentUser, application_id: int, version: int | None, *,
     return await move(user, application_id, version, "invited", ("shortlisted",), also=tell_the_pa)
 
 
-async def _reopen_if_filled(current: dict[str, Any]) -> None:
+async def _reopen(current: dict[str, Any]) -> None:
     """Stopping an appointment reopens the need it filled."""
     if current["stage"] == "appointed":
         await Need.update({Need.status: "open", Need.filled_at: None, Need.version: Need.version + 1}).where(
@@ -296,11 +319,26 @@ async def _reopen_if_filled(current: dict[str, Any]) -> None:
         )
 
 
+async def _stopped(current: dict[str, Any]) -> None:
+    """The need's side stopped: a PA who was told of the need is told it is not going ahead."""
+    if current["stage"] != "shortlisted":
+        pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == current["profile"]).first()
+        need = await Need.select(Need.title).where(Need.id == current["need"]).first()
+        await mail.queue(
+            pa["user.email"],
+            f"Not going ahead: {need['title']}"[:200],
+            "Thank you for your interest. The person you were talking to is not going ahead with you "
+            "for this work.",
+            kind="pipeline",
+        )
+    await _reopen(current)
+
+
 async def withdraw(user: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
     """The need's side stops the process with this PA (e.g. the need changed)."""
     await need_side_row(user, application_id)
     return await move(
-        user, application_id, version, "withdrawn", OPEN_STAGES, reason.strip()[:2000], also=_reopen_if_filled
+        user, application_id, version, "withdrawn", OPEN_STAGES, reason.strip()[:2000], also=_stopped
     )
 
 
@@ -308,7 +346,7 @@ async def reject(user: CurrentUser, application_id: int, version: int | None, re
     """The need's side does not take this PA forward."""
     await need_side_row(user, application_id)
     return await move(
-        user, application_id, version, "rejected", OPEN_STAGES, reason.strip()[:2000], also=_reopen_if_filled
+        user, application_id, version, "rejected", OPEN_STAGES, reason.strip()[:2000], also=_stopped
     )
 
 
@@ -316,9 +354,7 @@ async def pa_withdraw(pa_user: CurrentUser, application_id: int, version: int | 
     """The PA steps back after accepting (at any stage until they start)."""
     await pa_row(pa_user, application_id)
     reason = " ".join(reason.split())[:2000] or "The PA withdrew"
-    return await move(
-        pa_user, application_id, version, "withdrawn", AGREED_STAGES, reason, also=_reopen_if_filled
-    )
+    return await move(pa_user, application_id, version, "withdrawn", AGREED_STAGES, reason, also=_reopen)
 
 
 async def pa_row(pa_user: CurrentUser, application_id: int) -> dict[str, Any]:

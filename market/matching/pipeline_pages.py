@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from market.errors import Conflict, Invalid
-from market.matching import pipeline
+from market.dbs.forms import london_today
+from market.errors import Conflict, Invalid, NotFound
+from market.matching import appointments, interviews, pipeline
+from market.matching.application_pages import calendar_response
 from market.matching.needs import get_need
 from market.settings import Settings
 from market.web.forms import read_form
@@ -29,6 +31,17 @@ DONE = {
     "rejected": "The PA will not be taken forward.",
     "accepted": "You have accepted the invitation.",
     "declined": "You have declined the invitation.",
+    "appointed": "You have accepted the offer. Congratulations.",
+    "offer-declined": "You have declined the offer.",
+    "stepped-back": "You have withdrawn. We have told them.",
+}
+# What a PA may do with an invitation: the service that does it, and the message after.
+PA_ANSWERS = {
+    "accept": "accepted",
+    "decline": "declined",
+    "accept-offer": "appointed",
+    "decline-offer": "offer-declined",
+    "withdraw": "stepped-back",
 }
 
 
@@ -125,16 +138,32 @@ class InvitationPages(Controller):
     async def _page(
         self, request: Request, application_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
+        invitation = await pipeline.get_invitation(request.user, application_id)
+        found = await interviews.interviews_of(application_id)
+        offer = await appointments.appointment_of(application_id)
         return render(
             "matching/invitation.html",
             status_code=status_code,
-            invitation=await pipeline.get_invitation(request.user, application_id),
+            invitation=invitation,
+            interviews=found,
+            lengths=interviews.LENGTHS,
+            offer=offer,
+            clashes=await appointments.overlapping_labels(invitation.need_id, invitation.profile_id),
+            agreed=pipeline.AGREED_STAGES,
             **extra,
         )
 
     @get("/{application_id:int}")
-    async def show(self, request: Request, application_id: RecordId) -> Template:
-        return await self._page(request, application_id)
+    async def show(
+        self, request: Request, application_id: RecordId, done: FromQuery[str | None] = None
+    ) -> Template:
+        return await self._page(request, application_id, flash=DONE.get(done or "", ""))
+
+    @get("/{application_id:int}/interviews/{interview_id:int}/interview.ics")
+    async def calendar(
+        self, request: Request, application_id: RecordId, interview_id: RecordId
+    ) -> Response[str]:
+        return calendar_response(await interviews.calendar_for_pa(request.user, application_id, interview_id))
 
     @post("/{application_id:int}/{answer:str}")
     async def respond(
@@ -142,19 +171,40 @@ class InvitationPages(Controller):
     ) -> Template | Redirect:
         data = await read_form(request)
         await pipeline.get_invitation(request.user, application_id)  # 404 unless theirs
-        if answer not in ("accept", "decline"):
-            return await self._page(request, application_id, status_code=404)
+        if answer not in PA_ANSWERS:
+            raise NotFound()
+        user, version, reason = request.user, _version(data), data.get("reason", "")
         try:
-            await pipeline.respond(
-                request.user, application_id, answer == "accept", _version(data), data.get("reason", "")
-            )
+            if answer in ("accept", "decline"):
+                await pipeline.respond(user, application_id, answer == "accept", version, reason)
+            elif answer == "accept-offer":
+                await appointments.accept_offer(user, application_id, version)
+            elif answer == "decline-offer":
+                await appointments.decline_offer(user, application_id, version, reason)
+            else:
+                await pipeline.pa_withdraw(user, application_id, version, reason)
         except Conflict as conflict:
             return await self._page(
                 request, application_id, status_code=409, **_problem("answer", conflict.detail)
             )
-        return Redirect(
-            f"/invitations?done={answer}ed" if answer == "decline" else "/invitations?done=accepted"
+        done = PA_ANSWERS[answer]
+        if answer in ("accept", "decline"):
+            return Redirect(f"/invitations?done={done}")
+        return Redirect(f"/invitations/{application_id}?done={done}")
+
+
+class PAInterviewPages(Controller):
+    path = "/interviews"
+    opt = roles("pa")
+    include_in_schema = False
+
+    @get("/")
+    async def upcoming(self, request: Request) -> Template:
+        return render(
+            "matching/interviews.html",
+            interviews=await interviews.upcoming_for_pa(request.user, london_today()),
+            lengths=interviews.LENGTHS,
         )
 
 
-ROUTES: list[Any] = [ShortlistPages, InvitationPages]
+ROUTES: list[Any] = [ShortlistPages, InvitationPages, PAInterviewPages]

@@ -2,13 +2,22 @@
 
 from typing import Any
 
-from market.matching import api, match_pages, need_pages, pipeline_pages, recipient_pages, work_pages
+from market.matching import (
+    api,
+    application_pages,
+    match_pages,
+    need_pages,
+    pipeline_pages,
+    recipient_pages,
+    work_pages,
+)
 
 ROUTES: list[Any] = [
     *need_pages.ROUTES,
     *match_pages.ROUTES,
     *recipient_pages.ROUTES,
     *pipeline_pages.ROUTES,
+    *application_pages.ROUTES,
     *api.ROUTES,
     *work_pages.ROUTES,
 ]
