@@ -407,8 +407,8 @@ async def start(user: CurrentUser, application_id: int, version: int | None) -> 
     """The PA has started work: only once the safe-recruitment checklist is complete."""
     await pipeline.need_side_row(user, application_id)
     appointment = await appointment_of(application_id)
-    if appointment is None:
-        raise NotFound()
+    if appointment is None or not appointment.appointed:
+        raise Invalid({"checklist": "Only a PA who has been appointed can start work"})
     missing = [c.text for c in appointment.checks if c.needed and not c.done]
     if missing:
         raise Invalid(

@@ -7,6 +7,7 @@ from market.matching import (
     application_pages,
     match_pages,
     need_pages,
+    pipeline_api,
     pipeline_pages,
     recipient_pages,
     work_pages,
@@ -18,6 +19,7 @@ ROUTES: list[Any] = [
     *recipient_pages.ROUTES,
     *pipeline_pages.ROUTES,
     *application_pages.ROUTES,
+    *pipeline_api.ROUTES,
     *api.ROUTES,
     *work_pages.ROUTES,
 ]
