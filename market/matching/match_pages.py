@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from market.dbs.forms import london_today
-from market.matching import matches
+from market.errors import Invalid
+from market.matching import cover, matches
 from market.matching.needs import get_need
 from market.settings import Settings
+from market.web.forms import read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -26,9 +28,39 @@ class MatchPages(Controller):
     async def matches(
         self, request: Request, need_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template:
+        return await self._page(request, need_id, settings)
+
+    async def _page(
+        self, request: Request, need_id: int, settings: Settings, *, status_code: int = 200, **extra: Any
+    ) -> Template:
         need = await get_need(request.user, need_id)
         found = await matches.for_need(need, settings, london_today())
-        return render("matching/matches.html", need=need, found=found)
+        staff = request.user.role in ("staff", "admin")
+        return render(
+            "matching/matches.html", status_code=status_code, need=need, found=found, staff=staff, **extra
+        )
+
+    @post("/{need_id:int}/matches/send")
+    async def send(
+        self, request: Request, need_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        """Staff: send cover to the best few at once."""
+        data = await read_form(request)
+        try:
+            names = await cover.send_to_best(
+                request.user, need_id, cover.read_count(data.get("count", "")), settings, london_today()
+            )
+        except Invalid as invalid:
+            return await self._page(
+                request,
+                need_id,
+                settings,
+                status_code=422,
+                values=data,
+                errors=invalid.errors,
+                error_list=[{"text": m, "href": "#count"} for m in invalid.errors.values()],
+            )
+        return Redirect(f"/needs/{need_id}/shortlist?done=sent&count={len(names)}")
 
 
 class MatchAPI(Controller):

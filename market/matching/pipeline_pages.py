@@ -26,6 +26,7 @@ from market.web.render import render
 
 DONE = {
     "shortlisted": "The PA is on the shortlist.",
+    "sent": "The cover has been sent: each PA below has been invited and emailed.",
     "invited": "The PA has been invited. We have emailed them.",
     "withdrawn": "The invitation has been withdrawn.",
     "rejected": "The PA will not be taken forward.",
