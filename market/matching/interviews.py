@@ -371,3 +371,33 @@ async def upcoming_for_pa(pa_user: CurrentUser, today: date) -> list[PAInterview
         .order_by(Interview.starts_at)
     )
     return [PAInterviewOut(interview=_out(r), title=r["title"], district=r["district"]) for r in rows]
+
+
+class NeedSideInterviewOut(msgspec.Struct, kw_only=True):
+    interview: InterviewOut
+    need_id: int
+    title: str
+    pa_name: str
+
+
+async def upcoming_for_recipient(user: CurrentUser, today: date) -> list[NeedSideInterviewOut]:
+    """Booked interviews from today on for the needs of everyone ``user`` acts for."""
+    people = await RecipientAccess.select(RecipientAccess.recipient).where(RecipientAccess.user == user.id)
+    rows = (
+        await Interview.select(
+            Interview.all_columns(),
+            Interview.application.need.id.as_alias("need_id"),
+            Interview.application.need.title.as_alias("title"),
+            Interview.application.profile.display_name.as_alias("pa_name"),
+        )
+        .where(
+            Interview.application.need.recipient.is_in([p["recipient"] for p in people] or [-1]),
+            Interview.status == "booked",
+            Interview.starts_at >= datetime(today.year, today.month, today.day, tzinfo=LONDON),
+        )
+        .order_by(Interview.starts_at)
+    )
+    return [
+        NeedSideInterviewOut(interview=_out(r), need_id=r["need_id"], title=r["title"], pa_name=r["pa_name"])
+        for r in rows
+    ]

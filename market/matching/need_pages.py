@@ -15,8 +15,9 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.dbs import rules
+from market.dbs.forms import london_today
 from market.errors import Conflict, Invalid
-from market.matching import needs, recipients, times
+from market.matching import interviews, needs, recipients, times
 from market.matching.need_form import form_values
 from market.matching.schemas import (
     ACTION_NAMES,
@@ -106,6 +107,7 @@ class NeedPages(Controller):
             people=people,
             needs=await needs.list_needs(request.user),
             statuses=STATUSES,
+            interviews=await interviews.upcoming_for_recipient(request.user, london_today()),
             flash=DONE.get(done or "", ""),
         )
 

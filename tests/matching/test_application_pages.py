@@ -146,3 +146,14 @@ async def test_strangers_get_404(client, make_client):
     assert (await recipient_client.get(f"/needs/{need['id']}/applications/{app_id}")).status_code == 404
     # A PA cannot reach the need's side at all.
     assert (await other.get(f"/needs/{need['id']}/applications/{app_id}")).status_code in (403, 404)
+
+
+async def test_the_recipient_sees_interviews_coming_up_on_their_needs(client):
+    owner, need, pa, app_id, version = await accepted()
+    from market.matching import interviews
+
+    await interviews.book(owner, app_id, version, interviews.read_interview(interview_form()))
+    await submit(client, "/login", {"email": owner.email, "password": PASSWORD})
+    page = await client.get("/needs")
+    assert page.status_code == 200
+    assert "Interviews coming up" in page.text and f"/needs/{need['id']}/applications/{app_id}" in page.text
