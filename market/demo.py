@@ -40,9 +40,10 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
     from market.training.demo import seed_training
 
     await seed_training()
-    from market.matching.demo import seed_needs
+    from market.matching.demo import seed_needs, seed_pipeline
 
     await seed_needs()
+    await seed_pipeline(settings)
     return created
 
 

@@ -1,19 +1,25 @@
 """Demo needs: the demo recipient (Robert Evans) is finding support for himself in
 Peterborough (mornings, with personal care) and has a draft for evening company; staff support a
-referred child in Oxford. So that "See the PAs who match" has something to show."""
+referred child in Oxford. So that "See the PAs who match" has something to show; and the
+morning need part-way through recruitment, so that the shortlist and an interview show too."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
+from market.clock import LONDON
 from market.db import write_transaction
 from market.dbs.forms import london_today
 from market.dbs.rules import requirement_for
 from market.geo import services as geo
-from market.matching.tables import Need, NeedSkill, NeedSlot, Recipient, RecipientAccess
+from market.matching import interviews, matches, pipeline
+from market.matching.needs import get_need
+from market.matching.tables import Application, Need, NeedSkill, NeedSlot, Recipient, RecipientAccess
 from market.register.availability import slot_from_day_times
 from market.register.tables import Skill
+from market.settings import Settings
 
 NEEDS = [
     # (whose, title, status, postcode, age group, personal care, required, preferred, slots)
@@ -122,3 +128,50 @@ async def seed_needs() -> int:
                 await NeedSlot.insert(NeedSlot(need=need_id, start_minute=slot.start, end_minute=slot.end))
             added += 1
     return added
+
+
+async def seed_pipeline(settings: Settings) -> int:
+    """The demo recipient's open need, part-way through recruitment: the three best matches
+    shortlisted, two invited, one of them accepted with an interview booked. Only when no
+    application exists yet; the number of applications made."""
+    if await Application.exists():
+        return 0
+    need = (
+        await Need.select(Need.id, Need.recipient)
+        .where(Need.title == NEEDS[0][1], Need.status == "open")
+        .first()
+    )
+    owner = await User.select().where(User.email == NEEDS[0][0]).first()
+    if need is None or owner is None:
+        return 0
+    user = CurrentUser(
+        id=owner["id"], email=owner["email"], role=owner["role"], display_name=owner["display_name"]
+    )
+    found = await matches.for_need(await get_need(user, need["id"]), settings, london_today(), limit=3)
+    ids = [m.profile_id for m in found.matches]
+    made = []
+    for profile_id in ids:
+        made.append(await pipeline.shortlist(user, need["id"], profile_id))
+    for application_id in made[:2]:
+        await pipeline.invite(user, application_id, 1, base_url=settings.base_url)
+    if made:
+        first = made[0]
+        row = (
+            await Application.select(
+                Application.profile.user.as_alias("user"), Application.profile.user.email
+            )
+            .where(Application.id == first)
+            .first()
+        )
+        pa_user = CurrentUser(id=row["user"], email=row["profile.user.email"], role="pa", display_name="")
+        version = await pipeline.respond(pa_user, first, True, 2)
+        soon = london_today() + timedelta(days=3)
+        values = interviews.InterviewValues(
+            starts_at=datetime(soon.year, soon.month, soon.day, 10, 30, tzinfo=LONDON).astimezone(UTC),
+            minutes=45,
+            mode="in_person",
+            place="Central Library café, Broadway, Peterborough",
+            attendees="Robert and his daughter",
+        )
+        await interviews.book(user, first, version, values)
+    return len(made)
