@@ -22,10 +22,12 @@ from market.matching.schemas import (
     STATUSES,
     TRANSITIONS,
     CoverDateInput,
+    CoverDateOut,
     NeedOut,
     NeedSummary,
     ReferralOut,
     SlotInput,
+    SlotOut,
 )
 from market.matching.store import STALE, need_row, save
 from market.matching.tables import Need, NeedClientGroup, NeedSkill, Recipient
@@ -45,19 +47,58 @@ async def get_need(user: CurrentUser, need_id: int) -> NeedOut:
 
 
 async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:
-    skills = (
-        await NeedSkill.select(NeedSkill.skill.code, NeedSkill.required)
-        .where(NeedSkill.need == row["id"])
+    return (await need_outs([row], staff=staff))[0]
+
+
+async def need_outs(rows: list[dict[str, Any]], *, staff: bool) -> list[NeedOut]:
+    """Several needs in full, with five queries whatever their number."""
+    ids = [r["id"] for r in rows] or [-1]
+    skills: dict[int, list[dict[str, Any]]] = {}
+    for s in (
+        await NeedSkill.select(NeedSkill.need, NeedSkill.skill.code, NeedSkill.required)
+        .where(NeedSkill.need.is_in(ids))
         .order_by(NeedSkill.skill.position)
-    )
-    groups = (
-        await NeedClientGroup.select(NeedClientGroup.group.code)
-        .where(NeedClientGroup.need == row["id"])
+    ):
+        skills.setdefault(s["need"], []).append(s)
+    groups: dict[int, list[str]] = {}
+    for g in (
+        await NeedClientGroup.select(NeedClientGroup.need, NeedClientGroup.group.code)
+        .where(NeedClientGroup.need.is_in(ids))
         .order_by(NeedClientGroup.group.position)
-    )
-    recipient = await Recipient.select(Recipient.display_name).where(Recipient.id == row["recipient"]).first()
-    slots = await times.slots_of(row["id"])
-    cover = await times.cover_dates_of(row["id"])
+    ):
+        groups.setdefault(g["need"], []).append(g["group.code"])
+    names = {
+        r["id"]: r["display_name"]
+        for r in await Recipient.select(Recipient.id, Recipient.display_name).where(
+            Recipient.id.is_in([r["recipient"] for r in rows] or [-1])
+        )
+    }
+    slots = await times.slots_by_need(ids)
+    cover = await times.cover_dates_by_need(ids)
+    return [
+        _assemble(
+            row,
+            skills.get(row["id"], []),
+            groups.get(row["id"], []),
+            names.get(row["recipient"], ""),
+            slots.get(row["id"], []),
+            cover.get(row["id"], []),
+            staff=staff,
+        )
+        for row in rows
+    ]
+
+
+def _assemble(
+    row: dict[str, Any],
+    skills: list[dict[str, Any]],
+    groups: list[str],
+    recipient_name: str,
+    slots: list[SlotOut],
+    cover: list[CoverDateOut],
+    *,
+    staff: bool,
+) -> NeedOut:
     referral = None
     if staff:
         referral = ReferralOut(
@@ -69,7 +110,7 @@ async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:
     return NeedOut(
         id=row["id"],
         recipient_id=row["recipient"],
-        recipient_name=recipient["display_name"] if recipient else "",
+        recipient_name=recipient_name,
         title=row["title"],
         description=row["description"],
         kind=row["kind"],
@@ -81,7 +122,7 @@ async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:
         start_date=row["start_date"],
         required_skills=[s["skill.code"] for s in skills if s["required"]],
         preferred_skills=[s["skill.code"] for s in skills if not s["required"]],
-        client_groups=[g["group.code"] for g in groups],
+        client_groups=groups,
         age_group=row["age_group"],
         languages_required=json_list(row["languages_required"]),
         languages_preferred=json_list(row["languages_preferred"]),

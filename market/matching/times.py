@@ -42,35 +42,49 @@ def weekly_hours(slots: list[SlotOut]) -> float:
 
 
 async def slots_of(need_id: int) -> list[SlotOut]:
-    rows = await NeedSlot.select().where(NeedSlot.need == need_id).order_by(NeedSlot.start_minute)
-    out = []
+    return (await slots_by_need([need_id])).get(need_id, [])
+
+
+async def slots_by_need(need_ids: list[int]) -> dict[int, list[SlotOut]]:
+    rows = (
+        await NeedSlot.select()
+        .where(NeedSlot.need.is_in(list(need_ids) or [-1]))
+        .order_by(NeedSlot.start_minute)
+    )
+    found: dict[int, list[SlotOut]] = {}
     for r in rows:
         slot = Slot(start=r["start_minute"], end=r["end_minute"])
-        out.append(
+        found.setdefault(r["need"], []).append(
             SlotOut(
                 id=r["id"], start_minute=slot.start, end_minute=slot.end, label=slot.label(), hours=slot.hours
             )
         )
-    return out
+    return found
 
 
 async def cover_dates_of(need_id: int) -> list[CoverDateOut]:
+    return (await cover_dates_by_need([need_id])).get(need_id, [])
+
+
+async def cover_dates_by_need(need_ids: list[int]) -> dict[int, list[CoverDateOut]]:
     rows = (
         await NeedCoverDate.select()
-        .where(NeedCoverDate.need == need_id)
+        .where(NeedCoverDate.need.is_in(list(need_ids) or [-1]))
         .order_by(NeedCoverDate.on_date, NeedCoverDate.start_minute)
     )
-    return [
-        CoverDateOut(
-            id=r["id"],
-            on_date=r["on_date"],
-            start_minute=r["start_minute"],
-            end_minute=r["end_minute"],
-            label=cover_label(r["on_date"], r["start_minute"], r["end_minute"]),
-            hours=(r["end_minute"] - r["start_minute"]) / 60,
+    found: dict[int, list[CoverDateOut]] = {}
+    for r in rows:
+        found.setdefault(r["need"], []).append(
+            CoverDateOut(
+                id=r["id"],
+                on_date=r["on_date"],
+                start_minute=r["start_minute"],
+                end_minute=r["end_minute"],
+                label=cover_label(r["on_date"], r["start_minute"], r["end_minute"]),
+                hours=(r["end_minute"] - r["start_minute"]) / 60,
+            )
         )
-        for r in rows
-    ]
+    return found
 
 
 def parse_slot(day: str, start: str, end: str) -> Slot:

@@ -10,15 +10,17 @@ from __future__ import annotations
 from datetime import date
 
 import msgspec
+import numpy as np
 
 from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy
 from market.geo.display import distance_band
+from market.geo.distance import haversine_miles
 from market.matching import index as match_index
 from market.matching.columns import build_index
 from market.matching.engine import rank
 from market.matching.matches import spec_of
-from market.matching.needs import need_out
+from market.matching.needs import need_outs
 from market.matching.tables import Need
 from market.register.tables import PAProfile
 from market.settings import Settings
@@ -43,12 +45,28 @@ async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit
     rows = await match_index.pa_rows([profile["id"]], policy=Policy.of(settings))
     if not rows:
         return []
-    one = build_index(rows, await match_index.vocabularies(list(rows[0].languages)))
+    pa = rows[0]
+    one = build_index(rows, await match_index.vocabularies(list(pa.languages)))
+    # Every open need's place in one query; one vectorised pass keeps those within both travel
+    # limits (the engine checks them again); only those are read in full, in a few queries.
+    places = await Need.select(Need.id, Need.lat, Need.lon, Need.max_distance_miles).where(
+        Need.status == "open", Need.lat.is_not_null(), Need.lon.is_not_null()
+    )
+    if not places:
+        return []
+    miles = haversine_miles(
+        pa.lat,
+        pa.lon,
+        np.array([p["lat"] for p in places]),
+        np.array([p["lon"] for p in places]),
+    )
+    reach = np.minimum(np.array([p["max_distance_miles"] for p in places], dtype=float), pa.travel_miles)
+    near = [places[i]["id"] for i in np.flatnonzero(miles <= reach + 1e-9).tolist()]
+    if not near:
+        return []
+    full = await Need.select().where(Need.id.is_in(near))
     found: list[WorkOut] = []
-    for row in await Need.select().where(Need.status == "open"):
-        if row["lat"] is None:
-            continue
-        need = await need_out(row, staff=False)
+    for row, need in zip(full, await need_outs(full, staff=False), strict=True):
         ranked = rank(spec_of(need, row["lat"], row["lon"]), one, at, limit=1).candidates
         if not ranked:
             continue
