@@ -33,6 +33,7 @@ LENGTHS = {
     "120": "2 hours",
 }
 BOOKABLE_FROM = ("accepted", "interview")  # a second interview may follow a first
+NOTES_AT = ("interview", "offered", "appointed", "started")
 
 
 class InterviewValues(msgspec.Struct, frozen=True, kw_only=True):
@@ -324,12 +325,16 @@ async def record_outcome(
             {Interview.status: "held", Interview.outcome_notes: notes, Interview.updated_at: utcnow()}
         ).where(Interview.id == interview_id)
 
+    # Notes may come after an offer is made: the application stays at whatever stage it is.
+    stage = (await pipeline.need_side_row(user, application_id))["stage"]
+    if stage not in NOTES_AT:
+        raise Invalid({f"notes-{interview_id}": "Notes can be written once an interview is booked"})
     return await pipeline.move(
         user,
         application_id,
         version,
-        "interview",
-        ("interview", "offered", "appointed"),
+        stage,
+        (stage,),
         "Interview notes written",
         also=write,
     )

@@ -216,6 +216,15 @@ async def test_a_check_date_cannot_be_in_the_future_and_keeps_the_field(database
     assert "identity_on" in problem.value.errors
 
 
+async def test_notes_after_the_offer_keep_the_stage(database):
+    owner, need, pa, app_id, version = await _offered()
+    interview_id = (await Interview.select().where(Interview.application == app_id).first())["id"]
+    version = await interviews.record_outcome(owner, app_id, interview_id, version, "References to follow")
+    row = await Application.select().where(Application.id == app_id).first()
+    assert (row["stage"], row["version"]) == ("offered", version)
+    assert (await interviews.interviews_of(app_id))[0].outcome_notes == "References to follow"
+
+
 async def test_declining_an_offer_and_withdrawing_an_appointment_reopens(database):
     owner, need, pa, app_id, version = await _offered()
     version = await appointments.record_acceptance(owner, app_id, version)
