@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Register sizes for the matching benchmark (add 1000000 for the slow, full run).
 BENCH_SIZES ?= 1000,10000,100000
+# PAs on the register for the HTTP matches benchmark; BENCH_POSTGRES=<url> runs it on PostgreSQL too.
+BENCH_HTTP_PAS ?= 100000
+BENCH_POSTGRES ?=
 
 .PHONY: run test install install-test assets lint format bench clean
 
@@ -56,6 +59,7 @@ bench: install-test
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/geo.py
 	$(BIN)/python bench/matching.py --sizes $(BENCH_SIZES)
+	$(BIN)/python bench/matches_http.py --pas $(BENCH_HTTP_PAS) $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 clean:
 	rm -rf $(VENV) node_modules market/static .pytest_cache .ruff_cache

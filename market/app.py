@@ -29,8 +29,10 @@ from market.dbs import pa_pages as dbs_pa_pages
 from market.dbs import pages as dbs_pages
 from market.dbs import sweep as dbs_sweep
 from market.dbs.forms import london_today
+from market.dbs.standing import Policy
 from market.mail import pages as mail_pages
 from market.mail import services as mail
+from market.matching import matches as match_cache
 from market.matching import web as matching_web
 from market.register import api as register_api
 from market.register import detail_pages, import_pages, search_pages, skills_pages, vetting_pages
@@ -57,11 +59,14 @@ SWEEP_EVERY_SECONDS = 24 * 3600
 async def _background_work(settings: Settings) -> None:
     """Each worker: send due email every few seconds, clear expired sessions hourly, and run
     the daily jobs at start-up and then daily (the DBS sweep and training expiry reminders:
-    both idempotent, so cron may run them as well)."""
+    both idempotent, so cron may run them as well). It also builds the matching index at
+    start-up and keeps it patched from the change log, so that requests rarely wait for it."""
     since_purge = PURGE_EVERY_SECONDS
     since_sweep = SWEEP_EVERY_SECONDS
+    policy = Policy.of(settings)
     while True:
         try:
+            await match_cache.CACHE.get(policy)
             if since_sweep >= SWEEP_EVERY_SECONDS:
                 since_sweep = 0
                 report = await dbs_sweep.run(settings)

@@ -21,6 +21,7 @@ from market.dbs.forms import at_london_noon, choice, london_today, read_date, ye
 from market.dbs.permissions import require_permission
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.errors import Invalid, NotFound
+from market.register import changes
 from market.register.tables import PAProfile
 
 SUBJECT = "pa_dbs"
@@ -124,6 +125,7 @@ async def insert_check(profile_id: int, values: dict, actor: CurrentUser, *, sou
         DBSCheck.id
     )
     check_id = rows[0]["id"]
+    await changes.touch(profile_id)
     await log(
         "dbs.check_recorded",
         profile_id,
@@ -166,6 +168,7 @@ async def update_holder(profile_id: int, check_id: int, form: dict[str, str], *,
                 DBSCheck.updated_at: utcnow(),
             }
         ).where(DBSCheck.id == check_id)
+        await changes.touch(profile_id)
         await log("dbs.holder_updated", profile_id, actor, check_id=check_id, update_service=subscribed)
 
 
@@ -218,6 +221,7 @@ async def apply_decision(
             DBSCheck.updated_at: now,
         }
     ).where(DBSCheck.id == check_id)
+    await changes.touch(profile_id)
     await log("dbs.decision_recorded", profile_id, actor, check_id=check_id, decision=decision)
 
 
@@ -361,6 +365,7 @@ async def record_status_check(
                 DBSCheck.updated_at: now,
             }
         ).where(DBSCheck.id == check_id)
+        await changes.touch(profile_id)
         await log(
             "dbs.status_checked",
             profile_id,

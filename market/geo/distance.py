@@ -1,11 +1,15 @@
-"""Straight-line ("as the crow flies") distances in miles, and a patchable spatial index.
+"""Straight-line ("as the crow flies") distances in miles, a patchable spatial index, and a
+banded sort key under which the points within a radius are a few contiguous slices (what the
+matching engine's candidate index is laid out by).
 
 Units, everywhere in this module:
 
 - latitude / longitude in **decimal degrees** (WGS84), latitude first;
 - distances in **statute miles** (1 mile = 1,609.344 m);
 - only inside :class:`PointIndex` (and scikit-learn's ``BallTree(metric="haversine")``) are
-  positions in radians and distances in radians of arc; convert with :data:`EARTH_RADIUS_MILES`.
+  positions in radians and distances in radians of arc; convert with :data:`EARTH_RADIUS_MILES`;
+- :func:`unit_vectors` are points on the unit sphere: the dot product of two is the cosine of
+  the distance between them over :data:`EARTH_RADIUS_MILES`.
 
 The Earth is treated as a sphere of radius :data:`EARTH_RADIUS_MILES`, chosen for Great Britain:
 between any two points in GB (latitudes 49.9 to 60.9) the haversine distance agrees with the
@@ -23,7 +27,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.neighbors import BallTree
 
-__all__ = ["EARTH_RADIUS_MILES", "METRES_PER_MILE", "PointIndex", "haversine_miles"]
+__all__ = [
+    "BAND_DEGREES",
+    "EARTH_RADIUS_MILES",
+    "METRES_PER_MILE",
+    "PointIndex",
+    "band_keys",
+    "band_ranges",
+    "haversine_miles",
+    "unit_vectors",
+]
 
 # The ratio geodesic miles / haversine radians over GB spans about 3,960 (north-south, southern
 # England) to 3,973 (east-west, Shetland); the middle of that range halves the worst error.
@@ -41,6 +54,66 @@ def haversine_miles(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: Arr
     h = np.sin((phi2 - phi1) / 2.0) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2.0) ** 2
     miles = 2.0 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     return float(miles) if np.ndim(miles) == 0 else miles
+
+
+# -- banded layout ------------------------------------------------------------------------------
+#
+# Points sorted by ``band_keys`` (latitude band, then longitude) can be searched by radius with
+# ``band_ranges``: a few key ranges, i.e. a few contiguous slices of the sorted arrays, whose
+# union holds every point within the radius (and a little more: test the exact distance after).
+
+BAND_DEGREES = 1 / 16  # the height of a latitude band: 4.3 miles
+_BAND_STRIDE = 1000.0  # key = band * stride + (lon + 180): longitudes never reach the next band
+
+
+def unit_vectors(lats: ArrayLike, lons: ArrayLike) -> NDArray[np.float64]:
+    """Points (degrees) as unit vectors [n, 3]: the chord between two is 2·sin(d / 2R), so the
+    dot product of two is cos(d / R) and comparing it with cos(limit / R) tests a distance."""
+    phi = np.radians(np.asarray(lats, dtype=np.float64).reshape(-1))
+    lam = np.radians(np.asarray(lons, dtype=np.float64).reshape(-1))
+    across = np.cos(phi)
+    return np.column_stack([across * np.cos(lam), across * np.sin(lam), np.sin(phi)])
+
+
+def band_keys(lats: ArrayLike, lons: ArrayLike) -> NDArray[np.float64]:
+    """Each point's sort key: its latitude band, then its longitude (monotonic in both)."""
+    lat = np.asarray(lats, dtype=np.float64).reshape(-1)
+    lon = np.asarray(lons, dtype=np.float64).reshape(-1)
+    return np.floor((lat + 90.0) / BAND_DEGREES) * _BAND_STRIDE + (lon + 180.0)
+
+
+def band_ranges(lat: float, lon: float, miles: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Inclusive key ranges ``(lows, highs)``, sorted and disjoint, whose union holds the key of
+    every point within ``miles`` of (lat, lon) degrees: per latitude band the circle crosses,
+    the longitudes of the circle at its widest within the band (a superset, never short)."""
+    theta = min(max(miles, 0.0) / EARTH_RADIUS_MILES, np.pi)
+    reach = np.degrees(theta) + 1e-9
+    if lat - reach <= -90.0 or lat + reach >= 90.0:  # the circle holds a pole: every longitude
+        return np.array([-np.inf]), np.array([np.inf])
+    first = np.floor((lat - reach + 90.0) / BAND_DEGREES)
+    last = np.floor((lat + reach + 90.0) / BAND_DEGREES)
+    bands = np.arange(first, last + 1.0)
+    low = np.maximum(bands * BAND_DEGREES - 90.0, lat - reach)
+    high = np.minimum((bands + 1.0) * BAND_DEGREES - 90.0, lat + reach)
+    # hav(dlon) = (hav(theta) - hav(dlat)) / (cos(lat) cos(lat')): at its largest with the band's
+    # latitude nearest the centre (numerator) and furthest from the equator (denominator).
+    gap = np.sin(np.radians(np.clip(lat, low, high) - lat) / 2.0) ** 2
+    slack = np.sin(theta / 2.0) ** 2 - gap
+    polar = np.cos(np.radians(np.maximum(np.abs(low), np.abs(high))))
+    ratio = slack / (np.cos(np.radians(lat)) * polar)
+    half = np.degrees(2.0 * np.arcsin(np.sqrt(np.clip(ratio, 0.0, 1.0)))) * (1.0 + 1e-9) + 1e-9
+    full = ratio >= 1.0  # the whole band
+    base = bands * _BAND_STRIDE + 180.0
+    lows = [np.where(full, base - 180.0, base + np.maximum(lon - half, -180.0))]
+    highs = [np.where(full, base + 180.0, base + np.minimum(lon + half, 180.0))]
+    west = ~full & (lon - half < -180.0)  # the circle crosses the antimeridian: the far side too
+    east = ~full & (lon + half > 180.0)
+    if west.any() or east.any():
+        lows += [base[west] + lon - half[west] + 360.0, base[east] - 180.0]
+        highs += [base[west] + 180.0, base[east] + lon + half[east] - 360.0]
+    lo, hi = np.concatenate(lows), np.concatenate(highs)
+    order = np.argsort(lo, kind="stable")
+    return lo[order], hi[order]
 
 
 def _join(arrays: list[NDArray[Any]], empty: NDArray[Any]) -> NDArray[Any]:

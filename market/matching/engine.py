@@ -4,10 +4,14 @@
 first, each with a total score, the factors behind it and plain-English reasons, and counts
 of everyone excluded, by the first rule they failed.
 
-The candidate index is column-wise (one numpy array per feature, one row per PA), so that
-every rule is one array operation over the PAs near the need, found by a BallTree radius
-query (market.geo.distance.PointIndex). Nothing in the hot path loops over candidates in
-Python; only the reasons for the rows returned are written one by one.
+The candidate index is column-wise (one numpy array per feature, one row per PA), its rows
+sorted by latitude band and longitude, so that the PAs near a need are a few contiguous
+slices of every array (``CandidateIndex.slices``). Each rule is one array operation over a
+slice (a boolean mask over a view: no gathers), in the documented order, until few rows are
+left; then the rest read just those rows. Distances are dot products of unit vectors,
+compared with the cosine of each limit; exact miles are worked out for the rows that pass.
+Nothing in the hot path loops over candidates in Python; only the reasons for the rows
+returned are written one by one.
 
 Scores: each factor is in [0, 1]. The recipient's view (availability, distance, preferred
 skills, client groups, training, preferences) and the PA's view (hours, rate, how far within
@@ -17,26 +21,66 @@ good for one side only ranks low.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
-from market.geo.distance import PointIndex, haversine_miles
+from market.geo.distance import EARTH_RADIUS_MILES, haversine_miles, unit_vectors
+from market.matching.columns import (
+    DBS_KINDS,
+    DOT_SLACK,
+    GENDERS,
+    MASK_BYTES,
+    QUARTER,
+    QUARTERS,
+    ROW_COLUMNS,
+    WEEK_MINUTES,
+    YEAR_PATTERNS,
+    CandidateIndex,
+    Vocabulary,
+    as_words,
+    quarters_in,
+    slots_mask,
+)
 
-WEEK_MINUTES = 7 * 24 * 60
-QUARTER = 15
-QUARTERS = WEEK_MINUTES // QUARTER  # 672 quarter-hours a week
-MASK_BYTES = QUARTERS // 8  # 84 bytes a PA
+# The index, its vocabularies and availability masks live in ``columns``; they are importable
+# from here too.
+__all__ = [
+    "DBS_KINDS",
+    "DEFAULT_WEIGHTS",
+    "DISTANCE_DECAY_MILES",
+    "EXCLUSIONS",
+    "GENDERS",
+    "MASK_BYTES",
+    "PA_WEIGHTS",
+    "QUARTER",
+    "QUARTERS",
+    "RATE_STRETCH",
+    "RECIPIENT_WEIGHTS",
+    "ROW_COLUMNS",
+    "WEEK_MINUTES",
+    "YEAR_PATTERNS",
+    "CandidateIndex",
+    "NeedSpec",
+    "Ranked",
+    "Ranking",
+    "Vocabulary",
+    "Weights",
+    "combine",
+    "miles_to",
+    "naive_distance",
+    "quarters_in",
+    "rank",
+    "reasons",
+    "score",
+    "slots_mask",
+]
+
 DISTANCE_DECAY_MILES = 6.0
 RATE_STRETCH = 1.10  # a budget not marked firm may stretch 10% for the right PA
-
-# DBS requirement kinds, weakest first: a column of "current until" days per kind.
-DBS_KINDS = ("basic", "standard", "enhanced", "enhanced_adults", "enhanced_children", "enhanced_both")
-YEAR_PATTERNS = ("all_year", "term_time", "school_holidays")
-GENDERS = ("", "woman", "man")
 
 RECIPIENT_WEIGHTS = {
     "availability": 0.35,
@@ -76,100 +120,6 @@ EXCLUSIONS = {
     "shift": "Does not offer the kind of shift",
     "away": "Away on the dates of the cover",
 }
-
-
-class Vocabulary(msgspec.Struct, frozen=True):
-    """Codes and their bit (or column) positions, fixed when the index is built; ``names``
-    (optional, same order) are what reasons call them."""
-
-    codes: tuple[str, ...]
-    names: tuple[str, ...] = ()
-
-    def name(self, position: int) -> str:
-        if position < len(self.names):
-            return self.names[position]
-        return self.codes[position].replace("_", " ")
-
-    def position(self, code: str) -> int | None:
-        try:
-            return self.codes.index(code)
-        except ValueError:
-            return None
-
-    def mask(self, codes: Iterable[str]) -> int:
-        bits = 0
-        for code in codes:
-            index = self.position(code)
-            if index is None:
-                return -1  # an unknown code: nobody can hold it
-            bits |= 1 << index
-        return bits
-
-
-class CandidateIndex:
-    """Column arrays of PA features (row ``i`` is one PA) and a patchable spatial index whose
-    ids are row numbers. Built and patched by ``market.matching.index``; read by ``rank``."""
-
-    def __init__(
-        self,
-        *,
-        profile_id: NDArray[np.int64],
-        active: NDArray[np.bool_],
-        lat: NDArray[np.float64],
-        lon: NDArray[np.float64],
-        travel_miles: NDArray[np.float32],
-        dbs_until: NDArray[np.int32],  # [N, len(DBS_KINDS)]: last current day (ordinal), 0 none
-        skills: NDArray[np.uint64],
-        skill_years: NDArray[np.uint8],  # [N, len(skill_vocab)]
-        course_until: NDArray[
-            np.int32
-        ],  # [N, len(course_vocab)]: first day expired (ordinal); 0 none; max: never
-        course_verified: NDArray[np.bool_],  # [N, len(course_vocab)]
-        groups: NDArray[np.uint64],
-        languages: NDArray[np.uint64],
-        gender: NDArray[np.int8],
-        drives: NDArray[np.bool_],
-        min_rate: NDArray[np.int32],
-        wont_do: NDArray[np.uint64],
-        year_pattern: NDArray[np.int8],
-        shift_kinds: NDArray[np.uint64],
-        availability: NDArray[np.uint8],  # [N, MASK_BYTES]
-        min_hours: NDArray[np.float32],
-        max_hours: NDArray[np.float32],
-        skill_vocab: Vocabulary,
-        course_vocab: Vocabulary,
-        group_vocab: Vocabulary,
-        language_vocab: Vocabulary,
-        limit_vocab: Vocabulary,
-        shift_vocab: Vocabulary,
-        skill_courses: dict[str, tuple[str, ...]],  # skill code -> the course codes it depends on
-        away: dict[int, list[tuple[int, int]]] | None = None,  # row -> (first, last) ordinal days
-        points: PointIndex | None = None,
-    ) -> None:
-        self.profile_id = profile_id
-        self.active = active
-        self.lat, self.lon = lat, lon
-        self.travel_miles = travel_miles
-        self.dbs_until = dbs_until
-        self.skills, self.skill_years = skills, skill_years
-        self.course_until, self.course_verified = course_until, course_verified
-        self.groups, self.languages = groups, languages
-        self.gender, self.drives, self.min_rate = gender, drives, min_rate
-        self.wont_do, self.year_pattern, self.shift_kinds = wont_do, year_pattern, shift_kinds
-        self.availability = availability
-        self.min_hours, self.max_hours = min_hours, max_hours
-        self.skill_vocab, self.course_vocab, self.group_vocab = skill_vocab, course_vocab, group_vocab
-        self.language_vocab, self.limit_vocab, self.shift_vocab = language_vocab, limit_vocab, shift_vocab
-        self.skill_courses = skill_courses
-        self.away = away or {}
-        self.points = points or PointIndex(np.arange(len(profile_id)), lat, lon)
-
-    def __len__(self) -> int:
-        return len(self.profile_id)
-
-    @property
-    def active_count(self) -> int:
-        return int(self.active.sum())
 
 
 class NeedSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -213,36 +163,7 @@ class Ranking(msgspec.Struct, frozen=True, kw_only=True):
     excluded: dict[str, int]  # rule -> how many PAs it excluded (first failing rule only)
 
 
-# -- availability masks ------------------------------------------------------------------------
-
-
-def slots_mask(slots: Sequence[tuple[int, int]]) -> NDArray[np.uint8]:
-    """Quarter-hours of the week covered by the slots, packed: 84 bytes. Slots are the
-    register's [start, end) minutes of the week (start 0..10079, end 1..10080); an end before
-    the start wraps past Sunday midnight into Monday."""
-    quarters = np.zeros(QUARTERS, dtype=bool)
-    for start, end in slots:
-        first, last = start // QUARTER, -(-end // QUARTER)  # the end rounds up to a quarter
-        if end > start:
-            quarters[first:last] = True
-        else:
-            quarters[first:] = True
-            quarters[:last] = True
-    return np.packbits(quarters)
-
-
-def quarters_in(mask: NDArray[np.uint8]) -> int:
-    return int(np.bitwise_count(mask).sum())
-
-
 # -- ranking -----------------------------------------------------------------------------------
-
-
-def _bits_all(values: NDArray[np.uint64], wanted: int) -> NDArray[np.bool_]:
-    if wanted < 0:
-        return np.zeros(len(values), dtype=bool)
-    target = np.uint64(wanted)
-    return (values & target) == target
 
 
 def _share(values: NDArray[np.uint64], wanted: int, count: int) -> NDArray[np.float64]:
@@ -286,65 +207,148 @@ def _away_on(index: CandidateIndex, rows: NDArray[np.int64], days: Sequence[date
     return result
 
 
-def hard_filter(
-    need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64], miles: NDArray[np.float64], at: date
-) -> tuple[NDArray[np.bool_], dict[str, int]]:
-    """Which of ``rows`` (already within the need's distance) pass every rule, and how many
-    failed each rule first."""
-    today = at.toordinal()
-    keep = np.ones(len(rows), dtype=bool)
-    alive = np.arange(len(rows))  # positions still passing: each rule looks only at these
-    excluded: dict[str, int] = {}
+# A rule's test: given where to read (a slice of rows, or row numbers) and the dot products of
+# those rows with the need's place, which pass.
+Where = slice | NDArray[np.int64]
+Test = Callable[[Where, NDArray[np.float64]], NDArray[np.bool_]]
+SPARSE = 8  # once fewer than 1 row in this many is left, read the survivors by row number
 
-    def apply(rule: str, test: Callable[[NDArray[np.int64], NDArray[np.float64]], NDArray[np.bool_]]) -> None:
-        nonlocal alive
-        if not len(alive):
-            return
-        passing = np.asarray(test(rows[alive], miles[alive]), dtype=bool)
-        if count := int((~passing).sum()):
-            excluded[rule] = excluded.get(rule, 0) + count
-            keep[alive[~passing]] = False
-            alive = alive[passing]
 
-    apply("inactive", lambda rows, miles: index.active[rows])
-    apply("travel", lambda rows, miles: miles <= index.travel_miles[rows])
+def _never(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
+    return np.zeros(len(near), dtype=bool)
+
+
+def _has_all(values: NDArray[np.uint64], wanted: int) -> Test:
+    if wanted < 0:  # an unknown code: nobody holds it
+        return _never
+    bits = np.uint64(wanted)
+    return lambda where, near: (values[where] & bits) == bits
+
+
+def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str, Test]]:
+    """The hard requirements after distance that apply to this need, in EXCLUSIONS order (the
+    last, "away", is checked on the survivors: see ``_survivors``)."""
+    rules: list[tuple[str, Test]] = [("travel", lambda where, near: near >= index.travel_cos[where])]
     if need.dbs:
-        apply("dbs", lambda rows, miles: index.dbs_until[rows, DBS_KINDS.index(need.dbs)] >= today)
-    required = index.skill_vocab.mask(need.required_skills)
-    apply("skills", lambda rows, miles: _bits_all(index.skills[rows], required))
+        current = index.dbs_until[:, DBS_KINDS.index(need.dbs)]
+        rules.append(("dbs", lambda where, near: current[where] >= today))
+    if required := index.skill_vocab.mask(need.required_skills):
+        rules.append(("skills", _has_all(index.skills, required)))
     if columns := _required_courses(need, index):
+        until = [index.course_until[:, c] for c in columns]
+        verified = [index.course_verified[:, c] for c in columns]
 
-        def trained(rows: NDArray[np.int64], miles: NDArray[np.float64]) -> NDArray[np.bool_]:
-            until = index.course_until[np.ix_(rows, columns)]
-            return np.all((until > today) & index.course_verified[np.ix_(rows, columns)], axis=1)
+        def trained(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
+            ok = (until[0][where] > today) & verified[0][where]
+            for more, checked in zip(until[1:], verified[1:], strict=True):
+                ok &= (more[where] > today) & checked[where]
+            return ok
 
-        apply("training", trained)
+        rules.append(("training", trained))
     if need.languages_required:
-        spoken = index.language_vocab.mask(need.languages_required)
-        apply("language", lambda rows, miles: _bits_all(index.languages[rows], spoken))
+        rules.append(
+            ("language", _has_all(index.languages, index.language_vocab.mask(need.languages_required)))
+        )
     if need.gender and need.gender_required:
-        apply("gender", lambda rows, miles: index.gender[rows] == GENDERS.index(need.gender))
+        gender = GENDERS.index(need.gender)
+        rules.append(("gender", lambda where, near: index.gender[where] == gender))
     if need.driver_needed:
-        apply("driver", lambda rows, miles: index.drives[rows])
+        rules.append(("driver", lambda where, near: index.drives[where]))
     if need.max_rate_pence:
         ceiling = need.max_rate_pence if need.rate_firm else need.max_rate_pence * RATE_STRETCH
-        apply("rate", lambda rows, miles: index.min_rate[rows] <= ceiling)
+        rules.append(("rate", lambda where, near: index.min_rate[where] <= ceiling))
     limits = index.limit_vocab.mask(
         code for code in need.limits if index.limit_vocab.position(code) is not None
     )
     if limits:
-        apply("limits", lambda rows, miles: (index.wont_do[rows] & np.uint64(limits)) == 0)
+        refused = np.uint64(limits)
+        rules.append(("limits", lambda where, near: (index.wont_do[where] & refused) == 0))
     pattern = YEAR_PATTERNS.index(need.year_pattern) if need.year_pattern in YEAR_PATTERNS else 0
-    apply("year", lambda rows, miles: (index.year_pattern[rows] == 0) | (index.year_pattern[rows] == pattern))
-    if need.cover_days:
-        if need.shift_kinds:
-            wanted = index.shift_vocab.mask(
-                k for k in need.shift_kinds if index.shift_vocab.position(k) is not None
+    if pattern:
+        rules.append(
+            (
+                "year",
+                lambda where, near: (index.year_pattern[where] == 0) | (index.year_pattern[where] == pattern),
             )
-            if wanted > 0:
-                apply("shift", lambda rows, miles: (index.shift_kinds[rows] & np.uint64(wanted)) != 0)
-        apply("away", lambda rows, miles: ~_away_on(index, rows, need.cover_days))
-    return keep, excluded
+        )
+    else:
+        rules.append(("year", lambda where, near: index.year_pattern[where] == 0))
+    if need.cover_days and need.shift_kinds:
+        wanted = index.shift_vocab.mask(
+            k for k in need.shift_kinds if index.shift_vocab.position(k) is not None
+        )
+        if wanted > 0:
+            offered = np.uint64(wanted)
+            rules.append(("shift", lambda where, near: (index.shift_kinds[where] & offered) != 0))
+    return rules
+
+
+def _survivors(
+    need: NeedSpec, index: CandidateIndex, at: date
+) -> tuple[NDArray[np.int64], NDArray[np.float64], dict[str, int]]:
+    """The rows passing every hard requirement, their dot products with the need's place, and
+    how many PAs on the register each rule excluded first (in EXCLUSIONS order).
+
+    Each slice of rows near the need is tested rule by rule on the contiguous arrays (boolean
+    masks, no gathers); once few rows are left, the remaining rules read just those rows."""
+    today = at.toordinal()
+    centre = unit_vectors(need.lat, need.lon)[0]
+    theta = min(max(need.max_distance, 0.0) / EARTH_RADIUS_MILES, np.pi)
+    reach = np.cos(theta) - DOT_SLACK
+    rules = _rules(need, index, today)
+    failed = dict.fromkeys((name for name, _ in rules), 0)
+    near_count = 0
+    found_rows: list[NDArray[np.int64]] = []
+    found_near: list[NDArray[np.float64]] = []
+    for start, end in index.slices(need.lat, need.lon, need.max_distance):
+        span = slice(start, end)
+        near = index.xyz[span] @ centre  # the cosine of the angle between: 1 at the need
+        alive = (near >= reach) & index.active[span]
+        left = int(np.count_nonzero(alive))
+        near_count += left
+        rows: NDArray[np.int64] | None = None  # the survivors' rows, once sparse
+        if left * SPARSE < end - start:
+            keep = np.flatnonzero(alive)
+            rows, near = keep + start, near[keep]
+        for name, test in rules:
+            if not left:
+                break
+            if rows is None:
+                alive &= test(span, near)
+                now = int(np.count_nonzero(alive))
+                if now * SPARSE < end - start:
+                    keep = np.flatnonzero(alive)
+                    rows, near = keep + start, near[keep]
+            else:
+                ok = test(rows, near)
+                rows, near = rows[ok], near[ok]
+                now = len(rows)
+            failed[name] += left - now
+            left = now
+        if left:
+            if rows is None:
+                keep = np.flatnonzero(alive)
+                rows, near = keep + start, near[keep]
+            found_rows.append(rows)
+            found_near.append(near)
+    rows = np.concatenate(found_rows) if found_rows else np.empty(0, dtype=np.int64)
+    near = np.concatenate(found_near) if found_near else np.empty(0)
+    if need.cover_days and len(rows):
+        away = _away_on(index, rows, need.cover_days)
+        if count := int(np.count_nonzero(away)):
+            failed["away"] = count
+            rows, near = rows[~away], near[~away]
+    excluded = {"distance": index.active_count - near_count, **failed}
+    return rows, near, {rule: excluded[rule] for rule in EXCLUSIONS if excluded.get(rule)}
+
+
+def miles_to(need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Straight-line miles from the need to each row's PA (the haversine distance, from the
+    chord between unit vectors: exact at every range)."""
+    x, y, z = unit_vectors(need.lat, need.lon)[0].tolist()
+    dx, dy, dz = index.xyz[:, 0][rows] - x, index.xyz[:, 1][rows] - y, index.xyz[:, 2][rows] - z
+    chord = np.sqrt(dx * dx + dy * dy + dz * dz)
+    return 2.0 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(chord / 2.0, 1.0))
 
 
 def score(
@@ -355,10 +359,13 @@ def score(
     mask = slots_mask(need.slots)
     wanted = quarters_in(mask)
     if wanted:
-        availability = np.bitwise_count(index.availability[rows] & mask).sum(axis=1) / wanted
+        words = as_words(mask)
+        held = np.zeros(len(rows), dtype=np.int32)
+        for word in np.flatnonzero(words).tolist():  # only the words of the week the need covers
+            held += np.bitwise_count(index.availability_words[rows, word] & words[word])
+        availability = held / wanted
     else:
         availability = np.ones(len(rows))
-    travel = np.maximum(index.travel_miles[rows].astype(np.float64), 0.1)
     preferred = index.skill_vocab.mask(
         s for s in need.preferred_skills if index.skill_vocab.position(s) is not None
     )
@@ -366,10 +373,12 @@ def score(
     groups_mask = index.group_vocab.mask(g for g in need.groups if index.group_vocab.position(g) is not None)
     groups = _share(index.groups[rows], groups_mask, int(groups_mask).bit_count() if groups_mask > 0 else 0)
     if columns := _relevant_courses(need, index):
-        until = index.course_until[np.ix_(rows, columns)].astype(np.float64)
         # A course counts fully with a year or more left, less as it nears expiry, not at all after.
-        left = np.clip((until - today) / 365.0, 0.0, 1.0) * index.course_verified[np.ix_(rows, columns)]
-        training = left.mean(axis=1)
+        training = np.zeros(len(rows))
+        for column in columns:
+            left = np.clip((index.course_until[:, column][rows] - today) / 365.0, 0.0, 1.0)
+            training += left * index.course_verified[:, column][rows]
+        training /= len(columns)
     else:
         training = np.ones(len(rows))
     preferences = np.ones(len(rows))
@@ -383,8 +392,7 @@ def score(
     if need.gender and not need.gender_required:
         same = (index.gender[rows] == GENDERS.index(need.gender)).astype(np.float64)
         preferences = (preferences * parts + same) / (parts + 1)
-    hours = _hours_fit(need.hours_per_week, index.min_hours[rows], index.max_hours[rows])
-    rate = _rate_fit(need.max_rate_pence, index.min_rate[rows])
+    travel = np.maximum(index.travel_miles[rows].astype(np.float64), 0.1)
     return {
         "availability": availability,
         "distance": np.exp(-miles / DISTANCE_DECAY_MILES),
@@ -392,8 +400,8 @@ def score(
         "groups": groups,
         "training": training,
         "preferences": preferences,
-        "hours": hours,
-        "rate": rate,
+        "hours": _hours_fit(need.hours_per_week, index.min_hours[rows], index.max_hours[rows]),
+        "rate": _rate_fit(need.max_rate_pence, index.min_rate[rows]),
         "travel": np.clip(1.0 - 0.5 * miles / travel, 0.0, 1.0),
     }
 
@@ -435,47 +443,49 @@ def rank(
     need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20, weights: Weights = DEFAULT_WEIGHTS
 ) -> Ranking:
     """The PAs who meet every hard requirement of the need, best first (at most ``limit``)."""
-    found_rows, found_miles = index.points.within(need.lat, need.lon, need.max_distance, ordered=False)
-    rows = np.asarray(found_rows, dtype=np.int64)
-    miles = np.asarray(found_miles, dtype=np.float64)
-    active_near = int(index.active[rows].sum()) if len(rows) else 0
-    excluded = {"distance": index.active_count - active_near} if index.active_count > active_near else {}
+    rows, _, excluded = _survivors(need, index, at)
     if not len(rows):
         return Ranking(candidates=(), total=0, excluded=excluded)
-    keep, failed = hard_filter(need, index, rows, miles, at)
-    failed.pop("inactive", None)  # PAs not on the register are not "excluded": they are not candidates
-    excluded |= failed
-    rows, miles = rows[keep], miles[keep]
-    if not len(rows):
-        return Ranking(candidates=(), total=0, excluded=excluded)
+    miles = miles_to(need, index, rows)
     factors = score(need, index, rows, miles, at)
     total, recipient, pa = combine(factors, weights)
-    top = min(limit, len(rows))
-    best = np.argpartition(-total, top - 1)[:top] if top < len(rows) else np.arange(len(rows))
-    best = best[np.lexsort((miles[best], -total[best]))]
-    mask = slots_mask(need.slots)
-    context = _Context(mask=mask, wanted=quarters_in(mask), courses=tuple(_relevant_courses(need, index)))
-    candidates = tuple(
-        Ranked(
-            profile_id=int(index.profile_id[rows[i]]),
-            score=round(float(total[i]), 4),
-            recipient_score=round(float(recipient[i]), 4),
-            pa_score=round(float(pa[i]), 4),
-            miles=round(float(miles[i]), 1),
-            factors={k: round(float(v[i]), 3) for k, v in factors.items()},
-            reasons=reasons(
-                need,
-                index,
-                int(rows[i]),
-                float(miles[i]),
-                {k: float(v[i]) for k, v in factors.items()},
-                at,
-                context,
-            ),
+    best = _best(total, miles, index.profile_id[rows], limit)
+    context = _context(need, index)
+    # Python values for the chosen rows, read once.
+    chosen_rows = rows[best].tolist()
+    chosen_ids = index.profile_id[rows[best]].tolist()
+    chosen_miles = miles[best].tolist()
+    chosen_scores = total[best].tolist(), recipient[best].tolist(), pa[best].tolist()
+    chosen_factors = {k: v[best].tolist() for k, v in factors.items()}
+    candidates = []
+    for j, row in enumerate(chosen_rows):
+        own = {k: values[j] for k, values in chosen_factors.items()}
+        candidates.append(
+            Ranked(
+                profile_id=chosen_ids[j],
+                score=round(chosen_scores[0][j], 4),
+                recipient_score=round(chosen_scores[1][j], 4),
+                pa_score=round(chosen_scores[2][j], 4),
+                miles=round(chosen_miles[j], 1),
+                factors={k: round(v, 3) for k, v in own.items()},
+                reasons=reasons(need, index, row, chosen_miles[j], own, at, context),
+            )
         )
-        for i in best.tolist()
-    )
-    return Ranking(candidates=candidates, total=len(rows), excluded=excluded)
+    return Ranking(candidates=tuple(candidates), total=len(rows), excluded=excluded)
+
+
+def _best(
+    total: NDArray[np.float64], miles: NDArray[np.float64], ids: NDArray[np.int64], limit: int
+) -> NDArray[np.intp]:
+    """Positions of the best ``limit``: highest total, then nearest, then lowest profile id
+    (so the order never depends on where rows sit in the index)."""
+    pool = np.arange(len(total))
+    if limit <= 0:
+        return pool[:0]
+    if limit < len(total):
+        cut = np.partition(total, len(total) - limit)[len(total) - limit]
+        pool = np.flatnonzero(total >= cut)
+    return pool[np.lexsort((ids[pool], miles[pool], -total[pool]))][:limit]
 
 
 def naive_distance(need: NeedSpec, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -497,6 +507,35 @@ class _Context(msgspec.Struct, frozen=True):
     mask: NDArray[np.uint8]
     wanted: int
     courses: tuple[int, ...]
+    words: tuple[tuple[int, int], ...] = ()  # (word, bits) of the availability the need covers
+    preferred: tuple[int, ...] = ()  # bit positions of the preferred skills the vocabulary has
+    # Per relevant course: (column, name, whether a required skill depends on it, the bits of
+    # the skills that depend on it): its news matters if required or the PA offers such a skill.
+    course_facts: tuple[tuple[int, str, bool, int], ...] = ()
+
+
+def _context(need: NeedSpec, index: CandidateIndex) -> _Context:
+    mask = slots_mask(need.slots)
+    words = as_words(mask)
+    courses = tuple(_relevant_courses(need, index))
+    facts = []
+    for course in courses:
+        code = index.course_vocab.codes[course]
+        linked = [skill for skill, codes in index.skill_courses.items() if code in codes]
+        bits = 0
+        for skill in linked:
+            if (position := index.skill_vocab.position(skill)) is not None:
+                bits |= 1 << position
+        required = any(skill in need.required_skills for skill in linked)
+        facts.append((course, index.course_vocab.name(course), required, bits))
+    return _Context(
+        mask=mask,
+        wanted=quarters_in(mask),
+        courses=courses,
+        words=tuple((int(w), int(words[w])) for w in np.flatnonzero(words)),
+        preferred=tuple(p for s in need.preferred_skills if (p := index.skill_vocab.position(s)) is not None),
+        course_facts=tuple(facts),
+    )
 
 
 def reasons(
@@ -511,43 +550,31 @@ def reasons(
     """Plain English for one ranked PA: what the score is made of."""
     said: list[str] = []
     if context is None:
-        mask = slots_mask(need.slots)
-        context = _Context(mask=mask, wanted=quarters_in(mask), courses=tuple(_relevant_courses(need, index)))
-    mask, wanted = context.mask, context.wanted
-    if wanted:
-        covered = int(np.bitwise_count(index.availability[row] & mask).sum())
+        context = _context(need, index)
+    if wanted := context.wanted:
+        held = index.availability_words[row].tolist()
+        covered = sum((held[word] & bits).bit_count() for word, bits in context.words)
         said.append(f"Covers {_hours(covered)} of {_hours(wanted)} hours a week")
     limit = float(index.travel_miles[row])
     said.append(
         f"{miles:.1f} miles away as the crow flies, within both travel limits "
         f"(the need's {need.max_distance:g}, the PA's {limit:g})"
     )
+    held_skills = int(index.skills[row])
     if need.preferred_skills:
-        held = [
-            s
-            for s in need.preferred_skills
-            if (position := index.skill_vocab.position(s)) is not None
-            and int(index.skills[row]) >> position & 1
-        ]
-        said.append(f"Has {len(held)} of {len(need.preferred_skills)} preferred skills")
+        held = sum(held_skills >> position & 1 for position in context.preferred)
+        said.append(f"Has {held} of {len(need.preferred_skills)} preferred skills")
     if need.groups:
         said.append(
             f"Experience with {round(factors['groups'] * len(need.groups))} of {len(need.groups)} groups of people"
         )
     today = at.toordinal()
-    held_skills = int(index.skills[row])
-    for course in context.courses:
-        code = index.course_vocab.codes[course]
-        linked = [s for s, courses in index.skill_courses.items() if code in courses]
-        relevant = any(
-            s in need.required_skills
-            or ((p := index.skill_vocab.position(s)) is not None and held_skills >> p & 1)
-            for s in linked
-        )
-        if not relevant:  # training for a preferred skill the PA does not offer: not news
+    for course, name, required, bits in context.course_facts:
+        if not (
+            required or held_skills & bits
+        ):  # training for a preferred skill the PA does not offer: not news
             continue
         until = int(index.course_until[row, course])
-        name = index.course_vocab.name(course)
         if until == 0:
             said.append(f"No {name[0].lower()}{name[1:]} training")
         elif until <= today:
@@ -557,8 +584,8 @@ def reasons(
             )
         elif until - today < 92:
             said.append(f"{name[0].upper()}{name[1:]} training expires in {until - today} days")
-    if need.max_rate_pence and index.min_rate[row]:
-        minimum = int(index.min_rate[row])
+    minimum = int(index.min_rate[row])
+    if need.max_rate_pence and minimum:
         if minimum > need.max_rate_pence:
             said.append(
                 f"Asks £{minimum / 100:.2f} an hour, above the £{need.max_rate_pence / 100:.2f} budget"

@@ -28,7 +28,16 @@ from market.training.holdings import held
 from market.training.tables import Course, CourseSkill
 
 ON_REGISTER = ("approved", "suspended")
+BATCH = 500  # profile ids a query asks for at once
 MAX_LANGUAGES = 64  # one bit each; a rarer language cannot be required (it matches nobody)
+
+# What the engine reads of a profile (not the one-page texts).
+ENGINE_COLUMNS = (
+    PAProfile.id, PAProfile.status, PAProfile.lat, PAProfile.lon, PAProfile.travel_miles,
+    PAProfile.languages, PAProfile.gender, PAProfile.driving_licence, PAProfile.has_car,
+    PAProfile.min_rate_pence, PAProfile.wont_do, PAProfile.year_pattern, PAProfile.shift_kinds,
+    PAProfile.min_hours, PAProfile.max_hours,
+)  # fmt: skip
 
 # Each engine DBS kind as a requirement the dbs rules can test.
 DBS_REQUIREMENTS = {
@@ -65,10 +74,22 @@ async def vocabularies(languages: Sequence[str]) -> Vocabularies:
     )
 
 
-async def _by_profile(query, key: str = "profile") -> dict[int, list[dict[str, Any]]]:
+async def _by_profile(table, columns, profile_ids: Sequence[int] | None) -> dict[int, list[dict[str, Any]]]:
+    """Rows of a table of per-PA rows, grouped by profile: of these PAs (in batches, so that no
+    query holds too many parameters) or, given None, of every PA on the register (one query,
+    joined to the profile, no list of ids at all)."""
     found: dict[int, list[dict[str, Any]]] = {}
-    for row in await query:
-        found.setdefault(row[key], []).append(row)
+    if profile_ids is None:
+        queries = [table.select(table.profile, *columns).where(table.profile.status.is_in(list(ON_REGISTER)))]
+    else:
+        ids = list(profile_ids)
+        queries = [
+            table.select(table.profile, *columns).where(table.profile.is_in(ids[start : start + BATCH]))
+            for start in range(0, len(ids), BATCH)
+        ]
+    for query in queries:
+        for row in await query:
+            found.setdefault(row["profile"], []).append(row)
     return found
 
 
@@ -91,27 +112,32 @@ async def dbs_until(profile_ids: Sequence[int], policy: Policy) -> dict[int, dic
 
 async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | None = None) -> list[PARow]:
     """The engine's view of the PAs on the register (or of these PAs, for a patch)."""
-    query = PAProfile.select().where(PAProfile.status.is_in(list(ON_REGISTER)))
-    if profile_ids is not None:
-        query = query.where(PAProfile.id.is_in(list(profile_ids) or [-1]))
-    profiles = [
-        p for p in await query.order_by(PAProfile.id) if p["lat"] is not None and p["lon"] is not None
-    ]
+
+    def on_register():  # a fresh query each time: piccolo's where() adds to the query it is given
+        return (
+            PAProfile.select(*ENGINE_COLUMNS)
+            .where(PAProfile.status.is_in(list(ON_REGISTER)))
+            .order_by(PAProfile.id)
+        )
+
+    if profile_ids is None:
+        found = await on_register()
+    else:
+        asked = list(dict.fromkeys(profile_ids))
+        found = []
+        for start in range(0, len(asked), BATCH):
+            found += await on_register().where(PAProfile.id.is_in(asked[start : start + BATCH]))
+    profiles = [p for p in found if p["lat"] is not None and p["lon"] is not None]
     ids = [p["id"] for p in profiles]
     if not ids:
         return []
-    skills = await _by_profile(
-        PASkill.select(PASkill.profile, PASkill.skill.code.as_alias("code"), PASkill.years).where(
-            PASkill.profile.is_in(ids)
-        )
+    wanted = None if profile_ids is None else ids
+    skills = await _by_profile(PASkill, (PASkill.skill.code.as_alias("code"), PASkill.years), wanted)
+    groups = await _by_profile(PAClientGroup, (PAClientGroup.group.code.as_alias("code"),), wanted)
+    slots = await _by_profile(
+        AvailabilitySlot, (AvailabilitySlot.start_minute, AvailabilitySlot.end_minute), wanted
     )
-    groups = await _by_profile(
-        PAClientGroup.select(PAClientGroup.profile, PAClientGroup.group.code.as_alias("code")).where(
-            PAClientGroup.profile.is_in(ids)
-        )
-    )
-    slots = await _by_profile(AvailabilitySlot.select().where(AvailabilitySlot.profile.is_in(ids)))
-    away = await _by_profile(AwayPeriod.select().where(AwayPeriod.profile.is_in(ids)))
+    away = await _by_profile(AwayPeriod, (AwayPeriod.starts_on, AwayPeriod.ends_on), wanted)
     dbs = await dbs_until(ids, policy or Policy())
     training = await held(ids)
     rows = []

@@ -1,12 +1,10 @@
 """Matches for a need: the need as the engine sees it, the candidate index (kept per worker
-and rebuilt when older than a couple of seconds), and the ranked PAs as a recipient may see
+and patched from the register's change log), and the ranked PAs as a recipient may see
 them: a first name, a district and a distance band, the DBS badge, the reasons. Never a
 postcode."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import date
 
 import msgspec
@@ -14,8 +12,8 @@ import msgspec
 from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy, standings
 from market.geo.display import distance_band
-from market.matching import index as match_index
-from market.matching.engine import EXCLUSIONS, CandidateIndex, NeedSpec, rank
+from market.matching import freshness
+from market.matching.engine import EXCLUSIONS, NeedSpec, rank
 from market.matching.index import language_code
 from market.matching.needs import get_need
 from market.matching.schemas import NeedOut
@@ -23,7 +21,6 @@ from market.matching.tables import Need
 from market.register.tables import PAProfile
 from market.settings import Settings
 
-FRESH_SECONDS = 2.0  # an edit anywhere shows in matches within this long
 LIMITS_OF_NEED = {
     "personal_care": "personal_care",
     "pets": "pets",
@@ -103,22 +100,9 @@ def spec_of(need: NeedOut, lat: float, lon: float) -> NeedSpec:
     )
 
 
-class IndexCache:
-    """This worker's candidate index, rebuilt when older than ``FRESH_SECONDS``. (At the
-    register's size today a rebuild takes tens of milliseconds; a versioned patch replaces
-    this when the register grows: see the matching issue.)"""
-
-    def __init__(self) -> None:
-        self._index: CandidateIndex | None = None
-        self._built = 0.0
-        self._lock = asyncio.Lock()
-
-    async def get(self, policy: Policy) -> CandidateIndex:
-        async with self._lock:
-            if self._index is None or time.monotonic() - self._built > FRESH_SECONDS:
-                self._index = await match_index.build(policy=policy)
-                self._built = time.monotonic()
-            return self._index
+class IndexCache(freshness.IndexCache):
+    """This worker's candidate index: built once, then patched from the register's change log
+    at most every second (``market.matching.freshness``)."""
 
 
 CACHE = IndexCache()
@@ -138,7 +122,12 @@ async def for_need(need: NeedOut, settings: Settings, at: date, *, limit: int = 
     if where is None or where["lat"] is None:
         return MatchesOut(need_id=need_id, total=0, matches=[], excluded=[])
     policy = Policy.of(settings)
-    ranking = rank(spec_of(need, where["lat"], where["lon"]), await CACHE.get(policy), at, limit=limit)
+    from market.matching import learning  # learned weights, if any beat the defaults
+
+    weights = await learning.current_weights()
+    ranking = rank(
+        spec_of(need, where["lat"], where["lon"]), await CACHE.get(policy), at, limit=limit, weights=weights
+    )
     ids = [c.profile_id for c in ranking.candidates]
     names = {
         r["id"]: r

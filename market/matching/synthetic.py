@@ -10,15 +10,17 @@ from datetime import date, timedelta
 import numpy as np
 
 from market.geo.centroids import load_table
-from market.matching.engine import (
+from market.matching.columns import (
     DBS_KINDS,
     MASK_BYTES,
     QUARTER,
     CandidateIndex,
-    NeedSpec,
+    PARow,
+    Vocabularies,
     Vocabulary,
     slots_mask,
 )
+from market.matching.engine import NeedSpec
 
 # Postcode areas outside England (Scotland, and Wales's wholly Welsh areas).
 NOT_ENGLAND = {
@@ -198,4 +200,78 @@ def random_need(rng: np.random.Generator, *, at: date | None = None, dense: bool
         dbs="enhanced_children" if child else "enhanced_adults",
         cover_days=(day + timedelta(days=1),) if rng.random() < 0.1 else (),
         shift_kinds=("day",),
+    )
+
+
+VOCABULARIES = Vocabularies(
+    skills=Vocabulary(SKILLS),
+    courses=Vocabulary(COURSES),
+    groups=Vocabulary(GROUPS),
+    languages=Vocabulary(LANGUAGES),
+    limits=Vocabulary(LIMITS),
+    shifts=Vocabulary(SHIFTS),
+    skill_courses=SKILL_COURSES,
+)
+
+
+def random_row(
+    rng: np.random.Generator,
+    profile_id: int,
+    *,
+    near: tuple[float, float] | None = None,
+    spread_miles: float = 15.0,
+    at: date | None = None,
+) -> PARow:
+    """One plausible PA as the database would give it (for patch tests): somewhere in England,
+    or within about ``spread_miles`` of ``near``."""
+    day = at or date(2026, 12, 1)
+    if near is None:
+        lat_s, lon_s, weight = english_sectors()
+        i = rng.choice(len(weight), p=weight)
+        lat, lon = float(lat_s[i]) + rng.normal(0, 0.01), float(lon_s[i]) + rng.normal(0, 0.015)
+    else:
+        lat = near[0] + rng.uniform(-1, 1) * spread_miles / 69.0
+        lon = near[1] + rng.uniform(-1, 1) * spread_miles / 43.0
+    until = day + timedelta(days=int(rng.integers(-200, 1100)))
+    lists = int(rng.choice(4, p=[0.05, 0.7, 0.1, 0.15]))
+    dbs = {}
+    if rng.random() < 0.85:
+        dbs = {"basic": until, "standard": until, "enhanced": until}
+        if lists in (1, 3):
+            dbs["enhanced_adults"] = until
+        if lists in (2, 3):
+            dbs["enhanced_children"] = until
+        if lists == 3:
+            dbs["enhanced_both"] = until
+    courses: dict[str, tuple[date | None, bool]] = {}
+    for code in COURSES:
+        if rng.random() < 0.6:
+            expires = None if rng.random() < 0.1 else day + timedelta(days=int(rng.integers(-400, 1000)))
+            courses[code] = (expires, bool(rng.random() < 0.95))
+    away: tuple[tuple[date, date], ...] = ()
+    if rng.random() < 0.1:
+        first = day + timedelta(days=int(rng.integers(-5, 10)))
+        away = ((first, first + timedelta(days=int(rng.integers(0, 7)))),)
+    pick = lambda codes, rate: tuple(c for c in codes if rng.random() < rate)  # noqa: E731
+    return PARow(
+        profile_id=profile_id,
+        lat=float(lat),
+        lon=float(lon),
+        active=bool(rng.random() < 0.92),
+        travel_miles=float(rng.choice([5, 8, 10, 12, 15, 20, 25])),
+        dbs_until=dbs,
+        skills={code: int(rng.integers(0, 15)) for code in pick(SKILLS, 0.25)},
+        courses=courses,
+        groups=pick(GROUPS, 0.3),
+        languages=("english", *pick(LANGUAGES[1:], 0.05)),
+        gender=str(rng.choice(["", "woman", "man"], p=[0.1, 0.65, 0.25])),
+        drives=bool(rng.random() < 0.6),
+        min_rate_pence=int(rng.integers(46, 67)) * 25,
+        wont_do=pick(LIMITS, 0.06),
+        year_pattern=str(rng.choice(["all_year", "term_time", "school_holidays"], p=[0.85, 0.1, 0.05])),
+        shift_kinds=pick(SHIFTS, 0.4),
+        slots=tuple(_patterns()[int(rng.integers(0, 7))]),
+        min_hours=float(rng.choice([0, 8, 16])),
+        max_hours=float(rng.choice([0, 20, 30, 40])),
+        away=away,
     )

@@ -32,6 +32,7 @@ from market.db import write_transaction
 from market.errors import Conflict, Invalid
 from market.geo import services as geo
 from market.mail import services as mail
+from market.register import changes as change_log
 from market.register.import_rows import (  # noqa: F401 - the public names stay importable from here
     BATCH,
     COLUMNS,
@@ -240,6 +241,7 @@ async def _create(rows: list[_Row], settings: Settings, actor, report: ImportRep
                 *[_profile(r, user_ids[r.email], actor, now, settings.review_months) for r in chunk]
             ).returning(PAProfile.id, PAProfile.user)
             profile_ids = {p["user"]: p["id"] for p in profiles}
+            await change_log.touch(*profile_ids.values())
             skills, groups, slots, changes = [], [], [], []
             for r in chunk:
                 pid = profile_ids[user_ids[r.email]]

@@ -16,6 +16,7 @@ from market.clock import utcnow
 from market.db import write_transaction
 from market.errors import Invalid, NotFound
 from market.geo import services as geo
+from market.register import changes
 from market.register.availability import Slot, SlotProblem, hours_per_week, slot_from_day_times
 from market.register.schemas import (
     EMPLOYMENT,
@@ -71,6 +72,7 @@ async def save_change(
         await PAProfile.update(values).where(PAProfile.id == row["id"])
         if also is not None:
             await also()
+        await changes.touch(row["id"])
         await audit.record(action, actor=user, subject_type="pa_profile", subject_id=row["id"], detail=detail)
 
 

@@ -166,3 +166,14 @@ class ShortlistEntry(Table, tablename="register_shortlist_entry"):
     profile = ForeignKey(references=PAProfile, on_delete=OnDelete.cascade, index=True)
     note = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ProfileChange(Table, tablename="register_profile_change"):
+    """A log of changes to what the matching engine sees of a PA (profile, status, skills,
+    availability, DBS, training): each web worker patches its candidate index with the rows
+    after the last one it applied. ``profile`` 0 means "everyone" (the vocabularies changed:
+    rebuild). Not a foreign key, so that the log outlives a deleted profile."""
+
+    id = Serial(primary_key=True)
+    profile = Integer(index=True)
+    at = Timestamptz(default=TimestamptzNow())

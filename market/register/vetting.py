@@ -20,6 +20,7 @@ from market.dates import add_months
 from market.db import for_update, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
+from market.register import changes
 from market.register import services as profiles
 from market.register.tables import PAProfile, Reference, StatusChange, VettingCheck
 from market.settings import Settings
@@ -165,6 +166,7 @@ async def _move(
             **(values or {}),
         }
     ).where(PAProfile.id == row["id"])
+    await changes.touch(row["id"])
     await StatusChange.insert(
         StatusChange(
             profile=row["id"],

@@ -16,6 +16,7 @@ from market.audit import services as audit
 from market.clock import utcnow
 from market.db import ilike, write_transaction
 from market.errors import Invalid, NotFound
+from market.register import changes
 from market.register.tables import Skill
 from market.training import rules
 from market.training.tables import Completion, Course, CourseSkill
@@ -144,6 +145,7 @@ async def update(course_id: int, form: dict[str, str], *, actor: CurrentUser) ->
             await CourseSkill.insert(*[CourseSkill(course=course_id, skill=s) for s in skill_ids])
         if months != row["validity_months"]:
             recomputed = await recompute_expiry(course_id, months)
+        await changes.touch_all()  # the skills it counts for and its holders' expiry: rebuild
         await audit.record(
             "training.course_updated",
             actor=actor,
@@ -220,6 +222,7 @@ async def add(form: dict[str, str], *, actor: CurrentUser) -> int:
         course_id = rows[0]["id"]
         if skill_ids:
             await CourseSkill.insert(*[CourseSkill(course=course_id, skill=s) for s in skill_ids])
+        await changes.touch_all()  # a new course (and the skills it counts for): rebuild
         await audit.record(
             "training.course_added",
             actor=actor,

@@ -10,6 +10,7 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
 from market.errors import NotFound
+from market.register import changes
 from market.training import rules
 from market.training.tables import Completion, Course
 
@@ -56,6 +57,7 @@ async def add(
         )
     ).returning(Completion.id)
     completion_id = rows[0]["id"]
+    await changes.touch(profile_id)
     if source == "session":
         await Completion.update(
             {Completion.certificate_number: certificate_number(completion_id, completed_on)}

@@ -21,6 +21,7 @@ from market.db import for_update, write_transaction
 from market.dbs.forms import read_date
 from market.errors import Invalid, NotAllowed, NotFound
 from market.mail import services as mail
+from market.register import changes
 from market.register.tables import PAProfile, Skill
 from market.settings import Settings
 from market.training import completions, holdings, rules
@@ -385,6 +386,7 @@ async def delete_claim(user: CurrentUser, completion_id: int) -> None:
         )
         if not deleted:
             raise NotFound()
+        await changes.touch(profile_id)
         await audit.record(
             "training.claim_deleted",
             actor=user,
@@ -430,6 +432,7 @@ async def verify_claim(actor: CurrentUser, completion_id: int) -> int:
         )
         if not done:
             raise NotFound("That claim is not waiting for verification: someone may have dealt with it")
+        await changes.touch(row["profile"])
         await audit.record(
             "training.claim_verified",
             actor=actor,
@@ -458,6 +461,7 @@ async def reject_claim(
         )
         if not deleted:
             raise NotFound("That claim is not waiting for verification: someone may have dealt with it")
+        await changes.touch(row["profile"])
         pa = (
             await PAProfile.select(
                 PAProfile.user.email.as_alias("email"), PAProfile.user.display_name.as_alias("name")

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from market.matching.columns import PARow, Vocabularies, build_index
+from market.geo.distance import haversine_miles
+from market.matching.columns import DBS_KINDS, PARow, Vocabularies, build_index
 from market.matching.engine import NeedSpec, Vocabulary, quarters_in, rank, slots_mask
 from market.matching.synthetic import make_index, random_need
 
@@ -238,3 +239,68 @@ def test_no_result_ever_breaks_a_hard_requirement(need):
             assert INDEX.min_rate[row] <= need.max_rate_pence
         if need.driver_needed:
             assert INDEX.drives[row]
+
+
+def _reference(need: NeedSpec, index, at: date) -> tuple[set[int], dict[str, int]]:
+    """The hard rules read plainly, one PA at a time, over the whole index: who passes, and
+    how many each rule excluded first."""
+    today = at.toordinal()
+    excluded: dict[str, int] = {}
+    passing: set[int] = set()
+    skills = index.skill_vocab.mask(need.required_skills)
+    spoken = index.language_vocab.mask(need.languages_required)
+    limits = index.limit_vocab.mask(c for c in need.limits if index.limit_vocab.position(c) is not None)
+    shifts = index.shift_vocab.mask(k for k in need.shift_kinds if index.shift_vocab.position(k) is not None)
+    pattern = ("all_year", "term_time", "school_holidays").index(need.year_pattern)
+    courses = [
+        index.course_vocab.position(c) for s in need.required_skills for c in index.skill_courses.get(s, ())
+    ]
+    ceiling = need.max_rate_pence if need.rate_firm else need.max_rate_pence * 1.10
+    for row in range(len(index)):
+        if not index.active[row]:
+            continue
+        miles = haversine_miles(need.lat, need.lon, float(index.lat[row]), float(index.lon[row]))
+        held = int(index.skills[row])
+        rules = [
+            ("distance", miles <= need.max_distance),
+            ("travel", miles <= float(index.travel_miles[row])),
+            ("dbs", not need.dbs or index.dbs_until[row, DBS_KINDS.index(need.dbs)] >= today),
+            ("skills", skills >= 0 and held & skills == skills),
+            (
+                "training",
+                all(index.course_until[row, c] > today and index.course_verified[row, c] for c in courses),
+            ),
+            ("language", spoken >= 0 and int(index.languages[row]) & spoken == spoken),
+            (
+                "gender",
+                not (need.gender and need.gender_required)
+                or index.gender[row] == ("", "woman", "man").index(need.gender),
+            ),
+            ("driver", not need.driver_needed or index.drives[row]),
+            ("rate", not need.max_rate_pence or index.min_rate[row] <= ceiling),
+            ("limits", not limits or int(index.wont_do[row]) & limits == 0),
+            ("year", index.year_pattern[row] in (0, pattern)),
+            (
+                "shift",
+                not (need.cover_days and shifts > 0) or int(index.shift_kinds[row]) & shifts != 0,
+            ),
+        ]
+        failed = next((rule for rule, ok in rules if not ok), None)
+        if failed is None:
+            passing.add(int(index.profile_id[row]))
+        else:
+            excluded[failed] = excluded.get(failed, 0) + 1
+    return passing, excluded
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(needs(), st.sampled_from([3.0, 10.0, 25.0, 60.0]))
+def test_rank_agrees_with_the_rules_read_one_pa_at_a_time(need, miles):
+    need = msgspec.structs.replace(need, max_distance=miles)
+    ranking = rank(need, INDEX, AT, limit=10_000)
+    passing, excluded = _reference(need, INDEX, AT)
+    assert {c.profile_id for c in ranking.candidates} == passing
+    assert ranking.total == len(passing)
+    assert ranking.excluded == excluded
+    scores = [c.score for c in ranking.candidates]
+    assert scores == sorted(scores, reverse=True)
