@@ -19,13 +19,11 @@ from market.clock import utcnow
 from market.dbs.forms import read_date
 from market.dbs.standing import checks_with_facts
 from market.errors import Conflict, Invalid, NotFound
-from market.mail import services as mail
 from market.matching import pipeline, times
 from market.matching.engine import slots_mask
 from market.matching.schemas import CoverDateOut, SlotOut
 from market.matching.tables import Application, Appointment, ChecklistItem, Need
 from market.register.services import parse_pounds
-from market.register.tables import PAProfile
 
 CHECKS = {
     "identity": "Identity checked",
@@ -206,12 +204,6 @@ async def overlapping_labels(need_id: int, profile_id: int) -> list[str]:
 # -- the changes ------------------------------------------------------------------------------------
 
 
-async def _tell_pa(application: dict[str, Any], subject: str, lines: list[str]) -> None:
-    pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == application["profile"]).first()
-    need = await Need.select(Need.title).where(Need.id == application["need"]).first()
-    await mail.queue(pa["user.email"], f"{subject}: {need['title']}"[:200], "\n".join(lines), kind="pipeline")
-
-
 async def offer(
     user: CurrentUser, application_id: int, version: int | None, values: OfferValues, *, base_url: str = ""
 ) -> int:
@@ -244,7 +236,7 @@ async def offer(
                 "Warning: you are already appointed elsewhere to hours that overlap: " + "; ".join(clashes),
             ]
         lines += ["", "Accept or decline it here:", f"{base_url.rstrip('/')}/invitations/{application_id}"]
-        await _tell_pa(current, "An offer", lines)
+        await pipeline.email_pa(current, "An offer", lines)
 
     return await pipeline.move(
         user,
@@ -286,7 +278,7 @@ async def _close_the_rest(actor: CurrentUser, application_id: int) -> None:
 
     async def tell(current: dict[str, Any]) -> None:
         if current["stage"] != "shortlisted":
-            await _tell_pa(
+            await pipeline.email_pa(
                 current, "No longer needed", ["Thank you for your interest: someone else has been appointed."]
             )
 

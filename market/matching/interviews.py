@@ -340,18 +340,19 @@ async def record_outcome(
     )
 
 
+async def _calendar(application_id: int, interview_id: int) -> str:
+    interview = _out(await _interview_row(application_id, interview_id))
+    return calendar_file(interview, await _need_title(application_id))
+
+
 async def calendar_for_need_side(user: CurrentUser, application_id: int, interview_id: int) -> str:
     await pipeline.need_side_row(user, application_id)
-    return calendar_file(
-        _out(await _interview_row(application_id, interview_id)), await _need_title(application_id)
-    )
+    return await _calendar(application_id, interview_id)
 
 
 async def calendar_for_pa(pa_user: CurrentUser, application_id: int, interview_id: int) -> str:
     await pipeline.pa_row(pa_user, application_id)
-    return calendar_file(
-        _out(await _interview_row(application_id, interview_id)), await _need_title(application_id)
-    )
+    return await _calendar(application_id, interview_id)
 
 
 class PAInterviewOut(msgspec.Struct, kw_only=True):

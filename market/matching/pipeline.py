@@ -319,17 +319,23 @@ async def _reopen(current: dict[str, Any]) -> None:
         )
 
 
+async def email_pa(application: dict[str, Any], subject: str, lines: list[str]) -> None:
+    """Email the application's PA (the need's title ends the subject): the caller says only
+    what a PA may see."""
+    pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == application["profile"]).first()
+    need = await Need.select(Need.title).where(Need.id == application["need"]).first()
+    await mail.queue(pa["user.email"], f"{subject}: {need['title']}"[:200], "\n".join(lines), kind="pipeline")
+
+
 async def _stopped(current: dict[str, Any]) -> None:
     """The need's side stopped: a PA who was told of the need is told it is not going ahead."""
     if current["stage"] != "shortlisted":
-        pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == current["profile"]).first()
-        need = await Need.select(Need.title).where(Need.id == current["need"]).first()
-        await mail.queue(
-            pa["user.email"],
-            f"Not going ahead: {need['title']}"[:200],
-            "Thank you for your interest. The person you were talking to is not going ahead with you "
-            "for this work.",
-            kind="pipeline",
+        await email_pa(
+            current,
+            "Not going ahead",
+            [
+                "Thank you for your interest. The person you were talking to is not going ahead with you for this work."
+            ],
         )
     await _reopen(current)
 
