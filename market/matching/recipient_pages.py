@@ -14,12 +14,12 @@ from market.accounts import services as accounts
 from market.errors import Invalid
 from market.matching import needs, recipients
 from market.matching.need_pages import ACTORS, summary_of
-from market.matching.schemas import AGE_GROUPS, GENDERS, STATUSES
+from market.matching.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS, STATUSES
 from market.web.forms import read_form
 from market.web.guards import STAFF
 from market.web.render import render
 
-PERSON = {"age_groups": AGE_GROUPS, "genders": GENDERS}
+PERSON = {"age_groups": AGE_GROUPS, "genders": GENDERS, "disability": DISABILITY, "ethnicity": ETHNICITY}
 
 
 class PersonPages(Controller):

@@ -18,7 +18,7 @@ from market.db import write_transaction
 from market.dbs.forms import london_today, read_date
 from market.errors import Invalid, NotFound
 from market.geo import services as geo
-from market.matching.schemas import AGE_GROUPS, GENDERS, RELATIONSHIPS, RecipientOut
+from market.matching.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS, RELATIONSHIPS, RecipientOut
 from market.matching.tables import Recipient, RecipientAccess
 
 NAME_LIMIT = 80
@@ -66,6 +66,8 @@ def _out(row: dict[str, Any], relationship: str = "") -> RecipientOut:
         gender=row["gender"],
         notes=row["notes"],
         relationship=relationship,
+        disability=row["disability"],
+        ethnicity=row["ethnicity"],
     )
 
 
@@ -119,6 +121,12 @@ async def validate_recipient(form: dict[str, str]) -> dict[Any, Any]:
     gender = form.get("gender", "").strip()
     if gender not in GENDERS:
         errors["gender"] = "Select the person's gender, or leave it blank"
+    disability = form.get("disability", "").strip()
+    if disability not in DISABILITY:
+        errors["disability"] = "Select whether the person considers themselves disabled, or leave it blank"
+    ethnicity = form.get("ethnicity", "").strip()
+    if ethnicity not in ETHNICITY:
+        errors["ethnicity"] = "Select the person's ethnic group, or leave it blank"
     notes = form.get("notes", "").strip().replace("\r\n", "\n")
     if len(notes) > NOTES_LIMIT:
         errors["notes"] = f"Notes must be {NOTES_LIMIT:,} characters or fewer"
@@ -142,6 +150,8 @@ async def validate_recipient(form: dict[str, str]) -> dict[Any, Any]:
         Recipient.lat: point.lat,
         Recipient.lon: point.lon,
         Recipient.gender: gender,
+        Recipient.disability: disability,
+        Recipient.ethnicity: ethnicity,
         Recipient.notes: notes,
     }
 

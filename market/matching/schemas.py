@@ -17,6 +17,18 @@ RELATIONSHIPS = {
     "representative": "Representative",
 }
 GENDERS = {"": "Not given", "woman": "Woman", "man": "Man", "non_binary": "Non-binary"}
+# Equality monitoring (optional; reported only as counts, small numbers suppressed outside staff).
+DISABILITY = {"": "Not given", "yes": "Yes", "no": "No", "prefer_not": "Prefer not to say"}
+# The census 2021 broad ethnic groups for England.
+ETHNICITY = {
+    "": "Not given",
+    "asian": "Asian or Asian British",
+    "black": "Black, Black British, Caribbean or African",
+    "mixed": "Mixed or multiple ethnic groups",
+    "white": "White",
+    "other": "Another ethnic group",
+    "prefer_not": "Prefer not to say",
+}
 KINDS = {"regular": "Regular support every week", "cover": "Cover on particular dates"}
 GENDER_PREFERENCES = {"": "No preference", "woman": "A woman", "man": "A man"}
 YEAR_PATTERNS = {
@@ -55,6 +67,8 @@ class RecipientOut(msgspec.Struct, kw_only=True):
     gender: str
     notes: str
     relationship: str = ""
+    disability: str = ""
+    ethnicity: str = ""
 
 
 class RecipientInput(msgspec.Struct, kw_only=True):
@@ -64,6 +78,8 @@ class RecipientInput(msgspec.Struct, kw_only=True):
     postcode: str = ""
     gender: str = ""
     notes: str = ""
+    disability: str = ""
+    ethnicity: str = ""
 
 
 class SlotOut(msgspec.Struct, kw_only=True):

@@ -42,6 +42,9 @@ class Recipient(Table, tablename="matching_recipient"):
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # Equality monitoring, optional: "" not given | the codes in schemas.DISABILITY / ETHNICITY.
+    disability = Varchar(length=16, default="")
+    ethnicity = Varchar(length=16, default="")
 
 
 class RecipientAccess(Table, tablename="matching_recipient_access"):

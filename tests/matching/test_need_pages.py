@@ -192,3 +192,28 @@ async def test_the_needs_api_lists_creates_gets_updates_and_changes_status(clien
     assert [n["title"] for n in listed.json()] == ["Evenings"]
     assert (await client.get(f"/api/v1/needs/{need['id']}")).json()["version"] == 3
     assert user
+
+
+async def test_equality_monitoring_is_optional_and_checked(client, login_as):
+    await login_as("recipient", client)
+    bad = await submit(
+        client,
+        "/needs/people/new",
+        {"display_name": "Jo Smith", "postcode": "PE1 1AB", "age_group": "adult", "ethnicity": "martian"},
+    )
+    assert bad.status_code == 422 and "Select the person&#39;s ethnic group, or leave it blank" in bad.text
+    assert "Does the person consider themselves disabled? (optional)" in bad.text
+    done = await submit(
+        client,
+        "/needs/people/new",
+        {
+            "display_name": "Jo Smith",
+            "postcode": "PE1 1AB",
+            "age_group": "adult",
+            "disability": "yes",
+            "ethnicity": "black",
+        },
+    )
+    assert done.status_code in (302, 303)
+    people = (await client.get("/api/v1/recipients")).json()
+    assert [(p["disability"], p["ethnicity"]) for p in people] == [("yes", "black")]
