@@ -38,6 +38,7 @@ from market.register import api as register_api
 from market.register import detail_pages, import_pages, search_pages, skills_pages, vetting_pages
 from market.register import more_api as register_more_api
 from market.register import pages as register_pages
+from market.reports import pages as report_pages
 from market.settings import Settings
 from market.training import reminders as training_reminders
 from market.training import web as training_web
@@ -123,6 +124,7 @@ def create_app(settings: Settings) -> Litestar:
         *dbs_api.ROUTES,
         *training_web.ROUTES,
         *matching_web.ROUTES,
+        *report_pages.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

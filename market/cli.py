@@ -138,6 +138,33 @@ def cmd_matching_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports_return(args: argparse.Namespace) -> int:
+    import json
+
+    from market.dates import DateProblem, parse_date_text
+    from market.dbs.forms import london_today
+    from market.reports import exports, periods, returns
+
+    try:
+        period = periods.custom(
+            parse_date_text(args.date_from, "The start date"), parse_date_text(args.date_to, "The end date")
+        )
+    except (DateProblem, periods.PeriodError) as problem:
+        print(f"market reports return: {problem}", file=sys.stderr)
+        return 2
+    if args.format == "xlsx" and not args.output:
+        print("market reports return: --format xlsx needs --output FILE", file=sys.stderr)
+        return 2
+    settings = _settings()
+    sections = asyncio.run(_with_db(settings, lambda: returns.monitoring_return(period, london_today())))
+    if args.format == "json":
+        print(json.dumps(returns.as_json(sections, period), indent=2))
+    else:
+        Path(args.output).write_bytes(exports.workbook(sections, period))
+        print(f"Wrote the {period.label} return to {args.output}")
+    return 0
+
+
 def _geo_points(settings: Settings, texts: list[str]):
     from market.geo import services as geo
 
@@ -365,6 +392,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="applications needed (over at least 20 needs) before learned weights may be used; default 200",
     )
     train.set_defaults(run=cmd_matching_train)
+
+    reports = commands.add_parser("reports", help="the commissioner's reports").add_subparsers(
+        dest="reports_command", required=True
+    )
+    monitoring = reports.add_parser("return", help="the monitoring return for a period (dates inclusive)")
+    monitoring.add_argument("--from", dest="date_from", required=True, help="first day, e.g. 2025-04-01")
+    monitoring.add_argument("--to", dest="date_to", required=True, help="last day, e.g. 2026-03-31")
+    monitoring.add_argument("--format", choices=("json", "xlsx"), default="json")
+    monitoring.add_argument("--output", help="the .xlsx file to write")
+    monitoring.set_defaults(run=cmd_reports_return)
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)

@@ -1,0 +1,143 @@
+"""The reports page for staff and admins: choose a period (a financial year, one of its
+quarters, or custom dates), read every figure with its definition, see each breakdown as a
+chart and a table, and download the monitoring return (XLSX) or any section (CSV)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from market.dates import DateProblem, parse_date_parts
+from market.dbs.forms import london_today
+from market.errors import NotFound
+from market.reports import charts, exports, periods, returns
+from market.reports.periods import Period, PeriodError
+from market.web.guards import roles
+from market.web.render import render
+
+KINDS = {"year": "A financial year", "quarter": "A quarter", "custom": "Other dates"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def read_period(query: dict[str, str], today: date) -> tuple[Period, dict[str, str]]:
+    """The period asked for (the current financial year when nothing is asked), or PeriodError
+    naming the field at fault: (field, message) in ``args``."""
+    this_year = periods.financial_year_of(today)
+    kind = query.get("kind", "year")
+    year_text = query.get("year", str(this_year))
+    errors: dict[str, str] = {}
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= this_year + 1 else None
+    if kind in ("year", "quarter") and year is None:
+        errors["year"] = "Select a financial year from the list"
+    if kind == "year" and year is not None:
+        return periods.financial_year(year), errors
+    if kind == "quarter" and year is not None:
+        number = query.get("quarter", "")
+        if number not in ("1", "2", "3", "4"):
+            errors["quarter"] = "Select a quarter"
+        else:
+            return periods.quarter(year, int(number)), errors
+    if kind == "custom":
+        try:
+            start = parse_date_parts(
+                query.get("from_day", ""),
+                query.get("from_month", ""),
+                query.get("from_year", ""),
+                "The start date",
+            )
+        except DateProblem as problem:
+            errors["from"], start = str(problem), None
+        try:
+            end = parse_date_parts(
+                query.get("to_day", ""), query.get("to_month", ""), query.get("to_year", ""), "The end date"
+            )
+        except DateProblem as problem:
+            errors["to"], end = str(problem), None
+        if start is None and "from" not in errors:
+            errors["from"] = "Enter the start date"
+        if end is None and "to" not in errors:
+            errors["to"] = "Enter the end date"
+        if start and end:
+            try:
+                return periods.custom(start, end), errors
+            except PeriodError as problem:
+                errors["to"] = str(problem)
+    elif kind not in KINDS:
+        errors["kind"] = "Select the kind of period"
+    return periods.financial_year(this_year), errors
+
+
+class ReportPages(Controller):
+    path = "/staff/reports"
+    opt = roles("staff", "admin")
+    include_in_schema = False
+
+    async def _period(self, request: Request) -> tuple[Period, dict[str, str], dict[str, str]]:
+        query = {k: str(v) for k, v in request.query_params.items()}
+        period, errors = read_period(query, london_today())
+        return period, errors, query
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        period, errors, query = await self._period(request)
+        today = london_today()
+        sections = await returns.monitoring_return(period, today)
+        this_year = periods.financial_year_of(today)
+        years = [(str(y), periods.financial_year(y).label) for y in range(this_year, this_year - 6, -1)]
+        chart_svgs = {
+            b.key: charts.bar_chart(b, "chart-" + b.key.replace(".", "-"))
+            for s in sections
+            for b in s.breakdowns
+        }
+        keep = urlencode({k: v for k, v in query.items() if v}) if not errors else ""
+        return render(
+            "reports/index.html",
+            status_code=422 if errors else 200,
+            period=period,
+            sections=sections,
+            charts=chart_svgs,
+            kinds=KINDS,
+            years=years,
+            values={"kind": "year", "year": str(this_year), **query},
+            errors=errors,
+            error_list=[{"text": m, "href": f"#{f}"} for f, m in errors.items()],
+            query=keep,
+        )
+
+    @get("/return.xlsx")
+    async def workbook(self, request: Request) -> Response[bytes]:
+        period, errors, _ = await self._period(request)
+        if errors:
+            raise NotFound()
+        sections = await returns.monitoring_return(period, london_today())
+        return Response(
+            exports.workbook(sections, period),
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="monitoring-return-{period.start}-{period.end}.xlsx"'
+            },
+        )
+
+    @get("/csv/{section:str}")
+    async def section_csv(self, request: Request, section: FromPath[str]) -> Response[str]:
+        period, errors, _ = await self._period(request)
+        chosen = next(
+            (s for s in await returns.monitoring_return(period, london_today()) if s.key == section), None
+        )
+        if errors or chosen is None:
+            raise NotFound()
+        return Response(
+            exports.section_csv(chosen, period),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{section}-{period.start}-{period.end}.csv"'
+            },
+        )
+
+
+ROUTES: list[Any] = [ReportPages]

@@ -1,0 +1,250 @@
+"""Register figures for a period: PAs on the register at its end (from the status history,
+not today's status), new, suspended and removed in it, and who was on the register at its
+end by skill, client group, district and highest qualification level.
+
+Reports read the other features' tables directly: a report is a read model over the whole
+service, and counting in SQL (a few queries a section, no per-PA loops) is what keeps a
+quarterly return over 100,000 PAs fast. Every query here runs on SQLite and PostgreSQL.
+
+A PA's status at a moment is the ``to_status`` of their latest ``StatusChange`` before it
+(ties broken by the change's id). Every writer of a status (vetting, the importer, the demo)
+records the change, so a profile with no history has never been approved. The CTE that finds
+it is ``MATERIALIZED`` (SQLite 3.35+, PostgreSQL 12+): computed once, not once per row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from market.clock import LONDON
+from market.register.tables import PAProfile
+from market.reports.figures import Breakdown, Figure, Section
+from market.reports.periods import Period
+
+ON_REGISTER = ("approved",)
+
+# Register qualification kinds and training courses mapped to one ladder of levels (the
+# Regulated Qualifications Framework level where there is one).
+QUALIFICATION_LEVELS = {
+    "care_certificate": 1,
+    "level_2_diploma": 2,
+    "level_3_diploma": 3,
+    "level_4_diploma": 4,
+    "level_5_diploma": 5,
+    "registered_nurse": 6,
+}
+LEVEL_NAMES = {
+    6: "Registered nurse (degree, level 6)",
+    5: "Level 5 diploma",
+    4: "Level 4 diploma",
+    3: "Level 3 diploma",
+    2: "Level 2 diploma or certificate",
+    1: "Care Certificate only",
+    0: "No recorded qualification",
+}
+
+
+def end_moment(day: date) -> datetime:
+    """The first moment (a UTC-comparable aware time) after ``day`` ends in London."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=LONDON)
+
+
+def holding_cte(name: str, statuses: tuple[str, ...]) -> str:
+    """``WITH <name>(profile) AS (...)``: the PAs whose status at a moment was one of
+    ``statuses`` (two parameters, the moment both times, exclusive): each PA's latest status
+    change before the moment (ties broken by id), found with an index probe per change."""
+    wanted = ", ".join(f"'{s}'" for s in statuses)
+    return (
+        f"WITH {name} AS MATERIALIZED (SELECT sc.profile FROM register_status_change sc"
+        f" WHERE sc.changed_at < {{}} AND sc.to_status IN ({wanted}) AND NOT EXISTS ("
+        " SELECT 1 FROM register_status_change later WHERE later.profile = sc.profile"
+        " AND later.changed_at < {} AND (later.changed_at > sc.changed_at"
+        " OR (later.changed_at = sc.changed_at AND later.id > sc.id)))) "
+    )
+
+
+def on_register_cte() -> str:
+    """``WITH on_register(profile) AS (...)``: PAs approved at a moment (two parameters)."""
+    return holding_cte("on_register", ON_REGISTER)
+
+
+async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return await PAProfile.raw(sql, *args)
+
+
+def _level_case(column: str) -> str:
+    whens = " ".join(f"WHEN '{kind}' THEN {level}" for kind, level in QUALIFICATION_LEVELS.items())
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+async def section(period: Period, today: date) -> Section:
+    first, after = period.bounds()
+    end = period.end
+    counts = (
+        await raw(
+            "SELECT"
+            " COUNT(DISTINCT CASE WHEN to_status = 'suspended' THEN profile END) AS suspended,"
+            " COUNT(DISTINCT CASE WHEN from_status IN ('approved', 'suspended')"
+            "  AND to_status NOT IN ('approved', 'suspended') THEN profile END) AS removed"
+            " FROM register_status_change WHERE changed_at >= {} AND changed_at < {}",
+            first,
+            after,
+        )
+    )[0]
+    new = (
+        await raw(
+            "SELECT COUNT(*) AS n FROM (SELECT profile, MIN(changed_at) AS first_at"
+            " FROM register_status_change WHERE to_status = 'approved' GROUP BY profile) f"
+            " WHERE first_at >= {} AND first_at < {}",
+            first,
+            after,
+        )
+    )[0]["n"]
+    skills = await raw(
+        on_register_cte() + "SELECT s.name AS label, COALESCE(x.n, 0) AS n FROM register_skill s LEFT JOIN ("
+        " SELECT ps.skill, COUNT(DISTINCT ps.profile) AS n FROM register_pa_skill ps"
+        " JOIN on_register o ON o.profile = ps.profile GROUP BY ps.skill"
+        ") x ON x.skill = s.id ORDER BY s.position, s.name",
+        after,
+        after,
+    )
+    groups = await raw(
+        on_register_cte()
+        + "SELECT g.name AS label, COALESCE(x.n, 0) AS n FROM register_client_group g LEFT JOIN ("
+        ' SELECT pg."group" AS group_id, COUNT(DISTINCT pg.profile) AS n FROM register_pa_client_group pg'
+        ' JOIN on_register o ON o.profile = pg.profile GROUP BY pg."group"'
+        ") x ON x.group_id = g.id ORDER BY g.position, g.name",
+        after,
+        after,
+    )
+    districts = await raw(
+        on_register_cte() + "SELECT p.district AS label, COUNT(*) AS n"
+        " FROM register_pa_profile p JOIN on_register o ON o.profile = p.id"
+        " GROUP BY p.district ORDER BY COUNT(*) DESC, p.district",
+        after,
+        after,
+    )
+    # The few courses that are qualifications, as literal ids: the completions of those courses
+    # are then found through the course index instead of by reading every completion.
+    course_levels = {
+        r["id"]: r["qualification_level"] or 1
+        for r in await raw(
+            "SELECT id, qualification_level FROM training_course"
+            " WHERE qualification_level IS NOT NULL OR kind = 'care_certificate'"
+        )
+    }
+    course_case = " ".join(f"WHEN {int(i)} THEN {int(level)}" for i, level in course_levels.items())
+    from_courses = (
+        f"  UNION ALL SELECT c.profile, CASE c.course {course_case} ELSE 0 END AS level"
+        "   FROM training_completion c WHERE c.completed_on <= {}"
+        f"   AND c.course IN ({', '.join(str(int(i)) for i in course_levels)})"
+        if course_levels
+        else ""
+    )
+    levels = await raw(
+        on_register_cte() + "SELECT top, COUNT(*) AS n FROM ("
+        " SELECT o.profile, COALESCE(MAX(h.level), 0) AS top FROM on_register o LEFT JOIN ("
+        f"  SELECT q.profile, {_level_case('q.kind')} AS level FROM register_qualification q"
+        "   WHERE q.achieved_on IS NULL OR q.achieved_on <= {}"
+        f"{from_courses}"
+        " ) h ON h.profile = o.profile GROUP BY o.profile"
+        ") t GROUP BY top",
+        after,
+        after,
+        end,
+        *([end] if course_levels else []),
+    )
+    at_end = sum(r["n"] for r in districts)  # every PA on the register has one district ("" if unknown)
+    by_level = {min(int(r["top"]), 6): 0 for r in levels}
+    for r in levels:
+        by_level[min(int(r["top"]), 6)] += r["n"]
+    at_end_words = "at the end of the last day of the period (midnight, London time)"
+    return Section(
+        key="register",
+        title="The register",
+        figures=[
+            Figure(
+                key="register.on_register_at_end",
+                title="PAs on the register at the end of the period",
+                definition=(
+                    f"PAs whose status was approved (on the register) {at_end_words}, read from the "
+                    "history of status changes. Suspended PAs are not counted."
+                ),
+                value=at_end,
+            ),
+            Figure(
+                key="register.new_in_period",
+                title="PAs new to the register",
+                definition=(
+                    "PAs approved onto the register for the first time during the period (London "
+                    "days, both ends included). A PA reinstated after a suspension is not new."
+                ),
+                value=new,
+            ),
+            Figure(
+                key="register.suspended_in_period",
+                title="PAs suspended",
+                definition="PAs suspended at least once during the period (London days, both ends included).",
+                value=counts["suspended"],
+            ),
+            Figure(
+                key="register.removed_in_period",
+                title="PAs removed or withdrawn",
+                definition=(
+                    "PAs who left the register during the period: moved from approved or suspended to "
+                    "any other status (withdrawn, declined) on a London day within the period."
+                ),
+                value=counts["removed"],
+            ),
+        ],
+        breakdowns=[
+            Breakdown(
+                key="register.by_skill",
+                title="PAs on the register by skill",
+                definition=(
+                    f"PAs on the register {at_end_words}, counted once under each skill they list "
+                    "(skills as recorded now); a PA with several skills appears in several rows."
+                ),
+                heading="Skill",
+                rows=[(r["label"], r["n"]) for r in skills],
+            ),
+            Breakdown(
+                key="register.by_client_group",
+                title="PAs on the register by client group",
+                definition=(
+                    f"PAs on the register {at_end_words}, counted once under each group of people "
+                    "they say they work with (as recorded now); a PA may appear in several rows."
+                ),
+                heading="Client group",
+                rows=[(r["label"], r["n"]) for r in groups],
+            ),
+            Breakdown(
+                key="register.by_district",
+                title="PAs on the register by postcode district",
+                definition=(
+                    f"PAs on the register {at_end_words}, by the postcode district of their home "
+                    "(as recorded now), largest first."
+                ),
+                heading="Postcode district",
+                rows=[(r["label"] or "Not known", r["n"]) for r in districts],
+            ),
+            Breakdown(
+                key="register.by_qualification_level",
+                title="PAs on the register by highest qualification",
+                definition=(
+                    f"PAs on the register {at_end_words}, each counted once under the highest "
+                    "qualification recorded (verified or not) on their profile or training record "
+                    "with a date on or before the last day of the period (a profile qualification "
+                    "without a date counts). Levels: registered nurse 6; Level 5, 4 and 3 diplomas; "
+                    "Level 2: the Level 2 diploma or the Level 2 Adult Social Care Certificate; "
+                    "Care Certificate only; other qualifications are not given a level."
+                ),
+                heading="Highest qualification",
+                rows=[
+                    (LEVEL_NAMES[level], by_level.get(level, 0))
+                    for level in sorted(LEVEL_NAMES, reverse=True)
+                ],
+            ),
+        ],
+    )

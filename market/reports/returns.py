@@ -1,0 +1,41 @@
+"""The monitoring return: every section of figures for one period, and the same as plain JSON
+(``market reports return --format json``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from market.reports import dbs_figures, recruitment_figures, register_figures, training_figures
+from market.reports.figures import Section
+from market.reports.periods import Period
+
+
+async def monitoring_return(period: Period, today: date) -> list[Section]:
+    return [
+        await register_figures.section(period, today),
+        await training_figures.section(period, today),
+        await dbs_figures.section(period, today),
+        await recruitment_figures.activity(period),
+        await recruitment_figures.section(period, today),
+    ]
+
+
+def as_json(sections: list[Section], period: Period) -> dict[str, Any]:
+    """One object: the period, then per section its figures (key → value) and breakdowns
+    (key → {label: count}); definitions under "definitions", so the figures stay easy to read."""
+    return {
+        "period": {"label": period.label, "from": period.start.isoformat(), "to": period.end.isoformat()},
+        "sections": {
+            s.key: {
+                "title": s.title,
+                "figures": {f.key: f.value for f in s.figures},
+                "breakdowns": {b.key: dict(b.rows) for b in s.breakdowns},
+            }
+            for s in sections
+        },
+        "definitions": {
+            **{f.key: f.definition for s in sections for f in s.figures},
+            **{b.key: b.definition for s in sections for b in s.breakdowns},
+        },
+    }
