@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from market.dbs.forms import london_today
 from market.errors import Conflict, Invalid, NotFound
 from market.matching import appointments, interviews, pipeline
-from market.matching.application_pages import calendar_response
+from market.matching.application_pages import calendar_response, problems, version_of
 from market.matching.needs import get_need
 from market.settings import Settings
 from market.web.forms import read_form
@@ -46,13 +46,8 @@ PA_ANSWERS = {
 }
 
 
-def _version(data: dict[str, str]) -> int | None:
-    raw = data.get("version", "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
 def _problem(field: str, message: str) -> dict[str, Any]:
-    return {"errors": {field: message}, "error_list": [{"text": message, "href": f"#{field}"}]}
+    return problems({field: message})
 
 
 class ShortlistPages(Controller):
@@ -103,7 +98,7 @@ class ShortlistPages(Controller):
         apps = {a.id for a in await pipeline.list_applications(request.user, need_id)}
         if application_id not in apps or action not in ("invite", "withdraw", "reject"):
             return await self._page(request, need_id, status_code=404)
-        version = _version(data)
+        version = version_of(data)
         reason = data.get("reason", "")
         try:
             if action == "invite":
@@ -174,7 +169,7 @@ class InvitationPages(Controller):
         await pipeline.get_invitation(request.user, application_id)  # 404 unless theirs
         if answer not in PA_ANSWERS:
             raise NotFound()
-        user, version, reason = request.user, _version(data), data.get("reason", "")
+        user, version, reason = request.user, version_of(data), data.get("reason", "")
         try:
             if answer in ("accept", "decline"):
                 await pipeline.respond(user, application_id, answer == "accept", version, reason)
