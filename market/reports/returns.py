@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from market.reports import dbs_figures, recruitment_figures, register_figures, training_figures
+from market.reports import (
+    dbs_figures,
+    people_figures,
+    recruitment_figures,
+    register_figures,
+    training_figures,
+)
 from market.reports.figures import Section
 from market.reports.periods import Period
 
@@ -18,6 +24,7 @@ async def monitoring_return(period: Period, today: date) -> list[Section]:
         await dbs_figures.section(period, today),
         await recruitment_figures.activity(period),
         await recruitment_figures.section(period, today),
+        await people_figures.section(period, today),
     ]
 
 

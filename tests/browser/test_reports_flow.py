@@ -46,5 +46,5 @@ async def test_staff_change_the_period_and_download_the_return(server: Server, n
     download = await info.value
     assert download.suggested_filename == "monitoring-return-2025-10-01-2025-12-31.xlsx"
     book = load_workbook(io.BytesIO((await download.path()).read_bytes()))
-    assert book.sheetnames[0] == "About" and len(book.sheetnames) == 6
+    assert book.sheetnames[0] == "About" and len(book.sheetnames) == 7
     await visit_checked(page)

@@ -47,7 +47,7 @@ async def test_staff_read_and_download_the_return(client):
     assert book.status_code == 200 and "spreadsheetml" in book.headers["content-type"]
     sheets = load_workbook(io.BytesIO(book.content)).sheetnames
     assert sheets[0] == "About" and len(sheets) >= 5
-    for key in ("register", "training", "dbs", "activity", "recruitment"):
+    for key in ("register", "training", "dbs", "activity", "recruitment", "people"):
         got = await client.get(f"/staff/reports/csv/{key}", params={"kind": "year", "year": "2025"})
         assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv"), key
         assert got.text.splitlines()[0].endswith("2025-26 (01/04/2025 to 31/03/2026)")
