@@ -30,6 +30,7 @@ from market.dbs import pages as dbs_pages
 from market.dbs import sweep as dbs_sweep
 from market.dbs.forms import london_today
 from market.dbs.standing import Policy
+from market.export import pages as export_pages
 from market.mail import pages as mail_pages
 from market.mail import services as mail
 from market.matching import matches as match_cache
@@ -125,6 +126,7 @@ def create_app(settings: Settings) -> Litestar:
         *training_web.ROUTES,
         *matching_web.ROUTES,
         *report_pages.ROUTES,
+        *export_pages.ROUTES,
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],

@@ -1,5 +1,5 @@
 """The ``market`` command: serve, migrate, demo, users, backup, geo, register, dbs, training,
-matching, mail."""
+matching, mail, export, import."""
 
 from __future__ import annotations
 
@@ -285,6 +285,73 @@ def cmd_register_import(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from market.audit.services import record
+    from market.export import dump
+
+    settings = _settings()
+    target = Path(args.dir)
+    if target.exists() and not target.is_dir():
+        print(f"market: {target} is a file; give a directory.", file=sys.stderr)
+        return 2
+    if target.exists() and any(target.iterdir()) and not args.force:
+        print(f"market: {target} is not empty; choose a new directory or add --force.", file=sys.stderr)
+        return 1
+
+    async def work():
+        report = await dump.export_to(target)
+        await record("export.full", subject_type="export", detail={"via": "cli", "rows": report.total})
+        return report
+
+    try:
+        report = asyncio.run(_with_db(settings, work))
+    except dump.ExportError as error:
+        print(f"market: {error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    print("It holds personal and DBS data: keep it encrypted and delete it once it is loaded.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import tempfile
+    import zipfile
+
+    from market.audit.services import record
+    from market.export import load
+
+    settings = _settings()
+    source = Path(args.dir)
+    if source.is_file() and zipfile.is_zipfile(source):
+        # The admin page's download: unpack it, and import the files.
+        with tempfile.TemporaryDirectory(prefix="market-import-") as unpacked:
+            with zipfile.ZipFile(source) as archive:
+                archive.extractall(unpacked)
+            args.dir = unpacked
+            return cmd_import(args)
+    if not source.is_dir():
+        print(f"market: {source}: no such directory (or zip file)", file=sys.stderr)
+        return 2
+
+    async def work():
+        report = await load.import_from(source)
+        # After the import, so that the import itself stays an exact copy of the export.
+        await record("export.imported", subject_type="export", detail={"via": "cli", "rows": report.total})
+        return report
+
+    try:
+        report = asyncio.run(_with_db(settings, work))
+    except load.ImportRefused as error:
+        print(f"market import: refused: {error}", file=sys.stderr)
+        return 2
+    except load.ImportProblem as problem:
+        print(f"market import: {problem}", file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -402,6 +469,16 @@ def build_parser() -> argparse.ArgumentParser:
     monitoring.add_argument("--format", choices=("json", "xlsx"), default="json")
     monitoring.add_argument("--output", help="the .xlsx file to write")
     monitoring.set_defaults(run=cmd_reports_return)
+
+    export = commands.add_parser("export", help="every record as JSON Lines and CSV (docs/export.md)")
+    export.add_argument("dir", help="the directory to write (new, or empty)")
+    export.add_argument("--force", action="store_true", help="write into a directory that has files")
+    export.set_defaults(run=cmd_export)
+    load_all = commands.add_parser(
+        "import", help="load an export into a new, empty instance (docs/export.md)"
+    )
+    load_all.add_argument("dir", help="the directory `market export` wrote, or the zip from /admin/export")
+    load_all.set_defaults(run=cmd_import)
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)
