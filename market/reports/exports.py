@@ -72,3 +72,26 @@ def workbook(sections: Sequence[Section], period: Period, *, for_staff: bool = T
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def table_csv(title: str, headings: list[str], rows: Sequence[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([title])
+    writer.writerow(headings)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def table_xlsx(title: str, headings: list[str], rows: Sequence[Sequence[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(headings)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

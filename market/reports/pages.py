@@ -12,13 +12,15 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
+from market.audit import services as audit
 from market.dates import DateProblem, parse_date_parts
+from market.db import write_transaction
 from market.dbs.forms import london_today
 from market.errors import NotFound
-from market.reports import charts, exports, periods, returns
+from market.reports import charts, exports, listings, periods, returns
 from market.reports.periods import Period, PeriodError
 from market.web.guards import roles
-from market.web.render import render
+from market.web.render import ip_of, render
 
 KINDS = {"year": "A financial year", "quarter": "A quarter", "custom": "Other dates"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,6 +109,7 @@ class ReportPages(Controller):
             errors=errors,
             error_list=[{"text": m, "href": f"#{f}"} for f, m in errors.items()],
             query=keep,
+            admin=request.user.role == "admin",
         )
 
     @get("/return.xlsx")
@@ -120,6 +123,44 @@ class ReportPages(Controller):
             media_type=XLSX,
             headers={
                 "Content-Disposition": f'attachment; filename="monitoring-return-{period.start}-{period.end}.xlsx"'
+            },
+        )
+
+    @get("/register-listing.csv")
+    async def register_listing(self, request: Request) -> Response[str]:
+        """Staff: every PA on the register at the period's end, with skills and training."""
+        period, errors, _ = await self._period(request)
+        if errors:
+            raise NotFound()
+        headings, rows = await listings.register_listing(period)
+        title = f"PAs on the register at the end of {period.label} ({period.end:%d/%m/%Y})"
+        return Response(
+            exports.table_csv(title, headings, rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="register-{period.end}.csv"'},
+        )
+
+    @get("/people-supported.xlsx", opt=roles("admin"))
+    async def people_supported(self, request: Request) -> Response[bytes]:
+        """Admins only: the people supported, by name. Every download is audit-logged."""
+        period, errors, _ = await self._period(request)
+        if errors:
+            raise NotFound()
+        headings, rows = await listings.people_supported_list(period)
+        async with write_transaction():
+            await audit.record(
+                "reports.people_supported_downloaded",
+                actor=request.user,
+                subject_type="report",
+                subject_id="people_supported",
+                detail={"from": period.start.isoformat(), "to": period.end.isoformat(), "people": len(rows)},
+                ip=ip_of(request),
+            )
+        return Response(
+            exports.table_xlsx("People supported", headings, rows),
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="people-supported-{period.start}-{period.end}.xlsx"'
             },
         )
 
