@@ -160,7 +160,7 @@ def cmd_reports_return(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(returns.as_json(sections, period), indent=2))
     else:
-        Path(args.output).write_bytes(exports.workbook(sections, period))
+        Path(args.output).write_bytes(exports.workbook(sections, period, for_staff=args.staff_copy))
         print(f"Wrote the {period.label} return to {args.output}")
     return 0
 
@@ -468,6 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
     monitoring.add_argument("--to", dest="date_to", required=True, help="last day, e.g. 2026-03-31")
     monitoring.add_argument("--format", choices=("json", "xlsx"), default="json")
     monitoring.add_argument("--output", help="the .xlsx file to write")
+    monitoring.add_argument(
+        "--staff-copy",
+        action="store_true",
+        help="every number (the default XLSX is the commissioner's copy: people supported under 5 shown as <5)",
+    )
     monitoring.set_defaults(run=cmd_reports_return)
 
     export = commands.add_parser("export", help="every record as JSON Lines and CSV (docs/export.md)")

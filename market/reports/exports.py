@@ -14,6 +14,10 @@ from openpyxl.styles import Font
 from market.reports.figures import Figure, Section, suppressed
 from market.reports.periods import Period
 
+# Sections that count people supported: in the commissioner's copy of the return their counts
+# from 1 to 4 are shown as "<5". (Counts of PAs, needs and referrals are about the service.)
+ABOUT_PEOPLE = ("people",)
+
 TITLE = "PA register monitoring return"
 
 
@@ -49,6 +53,8 @@ def section_csv(section: Section, period: Period, *, for_staff: bool = True) -> 
 
 
 def workbook(sections: Sequence[Section], period: Period, *, for_staff: bool = True) -> bytes:
+    """The return; ``for_staff=False`` is the copy that leaves the service (for the
+    commissioner): small counts of people supported are suppressed."""
     book = Workbook()
     cover = book.active
     cover.title = "About"
@@ -60,10 +66,12 @@ def workbook(sections: Sequence[Section], period: Period, *, for_staff: bool = T
     cover.append([])
     cover.append(["Every figure is computed from the records; each sheet says how."])
     if not for_staff:
-        cover.append(["Counts from 1 to 4 are shown as <5, so that no person can be identified."])
+        cover.append(
+            ["Counts of people supported from 1 to 4 are shown as <5, so that no one can be identified."]
+        )
     for section in sections:
         sheet = book.create_sheet(section.title[:31])
-        for row in _rows(section, for_staff=for_staff):
+        for row in _rows(section, for_staff=for_staff or section.key not in ABOUT_PEOPLE):
             sheet.append(row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -118,8 +118,9 @@ class ReportPages(Controller):
         if errors:
             raise NotFound()
         sections = await returns.monitoring_return(period, london_today())
+        staff_copy = request.query_params.get("copy") == "staff"
         return Response(
-            exports.workbook(sections, period),
+            exports.workbook(sections, period, for_staff=staff_copy),
             media_type=XLSX,
             headers={
                 "Content-Disposition": f'attachment; filename="monitoring-return-{period.start}-{period.end}.xlsx"'

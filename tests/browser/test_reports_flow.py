@@ -42,7 +42,10 @@ async def test_staff_change_the_period_and_download_the_return(server: Server, n
     await check_a11y(page)
 
     async with page.expect_download() as info:
-        await page.get_by_role("link", name="The monitoring return for Q3 2025-26 (XLSX spreadsheet)").click()
+        await page.get_by_role(
+            "link",
+            name="The monitoring return for Q3 2025-26, for the commissioner (XLSX spreadsheet; counts of people supported under 5 shown as <5)",
+        ).click()
     download = await info.value
     assert download.suggested_filename == "monitoring-return-2025-10-01-2025-12-31.xlsx"
     book = load_workbook(io.BytesIO((await download.path()).read_bytes()))

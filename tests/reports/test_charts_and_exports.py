@@ -83,3 +83,23 @@ def test_the_workbook_has_a_sheet_per_section():
     sheet = [[c.value for c in row] for row in book["The register"].iter_rows()]
     assert sheet[0] == ["Figure", "Value", "Unit", "Definition"]
     assert ["PAs on the register", 120, None, "Approved at the end."] in sheet
+
+
+def test_the_commissioners_copy_suppresses_small_counts_of_people_only():
+    people = Section(
+        key="people",
+        title="People supported",
+        figures=[Figure(key="people.supported", title="People supported", definition="d", value=3)],
+        breakdowns=[],
+    )
+    book = load_workbook(
+        io.BytesIO(exports.workbook([SECTION, people], financial_year(2025), for_staff=False))
+    )
+    register = [[c.value for c in row] for row in book["The register"].iter_rows()]
+    assert ["New PAs", 3, None, "First approved in the period."] in register  # PAs: not suppressed
+    supported = [[c.value for c in row] for row in book["People supported"].iter_rows()]
+    assert ["People supported", "<5", None, "d"] in supported
+    staff = load_workbook(io.BytesIO(exports.workbook([people], financial_year(2025))))
+    assert ["People supported", 3, None, "d"] in [
+        [c.value for c in r] for r in staff["People supported"].iter_rows()
+    ]
