@@ -11,7 +11,7 @@ BENCH_SIZES ?= 1000,10000,100000
 BENCH_HTTP_PAS ?= 100000
 BENCH_POSTGRES ?=
 
-.PHONY: run test install install-test assets lint format bench clean
+.PHONY: run test install install-test assets lint format bench bench-reports clean
 
 ## run: set everything up, migrate, seed demo data when empty, and serve on $(HOST):$(PORT)
 run: install assets
@@ -61,6 +61,10 @@ bench: install-test
 	$(BIN)/python bench/geo.py
 	$(BIN)/python bench/matches_http.py --pas $(BENCH_HTTP_PAS) $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 	$(BIN)/python bench/matching.py --sizes $(BENCH_SIZES)
+
+## bench-reports: the monitoring return over 100k PAs and 50k needs (SQLite; BENCH_POSTGRES=<url> adds PostgreSQL; about 3 minutes with both)
+bench-reports: install-test
+	$(BIN)/python bench/reports.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 clean:
 	rm -rf $(VENV) node_modules market/static .pytest_cache .ruff_cache

@@ -12,19 +12,29 @@ interview booked, ...): the log is the record of the service's work with them.""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from market.audit.tables import AuditEvent
 from market.clock import london_date
 from market.matching.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS
-from market.matching.tables import Need, Recipient
+from market.matching.tables import Need
 from market.register.tables import PAClientGroup, PASkill, Qualification
-from market.reports.people_figures import people_supported
+from market.reports.people_figures import CHUNK, people_supported, recipients
 from market.reports.periods import Period
 from market.reports.register_figures import on_register_cte, raw
 from market.training.tables import Completion
 
 Table = tuple[list[str], list[list[Any]]]
+
+
+async def _chunked(ids: list[int], query: Callable[[list[int]], Any]) -> list[dict[str, Any]]:
+    """Run ``query`` for a few thousand ids at a time (a query may carry at most 32,767
+    parameters on PostgreSQL, and the register may hold 100,000 PAs)."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(ids), CHUNK):
+        found += await query(ids[start : start + CHUNK])
+    return found
 
 
 def _joined(values: list[str]) -> str:
@@ -39,21 +49,29 @@ async def register_listing(period: Period) -> Table:
         after,
         after,
     )
-    ids = [p["id"] for p in people] or [-1]
+    ids = [p["id"] for p in people]
     skills: dict[int, list[str]] = defaultdict(list)
-    for row in await PASkill.select(
-        PASkill.profile, PASkill.skill.name.as_alias("name"), PASkill.years
-    ).where(PASkill.profile.is_in(ids)):
+    for row in await _chunked(
+        ids,
+        lambda chunk: PASkill.select(
+            PASkill.profile, PASkill.skill.name.as_alias("name"), PASkill.years
+        ).where(PASkill.profile.is_in(chunk)),
+    ):
         skills[row["profile"]].append(
             f"{row['name']} ({row['years']} years)" if row["years"] else row["name"]
         )
     groups: dict[int, list[str]] = defaultdict(list)
-    for row in await PAClientGroup.select(
-        PAClientGroup.profile, PAClientGroup.group.name.as_alias("name")
-    ).where(PAClientGroup.profile.is_in(ids)):
+    for row in await _chunked(
+        ids,
+        lambda chunk: PAClientGroup.select(
+            PAClientGroup.profile, PAClientGroup.group.name.as_alias("name")
+        ).where(PAClientGroup.profile.is_in(chunk)),
+    ):
         groups[row["profile"]].append(row["name"])
     qualifications: dict[int, list[str]] = defaultdict(list)
-    for row in await Qualification.select().where(Qualification.profile.is_in(ids)):
+    for row in await _chunked(
+        ids, lambda chunk: Qualification.select().where(Qualification.profile.is_in(chunk))
+    ):
         if row["achieved_on"] is None or row["achieved_on"] <= period.end:
             name = row["title"] or row["kind"].replace("_", " ").capitalize()
             when = f" ({row['achieved_on']:%m/%Y})" if row["achieved_on"] else ""
@@ -61,12 +79,15 @@ async def register_listing(period: Period) -> Table:
     # Per PA and course, the completion current at the period's end that lasts longest
     # (None: it does not expire).
     training: dict[int, dict[str, Any]] = defaultdict(dict)
-    for row in await Completion.select(
-        Completion.profile,
-        Completion.course.name.as_alias("name"),
-        Completion.completed_on,
-        Completion.expires_on,
-    ).where(Completion.profile.is_in(ids), Completion.completed_on <= period.end):
+    for row in await _chunked(
+        ids,
+        lambda chunk: Completion.select(
+            Completion.profile,
+            Completion.course.name.as_alias("name"),
+            Completion.completed_on,
+            Completion.expires_on,
+        ).where(Completion.profile.is_in(chunk), Completion.completed_on <= period.end),
+    ):
         until = row["expires_on"]
         if until is not None and until <= period.end:
             continue  # no longer current at the period's end
@@ -98,9 +119,13 @@ async def register_listing(period: Period) -> Table:
 
 async def people_supported_list(period: Period) -> Table:
     ids = await people_supported(period)
-    people = await Recipient.select().where(Recipient.id.is_in(ids or [-1])).order_by(Recipient.display_name)
-    needs = await Need.select(Need.id, Need.recipient).where(Need.recipient.is_in(ids or [-1]))
-    owner = {str(n["id"]): n["recipient"] for n in needs}
+    people = sorted(await recipients(ids), key=lambda p: (p["display_name"], p["id"]))
+    supported = set(ids)
+    owner = {
+        str(n["id"]): n["recipient"]
+        for n in await Need.select(Need.id, Need.recipient)
+        if n["recipient"] in supported
+    }
     first, after = period.bounds()
     days: dict[int, set] = defaultdict(set)
     for event in await AuditEvent.select(AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.at).where(

@@ -17,6 +17,7 @@ from market.reports.figures import Breakdown, Figure, Section
 from market.reports.periods import Period
 
 NOT_GIVEN = "Not given"
+CHUNK = 5000
 DEFINITION = (
     "People with at least one need that was referred in the period, or open on any day of it: "
     "a need is open from the day it was first opened until the day it was filled or closed (a "
@@ -57,11 +58,25 @@ def _rows(values: list[str], labels: dict[str, str]) -> list[tuple[str, int]]:
     return [*rows, (NOT_GIVEN, sum(1 for v in values if v not in counts))]
 
 
+async def recipients(ids: list[int], *columns: Any) -> list[dict[str, Any]]:
+    """These people's rows, asked for a few thousand ids at a time: a query may carry at most
+    32,767 parameters on PostgreSQL (and a county has tens of thousands of people)."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(ids), CHUNK):
+        found += await Recipient.select(*columns).where(Recipient.id.is_in(ids[start : start + CHUNK]))
+    return found
+
+
 async def section(period: Period, today: date) -> Section:
     ids = await people_supported(period)
-    people = await Recipient.select(
-        Recipient.age_group, Recipient.gender, Recipient.disability, Recipient.ethnicity, Recipient.district
-    ).where(Recipient.id.is_in(ids or [-1]))
+    people = await recipients(
+        ids,
+        Recipient.age_group,
+        Recipient.gender,
+        Recipient.disability,
+        Recipient.ethnicity,
+        Recipient.district,
+    )
     districts: dict[str, int] = {}
     for p in people:
         districts[p["district"] or NOT_GIVEN] = districts.get(p["district"] or NOT_GIVEN, 0) + 1

@@ -81,3 +81,17 @@ async def test_people_supported_by_name_for_admins_only_and_logged(client, make_
     )
     assert logged is not None and logged["actor_id"] == admin.id
     assert date(2025, 4, 1).isoformat() in str(logged["detail"])
+
+
+async def test_long_lists_are_read_a_few_ids_at_a_time(database, monkeypatch):
+    """PostgreSQL takes at most 32,767 parameters a query: the lists ask in chunks."""
+    from market.reports import people_figures
+
+    await build()
+    whole = await listings.register_listing(financial_year(2025))
+    monkeypatch.setattr(listings, "CHUNK", 1)
+    monkeypatch.setattr(people_figures, "CHUNK", 1)
+    assert await listings.register_listing(financial_year(2025)) == whole
+    person = await make_recipient(name="Ann")
+    await make_need(person, status="open", opened_at=datetime(2025, 5, 1, tzinfo=UTC))
+    assert (await people_figures.section(financial_year(2025), date(2026, 1, 1))).figures[0].value == 1
