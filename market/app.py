@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from litestar import Litestar, Router
@@ -22,6 +23,7 @@ from market.accounts import pages as account_pages
 from market.accounts import sessions
 from market.audit import api as audit_api
 from market.audit import pages as audit_pages
+from market.clock import utcnow
 from market.core import pages as core_pages
 from market.core.api import HealthAPI
 from market.dbs import api as dbs_api
@@ -36,6 +38,7 @@ from market.mail import services as mail
 from market.matching import matches as match_cache
 from market.matching import web as matching_web
 from market.register import api as register_api
+from market.register import changes as profile_changes
 from market.register import detail_pages, import_pages, search_pages, skills_pages, vetting_pages
 from market.register import more_api as register_more_api
 from market.register import pages as register_pages
@@ -75,6 +78,8 @@ async def _background_work(settings: Settings) -> None:
                 log.info("DBS sweep: %s", report.summary())
                 reminded = await training_reminders.send_due(settings, london_today())
                 log.info("Training: %d expiry reminder(s) sent", reminded)
+                pruned = await profile_changes.prune(utcnow() - timedelta(days=1))
+                log.info("Matching: %d old change-log entries pruned", pruned)
             await mail.deliver_due(settings)
             if since_purge >= PURGE_EVERY_SECONDS:
                 await sessions.purge_expired()

@@ -12,6 +12,8 @@ or course added, the courses a skill depends on): workers rebuild their index.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from market.register.tables import ProfileChange
 
 EVERYONE = 0
@@ -53,3 +55,18 @@ async def since(last_id: int) -> tuple[int, set[int]]:
     the ids it applied above the last id it is sure of (see ``market.matching.freshness``)."""
     found = await entries(last_id)
     return (found[-1][0] if found else last_id), {profile for _, profile in found}
+
+
+KEEP_NEWEST = 5000  # never prune the newest entries: a worker that just built looks back this far
+
+
+async def prune(before: datetime) -> int:
+    """Delete the entries written before ``before`` (every worker applied them long ago),
+    keeping the newest ``KEEP_NEWEST`` whatever their age; how many went."""
+    limit = await newest() - KEEP_NEWEST
+    if limit <= 0:
+        return 0
+    doomed = await ProfileChange.count().where(ProfileChange.at < before, ProfileChange.id <= limit)
+    if doomed:
+        await ProfileChange.delete().where(ProfileChange.at < before, ProfileChange.id <= limit)
+    return doomed

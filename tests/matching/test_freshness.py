@@ -270,3 +270,23 @@ def test_a_language_a_full_vocabulary_has_no_bit_for_is_left_out_not_rebuilt_for
     assert len(index) == 2
     roomy = columns.build_index([synthetic.random_row(rng, 1)], synthetic.VOCABULARIES)
     assert freshness._fit(roomy, row) is row  # room for it: the patch asks for a rebuild
+
+
+async def test_old_change_log_entries_are_pruned_but_never_the_newest(database, monkeypatch):
+    from datetime import timedelta
+
+    from market.clock import utcnow
+    from market.register import changes
+    from market.register.tables import ProfileChange
+
+    monkeypatch.setattr(changes, "KEEP_NEWEST", 3)
+    await changes.touch(*range(1, 9))  # eight entries
+    old = utcnow() - timedelta(days=3)
+    await ProfileChange.update({ProfileChange.at: old}).where(ProfileChange.id > 0)
+    newest = await changes.newest()
+    assert await changes.prune(utcnow() - timedelta(days=1)) == 5
+    left = await changes.entries(0)
+    assert [change for change, _ in left] == [newest - 2, newest - 1, newest]
+    assert await changes.prune(utcnow() - timedelta(days=1)) == 0
+    await changes.touch(9)
+    assert await changes.prune(old - timedelta(days=1)) == 0  # nothing that old
