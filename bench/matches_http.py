@@ -24,7 +24,6 @@ import io
 import json
 import logging
 import re
-import sqlite3
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.loading import fill_postgres, fill_sqlite  # noqa: E402
 from market import db  # noqa: E402
 from market.accounts import services as accounts  # noqa: E402
 from market.accounts.schemas import NewUserInput  # noqa: E402
@@ -209,27 +209,6 @@ async def first_user_id() -> int:
     return (top["id"] if top else 0) + 1
 
 
-def fill_sqlite(path: str, tables: dict[str, tuple[list[str], list]]) -> None:
-    with sqlite3.connect(path) as connection:
-        for table, (columns, rows) in tables.items():
-            names = ", ".join(f'"{c}"' for c in columns)
-            marks = ", ".join("?" for _ in columns)
-            connection.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
-
-
-async def fill_postgres(url: str, tables: dict[str, tuple[list[str], list]]) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        for table, (columns, rows) in tables.items():
-            await connection.copy_records_to_table(table, records=rows, columns=columns)
-            await connection.execute(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
-            )
-        await connection.execute("ANALYZE")
-    finally:
-        await connection.close()
-
-
 # -- the recipient, their needs, and the timed requests ------------------------------------------
 
 
@@ -371,7 +350,7 @@ async def main() -> None:
         settings = settings_for(f"sqlite:///{args.sqlite}", folder)
 
         async def to_sqlite(tables):
-            fill_sqlite(args.sqlite, tables)
+            fill_sqlite(args.sqlite, [tables])
 
         results.append(await run("sqlite", settings, args.pas, args.needs, args.rounds, to_sqlite))
         await db.close_pool(db.current_engine())
@@ -383,7 +362,7 @@ async def main() -> None:
             try:
 
                 async def to_postgres(tables):
-                    await fill_postgres(url, tables)
+                    await fill_postgres(url, [tables])
 
                 results.append(
                     await run(

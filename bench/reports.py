@@ -48,6 +48,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.loading import Rows, fill_postgres, fill_sqlite  # noqa: E402
 from market import db  # noqa: E402  (imports piccolo's SQLite adapters: dates as piccolo writes them)
 from market.dates import add_months  # noqa: E402
 from market.geo.centroids import load_table  # noqa: E402
@@ -74,8 +75,6 @@ TODAY = date.today()
 NOW = datetime.now(UTC).replace(microsecond=0)
 HISTORY_DAYS = 730  # the window most of the history falls in: two years back from today
 TARGET_S = 3.0
-
-Rows = dict[str, tuple[list[str], list[tuple]]]
 
 
 def _at(days_before_now: float) -> datetime:
@@ -533,35 +532,6 @@ def _reference(fetch: Callable[[str], list]) -> dict:
 def staff_user(uid: int) -> Rows:
     return {"account_user": (["id", "email", "password_hash", "role", "display_name", "verified_at"],
                              [(uid, "trainer@bench.example", "!", "trainer", "Terry Trainer", NOW)])}  # fmt: skip
-
-
-def fill_sqlite(path: str, tables: list[Rows]) -> None:
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("PRAGMA synchronous=OFF")
-        with connection:
-            for rows in tables:
-                for table, (columns, values) in rows.items():
-                    names = ", ".join(f'"{c}"' for c in columns)
-                    marks = ", ".join("?" for _ in columns)
-                    connection.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
-    finally:
-        connection.close()
-
-
-async def fill_postgres(url: str, tables: list[Rows]) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        for rows in tables:
-            for table, (columns, values) in rows.items():
-                await connection.copy_records_to_table(table, records=values, columns=columns)
-                await connection.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
-                    f' (SELECT GREATEST(MAX(id), 1) FROM "{table}"))'
-                )
-        await connection.execute("ANALYZE")  # as autovacuum would soon after a load this size
-    finally:
-        await connection.close()
 
 
 def count(tables: list[Rows]) -> dict[str, int]:

@@ -6,7 +6,7 @@ Shared by ``dump`` (export) and ``load`` (import); see docs/export.md for the fo
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -70,6 +70,18 @@ _TYPES: list[tuple[type[Column], str]] = [
     (JSONB, "json"),
     (JSON, "json"),
 ]
+
+
+@dataclass
+class RowCounts:
+    """How many rows went out (or in) per table, and how long it took."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
 
 
 class FormatError(ValueError):

@@ -11,7 +11,7 @@ import csv
 import json
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from market.export.common import (
     EXCLUDED,
     FORMAT_VERSION,
     MANIFEST,
+    RowCounts,
     TableSpec,
     column_type,
     exported_tables,
@@ -38,14 +39,8 @@ class ExportError(Exception):
 
 
 @dataclass
-class ExportReport:
-    directory: Path
-    rows: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def total(self) -> int:
-        return sum(self.rows.values())
+class ExportReport(RowCounts):
+    directory: Path = Path(".")
 
     def summary(self) -> str:
         return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from market.export.common import (
     MANIFEST,
     SEEDED,
     FormatError,
+    RowCounts,
     TableSpec,
     column_type,
     exported_tables,
@@ -46,14 +47,7 @@ class ImportProblem(Exception):
 
 
 @dataclass
-class ImportReport:
-    rows: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def total(self) -> int:
-        return sum(self.rows.values())
-
+class ImportReport(RowCounts):
     def summary(self) -> str:
         return f"Imported {self.total:,} rows into {len(self.rows)} tables in {self.seconds:.1f} s."
 

@@ -61,7 +61,8 @@ class ApplicationPages(Controller):
         self, request: Request, need_id: int, application_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
         need = await get_need(request.user, need_id)
-        application = await pipeline.get_application(request.user, need_id, application_id)
+        detail = await appointments.application_detail(request.user, need_id, application_id)
+        application, found = detail.application, detail.interviews
         contact = ""
         if application.stage in pipeline.AGREED_STAGES or application.stage == "started":
             row = (
@@ -70,7 +71,6 @@ class ApplicationPages(Controller):
                 .first()
             )
             contact = row["user.email"] if row else ""
-        found = await interviews.interviews_of(application_id)
         return render(
             "matching/application.html",
             status_code=status_code,
@@ -82,8 +82,8 @@ class ApplicationPages(Controller):
             move_values={i.id: interviews.form_values(i) for i in found},
             modes=interviews.MODES,
             lengths=interviews.LENGTHS,
-            appointment=await appointments.appointment_of(application_id),
-            clashes=await appointments.overlapping_labels(need_id, application.profile_id),
+            appointment=detail.appointment,
+            clashes=detail.overlapping_hours,
             stages=pipeline.STAGES,
             open_stages=pipeline.OPEN_STAGES,
             staff=request.user.role in ("staff", "admin"),

@@ -19,7 +19,7 @@ from market.clock import utcnow
 from market.dbs.forms import read_date
 from market.dbs.standing import checks_with_facts
 from market.errors import Conflict, Invalid, NotFound
-from market.matching import pipeline, times
+from market.matching import interviews, pipeline, times
 from market.matching.engine import slots_mask
 from market.matching.schemas import CoverDateOut, SlotOut
 from market.matching.tables import Application, Appointment, ChecklistItem, Need
@@ -414,4 +414,43 @@ async def start(user: CurrentUser, application_id: int, version: int | None) -> 
 
     return await pipeline.move(
         user, application_id, version, "started", ("appointed",), "Started work", also=write
+    )
+
+
+# -- one application in full, for the pages and the API ------------------------------------
+
+
+class ApplicationDetail(msgspec.Struct, kw_only=True):
+    application: pipeline.ApplicationOut
+    interviews: list[interviews.InterviewOut]
+    appointment: AppointmentOut | None
+    overlapping_hours: list[str]
+
+
+class InvitationDetail(msgspec.Struct, kw_only=True):
+    invitation: pipeline.InvitationOut
+    interviews: list[interviews.InterviewOut]
+    offer: AppointmentOut | None
+    overlapping_hours: list[str]
+
+
+async def application_detail(user: CurrentUser, need_id: int, application_id: int) -> ApplicationDetail:
+    """An application as the need's side sees it (404 unless they act for the need)."""
+    application = await pipeline.get_application(user, need_id, application_id)
+    return ApplicationDetail(
+        application=application,
+        interviews=await interviews.interviews_of(application_id),
+        appointment=await appointment_of(application_id),
+        overlapping_hours=await overlapping_labels(need_id, application.profile_id),
+    )
+
+
+async def invitation_detail(pa_user: CurrentUser, application_id: int) -> InvitationDetail:
+    """An invitation as its PA sees it (404 unless it is theirs)."""
+    invitation = await pipeline.get_invitation(pa_user, application_id)
+    return InvitationDetail(
+        invitation=invitation,
+        interviews=await interviews.interviews_of(application_id),
+        offer=await appointment_of(application_id),
+        overlapping_hours=await overlapping_labels(invitation.need_id, invitation.profile_id),
     )

@@ -15,8 +15,7 @@ from litestar.params import JSONBody
 from market.dbs.forms import london_today
 from market.errors import Invalid
 from market.matching import appointments, interviews, pipeline
-from market.matching.appointments import AppointmentOut
-from market.matching.interviews import InterviewOut
+from market.matching.appointments import ApplicationDetail, InvitationDetail
 from market.matching.need_pages import ACTORS
 from market.matching.pipeline import ApplicationOut, InvitationOut
 from market.settings import Settings
@@ -83,20 +82,6 @@ class PAInput(msgspec.Struct, kw_only=True):
     reason: str = ""
 
 
-class ApplicationDetail(msgspec.Struct, kw_only=True):
-    application: ApplicationOut
-    interviews: list[InterviewOut]
-    appointment: AppointmentOut | None
-    overlapping_hours: list[str]
-
-
-class InvitationDetail(msgspec.Struct, kw_only=True):
-    invitation: InvitationOut
-    interviews: list[InterviewOut]
-    offer: AppointmentOut | None
-    overlapping_hours: list[str]
-
-
 def _interview_id(data: NeedSideInput) -> int:
     if data.interview_id is None:
         raise Invalid({"interview_id": "Say which interview"})
@@ -109,13 +94,7 @@ class ApplicationsAPI(Controller):
     tags = ["pipeline"]
 
     async def _detail(self, request: Request, need_id: int, application_id: int) -> ApplicationDetail:
-        application = await pipeline.get_application(request.user, need_id, application_id)
-        return ApplicationDetail(
-            application=application,
-            interviews=await interviews.interviews_of(application_id),
-            appointment=await appointments.appointment_of(application_id),
-            overlapping_hours=await appointments.overlapping_labels(need_id, application.profile_id),
-        )
+        return await appointments.application_detail(request.user, need_id, application_id)
 
     @get("/", summary="A need's shortlist and everyone taken further, with their history")
     async def index(self, request: Request, need_id: RecordId) -> list[ApplicationOut]:
@@ -189,15 +168,7 @@ class InvitationsAPI(Controller):
     tags = ["pipeline"]
 
     async def _detail(self, request: Request, application_id: int) -> InvitationDetail:
-        invitation = await pipeline.get_invitation(request.user, application_id)
-        return InvitationDetail(
-            invitation=invitation,
-            interviews=await interviews.interviews_of(application_id),
-            offer=await appointments.appointment_of(application_id),
-            overlapping_hours=await appointments.overlapping_labels(
-                invitation.need_id, invitation.profile_id
-            ),
-        )
+        return await appointments.invitation_detail(request.user, application_id)
 
     @get("/", summary="Your invitations: no recipient names or addresses")
     async def index(self, request: Request) -> list[InvitationOut]:

@@ -134,17 +134,15 @@ class InvitationPages(Controller):
     async def _page(
         self, request: Request, application_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
-        invitation = await pipeline.get_invitation(request.user, application_id)
-        found = await interviews.interviews_of(application_id)
-        offer = await appointments.appointment_of(application_id)
+        detail = await appointments.invitation_detail(request.user, application_id)
         return render(
             "matching/invitation.html",
             status_code=status_code,
-            invitation=invitation,
-            interviews=found,
+            invitation=detail.invitation,
+            interviews=detail.interviews,
             lengths=interviews.LENGTHS,
-            offer=offer,
-            clashes=await appointments.overlapping_labels(invitation.need_id, invitation.profile_id),
+            offer=detail.offer,
+            clashes=detail.overlapping_hours,
             agreed=pipeline.AGREED_STAGES,
             **extra,
         )
