@@ -23,14 +23,13 @@ from market.accounts import pages as account_pages
 from market.accounts import sessions
 from market.audit import api as audit_api
 from market.audit import pages as audit_pages
-from market.clock import utcnow
+from market.clock import london_today, utcnow
 from market.core import pages as core_pages
 from market.core.api import HealthAPI
 from market.dbs import api as dbs_api
 from market.dbs import pa_pages as dbs_pa_pages
 from market.dbs import pages as dbs_pages
 from market.dbs import sweep as dbs_sweep
-from market.dbs.forms import london_today
 from market.dbs.standing import Policy
 from market.export import pages as export_pages
 from market.mail import pages as mail_pages

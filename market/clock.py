@@ -28,3 +28,13 @@ def london_date(moment: datetime | None) -> date | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(LONDON).date()
+
+
+def london_today() -> date:
+    """Today's date in England."""
+    return utcnow().astimezone(LONDON).date()
+
+
+def at_london_noon(day: date) -> datetime:
+    """A date staff give for an event whose time we do not know, as a stored moment."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=LONDON)

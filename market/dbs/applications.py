@@ -16,10 +16,10 @@ from typing import Any
 
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
-from market.clock import utcnow
+from market.clock import london_today, utcnow
 from market.db import for_update, write_transaction
 from market.dbs import checks, rules
-from market.dbs.forms import choice, london_today, read_date
+from market.dbs.forms import choice, read_date
 from market.dbs.permissions import require_permission
 from market.dbs.schemas import ApplicationOut
 from market.dbs.tables import DBSApplication

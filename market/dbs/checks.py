@@ -14,10 +14,10 @@ from typing import Any
 
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
-from market.clock import utcnow
+from market.clock import at_london_noon, london_today, utcnow
 from market.db import for_update, write_transaction
 from market.dbs import rules
-from market.dbs.forms import at_london_noon, choice, london_today, read_date, yes
+from market.dbs.forms import choice, read_date, yes
 from market.dbs.permissions import require_permission
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.errors import Invalid, NotFound

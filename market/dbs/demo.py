@@ -8,9 +8,8 @@ import random
 from datetime import timedelta
 
 from market.accounts.tables import User
-from market.clock import utcnow
+from market.clock import at_london_noon, london_today, utcnow
 from market.db import write_transaction
-from market.dbs.forms import at_london_noon, london_today
 from market.dbs.tables import DBSApplication, DBSCheck, DBSPermission, StatusCheck
 from market.register.demo import DEMO_DOMAIN
 from market.register.tables import PAProfile

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from market.clock import LONDON, utcnow
 from market.dates import DateProblem, parse_date_parts, parse_date_text
-
-
-def london_today() -> date:
-    return utcnow().astimezone(LONDON).date()
 
 
 def read_date(
@@ -48,8 +43,3 @@ def date_values(prefix: str, day: date | None) -> dict[str, str]:
     if day is None:
         return {}
     return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
-
-
-def at_london_noon(day: date) -> datetime:
-    """A date staff give for an event whose time we do not know, as a stored moment."""
-    return datetime(day.year, day.month, day.day, 12, tzinfo=LONDON)

@@ -10,8 +10,8 @@ import msgspec
 
 from market.accounts.schemas import CurrentUser
 from market.audit.tables import AuditEvent
+from market.clock import london_today
 from market.dbs import applications, checks, rules
-from market.dbs.forms import london_today
 from market.dbs.permissions import has_permission
 from market.dbs.schemas import (
     AccessOut,

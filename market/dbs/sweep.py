@@ -18,11 +18,10 @@ import msgspec
 from market.accounts.schemas import STAFF_ROLES
 from market.accounts.tables import User
 from market.audit import services as audit
-from market.clock import LONDON, utcnow
+from market.clock import LONDON, london_today, utcnow
 from market.dates import add_months
 from market.db import write_transaction
 from market.dbs import applications, checks, permissions, rules
-from market.dbs.forms import london_today
 from market.dbs.standing import Policy, checks_with_facts
 from market.dbs.tables import DBSApplication, DBSCheck
 from market.mail import services as mail

@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 
+from market.clock import london_today
 from market.dbs import applications, rules
-from market.dbs.forms import london_today
 from market.dbs.schemas import ApplicationOut
 from market.dbs.standing import Policy, checks_with_facts, london_date
 from market.dbs.tables import DBSCheck

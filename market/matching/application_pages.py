@@ -14,7 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Conflict, Invalid, NotFound
 from market.matching import appointments, interviews, pipeline
 from market.matching.needs import get_need

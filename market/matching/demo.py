@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
-from market.clock import LONDON
+from market.clock import LONDON, london_today
 from market.db import write_transaction
-from market.dbs.forms import london_today
 from market.dbs.rules import requirement_for
 from market.geo import services as geo
 from market.matching import interviews, matches, pipeline

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Invalid
 from market.matching import cover, matches
 from market.matching.needs import get_need

@@ -9,8 +9,9 @@ from typing import Any
 
 import msgspec
 
+from market.clock import london_today
 from market.dbs import rules
-from market.dbs.forms import date_values, london_today, read_date, yes
+from market.dbs.forms import date_values, read_date, yes
 from market.errors import Invalid
 from market.geo import services as geo
 from market.matching.schemas import AGE_GROUPS, GENDER_PREFERENCES, KINDS, REFERRAL_SOURCES, YEAR_PATTERNS

@@ -14,8 +14,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from market.clock import london_today
 from market.dbs import rules
-from market.dbs.forms import london_today
 from market.errors import Conflict, Invalid
 from market.matching import interviews, needs, recipients, times
 from market.matching.need_form import form_values

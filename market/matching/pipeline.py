@@ -20,9 +20,8 @@ import msgspec
 
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
-from market.clock import utcnow
+from market.clock import london_today, utcnow
 from market.db import for_update, write_transaction
-from market.dbs.forms import london_today
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.matching import outcomes, times

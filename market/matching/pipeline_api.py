@@ -12,7 +12,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Invalid
 from market.matching import appointments, interviews, pipeline
 from market.matching.appointments import ApplicationDetail, InvitationDetail

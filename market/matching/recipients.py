@@ -13,9 +13,9 @@ from typing import Any
 from market.accounts import services as accounts
 from market.accounts.schemas import STAFF_ROLES, CurrentUser
 from market.audit import services as audit
-from market.clock import utcnow
+from market.clock import london_today, utcnow
 from market.db import write_transaction
-from market.dbs.forms import london_today, read_date
+from market.dbs.forms import read_date
 from market.errors import Invalid, NotFound
 from market.geo import services as geo
 from market.matching.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS, RELATIONSHIPS, RecipientOut

@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from market.accounts.schemas import CurrentUser
-from market.dbs.forms import london_today, read_date
+from market.clock import london_today
+from market.dbs.forms import read_date
 from market.errors import Invalid, NotFound
 from market.matching.schemas import CoverDateInput, CoverDateOut, SlotInput, SlotOut
 from market.matching.store import need_row, save

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.matching import work
 from market.register.tables import PAProfile
 from market.settings import Settings

@@ -49,10 +49,9 @@ import msgspec
 import numpy as np
 
 from market.accounts.schemas import CurrentUser
-from market.clock import london_date
+from market.clock import london_date, london_today
 from market.db import json_list
 from market.dbs import rules as dbs_rules
-from market.dbs.forms import london_today
 from market.dbs.standing import Policy, Standing, meeting, standing, standings
 from market.errors import Invalid, NotFound
 from market.geo import services as geo

@@ -13,9 +13,9 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from market.audit import services as audit
+from market.clock import london_today
 from market.dates import DateProblem, parse_date_parts
 from market.db import write_transaction
-from market.dbs.forms import london_today
 from market.errors import NotFound
 from market.reports import charts, exports, listings, periods, returns
 from market.reports.periods import Period, PeriodError

@@ -8,9 +8,8 @@ import random
 from datetime import datetime, time, timedelta
 
 from market.accounts.tables import User
-from market.clock import LONDON
+from market.clock import LONDON, london_today
 from market.db import write_transaction
-from market.dbs.forms import london_today
 from market.geo import services as geo
 from market.register.demo import DEMO_DOMAIN
 from market.register.tables import PAProfile

@@ -14,7 +14,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
 from litestar.response import Template
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Invalid
 from market.training import importer, records
 from market.web.forms import form_page

@@ -11,7 +11,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Invalid, NotFound
 from market.settings import Settings
 from market.training import records

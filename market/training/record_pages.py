@@ -17,7 +17,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts.schemas import STAFF_ROLES
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Invalid
 from market.settings import Settings
 from market.training import record_api, records

@@ -19,9 +19,9 @@ import msgspec
 from market.accounts.schemas import STAFF_ROLES, CurrentUser
 from market.accounts.tables import User
 from market.audit import services as audit
-from market.clock import LONDON, utcnow
+from market.clock import LONDON, london_today, utcnow
 from market.db import for_update, write_transaction
-from market.dbs.forms import london_today, read_date
+from market.dbs.forms import read_date
 from market.errors import Invalid, NotFound
 from market.geo import services as geo
 from market.geo.display import distance_note

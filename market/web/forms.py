@@ -7,10 +7,13 @@ again with the user's input and an error per field (see web/errors.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import msgspec
 from litestar import Request
+
+from market.errors import Invalid
 
 FORM_STATE_KEY = "form_page"
 
@@ -33,6 +36,21 @@ def form_page(request: Request, template: str, context: dict[str, Any], values: 
     request.state[FORM_STATE_KEY] = (template, context, values)
 
 
-def error_list(errors: dict[str, str]) -> list[dict[str, str]]:
-    """The GOV.UK error summary's list, each linking to its field."""
-    return [{"text": message, "href": f"#{field.replace('_', '-')}"} for field, message in errors.items()]
+def field_id(field: str, form: str = "") -> str:
+    """The id a field's input has on the page: the macros in templates/macros/form.html
+    build the same (``form`` is their ``prefix``; list fields like ``slots[0].start`` map to
+    ``slots-0-start``)."""
+    name = field.replace("_", "-").replace("].", "-").replace("[", "-").replace("]", "")
+    return f"{form}-{name}" if form else name
+
+
+def error_list(errors: dict[str, str], form: str = "") -> list[dict[str, str]]:
+    """The GOV.UK error summary's list, each message linking to its field in ``form``."""
+    return [{"text": message, "href": f"#{field_id(field, form)}"} for field, message in errors.items()]
+
+
+def form_errors(problem: Invalid | dict[str, str], values: Mapping[str, str], *, form: str = "") -> dict[str, Any]:
+    """What a page re-rendered after bad input needs: every error by its field, the
+    summary linking to each, the input kept, and which form on the page failed."""
+    errors = problem.errors if isinstance(problem, Invalid) else dict(problem)
+    return {"errors": errors, "values": dict(values), "error_list": error_list(errors, form), "active": form}

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
+from market.clock import london_today
 from market.dbs import checks
-from market.dbs.forms import london_today
 from market.dbs.tables import DBSCheck, DBSPermission
 
 NUMBER = "001234567890"

@@ -14,9 +14,9 @@ import pytest
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, NewUserInput
 from market.audit.tables import AuditEvent
+from market.clock import london_today
 from market.dates import add_months
 from market.dbs import checks, records, rules, standing
-from market.dbs.forms import london_today
 from market.dbs.standing import Policy
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.errors import Invalid, NotAllowed, NotFound

@@ -12,10 +12,9 @@ import msgspec
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, NewUserInput
 from market.audit.tables import AuditEvent
-from market.clock import utcnow
+from market.clock import london_today, utcnow
 from market.dates import add_months
 from market.dbs import applications, checks, sweep
-from market.dbs.forms import london_today
 from market.dbs.tables import DBSCheck
 from market.mail.tables import OutboxEmail
 from tests.dbs.support import as_current, certificate, check_row, days_ago, iso, permit

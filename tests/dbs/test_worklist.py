@@ -10,9 +10,9 @@ import pytest
 
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, NewUserInput
+from market.clock import london_today
 from market.dates import add_months
 from market.dbs import applications, checks, rules, worklist
-from market.dbs.forms import london_today
 from market.dbs.tables import DBSCheck
 from tests.dbs.support import as_current, certificate, days_ago, iso, permit
 from tests.register.factories import make_pa

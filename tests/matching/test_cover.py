@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.mail.tables import OutboxEmail
 from market.matching import matches
 from market.matching.tables import Application

@@ -11,8 +11,8 @@ import msgspec
 import numpy as np
 
 from market.accounts.schemas import CurrentUser
+from market.clock import london_today
 from market.dbs import checks
-from market.dbs.forms import london_today
 from market.dbs.standing import Policy
 from market.geo.centroids import sector_centroid
 from market.matching import columns, freshness, matches, synthetic

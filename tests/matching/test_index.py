@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from market.clock import london_today
 from market.dbs import checks
-from market.dbs.forms import london_today
 from market.dbs.standing import Policy
 from market.matching import index as match_index
 from market.matching.engine import NeedSpec, rank

@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 import pytest
 
+from market.clock import london_today
 from market.db import write_transaction
-from market.dbs.forms import london_today
 from market.dbs.standing import Policy
 from market.matching import index as match_index
 from market.matching import learning, matches, outcomes, synthetic

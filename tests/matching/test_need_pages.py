@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.matching import needs
 from tests.matching.factories import make_need, make_recipient, make_user, need_form
 from tests.matching.test_needs import date_fields

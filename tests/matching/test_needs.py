@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from market.audit.tables import AuditEvent
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Conflict, Invalid, NotFound
 from market.matching import needs, recipients, times
 from market.matching.schemas import CoverDateInput, NeedInput, SlotInput

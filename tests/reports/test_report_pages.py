@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.reports.periods import financial_year_of
 from tests.matching.factories import make_user
 from tests.support import PASSWORD, submit

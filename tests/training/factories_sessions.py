@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from market.accounts.schemas import CurrentUser
-from market.clock import utcnow
-from market.dbs.forms import london_today
+from market.clock import london_today, utcnow
 from market.training import sessions
 from market.training.tables import Course, TrainingSession
 from tests.support import PASSWORD, submit

@@ -9,7 +9,7 @@ import pytest
 
 from market.accounts.schemas import CurrentUser
 from market.audit.tables import AuditEvent
-from market.dbs.forms import london_today
+from market.clock import london_today
 from market.errors import Invalid, NotAllowed, NotFound
 from market.mail.tables import OutboxEmail
 from market.training import completions, records

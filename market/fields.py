@@ -1,0 +1,207 @@
+"""Reading a posted HTML form into domain types, naming every problem at once.
+
+Each feature's ``forms.py`` turns the strings a page posts into the typed msgspec Struct
+its service takes (the API decodes JSON into the same Struct). A ``FormReader`` reads one
+field at a time and keeps going after a problem, so the error summary names every field
+that is wrong, each message written for the person who typed it::
+
+    read = FormReader(form)
+    data = WhereInput(
+        home_postcode=read.text("home_postcode"),
+        travel_miles=read.whole_number("travel_miles", "how many miles you will travel"),
+        driving_licence=read.yes("driving_licence"),
+    )
+    read.done()  # raises Invalid with every problem found
+
+A field that cannot be read gets a placeholder value (0, None, "") in the Struct; ``done``
+raises before any service sees it. Rules that need the database or several fields (a
+known postcode, an end after a start) belong to the service, which every caller reaches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+
+from market.dates import DateProblem, parse_date_parts, parse_date_text
+from market.errors import Invalid
+
+YES = ("yes", "true", "on", "1")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+_DIGITS = re.compile(r"[0-9]{1,10}")
+PG_INT_MAX = 2_147_483_647
+
+
+def parse_pounds(raw: str) -> int:
+    """'12.50', '£12.5' or '12' as pence; ValueError when it is not money."""
+    cleaned = raw.strip().lstrip("£").strip().replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount < 0:
+        raise ValueError(raw)
+    return int(amount * 100)
+
+
+def whole_number(text: str, limit: int = PG_INT_MAX) -> int | None:
+    """A plain whole number (ASCII digits) up to ``limit``, else None: never an exception."""
+    text = text.strip()
+    if not _DIGITS.fullmatch(text) or int(text) > limit:
+        return None
+    return int(text)
+
+
+def parse_clock(text: str) -> time | None:
+    """'09:30', '9.30' or '21:00' as a time; None when it is not a time of day."""
+    match = _TIME.fullmatch(text.strip())
+    if not match:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        return None
+    return time(hours, minutes)
+
+
+def date_values(prefix: str, day: date | None) -> dict[str, str]:
+    """A stored date as the three boxes of a date input, to fill a form again."""
+    if day is None:
+        return {}
+    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
+
+
+def _sentence(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+class FormReader:
+    """The fields of one posted form, read into domain types; ``errors`` collects every
+    problem keyed by field name. Labels are written as they read mid-sentence ("your
+    start date"); messages capitalise them where they start a sentence."""
+
+    def __init__(self, form: Mapping[str, str], *, prefix: str = "") -> None:
+        self.form = form
+        self.prefix = prefix
+        self.errors: dict[str, str] = {}
+
+    # -- raw access -------------------------------------------------------------------------
+
+    def raw(self, field: str) -> str:
+        return str(self.form.get(self.prefix + field, "")).strip()
+
+    def problem(self, field: str, message: str) -> None:
+        """Record a problem with ``field`` (the first one found for a field is kept)."""
+        self.errors.setdefault(field, message)
+
+    def ok(self, field: str) -> bool:
+        return field not in self.errors
+
+    def done(self) -> None:
+        """Raise Invalid with every problem found, if there was any."""
+        if self.errors:
+            raise Invalid(self.errors)
+
+    # -- typed fields -----------------------------------------------------------------------
+
+    def text(self, field: str, label: str = "", *, required: bool = False, limit: int | None = None) -> str:
+        value = self.raw(field)
+        if required and not value:
+            self.problem(field, f"Enter {label}")
+        elif limit is not None and len(value) > limit:
+            self.problem(field, f"{_sentence(label)} must be {limit:,} characters or fewer")
+        return value
+
+    def yes(self, field: str) -> bool:
+        """A checkbox or a yes/no radio: ticked or "yes" is True, anything else False."""
+        return self.raw(field).lower() in YES
+
+    def choice(self, field: str, options: Iterable[str], message: str, *, required: bool = True) -> str:
+        """One of ``options`` (codes); blank is allowed when not required."""
+        value = self.raw(field)
+        if (value or required) and value not in set(options):
+            self.problem(field, message)
+        return value
+
+    def codes(self, prefix: str, options: Iterable[str]) -> list[str]:
+        """The codes of a group of checkboxes that each post ``<prefix><code>``, in the
+        options' order (unknown codes are ignored: the page offers only known ones)."""
+        return [code for code in options if self.yes(prefix + code)]
+
+    def whole_number(
+        self,
+        field: str,
+        label: str,
+        *,
+        required: bool = True,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        example: str = "10",
+    ) -> int | None:
+        """A whole number, optionally within limits; None when blank and not required."""
+        raw = self.raw(field)
+        if not raw:
+            if required:
+                self.problem(field, f"Enter {label}")
+            return None
+        value = whole_number(raw)
+        if value is None:
+            self.problem(field, f"{_sentence(label)} must be a whole number, like {example}")
+            return None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            if minimum is not None and maximum is not None:
+                self.problem(field, f"{_sentence(label)} must be between {minimum} and {maximum}")
+            elif minimum is not None:
+                self.problem(field, f"{_sentence(label)} must be {minimum} or more")
+            else:
+                self.problem(field, f"{_sentence(label)} must be {maximum} or fewer")
+            return None
+        return value
+
+    def pence(self, field: str, label: str, *, required: bool = True, example: str = "12.50") -> int | None:
+        """An amount typed in pounds ("12.50", "£12.5", "12") as integer pence."""
+        raw = self.raw(field)
+        if not raw:
+            if required:
+                self.problem(field, f"Enter {label}, like {example}")
+            return None
+        try:
+            return parse_pounds(raw)
+        except ValueError:
+            self.problem(field, f"Enter {label} in pounds and pence, like {example}")
+            return None
+
+    def date(self, field: str, label: str, *, required: bool = True) -> date | None:
+        """``field`` as the GOV.UK date input's ``_day``/``_month``/``_year`` boxes, or as
+        one text box (ISO or 27/03/2027). ``label`` starts a sentence ("The start date")."""
+        try:
+            if self.raw(field):
+                return parse_date_text(self.raw(field), label)
+            parsed = parse_date_parts(
+                self.raw(f"{field}_day"), self.raw(f"{field}_month"), self.raw(f"{field}_year"), label
+            )
+        except DateProblem as problem:
+            self.problem(field, str(problem))
+            return None
+        if parsed is None and required:
+            self.problem(field, f"Enter {label[:1].lower()}{label[1:]}")
+        return parsed
+
+    def clock(self, field: str, label: str, *, required: bool = True) -> time | None:
+        """A time of day on the 24-hour clock ("09:30")."""
+        raw = self.raw(field)
+        if not raw:
+            if required:
+                self.problem(field, f"Enter the {label} time, for example 09:30")
+            return None
+        value = parse_clock(raw)
+        if value is None:
+            self.problem(
+                field, f"Enter the {label} time as hours and minutes on the 24-hour clock, for example 14:30"
+            )
+        return value
+
+    def version(self, field: str = "version") -> int | None:
+        """The record version a form was read at (a hidden field); None when absent."""
+        return whole_number(self.raw(field))
