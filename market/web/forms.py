@@ -49,7 +49,9 @@ def error_list(errors: dict[str, str], form: str = "") -> list[dict[str, str]]:
     return [{"text": message, "href": f"#{field_id(field, form)}"} for field, message in errors.items()]
 
 
-def form_errors(problem: Invalid | dict[str, str], values: Mapping[str, str], *, form: str = "") -> dict[str, Any]:
+def form_errors(
+    problem: Invalid | dict[str, str], values: Mapping[str, str], *, form: str = ""
+) -> dict[str, Any]:
     """What a page re-rendered after bad input needs: every error by its field, the
     summary linking to each, the input kept, and which form on the page failed."""
     errors = problem.errors if isinstance(problem, Invalid) else dict(problem)
