@@ -46,7 +46,7 @@ from market.accounts.tables import User  # noqa: E402
 from market.app import create_app  # noqa: E402
 from market.geo.centroids import load_table  # noqa: E402
 from market.matching import matches  # noqa: E402
-from market.matching.synthetic import NOT_ENGLAND  # noqa: E402
+from market.matching.engine.synthetic import NOT_ENGLAND
 from market.matching.tables import Need, NeedSkill, NeedSlot, Recipient, RecipientAccess  # noqa: E402
 from market.register import changes  # noqa: E402
 from market.register.tables import ClientGroup, PAProfile, Skill  # noqa: E402

@@ -41,8 +41,8 @@ from geopy.distance import geodesic
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from market.geo.distance import haversine_miles  # noqa: E402
-from market.matching.engine import DBS_KINDS, ROW_COLUMNS, NeedSpec, naive_distance, rank  # noqa: E402
-from market.matching.synthetic import make_index, random_need  # noqa: E402
+from market.matching.engine.ranking import DBS_KINDS, ROW_COLUMNS, NeedSpec, naive_distance, rank  # noqa: E402
+from market.matching.engine.synthetic import make_index, random_need  # noqa: E402
 
 AT = date(2026, 12, 1)
 NEEDS = 300

@@ -52,8 +52,8 @@ from bench.loading import Rows, fill_postgres, fill_sqlite  # noqa: E402
 from market import db  # noqa: E402  (imports piccolo's SQLite adapters: dates as piccolo writes them)
 from market.dates import add_months  # noqa: E402
 from market.geo.centroids import load_table  # noqa: E402
-from market.matching.schemas import REFERRAL_SOURCES  # noqa: E402
-from market.matching.synthetic import NOT_ENGLAND  # noqa: E402
+from market.matching.engine.synthetic import NOT_ENGLAND  # noqa: E402
+from market.matching.needs.schemas import REFERRAL_SOURCES  # noqa: E402
 from market.reports import (  # noqa: E402
     dbs_figures,
     exports,

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 
 from litestar import Litestar, Router
@@ -16,36 +15,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
 
-from market import db
-from market.accounts import admin_pages as account_admin_pages
-from market.accounts import api as accounts_api
-from market.accounts import pages as account_pages
-from market.accounts import sessions
-from market.audit import api as audit_api
-from market.audit import pages as audit_pages
-from market.clock import london_today, utcnow
-from market.core import pages as core_pages
-from market.core.api import HealthAPI
-from market.dbs import api as dbs_api
-from market.dbs import pa_pages as dbs_pa_pages
-from market.dbs import pages as dbs_pages
-from market.dbs import sweep as dbs_sweep
-from market.dbs.standing import Policy
-from market.export import pages as export_pages
-from market.mail import pages as mail_pages
-from market.mail import services as mail
-from market.matching import matches as match_cache
-from market.matching import web as matching_web
-from market.register import api as register_api
-from market.register import changes as profile_changes
-from market.register import detail_pages, import_pages, search_pages, skills_pages, vetting_pages
-from market.register import more_api as register_more_api
-from market.register import pages as register_pages
-from market.reports import pages as report_pages
+from market import db, jobs
+from market.accounts.middleware import AuthMiddleware
+from market.features import all_routes
+from market.mail import routes as mail_routes
 from market.settings import Settings
-from market.training import reminders as training_reminders
-from market.training import web as training_web
-from market.web.auth import AuthMiddleware
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
 from market.web.security import CSRFUnlessBearerMiddleware, SecurityHeadersMiddleware, csrf_config
@@ -56,40 +30,6 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-PURGE_EVERY_SECONDS = 3600
-SWEEP_EVERY_SECONDS = 24 * 3600
-
-
-async def _background_work(settings: Settings) -> None:
-    """Each worker: send due email every few seconds, clear expired sessions hourly, and run
-    the daily jobs at start-up and then daily (the DBS sweep and training expiry reminders:
-    both idempotent, so cron may run them as well). It also builds the matching index at
-    start-up and keeps it patched from the change log, so that requests rarely wait for it."""
-    since_purge = PURGE_EVERY_SECONDS
-    since_sweep = SWEEP_EVERY_SECONDS
-    policy = Policy.of(settings)
-    while True:
-        try:
-            await match_cache.CACHE.get(policy)
-            if since_sweep >= SWEEP_EVERY_SECONDS:
-                since_sweep = 0
-                report = await dbs_sweep.run(settings)
-                log.info("DBS sweep: %s", report.summary())
-                reminded = await training_reminders.send_due(settings, london_today())
-                log.info("Training: %d expiry reminder(s) sent", reminded)
-                pruned = await profile_changes.prune(utcnow() - timedelta(days=1))
-                log.info("Matching: %d old change-log entries pruned", pruned)
-            await mail.deliver_due(settings)
-            if since_purge >= PURGE_EVERY_SECONDS:
-                await sessions.purge_expired()
-                since_purge = 0
-        except Exception:  # noqa: BLE001 - one bad round must not stop later ones
-            log.exception("Background work failed; will try again")
-        await asyncio.sleep(settings.mail_poll_seconds)
-        since_purge += settings.mail_poll_seconds
-        since_sweep += settings.mail_poll_seconds
-
-
 def create_app(settings: Settings) -> Litestar:
     engine = db.activate(db.create_engine(settings))
 
@@ -98,7 +38,7 @@ def create_app(settings: Settings) -> Litestar:
         await db.open_pool(engine)
         sender = None
         if settings.mail_poll_seconds > 0:
-            sender = asyncio.create_task(_background_work(settings))
+            sender = asyncio.create_task(jobs.run_forever(settings))
         try:
             yield
         finally:
@@ -109,28 +49,7 @@ def create_app(settings: Settings) -> Litestar:
             await db.close_pool(engine)
 
     route_handlers: list = [
-        HealthAPI,
-        *core_pages.ROUTES,
-        *account_pages.ROUTES,
-        *account_admin_pages.ROUTES,
-        *accounts_api.ROUTES,
-        *audit_pages.ROUTES,
-        *audit_api.ROUTES,
-        *register_pages.ROUTES,
-        *detail_pages.ROUTES,
-        *register_api.ROUTES,
-        *register_more_api.ROUTES,
-        *skills_pages.ROUTES,
-        *import_pages.ROUTES,
-        *search_pages.ROUTES,
-        *vetting_pages.ROUTES,
-        *dbs_pages.ROUTES,
-        *dbs_pa_pages.ROUTES,
-        *dbs_api.ROUTES,
-        *training_web.ROUTES,
-        *matching_web.ROUTES,
-        *report_pages.ROUTES,
-        *export_pages.ROUTES,
+        *all_routes(),
         create_static_files_router(
             path="/assets",
             directories=[STATIC_DIR],
@@ -141,7 +60,7 @@ def create_app(settings: Settings) -> Litestar:
     ]
     if not settings.is_production:
         # The outbox shows reset links: fine on a developer's machine, never in production.
-        route_handlers += mail_pages.ROUTES
+        route_handlers += mail_routes.ROUTES
 
     return Litestar(
         route_handlers=route_handlers,

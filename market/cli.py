@@ -119,7 +119,7 @@ def cmd_dbs_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_training_remind(args: argparse.Namespace) -> int:
-    from market.dbs.forms import london_today
+    from market.clock import london_today
     from market.training import reminders
 
     settings = _settings()
@@ -129,7 +129,7 @@ def cmd_training_remind(args: argparse.Namespace) -> int:
 
 
 def cmd_matching_train(args: argparse.Namespace) -> int:
-    from market.matching import learning
+    from market.matching.engine import learning
 
     settings = _settings()
     least = learning.MIN_OUTCOMES if args.min_outcomes is None else args.min_outcomes
@@ -142,7 +142,7 @@ def cmd_reports_return(args: argparse.Namespace) -> int:
     import json
 
     from market.dates import DateProblem, parse_date_text
-    from market.dbs.forms import london_today
+    from market.clock import london_today
     from market.reports import exports, periods, returns
 
     try:

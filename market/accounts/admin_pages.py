@@ -9,7 +9,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts import services
-from market.accounts.schemas import ROLE_NAMES, NewUserInput
+from market.accounts.schemas import NewUserInput
+from market.roles import ROLE_NAMES
 from market.web.forms import form_page, form_struct, read_form
 from market.web.guards import ADMIN
 from market.web.params import RecordId

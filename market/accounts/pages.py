@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from market.accounts import services, sessions
+from market.accounts.middleware import clear_session_cookie, session_cookie
 from market.accounts.schemas import (
     ACTING_AS,
     EmailInput,
@@ -20,7 +21,6 @@ from market.accounts.schemas import (
 )
 from market.errors import Invalid
 from market.settings import Settings
-from market.web.auth import clear_session_cookie, session_cookie
 from market.web.forms import form_page, form_struct, read_form
 from market.web.guards import PUBLIC, SIGNED_IN
 from market.web.params import RecordId

@@ -6,16 +6,8 @@ from datetime import datetime
 
 import msgspec
 
-ROLES = ("pa", "recipient", "staff", "trainer", "admin")
-SELF_SIGNUP_ROLES = ("pa", "recipient")
-STAFF_ROLES = ("staff", "admin")
-ROLE_NAMES = {
-    "pa": "Personal assistant",
-    "recipient": "Employer (recipient or someone acting for them)",
-    "staff": "Recruitment-support staff",
-    "trainer": "Trainer",
-    "admin": "Administrator",
-}
+from market.roles import ROLE_NAMES
+
 # Who a recipient account belongs to: the person themselves, or who acts for them.
 ACTING_AS = {
     "self": "I am looking for a PA for myself",

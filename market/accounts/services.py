@@ -11,8 +11,6 @@ from market.accounts import sessions
 from market.accounts.passwords import hash_password, password_problem, verify_password
 from market.accounts.schemas import (
     ACTING_AS,
-    ROLES,
-    SELF_SIGNUP_ROLES,
     CurrentUser,
     NewUserInput,
     PasswordChangeInput,
@@ -27,6 +25,7 @@ from market.clock import utcnow
 from market.db import for_update, ilike, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
+from market.roles import ROLES, SELF_SIGNUP_ROLES
 from market.settings import Settings
 
 VERIFY = "verify"

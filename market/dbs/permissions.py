@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from market.accounts.schemas import STAFF_ROLES, CurrentUser
+from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.audit import services as audit
 from market.db import write_transaction
 from market.dbs.tables import DBSPermission
 from market.errors import Invalid, NotAllowed, NotFound
+from market.roles import STAFF_ROLES
 
 
 async def has_permission(user: CurrentUser) -> bool:

@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 
 import msgspec
 
-from market.accounts.schemas import STAFF_ROLES
 from market.accounts.tables import User
 from market.audit import services as audit
 from market.clock import LONDON, london_today, utcnow
@@ -26,6 +25,7 @@ from market.dbs.standing import Policy, checks_with_facts
 from market.dbs.tables import DBSApplication, DBSCheck
 from market.mail import services as mail
 from market.register.tables import PAProfile
+from market.roles import STAFF_ROLES
 from market.settings import Settings
 
 

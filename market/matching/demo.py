@@ -13,8 +13,10 @@ from market.clock import LONDON, london_today
 from market.db import write_transaction
 from market.dbs.rules import requirement_for
 from market.geo import services as geo
-from market.matching import interviews, matches, pipeline
-from market.matching.needs import get_need
+from market.matching import matches
+from market.matching.needs.lifecycle import get_need
+from market.matching.pipeline import applications as pipeline
+from market.matching.pipeline import interviews
 from market.matching.tables import Application, Need, NeedSkill, NeedSlot, Recipient, RecipientAccess
 from market.register.availability import slot_from_day_times
 from market.register.tables import Skill

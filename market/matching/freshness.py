@@ -35,10 +35,10 @@ import msgspec
 
 from market import db
 from market.dbs.standing import Policy
-from market.matching import columns
 from market.matching import index as match_index
-from market.matching.columns import PARow
-from market.matching.engine import CandidateIndex
+from market.matching.engine import columns
+from market.matching.engine.columns import PARow
+from market.matching.engine.ranking import CandidateIndex
 from market.register import changes
 
 log = logging.getLogger(__name__)

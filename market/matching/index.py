@@ -12,8 +12,8 @@ from typing import Any
 from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
-from market.matching.columns import PARow, Vocabularies, build_index
-from market.matching.engine import CandidateIndex, Vocabulary
+from market.matching.engine.columns import PARow, Vocabularies, build_index
+from market.matching.engine.ranking import CandidateIndex, Vocabulary
 from market.register.schemas import SHIFT_KINDS, WONT_DO
 from market.register.tables import (
     AvailabilitySlot,

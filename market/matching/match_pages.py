@@ -10,8 +10,9 @@ from litestar.response import Redirect, Template
 
 from market.clock import london_today
 from market.errors import Invalid
-from market.matching import cover, matches
-from market.matching.needs import get_need
+from market.matching import matches
+from market.matching.needs.lifecycle import get_need
+from market.matching.pipeline import cover
 from market.settings import Settings
 from market.web.forms import read_form
 from market.web.guards import roles

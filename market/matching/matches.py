@@ -13,10 +13,10 @@ from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy, standings
 from market.geo.display import distance_band
 from market.matching import freshness
-from market.matching.engine import EXCLUSIONS, NeedSpec, rank
+from market.matching.engine.ranking import EXCLUSIONS, NeedSpec, rank
 from market.matching.index import language_code
-from market.matching.needs import get_need
-from market.matching.schemas import NeedOut
+from market.matching.needs.lifecycle import get_need
+from market.matching.needs.schemas import NeedOut
 from market.matching.tables import Need
 from market.register.tables import PAProfile
 from market.settings import Settings
@@ -122,7 +122,7 @@ async def for_need(need: NeedOut, settings: Settings, at: date, *, limit: int = 
     if where is None or where["lat"] is None:
         return MatchesOut(need_id=need_id, total=0, matches=[], excluded=[])
     policy = Policy.of(settings)
-    from market.matching import learning  # learned weights, if any beat the defaults
+    from market.matching.engine import learning
 
     weights = await learning.current_weights()
     ranking = rank(

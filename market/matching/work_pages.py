@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from market.clock import london_today
-from market.matching import work
+from market.matching import work_near as work
 from market.register.tables import PAProfile
 from market.settings import Settings
 from market.web.guards import roles

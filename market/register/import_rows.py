@@ -17,11 +17,12 @@ from typing import Any, Literal, NamedTuple
 import msgspec
 
 from market.accounts import services as accounts
-from market.accounts.schemas import STAFF_ROLES, CurrentUser
+from market.accounts.schemas import CurrentUser
 from market.geo import services as geo
 from market.register.availability import DAYS, Slot, SlotProblem, slot_from_day_times
 from market.register.schemas import DEFAULT_YEAR_PATTERN, EMPLOYMENT, HEADLINE_LIMIT, WONT_DO, YEAR_PATTERNS
 from market.register.services import MAX_SLOTS, MAX_TRAVEL_MILES, MAX_YEARS, parse_pounds
+from market.roles import STAFF_ROLES
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

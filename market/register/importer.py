@@ -23,7 +23,7 @@ from typing import Any
 import asyncpg
 
 from market.accounts import services as accounts
-from market.accounts.schemas import STAFF_ROLES, CurrentUser
+from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.audit import services as audit
 from market.clock import utcnow
@@ -61,6 +61,7 @@ from market.register.tables import (
     Skill,
     StatusChange,
 )
+from market.roles import STAFF_ROLES
 from market.settings import Settings
 
 

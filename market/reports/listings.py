@@ -17,7 +17,7 @@ from typing import Any
 
 from market.audit.tables import AuditEvent
 from market.clock import london_date
-from market.matching.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS
+from market.matching.needs.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS
 from market.matching.tables import Need
 from market.register.tables import PAClientGroup, PASkill, Qualification
 from market.reports.people_figures import CHUNK, people_supported, recipients

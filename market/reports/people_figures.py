@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from market.clock import london_date
-from market.matching.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS
+from market.matching.needs.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS
 from market.matching.tables import Need, Recipient
 from market.reports.figures import Breakdown, Figure, Section
 from market.reports.periods import Period

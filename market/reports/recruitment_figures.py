@@ -29,7 +29,7 @@ from piccolo.query.functions.aggregate import Count
 
 from market.audit.tables import AuditEvent
 from market.clock import london_date
-from market.matching.schemas import REFERRAL_SOURCES
+from market.matching.needs.schemas import REFERRAL_SOURCES
 from market.matching.tables import Appointment, Need, StageChange
 from market.reports.figures import Breakdown, Figure, Section, share
 from market.reports.periods import Period

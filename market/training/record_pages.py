@@ -16,9 +16,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.accounts.schemas import STAFF_ROLES
 from market.clock import london_today
 from market.errors import Invalid
+from market.roles import STAFF_ROLES
 from market.settings import Settings
 from market.training import record_api, records
 from market.web.forms import read_form

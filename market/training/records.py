@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from market.accounts.schemas import STAFF_ROLES, CurrentUser
+from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
 from market.db import for_update, write_transaction
@@ -23,6 +23,7 @@ from market.errors import Invalid, NotAllowed, NotFound
 from market.mail import services as mail
 from market.register import changes
 from market.register.tables import PAProfile, Skill
+from market.roles import STAFF_ROLES
 from market.settings import Settings
 from market.training import completions, holdings, rules
 from market.training.tables import Completion, Course

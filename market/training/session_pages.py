@@ -13,8 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.accounts.schemas import STAFF_ROLES
 from market.errors import Conflict, Invalid
+from market.roles import STAFF_ROLES
 from market.settings import Settings
 from market.training import attendance, bookings, session_api, sessions
 from market.web.forms import read_form

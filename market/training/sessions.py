@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from market.accounts.schemas import STAFF_ROLES, CurrentUser
+from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.audit import services as audit
 from market.clock import LONDON, london_today, utcnow
@@ -27,6 +27,7 @@ from market.geo import services as geo
 from market.geo.display import distance_note
 from market.geo.distance import haversine_miles
 from market.register.tables import PAProfile
+from market.roles import STAFF_ROLES
 from market.settings import Settings
 from market.training.tables import Booking, Course, TrainingSession
 

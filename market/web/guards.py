@@ -14,7 +14,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from market.accounts.schemas import ROLES, STAFF_ROLES
+from market.roles import ROLES, STAFF_ROLES
 
 log = logging.getLogger(__name__)
 

@@ -52,7 +52,7 @@ async def work():
     from market.accounts.schemas import CurrentUser
     from market.accounts.tables import User
     from market.dbs import checks
-    from market.dbs.forms import london_today
+    from market.clock import london_today
     from market.dbs.tables import DBSPermission
     from market.register.tables import PAProfile
 

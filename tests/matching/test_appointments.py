@@ -13,7 +13,8 @@ from market.clock import utcnow
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.mail.tables import OutboxEmail
-from market.matching import appointments, interviews, pipeline
+from market.matching.pipeline import applications as pipeline
+from market.matching.pipeline import appointments, interviews
 from market.matching.tables import Application, Interview, Need, StageChange
 from tests.matching.factories import make_need, make_recipient, make_user
 from tests.matching.test_pipeline import _pa_user

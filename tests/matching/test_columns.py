@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from market.geo.distance import haversine_miles
-from market.matching import columns
-from market.matching.columns import (
+from market.matching.engine import columns
+from market.matching.engine.columns import (
     ROW_COLUMNS,
     CandidateIndex,
     NeedsRebuild,
@@ -20,8 +20,8 @@ from market.matching.columns import (
     build_index,
     patch_index,
 )
-from market.matching.engine import NeedSpec, rank
-from market.matching.synthetic import VOCABULARIES, make_index, random_need, random_row
+from market.matching.engine.ranking import NeedSpec, rank
+from market.matching.engine.synthetic import VOCABULARIES, make_index, random_need, random_row
 
 AT = date(2026, 12, 1)
 PLACES = {

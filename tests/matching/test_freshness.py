@@ -15,8 +15,9 @@ from market.clock import london_today
 from market.dbs import checks
 from market.dbs.standing import Policy
 from market.geo.centroids import sector_centroid
-from market.matching import columns, freshness, matches, synthetic
-from market.matching.engine import NeedSpec, Vocabulary, rank
+from market.matching import freshness, matches
+from market.matching.engine import columns, synthetic
+from market.matching.engine.ranking import NeedSpec, Vocabulary, rank
 from market.matching.index import MAX_LANGUAGES
 from market.register import changes, details, services, vetting
 from market.register.schemas import WhereInput

@@ -9,7 +9,7 @@ from market.clock import london_today
 from market.dbs import checks
 from market.dbs.standing import Policy
 from market.matching import index as match_index
-from market.matching.engine import NeedSpec, rank
+from market.matching.engine.ranking import NeedSpec, rank
 from market.training import completions
 from market.training.tables import Course
 from tests.dbs.support import as_current, certificate, days_ago

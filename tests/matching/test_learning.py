@@ -16,10 +16,12 @@ from market.clock import london_today
 from market.db import write_transaction
 from market.dbs.standing import Policy
 from market.matching import index as match_index
-from market.matching import learning, matches, outcomes, synthetic
-from market.matching.engine import DEFAULT_WEIGHTS, Weights, combine, rank
-from market.matching.learning import FACTORS
-from market.matching.needs import need_out
+from market.matching import matches
+from market.matching.engine import learning, synthetic
+from market.matching.engine.learning import FACTORS
+from market.matching.engine.ranking import DEFAULT_WEIGHTS, Weights, combine, rank
+from market.matching.needs.lifecycle import need_out
+from market.matching.pipeline import outcomes
 from market.matching.tables import Application, LearnedWeights, Need, OutcomeSnapshot, StageChange
 from market.register.tables import PAProfile
 from tests.conftest import SECRET

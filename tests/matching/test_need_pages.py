@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from market.clock import london_today
-from market.matching import needs
+from market.matching.needs import lifecycle as needs
 from tests.matching.factories import make_need, make_recipient, make_user, need_form
 from tests.matching.test_needs import date_fields
 from tests.support import submit

@@ -12,8 +12,9 @@ import pytest
 from market.audit.tables import AuditEvent
 from market.clock import london_today
 from market.errors import Conflict, Invalid, NotFound
-from market.matching import needs, recipients, times
-from market.matching.schemas import CoverDateInput, NeedInput, SlotInput
+from market.matching.needs import lifecycle as needs
+from market.matching.needs import recipients, times
+from market.matching.needs.schemas import CoverDateInput, NeedInput, SlotInput
 from market.matching.tables import Need, NeedCoverDate, NeedSlot, RecipientAccess
 from tests.matching.factories import make_need, make_recipient, make_user, need_form
 

@@ -11,7 +11,7 @@ from market.accounts.schemas import CurrentUser
 from market.audit.tables import AuditEvent
 from market.errors import Conflict, Invalid, NotFound
 from market.mail.tables import OutboxEmail
-from market.matching import pipeline
+from market.matching.pipeline import applications as pipeline
 from market.matching.tables import Application, StageChange
 from tests.matching.factories import make_need, make_recipient, make_user
 from tests.register.factories import make_pa

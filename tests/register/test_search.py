@@ -16,7 +16,8 @@ import pytest
 from market.geo.centroids import known_sector
 from market.geo.distance import haversine_miles
 from market.register.availability import Slot, slot_from_day_times
-from market.register.search import (
+from market.register.tables import PAProfile, ShortlistEntry
+from market.search.query import (
     Candidate,
     PublicProfileOut,
     ResultOut,
@@ -28,8 +29,7 @@ from market.register.search import (
     text_hits,
     whole_number,
 )
-from market.register.shortlist import ShortlistItemOut
-from market.register.tables import PAProfile, ShortlistEntry
+from market.search.shortlist import ShortlistItemOut
 from tests.register.factories import make_pa
 from tests.support import csrf_token, submit
 

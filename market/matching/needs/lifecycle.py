@@ -1,0 +1,363 @@
+"""Needs: what a recipient asks for, created and changed by the people who act for them
+and by staff. Every change bumps the need's version; a change made against an older
+version is refused (optimistic locking), and every change is audit-logged.
+
+The postcode is private: NeedOut (with it) goes only to the need's owners and staff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from market.accounts.schemas import CurrentUser
+from market.audit import services as audit
+from market.clock import utcnow
+from market.db import json_list, write_transaction
+from market.errors import Conflict, Invalid, NotFound
+from market.matching.needs import recipients, times
+from market.matching.needs.forms import NeedValues, read_need, stored_requirement
+from market.matching.needs.recipients import is_staff
+from market.matching.needs.schemas import (
+    EDITABLE,
+    STATUSES,
+    TRANSITIONS,
+    CoverDateInput,
+    CoverDateOut,
+    NeedOut,
+    NeedSummary,
+    ReferralOut,
+    SlotInput,
+    SlotOut,
+)
+from market.matching.needs.versions import STALE, need_row, save
+from market.matching.tables import Need, NeedClientGroup, NeedSkill, Recipient
+from market.register.details import client_group_list
+from market.register.services import skill_list
+
+
+async def _recipient_row(user: CurrentUser, recipient_id: int) -> dict[str, Any]:
+    row = await Recipient.select().where(Recipient.id == recipient_id).first()
+    if row is None or not await recipients.can_act_for(user, recipient_id):
+        raise NotFound()
+    return row
+
+
+async def get_need(user: CurrentUser, need_id: int) -> NeedOut:
+    return await need_out(await need_row(user, need_id), staff=is_staff(user))
+
+
+async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:
+    return (await need_outs([row], staff=staff))[0]
+
+
+async def need_outs(rows: list[dict[str, Any]], *, staff: bool) -> list[NeedOut]:
+    """Several needs in full, with five queries whatever their number."""
+    ids = [r["id"] for r in rows] or [-1]
+    skills: dict[int, list[dict[str, Any]]] = {}
+    for s in (
+        await NeedSkill.select(NeedSkill.need, NeedSkill.skill.code, NeedSkill.required)
+        .where(NeedSkill.need.is_in(ids))
+        .order_by(NeedSkill.skill.position)
+    ):
+        skills.setdefault(s["need"], []).append(s)
+    groups: dict[int, list[str]] = {}
+    for g in (
+        await NeedClientGroup.select(NeedClientGroup.need, NeedClientGroup.group.code)
+        .where(NeedClientGroup.need.is_in(ids))
+        .order_by(NeedClientGroup.group.position)
+    ):
+        groups.setdefault(g["need"], []).append(g["group.code"])
+    names = {
+        r["id"]: r["display_name"]
+        for r in await Recipient.select(Recipient.id, Recipient.display_name).where(
+            Recipient.id.is_in([r["recipient"] for r in rows] or [-1])
+        )
+    }
+    slots = await times.slots_by_need(ids)
+    cover = await times.cover_dates_by_need(ids)
+    return [
+        _assemble(
+            row,
+            skills.get(row["id"], []),
+            groups.get(row["id"], []),
+            names.get(row["recipient"], ""),
+            slots.get(row["id"], []),
+            cover.get(row["id"], []),
+            staff=staff,
+        )
+        for row in rows
+    ]
+
+
+def _assemble(
+    row: dict[str, Any],
+    skills: list[dict[str, Any]],
+    groups: list[str],
+    recipient_name: str,
+    slots: list[SlotOut],
+    cover: list[CoverDateOut],
+    *,
+    staff: bool,
+) -> NeedOut:
+    referral = None
+    if staff:
+        referral = ReferralOut(
+            source=row["referral_source"],
+            referred_on=row["referred_on"],
+            first_contact_on=row["first_contact_on"],
+            support_set_up_on=row["support_set_up_on"],
+        )
+    return NeedOut(
+        id=row["id"],
+        recipient_id=row["recipient"],
+        recipient_name=recipient_name,
+        title=row["title"],
+        description=row["description"],
+        kind=row["kind"],
+        postcode=row["postcode"],
+        district=row["district"],
+        hours_per_week=row["hours_per_week"],
+        slot_hours=times.weekly_hours(slots),
+        shift_kinds=json_list(row["shift_kinds"]),
+        start_date=row["start_date"],
+        required_skills=[s["skill.code"] for s in skills if s["required"]],
+        preferred_skills=[s["skill.code"] for s in skills if not s["required"]],
+        client_groups=groups,
+        age_group=row["age_group"],
+        languages_required=json_list(row["languages_required"]),
+        languages_preferred=json_list(row["languages_preferred"]),
+        gender_preference=row["gender_preference"],
+        gender_required=row["gender_required"],
+        driver_needed=row["driver_needed"],
+        pets=row["pets"],
+        smoking=row["smoking"],
+        personal_care=row["personal_care"],
+        max_rate_pence=row["max_rate_pence"],
+        rate_firm=row["rate_firm"],
+        max_distance_miles=row["max_distance_miles"],
+        year_pattern=row["year_pattern"],
+        dbs_level=row["dbs_level"],
+        dbs_adults_barred=row["dbs_adults_barred"],
+        dbs_children_barred=row["dbs_children_barred"],
+        dbs_raised=row["dbs_raised"],
+        dbs_description=stored_requirement(row).describe(),
+        status=row["status"],
+        version=row["version"],
+        slots=slots,
+        cover_dates=cover,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        referral=referral,
+    )
+
+
+async def list_needs(
+    user: CurrentUser, *, status: str = "", recipient_id: int | None = None
+) -> list[NeedSummary]:
+    """The needs ``user`` may act for (all of them for staff), newest change first."""
+    query = Need.select(
+        Need.id,
+        Need.recipient,
+        Need.recipient.display_name,
+        Need.title,
+        Need.kind,
+        Need.district,
+        Need.status,
+        Need.updated_at,
+    ).order_by(Need.updated_at, ascending=False)
+    where = []
+    allowed = await recipients.accessible_ids(user)
+    if allowed is not None:
+        if not allowed:
+            return []
+        where.append(Need.recipient.is_in(allowed))
+    if status:
+        if status not in STATUSES:
+            raise Invalid({"status": "Select a status from the list"})
+        where.append(Need.status == status)
+    if recipient_id is not None:
+        where.append(Need.recipient == recipient_id)
+    rows = await (query.where(*where) if where else query)
+    return [
+        NeedSummary(
+            id=r["id"],
+            recipient_id=r["recipient"],
+            recipient_name=r["recipient.display_name"],
+            title=r["title"],
+            kind=r["kind"],
+            district=r["district"],
+            status=r["status"],
+            updated_at=r["updated_at"],
+        )
+        for r in rows
+    ]
+
+
+async def _read(
+    user: CurrentUser,
+    form: dict[str, str],
+    recipient: dict[str, Any],
+    current: dict[str, Any] | None,
+    slots: list[SlotInput] | None,
+    cover: list[CoverDateInput] | None,
+) -> tuple[NeedValues, list, list]:
+    """Every field and every time checked together, so one answer names every problem."""
+    errors: dict[str, str] = {}
+    values = None
+    try:
+        values = await read_need(
+            form,
+            recipient=recipient,
+            skills=await skill_list(),
+            groups=await client_group_list(),
+            staff=is_staff(user),
+            current=current,
+        )
+    except Invalid as invalid:
+        errors |= invalid.errors
+    parsed_slots: list = []
+    parsed_cover: list = []
+    try:
+        parsed_slots = times.parse_slots(slots or [])
+    except Invalid as invalid:
+        errors |= invalid.errors
+    try:
+        parsed_cover = times.parse_cover_dates(cover or [])
+    except Invalid as invalid:
+        errors |= invalid.errors
+    if errors:
+        raise Invalid(errors)
+    assert values is not None
+    return values, parsed_slots, parsed_cover
+
+
+def _children(need_id: int, values: NeedValues) -> list[Any]:
+    return [
+        *[
+            NeedSkill(need=need_id, skill=skill, required=required)
+            for skill, required in values.skills.items()
+        ],
+        *[NeedClientGroup(need=need_id, group=group) for group in values.groups],
+    ]
+
+
+async def _replace_children(need_id: int, values: NeedValues) -> None:
+    await NeedSkill.delete().where(NeedSkill.need == need_id)
+    await NeedClientGroup.delete().where(NeedClientGroup.need == need_id)
+    for row in _children(need_id, values):
+        await type(row).insert(row)
+
+
+def _detail(values: NeedValues) -> dict[str, Any]:
+    """What the audit trail keeps of a need's fields: never the postcode."""
+    private = {"postcode", "sector", "lat", "lon"}
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in values.columns.items()
+        if k not in private and k != "description"
+    }
+
+
+async def create_need(
+    user: CurrentUser,
+    recipient_id: int,
+    form: dict[str, str],
+    *,
+    slots: list[SlotInput] | None = None,
+    cover: list[CoverDateInput] | None = None,
+) -> int:
+    recipient = await _recipient_row(user, recipient_id)
+    values, parsed_slots, parsed_cover = await _read(user, form, recipient, None, slots, cover)
+    async with write_transaction():
+        rows = await Need.insert(
+            Need(recipient=recipient_id, status="draft", version=1, created_by=user.id, **values.columns)
+        ).returning(Need.id)
+        need_id = rows[0]["id"]
+        await _replace_children(need_id, values)
+        await times.write_times(need_id, parsed_slots, parsed_cover, replace=False)
+        await audit.record(
+            "need.created", actor=user, subject_type="need", subject_id=need_id, detail=_detail(values)
+        )
+    return need_id
+
+
+def _version(form: dict[str, str]) -> int | None:
+    raw = form.get("version", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Invalid({"version": "The form's version is not valid: reload the page"})
+    return int(raw)
+
+
+async def update_need(
+    user: CurrentUser,
+    need_id: int,
+    form: dict[str, str],
+    *,
+    slots: list[SlotInput] | None = None,
+    cover: list[CoverDateInput] | None = None,
+) -> int:
+    """Change a need's fields (and its times, when given). The form's ``version`` must be
+    the need's current one, or Conflict."""
+    row = await need_row(user, need_id)
+    expected = _version(form)
+    if expected is not None and expected != row["version"]:
+        raise Conflict(STALE)
+    if row["status"] not in EDITABLE:
+        raise Invalid({"status": f"A {STATUSES[row['status']].lower()} need cannot be changed"})
+    recipient = await Recipient.select().where(Recipient.id == row["recipient"]).first()
+    values, parsed_slots, parsed_cover = await _read(user, form, recipient, row, slots, cover)
+    if not is_staff(user):
+        for field in ("referral_source", "referred_on", "first_contact_on", "support_set_up_on"):
+            values.columns.pop(field, None)
+
+    async def children() -> None:
+        await _replace_children(need_id, values)
+        if slots is not None or cover is not None:
+            await times.write_times(
+                need_id,
+                parsed_slots,
+                parsed_cover,
+                replace=True,
+                slots_given=slots is not None,
+                cover_given=cover is not None,
+            )
+
+    columns = {getattr(Need, name): value for name, value in values.columns.items()}
+    return await save(
+        user, need_id, columns, "need.updated", _detail(values), expected_version=expected, also=children
+    )
+
+
+async def change_status(user: CurrentUser, need_id: int, action: str, version: int | None) -> str:
+    """Open, pause, fill or close a need; returns the new status."""
+    row = await need_row(user, need_id)
+    if action not in TRANSITIONS:
+        raise Invalid({"action": "Choose open, pause, fill or close"})
+    if version is not None and version != row["version"]:
+        raise Conflict(STALE)
+    starts, target = TRANSITIONS[action]
+    if row["status"] not in starts:
+        raise Invalid(
+            {
+                "action": f"A {STATUSES[row['status']].lower()} need cannot be moved to {STATUSES[target].lower()}"
+            }
+        )
+    if target == "open":
+        await times.check_ready(row)
+    values: dict[Any, Any] = {Need.status: target}
+    if target == "open" and row["opened_at"] is None:
+        values[Need.opened_at] = utcnow()
+    if target == "filled":
+        values[Need.filled_at] = utcnow()
+    await save(
+        user,
+        need_id,
+        values,
+        f"need.{target}" if target != "open" else "need.opened",
+        {"from": row["status"], "to": target},
+        expected_version=version,
+        allowed_from=starts,
+    )
+    return target

@@ -1,0 +1,305 @@
+"""The need pages, for the people who act for a recipient and for staff (on behalf of any
+recipient): my needs, a new need, a need's summary with its status buttons, the edit form,
+and its times (weekly slots, or dates for cover). Every form works without JavaScript and
+re-renders with the input kept and each error by its field (422). A change made against an
+old version re-renders with the latest state and says so (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from market.clock import london_today
+from market.dbs import rules
+from market.errors import Conflict, Invalid
+from market.matching.needs import lifecycle as needs
+from market.matching.needs import recipients, times
+from market.matching.needs.forms import form_values
+from market.matching.needs.schemas import (
+    ACTION_NAMES,
+    AGE_GROUPS,
+    EDITABLE,
+    GENDER_PREFERENCES,
+    KINDS,
+    REFERRAL_SOURCES,
+    STATUSES,
+    TRANSITIONS,
+    YEAR_PATTERNS,
+)
+from market.matching.pipeline import interviews
+from market.register.availability import DAYS
+from market.register.details import client_group_list
+from market.register.schemas import SHIFT_KINDS
+from market.register.services import skill_list
+from market.web.forms import read_form
+from market.web.guards import roles
+from market.web.params import RecordId
+from market.web.render import render
+
+ACTORS = roles("recipient", "staff", "admin")
+
+DONE = {
+    "created": "The need has been saved as a draft. Add when support is needed, then open it.",
+    "saved": "The need has been saved.",
+    "slot-added": "The time has been added.",
+    "slot-removed": "The time has been removed.",
+    "date-added": "The date has been added.",
+    "date-removed": "The date has been removed.",
+    "open": "The need is open: PAs who match can now be found for it.",
+    "pause": "The need is paused.",
+    "fill": "The need is marked as filled.",
+    "close": "The need is closed.",
+}
+
+CHOICES = {
+    "kinds": KINDS,
+    "age_groups": AGE_GROUPS,
+    "gender_preferences": GENDER_PREFERENCES,
+    "year_patterns": YEAR_PATTERNS,
+    "shift_kinds": SHIFT_KINDS,
+    "referral_sources": REFERRAL_SOURCES,
+    "dbs_levels": rules.LEVELS,
+    "statuses": STATUSES,
+    "action_names": ACTION_NAMES,
+}
+
+
+def summary_of(form: str, errors: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary, each message linking to its field in ``form``."""
+    return [
+        {"text": message, "href": f"#{form}-{field.replace('_', '-').replace('[', '-').replace('].', '-')}"}
+        for field, message in errors.items()
+    ]
+
+
+def actions_for(status: str) -> list[str]:
+    return [action for action, (starts, _) in TRANSITIONS.items() if status in starts]
+
+
+async def form_context(request: Request, recipient_id: int, need: Any = None) -> dict[str, Any]:
+    return {
+        "recipient": await recipients.get_recipient(request.user, recipient_id),
+        "skills": await skill_list(),
+        "groups": await client_group_list(),
+        "is_staff": recipients.is_staff(request.user),
+        "need": need,
+        **CHOICES,
+    }
+
+
+class NeedPages(Controller):
+    path = "/needs"
+    opt = ACTORS
+    include_in_schema = False
+
+    @get("/")
+    async def mine(self, request: Request, done: FromQuery[str | None] = None) -> Template | Redirect:
+        if recipients.is_staff(request.user):
+            return Redirect("/staff/needs")
+        people = await recipients.list_recipients(request.user)
+        if not people:
+            return Redirect("/needs/people/new")
+        return render(
+            "matching/needs.html",
+            people=people,
+            needs=await needs.list_needs(request.user),
+            statuses=STATUSES,
+            interviews=await interviews.upcoming_for_recipient(request.user, london_today()),
+            flash=DONE.get(done or "", ""),
+        )
+
+    @get("/new")
+    async def new(self, request: Request, recipient: FromQuery[int | None] = None) -> Template | Redirect:
+        people = await recipients.list_recipients(request.user)
+        if recipient is None and len(people) == 1 and not recipients.is_staff(request.user):
+            recipient = people[0].id
+        if recipient is None:
+            if not people:
+                return Redirect("/needs/people/new")
+            return render("matching/choose_person.html", people=people)
+        context = await form_context(request, recipient)
+        values = {
+            "kind": "regular",
+            "year_pattern": "all_year",
+            "max_distance_miles": "10",
+            "age_group": context["recipient"].age_group,
+        }
+        return render("matching/need_form.html", values=values, **context)
+
+    @post("/new")
+    async def create(self, request: Request, recipient: FromQuery[int]) -> Template | Redirect:
+        data = await read_form(request)
+        context = await form_context(request, recipient)
+        try:
+            need_id = await needs.create_need(request.user, recipient, data)
+        except Invalid as problem:
+            return render(
+                "matching/need_form.html",
+                status_code=422,
+                values=data,
+                errors=problem.errors,
+                error_list=summary_of("need", problem.errors),
+                **context,
+            )
+        return Redirect(f"/needs/{need_id}/times?done=created")
+
+    async def _summary(
+        self, request: Request, need_id: int, *, status_code: int = 200, **extra: Any
+    ) -> Template:
+        need = await needs.get_need(request.user, need_id)
+        skill_names = {s["code"]: s["name"] for s in await skill_list()}
+        group_names = {g["code"]: g["name"] for g in await client_group_list()}
+        return render(
+            "matching/need.html",
+            status_code=status_code,
+            need=need,
+            actions=actions_for(need.status),
+            editable=need.status in EDITABLE,
+            skill_names=skill_names,
+            group_names=group_names,
+            is_staff=recipients.is_staff(request.user),
+            **CHOICES,
+            **extra,
+        )
+
+    @get("/{need_id:int}")
+    async def show(self, request: Request, need_id: RecordId, done: FromQuery[str | None] = None) -> Template:
+        return await self._summary(request, need_id, flash=DONE.get(done or "", ""))
+
+    @post("/{need_id:int}/status")
+    async def status(self, request: Request, need_id: RecordId) -> Template | Redirect:
+        data = await read_form(request)
+        action = data.get("action", "")
+        raw = data.get("version", "")
+        try:
+            await needs.change_status(request.user, need_id, action, int(raw) if raw.isdigit() else None)
+        except Conflict as conflict:
+            problem = {"status": conflict.detail}
+            return await self._summary(
+                request, need_id, status_code=409, errors=problem, error_list=summary_of("need", problem)
+            )
+        except Invalid as invalid:
+            return await self._summary(
+                request,
+                need_id,
+                status_code=422,
+                errors=invalid.errors,
+                error_list=summary_of("need", invalid.errors),
+            )
+        return Redirect(f"/needs/{need_id}?done={action}")
+
+    @get("/{need_id:int}/edit")
+    async def edit_form(self, request: Request, need_id: RecordId) -> Template:
+        need = await needs.get_need(request.user, need_id)
+        staff = recipients.is_staff(request.user)
+        return render(
+            "matching/need_form.html",
+            values=form_values(need, staff=staff),
+            **await form_context(request, need.recipient_id, need),
+        )
+
+    @post("/{need_id:int}/edit")
+    async def edit(self, request: Request, need_id: RecordId) -> Template | Redirect:
+        data = await read_form(request)
+        need = await needs.get_need(request.user, need_id)
+        try:
+            await needs.update_need(request.user, need_id, data)
+        except Conflict as conflict:
+            # Show the latest state, so the change can be made again on top of it.
+            latest = await needs.get_need(request.user, need_id)
+            problem = {"version": conflict.detail}
+            return render(
+                "matching/need_form.html",
+                status_code=409,
+                values=form_values(latest, staff=recipients.is_staff(request.user)),
+                errors=problem,
+                error_list=summary_of("need", problem),
+                **await form_context(request, latest.recipient_id, latest),
+            )
+        except Invalid as problem:
+            return render(
+                "matching/need_form.html",
+                status_code=422,
+                values=data,
+                errors=problem.errors,
+                error_list=summary_of("need", problem.errors),
+                **await form_context(request, need.recipient_id, need),
+            )
+        return Redirect(f"/needs/{need_id}?done=saved")
+
+    async def _times(
+        self, request: Request, need_id: int, *, status_code: int = 200, **extra: Any
+    ) -> Template:
+        extra.setdefault("active", "")
+        need = await needs.get_need(request.user, need_id)
+        return render(
+            "matching/times.html",
+            status_code=status_code,
+            need=need,
+            days=DAYS,
+            editable=need.status in EDITABLE,
+            **extra,
+        )
+
+    @get("/{need_id:int}/times")
+    async def times_page(
+        self, request: Request, need_id: RecordId, done: FromQuery[str | None] = None
+    ) -> Template:
+        return await self._times(request, need_id, flash=DONE.get(done or "", ""))
+
+    async def _submit(
+        self,
+        request: Request,
+        need_id: int,
+        active: str,
+        work: Callable[[dict[str, str]], Awaitable[Any]],
+        done: str,
+    ) -> Template | Redirect:
+        data = await read_form(request)
+        try:
+            await work(data)
+        except Invalid as problem:
+            return await self._times(
+                request,
+                need_id,
+                status_code=422,
+                active=active,
+                values=data,
+                errors=problem.errors,
+                error_list=summary_of(active, problem.errors),
+            )
+        return Redirect(f"/needs/{need_id}/times?done={done}")
+
+    @post("/{need_id:int}/slots")
+    async def add_slot(self, request: Request, need_id: RecordId) -> Template | Redirect:
+        return await self._submit(
+            request, need_id, "slot", lambda data: times.add_slot(request.user, need_id, data), "slot-added"
+        )
+
+    @post("/{need_id:int}/slots/{slot_id:int}/remove")
+    async def remove_slot(self, request: Request, need_id: RecordId, slot_id: RecordId) -> Redirect:
+        await times.remove_slot(request.user, need_id, slot_id)
+        return Redirect(f"/needs/{need_id}/times?done=slot-removed")
+
+    @post("/{need_id:int}/cover-dates")
+    async def add_cover_date(self, request: Request, need_id: RecordId) -> Template | Redirect:
+        return await self._submit(
+            request,
+            need_id,
+            "cover",
+            lambda data: times.add_cover_date(request.user, need_id, data),
+            "date-added",
+        )
+
+    @post("/{need_id:int}/cover-dates/{cover_id:int}/remove")
+    async def remove_cover_date(self, request: Request, need_id: RecordId, cover_id: RecordId) -> Redirect:
+        await times.remove_cover_date(request.user, need_id, cover_id)
+        return Redirect(f"/needs/{need_id}/times?done=date-removed")
+
+
+ROUTES: list[Any] = [NeedPages]

@@ -1,0 +1,235 @@
+"""Recipients (the people supported) and who may act for them.
+
+A recipient-role user acts for the recipients they have a RecipientAccess row for; staff
+and admin act for everyone. A record the caller may not act for answers NotFound, so no
+one learns that it exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from market.accounts import services as accounts
+from market.accounts.schemas import CurrentUser
+from market.audit import services as audit
+from market.clock import london_today, utcnow
+from market.db import write_transaction
+from market.dbs.forms import read_date
+from market.errors import Invalid, NotFound
+from market.geo import services as geo
+from market.matching.needs.schemas import (
+    AGE_GROUPS,
+    DISABILITY,
+    ETHNICITY,
+    GENDERS,
+    RELATIONSHIPS,
+    RecipientOut,
+)
+from market.matching.tables import Recipient, RecipientAccess
+from market.roles import STAFF_ROLES
+
+NAME_LIMIT = 80
+NOTES_LIMIT = 2000
+OLDEST_YEARS = 120
+
+
+def is_staff(user: CurrentUser) -> bool:
+    return user.role in STAFF_ROLES
+
+
+def age_group_on(birth_date: date, today: date) -> str:
+    years = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    return "child" if years < 18 else "adult" if years < 65 else "older_adult"
+
+
+async def accessible_ids(user: CurrentUser) -> list[int] | None:
+    """The recipients ``user`` may act for; None means all of them (staff)."""
+    if is_staff(user):
+        return None
+    if user.role != "recipient":
+        return []
+    rows = await RecipientAccess.select(RecipientAccess.recipient).where(RecipientAccess.user == user.id)
+    return [r["recipient"] for r in rows]
+
+
+async def can_act_for(user: CurrentUser, recipient_id: int) -> bool:
+    if is_staff(user):
+        return True
+    if user.role != "recipient":
+        return False
+    return await RecipientAccess.exists().where(
+        RecipientAccess.recipient == recipient_id, RecipientAccess.user == user.id
+    )
+
+
+def _out(row: dict[str, Any], relationship: str = "") -> RecipientOut:
+    return RecipientOut(
+        id=row["id"],
+        display_name=row["display_name"],
+        birth_date=row["birth_date"],
+        age_group=row["age_group"],
+        postcode=row["postcode"],
+        district=row["district"],
+        gender=row["gender"],
+        notes=row["notes"],
+        relationship=relationship,
+        disability=row["disability"],
+        ethnicity=row["ethnicity"],
+    )
+
+
+async def get_recipient(user: CurrentUser, recipient_id: int) -> RecipientOut:
+    row = await Recipient.select().where(Recipient.id == recipient_id).first()
+    if row is None or not await can_act_for(user, recipient_id):
+        raise NotFound()
+    return _out(row)
+
+
+async def list_recipients(user: CurrentUser) -> list[RecipientOut]:
+    """The recipients ``user`` may act for, by name."""
+    if is_staff(user):
+        rows = await Recipient.select().order_by(Recipient.display_name)
+        return [_out(r) for r in rows]
+    if user.role != "recipient":
+        return []
+    access = await RecipientAccess.select(RecipientAccess.recipient, RecipientAccess.relationship).where(
+        RecipientAccess.user == user.id
+    )
+    relationship = {a["recipient"]: a["relationship"] for a in access}
+    if not relationship:
+        return []
+    rows = (
+        await Recipient.select()
+        .where(Recipient.id.is_in(list(relationship)))
+        .order_by(Recipient.display_name)
+    )
+    return [_out(r, relationship[r["id"]]) for r in rows]
+
+
+async def validate_recipient(form: dict[str, str]) -> dict[Any, Any]:
+    """The recipient's columns from a form, or Invalid naming every problem at once."""
+    errors: dict[str, str] = {}
+    name = " ".join(form.get("display_name", "").split())
+    if not name:
+        errors["display_name"] = "Enter the name of the person who needs support"
+    elif len(name) > NAME_LIMIT:
+        errors["display_name"] = f"The name must be {NAME_LIMIT} characters or fewer"
+    today = london_today()
+    born = read_date(form, "birth_date", "Date of birth", errors, required=False)
+    if born and born > today:
+        errors["birth_date"] = "Date of birth must be in the past"
+    elif born and today.year - born.year > OLDEST_YEARS:
+        errors["birth_date"] = f"Date of birth must be within the last {OLDEST_YEARS} years"
+    age_group = form.get("age_group", "").strip()
+    if born and "birth_date" not in errors:
+        age_group = age_group_on(born, today)
+    elif age_group not in AGE_GROUPS and "birth_date" not in errors:
+        errors["age_group"] = "Select the person's age group, or enter their date of birth"
+    gender = form.get("gender", "").strip()
+    if gender not in GENDERS:
+        errors["gender"] = "Select the person's gender, or leave it blank"
+    disability = form.get("disability", "").strip()
+    if disability not in DISABILITY:
+        errors["disability"] = "Select whether the person considers themselves disabled, or leave it blank"
+    ethnicity = form.get("ethnicity", "").strip()
+    if ethnicity not in ETHNICITY:
+        errors["ethnicity"] = "Select the person's ethnic group, or leave it blank"
+    notes = form.get("notes", "").strip().replace("\r\n", "\n")
+    if len(notes) > NOTES_LIMIT:
+        errors["notes"] = f"Notes must be {NOTES_LIMIT:,} characters or fewer"
+    point = None
+    try:
+        point = await geo.locate(form.get("postcode", ""), field="postcode")
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+        if not form.get("postcode", "").strip():
+            errors["postcode"] = "Enter the postcode where the person lives"
+    if errors:
+        raise Invalid(errors)
+    assert point is not None
+    return {
+        Recipient.display_name: name,
+        Recipient.birth_date: born,
+        Recipient.age_group: age_group,
+        Recipient.postcode: point.postcode,
+        Recipient.sector: point.sector,
+        Recipient.district: point.district,
+        Recipient.lat: point.lat,
+        Recipient.lon: point.lon,
+        Recipient.gender: gender,
+        Recipient.disability: disability,
+        Recipient.ethnicity: ethnicity,
+        Recipient.notes: notes,
+    }
+
+
+async def create_recipient(user: CurrentUser, form: dict[str, str]) -> int:
+    """A new recipient. A recipient-role user who makes one acts for them from then on
+    (as the person, or as whoever their account says they are)."""
+    if not (is_staff(user) or user.role == "recipient"):
+        raise NotFound()
+    values = await validate_recipient(form)
+    relationship = ""
+    if user.role == "recipient":
+        acting_as = (await accounts.get_user(user.id)).acting_as
+        relationship = acting_as if acting_as in RELATIONSHIPS else "self"
+    async with write_transaction():
+        rows = await Recipient.insert(
+            Recipient(**{column._meta.name: value for column, value in values.items()}, created_by=user.id)
+        ).returning(Recipient.id)
+        recipient_id = rows[0]["id"]
+        if relationship:
+            await RecipientAccess.insert(
+                RecipientAccess(recipient=recipient_id, user=user.id, relationship=relationship)
+            )
+        await audit.record(
+            "recipient.created",
+            actor=user,
+            subject_type="recipient",
+            subject_id=recipient_id,
+            detail={"district": values[Recipient.district], "relationship": relationship},
+        )
+    return recipient_id
+
+
+async def update_recipient(user: CurrentUser, recipient_id: int, form: dict[str, str]) -> None:
+    await get_recipient(user, recipient_id)
+    values = await validate_recipient(form)
+    values[Recipient.updated_at] = utcnow()
+    async with write_transaction():
+        await Recipient.update(values).where(Recipient.id == recipient_id)
+        await audit.record(
+            "recipient.updated",
+            actor=user,
+            subject_type="recipient",
+            subject_id=recipient_id,
+            detail={"district": values[Recipient.district]},
+        )
+
+
+async def grant_access(staff: CurrentUser, recipient_id: int, user_id: int, relationship: str) -> None:
+    """Staff let a recipient-role account act for a recipient."""
+    if not is_staff(staff):
+        raise NotFound()
+    await get_recipient(staff, recipient_id)
+    account = await accounts.get_user(user_id)
+    if account.role != "recipient":
+        raise Invalid({"user": "Only an employer account can act for a person"})
+    if relationship not in RELATIONSHIPS:
+        raise Invalid({"relationship": "Select how they are related to the person"})
+    async with write_transaction():
+        if await RecipientAccess.exists().where(
+            RecipientAccess.recipient == recipient_id, RecipientAccess.user == user_id
+        ):
+            return
+        await RecipientAccess.insert(
+            RecipientAccess(recipient=recipient_id, user=user_id, relationship=relationship)
+        )
+        await audit.record(
+            "recipient.access_granted",
+            actor=staff,
+            subject_type="recipient",
+            subject_id=recipient_id,
+            detail={"user_id": user_id, "relationship": relationship},
+        )

@@ -1,0 +1,458 @@
+"""Offer → appointed → started, and the safe-recruitment checklist between the last two.
+
+The need's side offers terms (start date, hours a week, hourly rate) after an interview; the
+PA accepts (appointed: the need is filled and everyone else still in its pipeline is told it
+has gone) or declines. Nobody is marked as started until every check on the list is done;
+staff may override one item, and must say why. A PA appointed elsewhere to hours that overlap
+gets a warning, and so does the need's side (without being told anything about the other job).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from market.accounts.schemas import CurrentUser
+from market.clock import utcnow
+from market.dbs.forms import read_date
+from market.dbs.standing import checks_with_facts
+from market.errors import Conflict, Invalid, NotFound
+from market.matching.engine.ranking import slots_mask
+from market.matching.needs import times
+from market.matching.needs.schemas import CoverDateOut, SlotOut
+from market.matching.pipeline import applications as pipeline
+from market.matching.pipeline import interviews
+from market.matching.tables import Application, Appointment, ChecklistItem, Need
+from market.register.services import parse_pounds
+
+CHECKS = {
+    "identity": "Identity checked",
+    "right_to_work": "Right to work in the UK checked",
+    "reference_1": "First reference received and checked",
+    "reference_2": "Second reference received and checked",
+    "dbs_seen": "DBS certificate seen",
+    "update_service": "DBS Update Service status checked",
+    "contract": "Written contract of employment signed",
+    "insurance": "Employer's liability insurance in place",
+}
+MAX_OVERRIDES = 1
+OFFERABLE_FROM = ("interview",)
+
+
+class OfferValues(msgspec.Struct, frozen=True, kw_only=True):
+    start_date: date
+    hours_per_week: float
+    rate_pence: int
+    notes: str
+
+
+class CheckOut(msgspec.Struct, kw_only=True):
+    item: str
+    text: str
+    needed: bool
+    done: bool
+    done_on: date | None = None
+    note: str = ""
+    overridden: bool = False
+    override_reason: str = ""
+
+
+class AppointmentOut(msgspec.Struct, kw_only=True):
+    id: int
+    application_id: int
+    start_date: date
+    hours_per_week: float
+    rate_pence: int
+    notes: str
+    appointed: bool
+    started: bool
+    checks: list[CheckOut]
+    complete: bool
+    overrides_left: int
+
+
+def read_offer(form: dict[str, str], today: date) -> OfferValues:
+    errors: dict[str, str] = {}
+    start = read_date(form, "start_date", "The start date", errors)
+    if start is not None and start < today:
+        errors["start_date"] = "The start date must be today or later"
+    hours = 0.0
+    raw_hours = form.get("hours_per_week", "").strip()
+    try:
+        hours = float(raw_hours)
+        if not 0.25 <= hours <= 84:
+            errors["hours_per_week"] = "Hours a week must be between 0.25 and 84"
+    except ValueError:
+        errors["hours_per_week"] = (
+            "Enter the hours a week, like 12 or 12.5" if raw_hours else "Enter the hours a week"
+        )
+    rate = 0
+    raw_rate = form.get("rate", "").strip()
+    try:
+        rate = parse_pounds(raw_rate)
+        if not 100 <= rate <= 10_000:
+            errors["rate"] = "The hourly rate must be between £1 and £100"
+    except ValueError:
+        errors["rate"] = (
+            "Enter the hourly rate in pounds and pence, like 13.50" if raw_rate else "Enter the hourly rate"
+        )
+    if errors or start is None:
+        raise Invalid(errors)
+    return OfferValues(
+        start_date=start, hours_per_week=hours, rate_pence=rate, notes=form.get("notes", "").strip()[:2000]
+    )
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+async def _subscribed(profile_id: int) -> bool:
+    """Whether the PA's DBS certificate is on the Update Service (then it must be checked)."""
+    return any(facts.update_service for _, facts in await checks_with_facts([profile_id]))
+
+
+async def appointment_of(application_id: int) -> AppointmentOut | None:
+    row = await Appointment.select().where(Appointment.application == application_id).first()
+    if row is None:
+        return None
+    app = await Application.select(Application.profile).where(Application.id == application_id).first()
+    subscribed = await _subscribed(app["profile"])
+    done = {r["item"]: r for r in await ChecklistItem.select().where(ChecklistItem.appointment == row["id"])}
+    checks = []
+    for item, text in CHECKS.items():
+        record = done.get(item)
+        checks.append(
+            CheckOut(
+                item=item,
+                text=text,
+                needed=item != "update_service" or subscribed,
+                done=record is not None,
+                done_on=record["done_on"] if record else None,
+                note=record["note"] if record else "",
+                overridden=bool(record and record["overridden"]),
+                override_reason=record["override_reason"] if record else "",
+            )
+        )
+    overrides = sum(c.overridden for c in checks)
+    return AppointmentOut(
+        id=row["id"],
+        application_id=application_id,
+        start_date=row["start_date"],
+        hours_per_week=row["hours_per_week"],
+        rate_pence=row["rate_pence"],
+        notes=row["notes"],
+        appointed=row["appointed_at"] is not None,
+        started=row["started_at"] is not None,
+        checks=checks,
+        complete=all(c.done for c in checks if c.needed),
+        overrides_left=max(0, MAX_OVERRIDES - overrides),
+    )
+
+
+# -- overlapping hours ---------------------------------------------------------------------------
+
+
+def _weekly(slots: list[SlotOut], covers: list[CoverDateOut]) -> Any:
+    spans = [(s.start_minute, s.end_minute) for s in slots]
+    spans += [
+        (
+            (c.on_date.weekday() * 1440 + c.start_minute) % 10080,
+            (c.on_date.weekday() * 1440 + c.end_minute) % 10080,
+        )
+        for c in covers
+    ]
+    return slots_mask(spans)
+
+
+def _absolute(covers: list[CoverDateOut]) -> list[tuple[int, int]]:
+    return [
+        (c.on_date.toordinal() * 1440 + c.start_minute, c.on_date.toordinal() * 1440 + c.end_minute)
+        for c in covers
+    ]
+
+
+async def overlapping_labels(need_id: int, profile_id: int) -> list[str]:
+    """This need's times that clash with hours the PA is appointed to elsewhere."""
+    others = await Application.select(Application.need).where(
+        Application.profile == profile_id,
+        Application.need != need_id,
+        Application.stage.is_in(["appointed", "started"]),
+    )
+    if not others:
+        return []
+    slots, covers = await times.slots_of(need_id), await times.cover_dates_of(need_id)
+    clashes: list[str] = []
+    for other in others:
+        their_slots, their_covers = (
+            await times.slots_of(other["need"]),
+            await times.cover_dates_of(other["need"]),
+        )
+        if covers and their_covers and not slots and not their_slots:
+            theirs = _absolute(their_covers)
+            clashes += [
+                c.label
+                for c, (a, b) in zip(covers, _absolute(covers), strict=True)
+                if any(a < y and x < b for x, y in theirs)
+            ]
+            continue
+        busy = _weekly(their_slots, their_covers)
+        clashes += [s.label for s in slots if (slots_mask([(s.start_minute, s.end_minute)]) & busy).any()]
+        clashes += [c.label for c in covers if (_weekly([], [c]) & busy).any()]
+    return list(dict.fromkeys(clashes))
+
+
+# -- the changes ------------------------------------------------------------------------------------
+
+
+async def offer(
+    user: CurrentUser, application_id: int, version: int | None, values: OfferValues, *, base_url: str = ""
+) -> int:
+    await pipeline.need_side_row(user, application_id)
+
+    async def write(current: dict[str, Any]) -> None:
+        await Appointment.delete().where(
+            Appointment.application == application_id
+        )  # a new offer replaces one declined
+        await Appointment.insert(
+            Appointment(
+                application=application_id,
+                start_date=values.start_date,
+                hours_per_week=values.hours_per_week,
+                rate_pence=values.rate_pence,
+                notes=values.notes,
+            )
+        )
+        clashes = await overlapping_labels(current["need"], current["profile"])
+        lines = [
+            "You have been offered the work.",
+            "",
+            f"Start: {values.start_date:%d %B %Y}",
+            f"Hours: {values.hours_per_week:g} a week",
+            f"Rate: £{values.rate_pence / 100:.2f} an hour",
+        ]
+        if clashes:
+            lines += [
+                "",
+                "Warning: you are already appointed elsewhere to hours that overlap: " + "; ".join(clashes),
+            ]
+        lines += ["", "Accept or decline it here:", f"{base_url.rstrip('/')}/invitations/{application_id}"]
+        await pipeline.email_pa(current, "An offer", lines)
+
+    return await pipeline.move(
+        user,
+        application_id,
+        version,
+        "offered",
+        OFFERABLE_FROM,
+        f"Offered from {values.start_date:%d %B %Y}, {values.hours_per_week:g} hours a week at £{values.rate_pence / 100:.2f}",
+        also=write,
+    )
+
+
+async def _appoint(actor: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
+    async def write(current: dict[str, Any]) -> None:
+        now = utcnow()
+        await Appointment.update({Appointment.appointed_at: now}).where(
+            Appointment.application == application_id
+        )
+        await Need.update({Need.status: "filled", Need.filled_at: now, Need.version: Need.version + 1}).where(
+            Need.id == current["need"], Need.status.is_in(["open", "paused"])
+        )
+
+    version = await pipeline.move(
+        actor, application_id, version, "appointed", ("offered",), reason, also=write
+    )
+    await _close_the_rest(actor, application_id)
+    return version
+
+
+async def _close_the_rest(actor: CurrentUser, application_id: int) -> None:
+    """Once someone is appointed, everyone else still in the need's pipeline is withdrawn, and
+    those who were told of it are told it has gone."""
+    row = await Application.select(Application.need).where(Application.id == application_id).first()
+    others = await Application.select().where(
+        Application.need == row["need"],
+        Application.id != application_id,
+        Application.stage.is_in(["shortlisted", "invited", "accepted", "interview", "offered"]),
+    )
+
+    async def tell(current: dict[str, Any]) -> None:
+        if current["stage"] != "shortlisted":
+            await pipeline.email_pa(
+                current, "No longer needed", ["Thank you for your interest: someone else has been appointed."]
+            )
+
+    for other in others:
+        try:
+            await pipeline.move(
+                actor,
+                other["id"],
+                other["version"],
+                "withdrawn",
+                (other["stage"],),
+                "Someone else was appointed",
+                also=tell,
+            )
+        except Conflict:
+            continue  # changed meanwhile: it shows on the need's page for someone to decide
+
+
+async def accept_offer(pa_user: CurrentUser, application_id: int, version: int | None) -> int:
+    await pipeline.pa_row(pa_user, application_id)
+    return await _appoint(pa_user, application_id, version, "The PA accepted the offer")
+
+
+async def decline_offer(pa_user: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
+    await pipeline.pa_row(pa_user, application_id)
+    return await pipeline.move(
+        pa_user,
+        application_id,
+        version,
+        "declined",
+        ("offered",),
+        " ".join(reason.split())[:2000] or "Offer declined",
+    )
+
+
+async def record_acceptance(user: CurrentUser, application_id: int, version: int | None) -> int:
+    """The need's side records that the PA accepted (e.g. on the phone)."""
+    await pipeline.need_side_row(user, application_id)
+    return await _appoint(user, application_id, version, "Recorded that the PA accepted the offer")
+
+
+async def _appointment_row(application_id: int) -> dict[str, Any]:
+    row = await Appointment.select().where(Appointment.application == application_id).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def tick(
+    user: CurrentUser, application_id: int, version: int | None, item: str, form: dict[str, str], today: date
+) -> int:
+    """Record one check as done, on a date, with an optional note."""
+    await pipeline.need_side_row(user, application_id)
+    if item not in CHECKS:
+        raise NotFound()
+    appointment = await _appointment_row(application_id)
+    errors: dict[str, str] = {}
+    done_on = read_date(form, f"{item}_on", "The date it was checked", errors)
+    if done_on is not None and done_on > today:
+        errors[f"{item}_on"] = "The date it was checked must be today or in the past"
+    if errors:
+        raise Invalid(errors)
+    note = form.get(f"{item}_note", "").strip()[:1000]
+    return await _write_check(user, application_id, version, appointment["id"], item, done_on, note, "")
+
+
+async def override(
+    user: CurrentUser, application_id: int, version: int | None, item: str, reason: str
+) -> int:
+    """Staff only: accept one check as met without it, with the reason recorded."""
+    if user.role not in ("staff", "admin"):
+        raise NotFound()
+    await pipeline.need_side_row(user, application_id)
+    if item not in CHECKS:
+        raise NotFound()
+    reason = " ".join(reason.split())[:1000]
+    if not reason:
+        raise Invalid({f"{item}_reason": "Say why this check can be overridden"})
+    appointment = await appointment_of(application_id)
+    if appointment is None:
+        raise NotFound()
+    if appointment.overrides_left <= 0:
+        raise Invalid({f"{item}_reason": "Only one check can be overridden: one already is"})
+    return await _write_check(user, application_id, version, appointment.id, item, None, "", reason)
+
+
+async def _write_check(
+    user: CurrentUser,
+    application_id: int,
+    version: int | None,
+    appointment_id: int,
+    item: str,
+    done_on: date | None,
+    note: str,
+    override_reason: str,
+) -> int:
+    async def write(current: dict[str, Any]) -> None:
+        await ChecklistItem.delete().where(
+            ChecklistItem.appointment == appointment_id, ChecklistItem.item == item
+        )
+        await ChecklistItem.insert(
+            ChecklistItem(
+                appointment=appointment_id,
+                item=item,
+                done_on=done_on,
+                note=note,
+                overridden=bool(override_reason),
+                override_reason=override_reason,
+                actor_id=user.id,
+            )
+        )
+
+    what = f"{CHECKS[item]}: overridden ({override_reason})" if override_reason else f"{CHECKS[item]}"
+    return await pipeline.move(user, application_id, version, "appointed", ("appointed",), what, also=write)
+
+
+async def start(user: CurrentUser, application_id: int, version: int | None) -> int:
+    """The PA has started work: only once the safe-recruitment checklist is complete."""
+    await pipeline.need_side_row(user, application_id)
+    appointment = await appointment_of(application_id)
+    if appointment is None or not appointment.appointed:
+        raise Invalid({"checklist": "Only a PA who has been appointed can start work"})
+    missing = [c.text for c in appointment.checks if c.needed and not c.done]
+    if missing:
+        raise Invalid(
+            {"checklist": "Finish the checklist before the PA starts. Still to do: " + "; ".join(missing)}
+        )
+
+    async def write(current: dict[str, Any]) -> None:
+        await Appointment.update({Appointment.started_at: utcnow()}).where(
+            Appointment.application == application_id
+        )
+
+    return await pipeline.move(
+        user, application_id, version, "started", ("appointed",), "Started work", also=write
+    )
+
+
+# -- one application in full, for the pages and the API ------------------------------------
+
+
+class ApplicationDetail(msgspec.Struct, kw_only=True):
+    application: pipeline.ApplicationOut
+    interviews: list[interviews.InterviewOut]
+    appointment: AppointmentOut | None
+    overlapping_hours: list[str]
+
+
+class InvitationDetail(msgspec.Struct, kw_only=True):
+    invitation: pipeline.InvitationOut
+    interviews: list[interviews.InterviewOut]
+    offer: AppointmentOut | None
+    overlapping_hours: list[str]
+
+
+async def application_detail(user: CurrentUser, need_id: int, application_id: int) -> ApplicationDetail:
+    """An application as the need's side sees it (404 unless they act for the need)."""
+    application = await pipeline.get_application(user, need_id, application_id)
+    return ApplicationDetail(
+        application=application,
+        interviews=await interviews.interviews_of(application_id),
+        appointment=await appointment_of(application_id),
+        overlapping_hours=await overlapping_labels(need_id, application.profile_id),
+    )
+
+
+async def invitation_detail(pa_user: CurrentUser, application_id: int) -> InvitationDetail:
+    """An invitation as its PA sees it (404 unless it is theirs)."""
+    invitation = await pipeline.get_invitation(pa_user, application_id)
+    return InvitationDetail(
+        invitation=invitation,
+        interviews=await interviews.interviews_of(application_id),
+        offer=await appointment_of(application_id),
+        overlapping_hours=await overlapping_labels(invitation.need_id, invitation.profile_id),
+    )

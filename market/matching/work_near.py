@@ -1,0 +1,90 @@
+"""Work near me: the open needs a PA meets every hard requirement of, best first, by the same
+rules and score as a need's matches (the engine run the other way: one PA against each need).
+
+A PA sees a need's title, district, times and hours, a distance band and the reasons; never
+the person's name, the address or the description (which may name people) before an
+invitation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+import numpy as np
+
+from market.accounts.schemas import CurrentUser
+from market.dbs.standing import Policy
+from market.geo.display import distance_band
+from market.geo.distance import haversine_miles
+from market.matching import index as match_index
+from market.matching.engine.columns import build_index
+from market.matching.engine.ranking import rank
+from market.matching.matches import spec_of
+from market.matching.needs.lifecycle import need_outs
+from market.matching.tables import Need
+from market.register.tables import PAProfile
+from market.settings import Settings
+
+
+class WorkOut(msgspec.Struct, kw_only=True):
+    need_id: int
+    title: str
+    kind: str
+    district: str
+    distance_band: str
+    hours_per_week: float | None
+    times: list[str]
+    score: int
+    reasons: list[str]
+
+
+async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit: int = 20) -> list[WorkOut]:
+    profile = await PAProfile.select(PAProfile.id, PAProfile.status).where(PAProfile.user == user.id).first()
+    if profile is None or profile["status"] != "approved":
+        return []
+    rows = await match_index.pa_rows([profile["id"]], policy=Policy.of(settings))
+    if not rows:
+        return []
+    pa = rows[0]
+    one = build_index(rows, await match_index.vocabularies(list(pa.languages)))
+    # Every open need's place in one query; one vectorised pass keeps those within both travel
+    # limits (the engine checks them again); only those are read in full, in a few queries.
+    places = await Need.select(Need.id, Need.lat, Need.lon, Need.max_distance_miles).where(
+        Need.status == "open", Need.lat.is_not_null(), Need.lon.is_not_null()
+    )
+    if not places:
+        return []
+    miles = haversine_miles(
+        pa.lat,
+        pa.lon,
+        np.array([p["lat"] for p in places]),
+        np.array([p["lon"] for p in places]),
+    )
+    reach = np.minimum(np.array([p["max_distance_miles"] for p in places], dtype=float), pa.travel_miles)
+    near = [places[i]["id"] for i in np.flatnonzero(miles <= reach + 1e-9).tolist()]
+    if not near:
+        return []
+    full = await Need.select().where(Need.id.is_in(near))
+    found: list[WorkOut] = []
+    for row, need in zip(full, await need_outs(full, staff=False), strict=True):
+        ranked = rank(spec_of(need, row["lat"], row["lon"]), one, at, limit=1).candidates
+        if not ranked:
+            continue
+        match = ranked[0]
+        found.append(
+            WorkOut(
+                need_id=row["id"],
+                title=need.title,
+                kind=need.kind,
+                district=need.district,
+                distance_band=distance_band(match.miles),
+                hours_per_week=need.hours_per_week,
+                times=[c.label for c in need.cover_dates]
+                if need.kind == "cover"
+                else [s.label for s in need.slots],
+                score=round(match.score * 100),
+                reasons=[r for r in match.reasons if "miles away" not in r],
+            )
+        )
+    found.sort(key=lambda w: -w.score)
+    return found[:limit]

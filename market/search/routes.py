@@ -1,0 +1,9 @@
+"""Finding PAs: the search page, the public profile, the shortlist and their API."""
+
+from typing import Any
+
+from market.search import pages
+
+ROUTES: list[Any] = [
+    *pages.ROUTES,
+]
