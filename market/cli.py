@@ -141,8 +141,8 @@ def cmd_matching_train(args: argparse.Namespace) -> int:
 def cmd_reports_return(args: argparse.Namespace) -> int:
     import json
 
-    from market.dates import DateProblem, parse_date_text
     from market.clock import london_today
+    from market.dates import DateProblem, parse_date_text
     from market.reports import exports, periods, returns
 
     try:
