@@ -23,6 +23,7 @@ from market.settings import Settings
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
 from market.web.security import CSRFUnlessBearerMiddleware, SecurityHeadersMiddleware, csrf_config
+from market.web.strict_json import check_json_body
 from market.web.templating import template_config
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=route_handlers,
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         guards=[role_guard],
+        before_request=check_json_body,
         middleware=[
             DefineMiddleware(SecurityHeadersMiddleware, production=settings.is_production),
             DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config(settings)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -71,6 +72,46 @@ def _validation_errors(exc: ValidationException) -> dict[str, str]:
     return errors
 
 
+_MSGSPEC = (
+    ("Expected `int`", "must be a whole number"),
+    ("Expected `bool`", "must be true or false"),
+    ("Expected `str`", "must be text"),
+    ("Expected `array`", "must be a list"),
+    ("Expected `object`", "must be an object"),
+    ("Expected `float`", "must be a number"),
+    ("Invalid RFC3339 encoded date", "must be a date like 2027-03-27"),
+    ("Invalid RFC3339 encoded time", "must be a time like 09:30:00"),
+    ("Invalid enum value", "is not one of the allowed values"),
+)
+
+
+_MISSING = re.compile(r"^Object missing required field `([^`]+)`$")
+
+
+def _plain(errors: dict[str, str]) -> dict[str, str]:
+    """msgspec's messages in words an API client's developer reads at once, keeping the
+    original after a colon: 'must be a whole number (Expected `int`, got `str`)'."""
+    out = {}
+    for field, message in errors.items():
+        key = "body" if field == "data" else field
+        missing = _MISSING.match(message)
+        if missing:
+            prefix = "" if key == "body" else key + "."
+            out[prefix + missing.group(1)] = f"is required ({message})"
+            continue
+        for start, words in _MSGSPEC:
+            if (
+                message.startswith(start)
+                and ", got" in message
+                or start.startswith("Invalid")
+                and message.startswith(start)
+            ):
+                message = f"{words} ({message})"
+                break
+        out[key] = message
+    return out
+
+
 def _only_path_errors(exc: ValidationException) -> bool:
     items = [item for item in exc.extra or [] if isinstance(item, dict)]
     return bool(items) and all(item.get("source") == "path" for item in items)
@@ -100,7 +141,10 @@ def handle_http_exception(request: Request, exc: HTTPException) -> Response:
         detail = "The request body is not valid"
         errors = _validation_errors(exc)
         if is_api(request):
-            return problem(400, exc.detail or detail, errors=errors)
+            # A body that parsed but does not fit the documented types is a 422 naming each
+            # field, like a service's Invalid; JSON that cannot be parsed at all stays 400.
+            status = 422 if errors else 400
+            return problem(status, exc.detail or detail, errors=_plain(errors))
         return error_page(request, 400, "The form could not be read. Go back and try again.")
     if isinstance(exc, NotAuthorizedException) and not is_api(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
