@@ -16,6 +16,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
 
 from market.errors import DomainError, Invalid
 from market.web.forms import FORM_STATE_KEY, error_list
@@ -170,7 +171,7 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
     return error_page(request, 500, detail)
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: handle_domain_error,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,

@@ -6,6 +6,7 @@ import secrets
 
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,7 +34,7 @@ class SecurityHeadersMiddleware:
         self.production = production
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         nonce = secrets.token_urlsafe(16)
@@ -85,11 +86,11 @@ class CSRFUnlessBearerMiddleware:
             return True
         if scope["path"].startswith("/api/"):
             content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-            return content_type == b"application/json" or scope["method"] in ("PUT", "PATCH", "DELETE")
+            return content_type == b"application/json" or scope.get("method") in ("PUT", "PATCH", "DELETE")
         return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self._cannot_be_forged(scope):
+        if scope["type"] == ScopeType.HTTP and self._cannot_be_forged(scope):
             await self.app(scope, receive, send)
             return
         await self.csrf(scope, receive, send)
