@@ -22,6 +22,7 @@ from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.register import changes
 from market.register import services as profiles
+from market.register.schemas import ReferenceInput
 from market.register.tables import PAProfile, Reference, StatusChange, VettingCheck
 from market.settings import Settings
 
@@ -251,7 +252,7 @@ async def record_check(profile_id: int, kind: str, outcome: str, note: str, *, a
         )
 
 
-async def add_reference(profile_id: int, form: dict[str, str], *, actor: CurrentUser) -> None:
+async def add_reference(profile_id: int, data: ReferenceInput, *, actor: CurrentUser) -> None:
     errors = {}
     values = {}
     for field, label, limit in (
@@ -260,7 +261,7 @@ async def add_reference(profile_id: int, form: dict[str, str], *, actor: Current
         ("contact", "the referee's email address or phone number", 200),
     ):
         try:
-            values[field] = _need(form.get(field, ""), field, label, limit)
+            values[field] = _need(getattr(data, field), field, label, limit)
         except Invalid as invalid:
             errors.update(invalid.errors)
     if errors:
