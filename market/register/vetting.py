@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.audit import services as audit
@@ -187,11 +188,11 @@ async def _move(
 
 
 async def _tell_pa(settings: Settings, row: dict[str, Any], subject: str, body: str) -> None:
-    user = await User.select(User.email, User.display_name).where(User.id == row["user"]).first()
+    user = await accounts.get_user(row["user"])
     await mail.queue(
-        user["email"],
+        user.email,
         subject,
-        f"Hello {user['display_name']},\n\n{body}\n\nSign in to see your profile: {settings.base_url}/profile\n",
+        f"Hello {user.display_name},\n\n{body}\n\nSign in to see your profile: {settings.base_url}/profile\n",
         kind="vetting",
     )
 
