@@ -4,51 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from market.register import services, vetting
-from market.register.schemas import AboutInput, OwnProfileOut, TermsInput, WhereInput
+from market.register.schemas import (
+    AboutInput,
+    CheckInput,
+    DecisionInput,
+    OutcomeInput,
+    OwnProfileOut,
+    ReasonInput,
+    ReferenceInput,
+    SkillsInput,
+    SlotInput,
+    TermsInput,
+    WhereInput,
+)
 from market.settings import Settings
 from market.web.guards import STAFF, roles
 from market.web.params import RecordId
-
-
-class SkillsInput(msgspec.Struct, kw_only=True):
-    skills: dict[str, int]
-
-
-class SlotInput(msgspec.Struct, kw_only=True):
-    day: str
-    start: str
-    end: str
-
-
-class CheckInput(msgspec.Struct, kw_only=True):
-    kind: str
-    outcome: str
-    note: str = ""
-
-
-class ReferenceInput(msgspec.Struct, kw_only=True):
-    referee_name: str = ""
-    relationship: str = ""
-    contact: str = ""
-
-
-class OutcomeInput(msgspec.Struct, kw_only=True):
-    outcome: str
-
-
-class DecisionInput(msgspec.Struct, kw_only=True):
-    decision: str
-    reason: str = ""
-
-
-class ReasonInput(msgspec.Struct, kw_only=True):
-    reason: str = ""
 
 
 class OwnProfileAPI(Controller):
@@ -77,11 +53,7 @@ class OwnProfileAPI(Controller):
 
     @put("/skills", summary="Skills by code, with years of experience")
     async def skills(self, request: Request, data: JSONBody[SkillsInput]) -> OwnProfileOut:
-        form = {}
-        for code, years in data.skills.items():
-            form[f"skill_{code}"] = "on"
-            form[f"years_{code}"] = str(years)
-        await services.set_skills(request.user, form)
+        await services.set_skills(request.user, data)
         return await services.own_profile(request.user)
 
     @post("/slots", status_code=201, summary="Add a weekly slot (an end before the start means the next day)")
@@ -123,7 +95,7 @@ class VettingAPI(Controller):
     async def reference(
         self, request: Request, profile_id: RecordId, data: JSONBody[ReferenceInput]
     ) -> vetting.VettingState:
-        await vetting.add_reference(profile_id, msgspec.structs.asdict(data), actor=request.user)
+        await vetting.add_reference(profile_id, data, actor=request.user)
         return await vetting.state(profile_id)
 
     @put("/{profile_id:int}/references/{reference_id:int}", summary="Record a reference's outcome")

@@ -6,8 +6,8 @@ the week: Monday 00:00 is 0, Sunday 23:59 is 10079. A ``Slot`` is the half-open 
 Sunday midnight: ``end < start`` means it runs on into Monday. Keeping an overnight shift as
 one slot, rather than two halves, is what lets a form show it as the person entered it.
 
-Pure: no database, no web. The register stores slots as rows; matching compares them, many
-PAs at a time, through ``minutes_mask`` (672 quarter-hour cells per week).
+Pure: no database, no web. The register stores slots as rows; matching and search compare
+them (``covered_minutes``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from enum import StrEnum
 from typing import NamedTuple
 
 import msgspec
-import numpy as np
 
 from market.errors import Invalid
 
@@ -26,7 +25,6 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 QUARTER = 15
 DAY = 24 * 60
 WEEK = 7 * DAY
-CELLS = WEEK // QUARTER  # 672 quarter hours in a week
 
 Piece = tuple[int, int]
 
@@ -44,8 +42,7 @@ class Slot(msgspec.Struct, frozen=True, order=True):
     ``start`` is 0..10079 and ``end`` is 1..10080; both on the quarter hour. ``end < start``
     means the slot wraps past Sunday midnight into Monday. A slot ending at Sunday midnight
     has ``end`` 10080, never 0, so each interval has exactly one spelling. ``start == end``
-    is refused: it could mean nothing or the whole week. The whole week, which only
-    ``normalise`` needs, is ``Slot(0, WEEK)``.
+    is refused: it could mean nothing or the whole week. The whole week is ``Slot(0, WEEK)``.
     """
 
     start: int
@@ -187,6 +184,8 @@ def slot_from_day_times(day: int | str, start: str, end: str) -> Slot:
         errors["end"] = "The end time must be different from the start time"
     if errors:
         raise SlotProblem(errors)
+    # Each is set once no problem was found.
+    assert day_index is not None and start_minute is not None and end_minute is not None
     if end_minute <= start_minute:
         end_minute += DAY
     begin = day_index * DAY + start_minute
@@ -207,25 +206,6 @@ def _merge(pieces: Iterable[Piece]) -> list[Piece]:
 
 def _merged_pieces(slots: Iterable[Slot]) -> list[Piece]:
     return _merge(piece for slot in slots for piece in slot.pieces())
-
-
-def _slots_from_pieces(pieces: list[Piece]) -> list[Slot]:
-    """Slots from merged pieces, rejoining a run through Sunday midnight into one slot."""
-    if pieces == [(0, WEEK)]:
-        return [Slot(0, WEEK)]
-    if len(pieces) > 1 and pieces[0][0] == 0 and pieces[-1][1] == WEEK:
-        pieces = [*pieces[1:-1], (pieces[-1][0], pieces[0][1])]
-    return sorted(Slot(start, end) for start, end in pieces)
-
-
-def normalise(slots: Iterable[Slot]) -> list[Slot]:
-    """The fewest slots covering the same minutes, sorted by start.
-
-    Overlapping and touching slots merge (Monday 09:00-12:00 and 12:00-17:00 become one).
-    Time running through Sunday midnight stays a single wrapping slot. If every minute of
-    the week is covered the result is ``[Slot(0, WEEK)]``.
-    """
-    return _slots_from_pieces(_merged_pieces(slots))
 
 
 def total_minutes(slots: Iterable[Slot]) -> int:
@@ -259,38 +239,6 @@ def covered_minutes(offered: Iterable[Slot], needed: Iterable[Slot]) -> int:
     Each needed minute counts once, even if needed slots or offered slots overlap, so the
     answer never exceeds ``total_minutes(needed)``."""
     return sum(end - start for start, end in _intersect(_merged_pieces(offered), _merged_pieces(needed)))
-
-
-def common_slots(first: Iterable[Slot], second: Iterable[Slot]) -> list[Slot]:
-    """The times in both, as normalised slots: what a PA can cover of a need."""
-    return _slots_from_pieces(_intersect(_merged_pieces(first), _merged_pieces(second)))
-
-
-def as_intervals(slots: Iterable[Slot]) -> np.ndarray:
-    """The merged, non-wrapping [start, end) pieces as an int32 array of shape (n, 2)."""
-    return np.array(_merged_pieces(slots), dtype=np.int32).reshape(-1, 2)
-
-
-def minutes_mask(slots: Iterable[Slot]) -> np.ndarray:
-    """A bool per quarter hour of the week (672 cells), True where available.
-
-    Slots are on the quarter hour, so the mask is exact: ``mask.sum() * QUARTER`` equals
-    ``total_minutes``. Stack one mask per PA and ``masks & need_mask`` scores every PA at
-    once."""
-    mask = np.zeros(CELLS, dtype=bool)
-    for start, end in _merged_pieces(slots):
-        mask[start // QUARTER : end // QUARTER] = True
-    return mask
-
-
-def slots_from_mask(mask: np.ndarray) -> list[Slot]:
-    """Normalised slots from a quarter-hour mask: the inverse of ``minutes_mask``."""
-    cells = np.asarray(mask, dtype=bool)
-    if cells.shape != (CELLS,):
-        raise ValueError(f"A week mask has {CELLS} cells, not {cells.shape}")
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], cells.astype(np.int8), [0]))))
-    pieces = [(int(a) * QUARTER, int(b) * QUARTER) for a, b in edges.reshape(-1, 2)]
-    return _slots_from_pieces(pieces)
 
 
 class Cover(StrEnum):

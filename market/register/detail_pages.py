@@ -8,10 +8,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.register import details, services
+from market.errors import Invalid
+from market.register import details, forms, services
 from market.register.availability import DAYS, Slot, week_grid
 from market.register.schemas import PA_GENDERS, QUALIFICATION_KINDS, SHIFT_KINDS, WONT_DO, YEAR_PATTERNS
-from market.web.forms import form_page, read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -46,15 +47,20 @@ class ProfileDetailPages(Controller):
         )
 
     @post("/experience")
-    async def experience(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(
-            request,
-            "register/experience.html",
-            {"groups": await details.client_group_list(), "genders": PA_GENDERS},
-            data,
-        )
-        await details.set_experience(request.user, data)
+    async def experience(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        groups = await details.client_group_list()
+        try:
+            data = forms.experience_input(values, [g["code"] for g in groups])
+            await details.set_experience(request.user, data)
+        except Invalid as problem:
+            return render(
+                "register/experience.html",
+                status_code=422,
+                groups=groups,
+                genders=PA_GENDERS,
+                **form_errors(problem, values),
+            )
         return Redirect("/profile?done=experience")
 
     async def _pattern_context(self, request: Request) -> dict[str, Any]:
@@ -81,17 +87,31 @@ class ProfileDetailPages(Controller):
         return render("register/pattern.html", values=values, flash=DONE.get(done or "", ""), **context)
 
     @post("/pattern")
-    async def pattern(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/pattern.html", await self._pattern_context(request), data)
-        await details.set_work_pattern(request.user, data)
+    async def pattern(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await details.set_work_pattern(request.user, forms.pattern_input(values))
+        except Invalid as problem:
+            return render(
+                "register/pattern.html",
+                status_code=422,
+                **await self._pattern_context(request),
+                **form_errors(problem, values),
+            )
         return Redirect("/profile?done=pattern")
 
     @post("/pattern/away")
-    async def add_away(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/pattern.html", await self._pattern_context(request), data)
-        await details.add_away(request.user, data)
+    async def add_away(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await details.add_away(request.user, forms.away_input(values))
+        except Invalid as problem:
+            return render(
+                "register/pattern.html",
+                status_code=422,
+                **await self._pattern_context(request),
+                **form_errors(problem, values),
+            )
         return Redirect("/profile/pattern?done=away-added")
 
     @post("/pattern/away/{away_id:int}/remove")
@@ -112,10 +132,17 @@ class ProfileDetailPages(Controller):
         )
 
     @post("/qualifications")
-    async def add_qualification(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/qualifications.html", await self._qualification_context(request), data)
-        await details.add_qualification(request.user, data)
+    async def add_qualification(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await details.add_qualification(request.user, forms.qualification_input(values))
+        except Invalid as problem:
+            return render(
+                "register/qualifications.html",
+                status_code=422,
+                **await self._qualification_context(request),
+                **form_errors(problem, values),
+            )
         return Redirect("/profile/qualifications?done=qualification-added")
 
     @post("/qualifications/{qualification_id:int}/remove")

@@ -10,20 +10,24 @@ import msgspec
 
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
-from market.clock import utcnow
-from market.dates import DateProblem, parse_date_parts
+from market.clock import london_today, utcnow
 from market.db import json_list, write_transaction
 from market.errors import Invalid, NotFound
 from market.register.schemas import (
     DEFAULT_YEAR_PATTERN,
+    MAX_HOURS,
     PA_GENDERS,
     QUALIFICATION_KINDS,
     SHIFT_KINDS,
     WONT_DO,
     WONT_DO_SHIFTS,
     YEAR_PATTERNS,
+    AwayInput,
     AwayOut,
+    ExperienceInput,
     ExperienceOut,
+    PatternInput,
+    QualificationInput,
     QualificationOut,
     WorkPatternOut,
     stored_wont_do,
@@ -36,16 +40,14 @@ MAX_LANGUAGES = 10
 MAX_AWAY = 20
 
 
-def check_limits(form: dict[str, str], kinds: list[str], errors: dict[str, str]) -> tuple[list[str], str]:
-    """The PA's own limits from the form: ``wont_<code>=on`` for each kind of work they will
-    not do, and ``year_pattern`` (blank means all year). Unknown codes are errors, and so is
-    refusing a kind of shift the PA also says they will work."""
-    unknown = sorted(
-        key.removeprefix("wont_")[:40]
-        for key, value in form.items()
-        if key.startswith("wont_") and key.removeprefix("wont_") not in WONT_DO and value
-    )
-    wont = [code for code in WONT_DO if form.get(f"wont_{code}") == "on"]
+def check_limits(data: PatternInput, kinds: list[str]) -> tuple[list[str], str, dict[str, str]]:
+    """The PA's own limits: the kinds of work they will not do (codes), and when in the
+    year they work (blank means all year). Unknown codes are errors, and so is refusing a
+    kind of shift the PA also says they will work. Gives the known codes in the list's
+    order, the year pattern, and the problems."""
+    errors = {}
+    unknown = sorted({code[:40] for code in data.wont_do if code not in WONT_DO})
+    wont = [code for code in WONT_DO if code in data.wont_do]
     if unknown:
         names = ", ".join(f"“{code}”" for code in unknown)
         errors["wont_do"] = (
@@ -56,13 +58,13 @@ def check_limits(form: dict[str, str], kinds: list[str], errors: dict[str, str])
         errors["wont_do"] = (
             f"{WONT_DO[clash[0]]} is also ticked as a kind of shift you will work: untick one of them"
         )
-    year = form.get("year_pattern", "").strip() or DEFAULT_YEAR_PATTERN
+    year = data.year_pattern.strip() or DEFAULT_YEAR_PATTERN
     if year not in YEAR_PATTERNS:
         errors["year_pattern"] = (
             "Select when in the year you can work: all year, term time only or school holidays only"
         )
         year = DEFAULT_YEAR_PATTERN
-    return wont, year
+    return wont, year, errors
 
 
 async def client_group_list() -> list[dict[str, Any]]:
@@ -94,26 +96,40 @@ async def experience(profile_id: int) -> ExperienceOut:
     )
 
 
-async def set_experience(user: CurrentUser, form: dict[str, str]) -> None:
-    """Client groups (``group_<code>=on``) and languages (comma-separated)."""
-    row = await profile_row(user)
-    groups = {g["code"]: g for g in await client_group_list()}
-    chosen = [code for code in groups if form.get(f"group_{code}") == "on"]
+def clean_languages(names: list[str]) -> list[str]:
+    """Each name tidied and capitalised, once each (an entry may hold several, comma- or
+    semicolon-separated, as the form's one box does)."""
     languages: list[str] = []
-    for part in form.get("languages", "").replace(";", ",").split(","):
-        name = " ".join(part.split())
-        if name and name.lower() not in (x.lower() for x in languages):
-            languages.append(name[:1].upper() + name[1:])
+    for entry in names:
+        for part in entry.replace(";", ",").split(","):
+            name = " ".join(part.split())
+            if name and name.lower() not in (x.lower() for x in languages):
+                languages.append(name[:1].upper() + name[1:])
+    return languages
+
+
+def experience_problems(data: ExperienceInput) -> dict[str, str]:
     errors = {}
-    gender = form.get("gender", "")
-    if gender not in PA_GENDERS:
+    if data.gender not in PA_GENDERS:
         errors["gender"] = "Select your gender, or that you prefer not to say"
+    languages = clean_languages(data.languages)
     if len(languages) > MAX_LANGUAGES:
         errors["languages"] = f"List up to {MAX_LANGUAGES} languages"
     elif any(len(name) > 40 for name in languages):
         errors["languages"] = "Each language must be 40 characters or fewer"
-    if errors:
+    return errors
+
+
+async def set_experience(user: CurrentUser, data: ExperienceInput) -> None:
+    """Client groups (codes) and languages."""
+    row = await profile_row(user)
+    groups = {g["code"]: g for g in await client_group_list()}
+    if unknown := sorted(set(data.client_groups) - set(groups)):
+        raise Invalid({"client_groups": f"Unknown client group: {', '.join(unknown)}"})
+    if errors := experience_problems(data):
         raise Invalid(errors)
+    chosen = [code for code in groups if code in data.client_groups]
+    languages = clean_languages(data.languages)
 
     async def replace_groups() -> None:
         await PAClientGroup.delete().where(PAClientGroup.profile == row["id"])
@@ -125,7 +141,7 @@ async def set_experience(user: CurrentUser, form: dict[str, str]) -> None:
     await save_change(
         user,
         row,
-        {PAProfile.languages: msgspec.json.encode(languages).decode(), PAProfile.gender: gender},
+        {PAProfile.languages: msgspec.json.encode(languages).decode(), PAProfile.gender: data.gender},
         "profile.experience_changed",
         {"client_groups": chosen, "languages": languages},
         also=replace_groups,
@@ -148,44 +164,35 @@ async def work_pattern(profile_id: int) -> WorkPatternOut:
     )
 
 
-def _hours(errors: dict[str, str], field: str, raw: str, label: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 84:
-        errors[field] = f"{label} must be a whole number of hours from 1 to 84"
-        return None
-    return int(raw)
-
-
-async def set_work_pattern(user: CurrentUser, form: dict[str, str]) -> None:
-    row = await profile_row(user)
-    errors: dict[str, str] = {}
-    kinds = [kind for kind in SHIFT_KINDS if form.get(f"shift_{kind}") == "on"]
+def pattern_problems(data: PatternInput) -> dict[str, str]:
+    kinds = [kind for kind in SHIFT_KINDS if kind in data.shift_kinds]
+    errors = {}
     if not kinds:
         errors["shift_kinds"] = "Select the kinds of shift you will work"
-    wont, year = check_limits(form, kinds, errors)
-    start = None
-    try:
-        start = parse_date_parts(
-            form.get("start_day", ""),
-            form.get("start_month", ""),
-            form.get("start_year", ""),
-            "The date you can start",
-        )
-    except DateProblem as problem:
-        errors["start"] = str(problem)
-    low = _hours(errors, "min_hours", form.get("min_hours", ""), "The fewest hours a week")
-    high = _hours(errors, "max_hours", form.get("max_hours", ""), "The most hours a week")
-    if low and high and low > high:
+    errors.update(check_limits(data, kinds)[2])
+    for field, value, label in (
+        ("min_hours", data.min_hours, "The fewest hours a week"),
+        ("max_hours", data.max_hours, "The most hours a week"),
+    ):
+        if value is not None and not 1 <= value <= MAX_HOURS:
+            errors[field] = f"{label} must be a whole number of hours from 1 to {MAX_HOURS}"
+    low, high = data.min_hours, data.max_hours
+    if low and high and low > high and "max_hours" not in errors:
         errors["max_hours"] = "The most hours a week must be the same as or more than the fewest"
-    if errors:
+    return errors
+
+
+async def set_work_pattern(user: CurrentUser, data: PatternInput) -> None:
+    row = await profile_row(user)
+    if errors := pattern_problems(data):
         raise Invalid(errors)
+    kinds = [kind for kind in SHIFT_KINDS if kind in data.shift_kinds]
+    wont, year, _ = check_limits(data, kinds)
     values = {
         PAProfile.shift_kinds: msgspec.json.encode(kinds).decode(),
-        PAProfile.earliest_start: start,
-        PAProfile.min_hours: low,
-        PAProfile.max_hours: high,
+        PAProfile.earliest_start: data.earliest_start,
+        PAProfile.min_hours: data.min_hours,
+        PAProfile.max_hours: data.max_hours,
         PAProfile.wont_do: msgspec.json.encode(wont).decode(),
         PAProfile.year_pattern: year,
     }
@@ -198,32 +205,22 @@ async def set_work_pattern(user: CurrentUser, form: dict[str, str]) -> None:
     )
 
 
-async def add_away(user: CurrentUser, form: dict[str, str]) -> None:
+def away_problems(data: AwayInput) -> dict[str, str]:
+    if data.ends_on < data.starts_on:
+        return {"away_to": "The last day away must be the same as or after the first"}
+    if data.ends_on < london_today():
+        return {"away_to": "The last day away must be today or in the future"}
+    return {}
+
+
+async def add_away(user: CurrentUser, data: AwayInput) -> None:
     row = await profile_row(user)
-    errors: dict[str, str] = {}
-    dates = {}
-    for key, label in (("from", "The first day away"), ("to", "The last day away")):
-        try:
-            dates[key] = parse_date_parts(
-                form.get(f"{key}_day", ""), form.get(f"{key}_month", ""), form.get(f"{key}_year", ""), label
-            )
-            if dates[key] is None:
-                errors[f"away_{key}"] = f"Enter {label[0].lower()}{label[1:]}"
-        except DateProblem as problem:
-            errors[f"away_{key}"] = str(problem)
-    if not errors and dates["to"] < dates["from"]:
-        errors["away_to"] = "The last day away must be the same as or after the first"
-    if not errors and dates["to"] < utcnow().date():
-        errors["away_to"] = "The last day away must be today or in the future"
-    if errors:
+    if errors := away_problems(data):
         raise Invalid(errors)
     if await AwayPeriod.count().where(AwayPeriod.profile == row["id"]) >= MAX_AWAY:
         raise Invalid({"away_from": f"You can list up to {MAX_AWAY} periods away: remove a past one first"})
     period = AwayPeriod(
-        profile=row["id"],
-        starts_on=dates["from"],
-        ends_on=dates["to"],
-        note=form.get("note", "").strip()[:200],
+        profile=row["id"], starts_on=data.starts_on, ends_on=data.ends_on, note=data.note.strip()[:200]
     )
     await save_change(user, row, {}, "profile.away_added", {}, also=lambda: AwayPeriod.insert(period))
 
@@ -242,40 +239,37 @@ async def remove_away(user: CurrentUser, away_id: int) -> None:
     )
 
 
-async def add_qualification(user: CurrentUser, form: dict[str, str]) -> None:
-    row = await profile_row(user)
-    errors: dict[str, str] = {}
-    kind = form.get("kind", "")
-    if kind not in QUALIFICATION_KINDS:
+def qualification_problems(data: QualificationInput) -> dict[str, str]:
+    errors = {}
+    if data.kind not in QUALIFICATION_KINDS:
         errors["kind"] = "Select the qualification"
-    title = " ".join(form.get("title", "").split())
-    if kind == "other" and not title:
+    title = " ".join(data.title.split())
+    if data.kind == "other" and not title:
         errors["title"] = "Enter the name of the qualification"
     elif len(title) > 200:
         errors["title"] = "The name must be 200 characters or fewer"
-    achieved = None
-    try:
-        achieved = parse_date_parts(
-            form.get("achieved_day", ""),
-            form.get("achieved_month", ""),
-            form.get("achieved_year", ""),
-            "The date you achieved it",
-        )
-    except DateProblem as problem:
-        errors["achieved"] = str(problem)
-    if achieved and achieved > utcnow().date():
+    if data.achieved_on and data.achieved_on > london_today():
         errors["achieved"] = "The date you achieved it must be today or in the past"
-    if errors:
+    return errors
+
+
+async def add_qualification(user: CurrentUser, data: QualificationInput) -> None:
+    row = await profile_row(user)
+    if errors := qualification_problems(data):
         raise Invalid(errors)
+    title = " ".join(data.title.split())
     qualification = Qualification(
-        profile=row["id"], kind=kind, title=title or QUALIFICATION_KINDS[kind], achieved_on=achieved
+        profile=row["id"],
+        kind=data.kind,
+        title=title or QUALIFICATION_KINDS[data.kind],
+        achieved_on=data.achieved_on,
     )
     await save_change(
         user,
         row,
         {},
         "profile.qualification_added",
-        {"kind": kind},
+        {"kind": data.kind},
         also=lambda: Qualification.insert(qualification),
     )
 

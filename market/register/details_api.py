@@ -3,7 +3,6 @@ skills list (admin) and the CSV import (staff). Same services as the pages."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -13,42 +12,18 @@ from litestar.params import FromQuery, JSONBody
 
 from market.errors import Invalid
 from market.register import details, importer, services, skills_admin
-from market.register.schemas import DEFAULT_YEAR_PATTERN, ExperienceOut, WorkPatternOut
+from market.register.schemas import (
+    AwayInput,
+    ExperienceInput,
+    ExperienceOut,
+    PatternInput,
+    QualificationInput,
+    SkillNameInput,
+    WorkPatternOut,
+)
 from market.settings import Settings
 from market.web.guards import ADMIN, SIGNED_IN, STAFF, roles
 from market.web.params import RecordId
-
-
-class ExperienceInput(msgspec.Struct, kw_only=True):
-    client_groups: list[str] = []
-    languages: list[str] = []
-    gender: str = ""
-
-
-class PatternInput(msgspec.Struct, kw_only=True):
-    shift_kinds: list[str] = []
-    earliest_start: date | None = None
-    min_hours: int | None = None
-    max_hours: int | None = None
-    # The PA's own limits: codes of the work they will not do, and when in the year they work.
-    wont_do: list[str] = []
-    year_pattern: str = DEFAULT_YEAR_PATTERN
-
-
-class AwayInput(msgspec.Struct, kw_only=True):
-    starts_on: date
-    ends_on: date
-    note: str = ""
-
-
-class QualificationInput(msgspec.Struct, kw_only=True):
-    kind: str
-    title: str = ""
-    achieved_on: date | None = None
-
-
-class SkillInput(msgspec.Struct, kw_only=True):
-    name: str
 
 
 class SkillOut(msgspec.Struct, kw_only=True):
@@ -57,12 +32,6 @@ class SkillOut(msgspec.Struct, kw_only=True):
     name: str
     active: bool
     holders: int
-
-
-def _date_fields(prefix: str, day: date | None) -> dict[str, str]:
-    if day is None:
-        return {}
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
 
 
 async def _experience(request: Request) -> ExperienceOut:
@@ -90,21 +59,12 @@ class ProfileDetailsAPI(Controller):
 
     @put("/experience", summary="Client groups (codes) and languages")
     async def set_experience(self, request: Request, data: JSONBody[ExperienceInput]) -> ExperienceOut:
-        form = {f"group_{code}": "on" for code in data.client_groups}
-        known = {g["code"] for g in await details.client_group_list()}
-        if unknown := sorted(set(data.client_groups) - known):
-            raise Invalid({"client_groups": f"Unknown client group: {', '.join(unknown)}"})
-        form["languages"] = ", ".join(data.languages)
-        form["gender"] = data.gender
-        await details.set_experience(request.user, form)
+        await details.set_experience(request.user, data)
         return await _experience(request)
 
     @post("/qualifications", status_code=201, summary="Add a qualification")
     async def add_qualification(self, request: Request, data: JSONBody[QualificationInput]) -> ExperienceOut:
-        await details.add_qualification(
-            request.user,
-            {"kind": data.kind, "title": data.title, **_date_fields("achieved", data.achieved_on)},
-        )
+        await details.add_qualification(request.user, data)
         return await _experience(request)
 
     @delete(
@@ -119,21 +79,12 @@ class ProfileDetailsAPI(Controller):
 
     @put("/pattern", summary="Shift kinds, start date, hours, work not done and year pattern")
     async def set_pattern(self, request: Request, data: JSONBody[PatternInput]) -> WorkPatternOut:
-        form = {f"shift_{kind}": "on" for kind in data.shift_kinds}
-        form.update({f"wont_{code}": "on" for code in data.wont_do})
-        form["year_pattern"] = data.year_pattern
-        form.update(_date_fields("start", data.earliest_start))
-        form["min_hours"] = "" if data.min_hours is None else str(data.min_hours)
-        form["max_hours"] = "" if data.max_hours is None else str(data.max_hours)
-        await details.set_work_pattern(request.user, form)
+        await details.set_work_pattern(request.user, data)
         return await _pattern(request)
 
     @post("/away", status_code=201, summary="Add dates away")
     async def add_away(self, request: Request, data: JSONBody[AwayInput]) -> WorkPatternOut:
-        await details.add_away(
-            request.user,
-            {**_date_fields("from", data.starts_on), **_date_fields("to", data.ends_on), "note": data.note},
-        )
+        await details.add_away(request.user, data)
         return await _pattern(request)
 
     @delete("/away/{away_id:int}", status_code=204, summary="Remove dates away")
@@ -151,15 +102,15 @@ class SkillsAPI(Controller):
         return await _skills()
 
     @post("/", opt=ADMIN, status_code=201, summary="Add a skill (admin)")
-    async def add(self, request: Request, data: JSONBody[SkillInput]) -> list[SkillOut]:
-        await skills_admin.add_skill(data.name, actor=request.user)
+    async def add(self, request: Request, data: JSONBody[SkillNameInput]) -> list[SkillOut]:
+        await skills_admin.add_skill(data, actor=request.user)
         return await _skills()
 
     @put("/{skill_id:int}", opt=ADMIN, summary="Rename a skill (admin)")
     async def rename(
-        self, request: Request, skill_id: RecordId, data: JSONBody[SkillInput]
+        self, request: Request, skill_id: RecordId, data: JSONBody[SkillNameInput]
     ) -> list[SkillOut]:
-        await skills_admin.rename_skill(skill_id, data.name, actor=request.user)
+        await skills_admin.rename_skill(skill_id, data, actor=request.user)
         return await _skills()
 
     @post("/{skill_id:int}/retire", opt=ADMIN, status_code=200, summary="Retire a skill (admin)")

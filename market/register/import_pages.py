@@ -13,10 +13,11 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
 
+from market.accounts.schemas import CurrentUser
 from market.errors import Invalid
 from market.register import importer
 from market.settings import Settings
-from market.web.forms import form_page
+from market.web.forms import form_errors
 from market.web.guards import STAFF
 from market.web.render import render
 
@@ -43,6 +44,42 @@ async def _form_context() -> dict[str, Any]:
     }
 
 
+async def _import(
+    data: ImportForm, mode: str, *, settings: Settings, actor: CurrentUser
+) -> importer.ImportReport:
+    """Check or import the uploaded file; Invalid names what is wrong with the form or the
+    file as a whole (problems in its rows are in the report)."""
+    errors = {}
+    upload = data.file if isinstance(data.file, UploadFile) else None
+    if upload is None or not upload.filename:
+        errors["file"] = "Select a CSV file"
+    if not mode:
+        errors["mode"] = "Select whether to check the file or import it"
+    if errors:
+        raise Invalid(errors)
+    assert upload is not None
+    content = await upload.read()
+    if not content:
+        raise Invalid({"file": "The selected file is empty"})
+    report = await importer.import_csv(
+        content, file_name=upload.filename, settings=settings, actor=actor, mode=mode
+    )
+    if report.unreadable:
+        raise Invalid({"file": " ".join(p.message for p in report.problems)})
+    return report
+
+
+def _summary(report: importer.ImportReport) -> str:
+    """'3 problems in 2 rows, and in the heading row'."""
+    rows = len(report.rejected)
+    summary = f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
+    if rows:
+        summary += f" in {rows} row{'s' if rows != 1 else ''}"
+    if report.file_problems:
+        summary += ", and in the heading row" if rows else " in the heading row"
+    return summary
+
+
 class RegisterImportPages(Controller):
     path = "/staff/register/import"
     opt = STAFF
@@ -61,36 +98,21 @@ class RegisterImportPages(Controller):
         data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Template:
         mode = data.mode if data.mode in PAGE_MODES else ""
-        form_page(request, "register/import.html", await _form_context(), {"mode": mode})
-        errors = {}
-        upload = data.file if isinstance(data.file, UploadFile) else None
-        if upload is None or not upload.filename:
-            errors["file"] = "Select a CSV file"
-        if not mode:
-            errors["mode"] = "Select whether to check the file or import it"
-        if errors:
-            raise Invalid(errors)
-        assert upload is not None
-        content = await upload.read()
-        if not content:
-            raise Invalid({"file": "The selected file is empty"})
-        report = await importer.import_csv(
-            content, file_name=upload.filename, settings=settings, actor=request.user, mode=mode
-        )
-        if report.unreadable:
-            raise Invalid({"file": " ".join(p.message for p in report.problems)})
+        try:
+            report = await _import(data, mode, settings=settings, actor=request.user)
+        except Invalid as problem:
+            return render(
+                "register/import.html",
+                status_code=422,
+                **await _form_context(),
+                **form_errors(problem, {"mode": mode}),
+            )
         if report.problems:
-            rows = len(report.rejected)
-            summary = f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''}"
-            if rows:
-                summary += f" in {rows} row{'s' if rows != 1 else ''}"
-            if report.file_problems:
-                summary += ", and in the heading row" if rows else " in the heading row"
             return render(
                 "register/import_result.html",
                 status_code=422,
                 report=report,
-                error_list=[{"text": f"{summary}: nothing has been added", "href": "#problems"}],
+                error_list=[{"text": f"{_summary(report)}: nothing has been added", "href": "#problems"}],
             )
         return render("register/import_result.html", report=report)
 

@@ -8,11 +8,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.register import services
+from market.errors import Invalid
+from market.register import forms, services
 from market.register.availability import DAYS
-from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS, AboutInput, TermsInput, WhereInput
+from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS, AboutInput
 from market.register.vetting import STATUS_NAMES
-from market.web.forms import form_page, form_struct, read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -58,10 +59,12 @@ class ProfilePages(Controller):
         return render("register/about.html", values=values)
 
     @post("/about")
-    async def about(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/about.html", {}, data)
-        await services.update_about(request.user, form_struct(data, AboutInput))
+    async def about(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await services.update_about(request.user, forms.about_input(values))
+        except Invalid as problem:
+            return render("register/about.html", status_code=422, **form_errors(problem, values))
         return Redirect("/profile?done=about")
 
     @get("/where")
@@ -76,10 +79,12 @@ class ProfilePages(Controller):
         return render("register/where.html", values=values)
 
     @post("/where")
-    async def where(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/where.html", {}, data)
-        await services.update_where(request.user, form_struct(data, WhereInput))
+    async def where(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await services.update_where(request.user, forms.where_input(values))
+        except Invalid as problem:
+            return render("register/where.html", status_code=422, **form_errors(problem, values))
         return Redirect("/profile?done=where")
 
     @get("/terms")
@@ -93,10 +98,14 @@ class ProfilePages(Controller):
         return render("register/terms.html", values=values, employment=EMPLOYMENT)
 
     @post("/terms")
-    async def terms(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/terms.html", {"employment": EMPLOYMENT}, data)
-        await services.update_terms(request.user, form_struct(data, TermsInput))
+    async def terms(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await services.update_terms(request.user, forms.terms_input(values))
+        except Invalid as problem:
+            return render(
+                "register/terms.html", status_code=422, employment=EMPLOYMENT, **form_errors(problem, values)
+            )
         return Redirect("/profile?done=terms")
 
     @get("/skills")
@@ -109,42 +118,48 @@ class ProfilePages(Controller):
         return render("register/skills.html", values=values, skills=await services.skill_list())
 
     @post("/skills")
-    async def skills(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/skills.html", {"skills": await services.skill_list()}, data)
-        await services.set_skills(request.user, data)
+    async def skills(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        skills = await services.skill_list()
+        try:
+            data = forms.skills_input(values, {s["code"]: s["name"] for s in skills})
+            await services.set_skills(request.user, data)
+        except Invalid as problem:
+            return render(
+                "register/skills.html", status_code=422, skills=skills, **form_errors(problem, values)
+            )
         return Redirect("/profile?done=skills")
 
     @get("/availability")
     async def availability(self, request: Request, done: FromQuery[str | None] = None) -> Template:
-        return await self._availability_page(request, {}, flash=DONE.get(done or "", ""))
-
-    async def _availability_page(self, request: Request, values: dict[str, str], **extra: Any) -> Template:
-        profile = await services.own_profile(request.user)
         return render(
             "register/availability.html",
-            values=values,
-            slots=profile.availability,
-            days=DAYS,
-            hours=services.weekly_hours(profile.availability),
-            **extra,
+            **await self._availability_context(request),
+            flash=DONE.get(done or "", ""),
         )
 
-    @post("/availability")
-    async def add_slot(self, request: Request) -> Redirect:
-        data = await read_form(request)
+    async def _availability_context(self, request: Request) -> dict[str, Any]:
         profile = await services.own_profile(request.user)
-        form_page(
-            request,
-            "register/availability.html",
-            {
-                "slots": profile.availability,
-                "days": DAYS,
-                "hours": services.weekly_hours(profile.availability),
-            },
-            data,
-        )
-        await services.add_slot(request.user, data.get("day", ""), data.get("start", ""), data.get("end", ""))
+        return {
+            "slots": profile.availability,
+            "days": DAYS,
+            "hours": services.weekly_hours(profile.availability),
+        }
+
+    @post("/availability")
+    async def add_slot(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await services.add_slot(
+                request.user, values.get("day", ""), values.get("start", ""), values.get("end", "")
+            )
+        except Invalid as problem:
+            return render(
+                "register/availability.html",
+                status_code=422,
+                **await self._availability_context(request),
+                **form_errors(problem, values),
+            )
         return Redirect("/profile/availability?done=slot-added")
 
     @post("/availability/{slot_id:int}/remove")

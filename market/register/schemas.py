@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 
@@ -80,17 +80,114 @@ class AboutInput(msgspec.Struct, kw_only=True):
     how_to_work: str = ""
 
 
+MAX_TRAVEL_MILES = 100
+MIN_RATE_PENCE = 100
+MAX_RATE_PENCE = 10_000
+MAX_YEARS = 60
+MAX_HOURS = 84
+
+Employment = Literal["employed", "self_employed", "either"]
+assert set(get_args(Employment)) == set(EMPLOYMENT)
+YearPattern = Literal["all_year", "term_time", "school_holidays"]
+assert set(get_args(YearPattern)) == set(YEAR_PATTERNS)
+Gender = Literal["woman", "man", "non_binary", ""]
+QualificationKind = Literal[
+    "care_certificate",
+    "level_2_diploma",
+    "level_3_diploma",
+    "level_4_diploma",
+    "level_5_diploma",
+    "registered_nurse",
+    "other",
+]
+TravelMiles = Annotated[int, msgspec.Meta(ge=1, le=MAX_TRAVEL_MILES)]
+RatePence = Annotated[int, msgspec.Meta(ge=MIN_RATE_PENCE, le=MAX_RATE_PENCE)]
+Years = Annotated[int, msgspec.Meta(ge=0, le=MAX_YEARS)]
+
+
 class WhereInput(msgspec.Struct, kw_only=True):
     home_postcode: str = ""
-    travel_miles: str = ""
-    driving_licence: str = ""
-    has_car: str = ""
+    travel_miles: TravelMiles
+    driving_licence: bool = False
+    has_car: bool = False
 
 
 class TermsInput(msgspec.Struct, kw_only=True):
-    min_rate: str = ""
-    employment: str = ""
-    right_to_work_declared: str = ""
+    min_rate_pence: RatePence
+    employment: Employment
+    # Must be true: the PA declares they have the right to work in the UK.
+    right_to_work_declared: bool = False
+
+
+class SkillsInput(msgspec.Struct, kw_only=True):
+    """Skills by code, each with years of experience."""
+
+    skills: dict[str, Years]
+
+
+class ExperienceInput(msgspec.Struct, kw_only=True):
+    client_groups: list[str] = []
+    languages: list[str] = []
+    gender: Gender = ""
+
+
+class PatternInput(msgspec.Struct, kw_only=True):
+    shift_kinds: list[str] = []
+    earliest_start: date | None = None
+    # Checked by the service (1 to 84), so a range problem is named with the other fields'.
+    min_hours: int | None = None
+    max_hours: int | None = None
+    # The PA's own limits: codes of the work they will not do, and when in the year they work
+    # (a code from YEAR_PATTERNS; an unknown code is named with a message by the service).
+    wont_do: list[str] = []
+    year_pattern: str = DEFAULT_YEAR_PATTERN
+
+
+class AwayInput(msgspec.Struct, kw_only=True):
+    starts_on: date
+    ends_on: date
+    note: str = ""  # kept to its first 200 characters
+
+
+class QualificationInput(msgspec.Struct, kw_only=True):
+    kind: QualificationKind
+    title: str = ""
+    achieved_on: date | None = None
+
+
+class SkillNameInput(msgspec.Struct, kw_only=True):
+    name: str
+
+
+class SlotInput(msgspec.Struct, kw_only=True):
+    day: str
+    start: str
+    end: str
+
+
+class CheckInput(msgspec.Struct, kw_only=True):
+    kind: str
+    outcome: str
+    note: str = ""
+
+
+class OutcomeInput(msgspec.Struct, kw_only=True):
+    outcome: str
+
+
+class DecisionInput(msgspec.Struct, kw_only=True):
+    decision: str
+    reason: str = ""
+
+
+class ReasonInput(msgspec.Struct, kw_only=True):
+    reason: str = ""
+
+
+class ReferenceInput(msgspec.Struct, kw_only=True):
+    referee_name: str = ""
+    relationship: str = ""
+    contact: str = ""
 
 
 class SkillOut(msgspec.Struct, kw_only=True):
@@ -162,6 +259,8 @@ QUALIFICATION_KINDS = {
     "registered_nurse": "Registered nurse",
     "other": "Other qualification",
 }
+assert set(get_args(Gender)) == set(PA_GENDERS)
+assert set(get_args(QualificationKind)) == set(QUALIFICATION_KINDS)
 
 
 class QualificationOut(msgspec.Struct, kw_only=True):

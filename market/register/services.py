@@ -7,7 +7,6 @@ for the PA and staff; everyone else gets the district and a distance band.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from market.accounts.schemas import CurrentUser
@@ -15,17 +14,23 @@ from market.audit import services as audit
 from market.clock import utcnow
 from market.db import write_transaction
 from market.errors import Invalid, NotFound
+from market.fields import parse_pounds  # compatibility: other features import it from here
 from market.geo import services as geo
 from market.register import changes
 from market.register.availability import Slot, SlotProblem, hours_per_week, slot_from_day_times
 from market.register.schemas import (
     EMPLOYMENT,
     HEADLINE_LIMIT,
+    MAX_RATE_PENCE,
+    MAX_TRAVEL_MILES,
+    MAX_YEARS,
+    MIN_RATE_PENCE,
     TEXT_LIMIT,
     AboutInput,
     ChecklistItem,
     OwnProfileOut,
     SkillOut,
+    SkillsInput,
     SlotOut,
     TermsInput,
     WhereInput,
@@ -34,8 +39,8 @@ from market.register.schemas import (
 )
 from market.register.tables import AvailabilitySlot, PAProfile, PASkill, Skill
 
-MAX_TRAVEL_MILES = 100
-MAX_YEARS = 60
+__all__ = ["MAX_TRAVEL_MILES", "MAX_YEARS", "parse_pounds"]
+
 MAX_SLOTS = 40
 EDITABLE = ("draft", "changes_requested", "approved")
 
@@ -110,29 +115,17 @@ async def update_about(user: CurrentUser, data: AboutInput) -> None:
     await save_change(user, row, values, "profile.about_changed", {})
 
 
-def _whole_number(
-    errors: dict[str, str], field: str, raw: str, label: str, low: int, high: int
-) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        errors[field] = f"Enter {label}"
-        return None
-    if not raw.isdigit():
-        errors[field] = f"{label[0].upper()}{label[1:]} must be a whole number, like 10"
-        return None
-    value = int(raw)
-    if not low <= value <= high:
-        errors[field] = f"{label[0].upper()}{label[1:]} must be between {low} and {high}"
-        return None
-    return value
+def where_problems(data: WhereInput) -> dict[str, str]:
+    """The rules on where a PA works that need no database (the form reader adds them to
+    its own problems, so a page names every field at once)."""
+    if not 1 <= data.travel_miles <= MAX_TRAVEL_MILES:
+        return {"travel_miles": f"How many miles you will travel must be between 1 and {MAX_TRAVEL_MILES}"}
+    return {}
 
 
 async def update_where(user: CurrentUser, data: WhereInput) -> None:
     row = await profile_row(user)
-    errors: dict[str, str] = {}
-    miles = _whole_number(
-        errors, "travel_miles", data.travel_miles, "how many miles you will travel", 1, MAX_TRAVEL_MILES
-    )
+    errors = where_problems(data)
     point = None
     try:
         point = await geo.locate(data.home_postcode, field="home_postcode")
@@ -147,55 +140,46 @@ async def update_where(user: CurrentUser, data: WhereInput) -> None:
         PAProfile.district: point.district,
         PAProfile.lat: point.lat,
         PAProfile.lon: point.lon,
-        PAProfile.travel_miles: miles,
-        PAProfile.driving_licence: data.driving_licence == "yes",
-        PAProfile.has_car: data.has_car == "yes",
+        PAProfile.travel_miles: data.travel_miles,
+        PAProfile.driving_licence: data.driving_licence,
+        PAProfile.has_car: data.has_car,
     }
     # The audit trail names the district only: it is read by more people than the profile.
     await save_change(
-        user, row, values, "profile.where_changed", {"district": point.district, "travel_miles": miles}
+        user,
+        row,
+        values,
+        "profile.where_changed",
+        {"district": point.district, "travel_miles": data.travel_miles},
     )
 
 
-def parse_pounds(raw: str) -> int:
-    """'12.50', '£12.5' or '12' as pence; ValueError when it is not money."""
-    cleaned = raw.strip().lstrip("£").strip()
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(raw) from None
-    if amount != amount.quantize(Decimal("0.01")) or amount < 0:
-        raise ValueError(raw)
-    return int(amount * 100)
+def terms_problems(data: TermsInput) -> dict[str, str]:
+    errors = {}
+    if not MIN_RATE_PENCE <= data.min_rate_pence <= MAX_RATE_PENCE:
+        errors["min_rate_pence"] = "The hourly rate must be between £1.00 and £100.00"
+    if data.employment not in EMPLOYMENT:
+        errors["employment"] = "Select how you want to be employed"
+    if not data.right_to_work_declared:
+        errors["right_to_work_declared"] = "Confirm that you have the right to work in the UK"
+    return errors
 
 
 async def update_terms(user: CurrentUser, data: TermsInput) -> None:
     row = await profile_row(user)
-    errors: dict[str, str] = {}
-    pence = None
-    if not data.min_rate.strip():
-        errors["min_rate"] = "Enter the lowest hourly rate you will accept, like 12.50"
-    else:
-        try:
-            pence = parse_pounds(data.min_rate)
-        except ValueError:
-            errors["min_rate"] = "Enter an amount in pounds and pence, like 12.50"
-        else:
-            if not 100 <= pence <= 10_000:
-                errors["min_rate"] = "The hourly rate must be between £1.00 and £100.00"
-    if data.employment not in EMPLOYMENT:
-        errors["employment"] = "Select how you want to be employed"
-    if data.right_to_work_declared != "yes":
-        errors["right_to_work_declared"] = "Confirm that you have the right to work in the UK"
-    if errors:
+    if errors := terms_problems(data):
         raise Invalid(errors)
     values = {
-        PAProfile.min_rate_pence: pence,
+        PAProfile.min_rate_pence: data.min_rate_pence,
         PAProfile.employment: data.employment,
         PAProfile.right_to_work_declared: True,
     }
     await save_change(
-        user, row, values, "profile.terms_changed", {"min_rate_pence": pence, "employment": data.employment}
+        user,
+        row,
+        values,
+        "profile.terms_changed",
+        {"min_rate_pence": data.min_rate_pence, "employment": data.employment},
     )
 
 
@@ -203,33 +187,29 @@ async def skill_list() -> list[dict[str, Any]]:
     return await Skill.select().where(Skill.active.eq(True)).order_by(Skill.position)
 
 
-async def set_skills(user: CurrentUser, form: dict[str, str]) -> None:
-    """From a form of ``skill_<code>=on`` and ``years_<code>=N`` fields."""
+def skills_problems(data: SkillsInput, names: dict[str, str]) -> dict[str, str]:
+    """``names`` are the active skills' names by code."""
+    errors = {
+        f"years_{code}": (
+            f"Years of experience in {names[code].lower()} must be a whole number from 0 to {MAX_YEARS}"
+        )
+        for code, years in data.skills.items()
+        if code in names and not 0 <= years <= MAX_YEARS
+    }
+    if unknown := sorted(code for code in data.skills if code not in names):
+        errors["skills"] = f"Unknown skill: {', '.join(unknown)}"
+    if not data.skills and not errors:
+        errors["skills"] = "Select at least one skill"
+    return errors
+
+
+async def set_skills(user: CurrentUser, data: SkillsInput) -> None:
     row = await profile_row(user)
     skills = {s["code"]: s for s in await skill_list()}
-    chosen: dict[str, int] = {}
-    errors: dict[str, str] = {}
-    for code in skills:
-        if form.get(f"skill_{code}") != "on":
-            continue
-        raw = form.get(f"years_{code}", "").strip() or "0"
-        if not raw.isdigit() or int(raw) > MAX_YEARS:
-            errors[f"years_{code}"] = (
-                f"Years of experience in {skills[code]['name'].lower()} must be a whole number from 0 to {MAX_YEARS}"
-            )
-            continue
-        chosen[code] = int(raw)
-    unknown = [
-        key.removeprefix("skill_")
-        for key in form
-        if key.startswith("skill_") and key.removeprefix("skill_") not in skills
-    ]
-    if unknown:
-        errors["skills"] = f"Unknown skill: {', '.join(sorted(unknown))}"
-    if not chosen and not errors:
-        errors["skills"] = "Select at least one skill"
-    if errors:
+    if errors := skills_problems(data, {code: s["name"] for code, s in skills.items()}):
         raise Invalid(errors)
+    # In the list's order, as the form showed them.
+    chosen = {code: data.skills[code] for code in skills if code in data.skills}
 
     async def replace_skills() -> None:
         await PASkill.delete().where(PASkill.profile == row["id"])

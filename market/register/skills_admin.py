@@ -15,6 +15,7 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.db import ilike, write_transaction
 from market.errors import Invalid, NotFound
+from market.register.schemas import SkillNameInput
 from market.register.tables import PASkill, Skill
 
 
@@ -39,8 +40,8 @@ async def all_skills() -> list[dict[str, Any]]:
     return [{**s, "holders": counts.get(s["id"], 0)} for s in skills]
 
 
-async def add_skill(raw_name: str, *, actor: CurrentUser) -> None:
-    name = _name(raw_name)
+async def add_skill(data: SkillNameInput, *, actor: CurrentUser) -> None:
+    name = _name(data.name)
     code = _code(name)
     async with write_transaction():
         if await Skill.exists().where((Skill.code == code) | (ilike(Skill.name, name))):
@@ -53,8 +54,8 @@ async def add_skill(raw_name: str, *, actor: CurrentUser) -> None:
         )
 
 
-async def rename_skill(skill_id: int, raw_name: str, *, actor: CurrentUser) -> None:
-    name = _name(raw_name)
+async def rename_skill(skill_id: int, data: SkillNameInput, *, actor: CurrentUser) -> None:
+    name = _name(data.name)
     async with write_transaction():
         if not await Skill.exists().where(Skill.id == skill_id):
             raise NotFound()

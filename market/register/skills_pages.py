@@ -9,8 +9,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.errors import Invalid
-from market.register import skills_admin
-from market.web.forms import form_page, read_form
+from market.register import forms, skills_admin
+from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN
 from market.web.params import RecordId
 from market.web.render import render
@@ -36,26 +36,34 @@ class SkillAdminPages(Controller):
             flash=DONE.get(done or "", ""),
         )
 
+    async def _again(self, problem: Invalid, values: dict[str, str]) -> Template:
+        return render(
+            "register/skills_admin.html",
+            status_code=422,
+            skills=await skills_admin.all_skills(),
+            **form_errors(problem, values),
+        )
+
     @post("/")
-    async def add(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/skills_admin.html", {"skills": await skills_admin.all_skills()}, data)
-        await skills_admin.add_skill(data.get("name", ""), actor=request.user)
+    async def add(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await skills_admin.add_skill(forms.skill_name_input(values), actor=request.user)
+        except Invalid as problem:
+            return await self._again(problem, values)
         return Redirect("/admin/skills?done=added")
 
     @post("/{skill_id:int}/rename")
-    async def rename(self, request: Request, skill_id: RecordId) -> Redirect:
-        data = await read_form(request)
-        form_page(
-            request,
-            "register/skills_admin.html",
-            {"skills": await skills_admin.all_skills()},
-            {f"name_{skill_id}": data.get("name", "")},
-        )
+    async def rename(self, request: Request, skill_id: RecordId) -> Template | Redirect:
+        values = await read_form(request)
         try:
-            await skills_admin.rename_skill(skill_id, data.get("name", ""), actor=request.user)
-        except Invalid as invalid:
-            raise Invalid({f"name_{skill_id}": invalid.errors["name"]}) from None
+            await skills_admin.rename_skill(skill_id, forms.skill_name_input(values), actor=request.user)
+        except Invalid as problem:
+            # Each skill has its own rename box on the page: name the one that was used.
+            field = f"name_{skill_id}"
+            return await self._again(
+                Invalid({field: problem.errors["name"]}), {field: values.get("name", "")}
+            )
         return Redirect("/admin/skills?done=renamed")
 
     @post("/{skill_id:int}/retire")

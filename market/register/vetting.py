@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.audit import services as audit
@@ -22,6 +23,7 @@ from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.register import changes
 from market.register import services as profiles
+from market.register.schemas import ReferenceInput
 from market.register.tables import PAProfile, Reference, StatusChange, VettingCheck
 from market.settings import Settings
 
@@ -186,11 +188,11 @@ async def _move(
 
 
 async def _tell_pa(settings: Settings, row: dict[str, Any], subject: str, body: str) -> None:
-    user = await User.select(User.email, User.display_name).where(User.id == row["user"]).first()
+    user = await accounts.get_user(row["user"])
     await mail.queue(
-        user["email"],
+        user.email,
         subject,
-        f"Hello {user['display_name']},\n\n{body}\n\nSign in to see your profile: {settings.base_url}/profile\n",
+        f"Hello {user.display_name},\n\n{body}\n\nSign in to see your profile: {settings.base_url}/profile\n",
         kind="vetting",
     )
 
@@ -251,7 +253,7 @@ async def record_check(profile_id: int, kind: str, outcome: str, note: str, *, a
         )
 
 
-async def add_reference(profile_id: int, form: dict[str, str], *, actor: CurrentUser) -> None:
+async def add_reference(profile_id: int, data: ReferenceInput, *, actor: CurrentUser) -> None:
     errors = {}
     values = {}
     for field, label, limit in (
@@ -260,7 +262,7 @@ async def add_reference(profile_id: int, form: dict[str, str], *, actor: Current
         ("contact", "the referee's email address or phone number", 200),
     ):
         try:
-            values[field] = _need(form.get(field, ""), field, label, limit)
+            values[field] = _need(getattr(data, field), field, label, limit)
         except Invalid as invalid:
             errors.update(invalid.errors)
     if errors:

@@ -9,11 +9,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.register import details, vetting
+from market.errors import Invalid
+from market.register import details, forms, vetting
 from market.register import services as profiles
 from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS
 from market.settings import Settings
-from market.web.forms import form_page, read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import STAFF, roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -74,63 +75,88 @@ class VettingPages(Controller):
             "register/vetting_pa.html", **await self._page(profile_id, flash=DONE.get(done or "", ""))
         )
 
-    @post("/{profile_id:int}/checks")
-    async def record_check(self, request: Request, profile_id: RecordId) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
-        await vetting.record_check(
-            profile_id,
-            data.get("kind", ""),
-            data.get("outcome", ""),
-            data.get("note", ""),
-            actor=request.user,
+    async def _again(self, profile_id: int, problem: Invalid, values: dict[str, str]) -> Template:
+        """The PA's vetting page again, with the staff member's input and what was wrong."""
+        return render(
+            "register/vetting_pa.html",
+            status_code=422,
+            **await self._page(profile_id),
+            **form_errors(problem, values),
         )
+
+    @post("/{profile_id:int}/checks")
+    async def record_check(self, request: Request, profile_id: RecordId) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await vetting.record_check(
+                profile_id,
+                values.get("kind", ""),
+                values.get("outcome", ""),
+                values.get("note", ""),
+                actor=request.user,
+            )
+        except Invalid as problem:
+            return await self._again(profile_id, problem, values)
         return Redirect(f"/staff/vetting/{profile_id}?done=check")
 
     @post("/{profile_id:int}/references")
-    async def add_reference(self, request: Request, profile_id: RecordId) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
-        await vetting.add_reference(profile_id, data, actor=request.user)
+    async def add_reference(self, request: Request, profile_id: RecordId) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await vetting.add_reference(profile_id, forms.reference_input(values), actor=request.user)
+        except Invalid as problem:
+            return await self._again(profile_id, problem, values)
         return Redirect(f"/staff/vetting/{profile_id}?done=reference")
 
     @post("/{profile_id:int}/references/{reference_id:int}")
     async def record_reference(
         self, request: Request, profile_id: RecordId, reference_id: RecordId
-    ) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
-        await vetting.record_reference(profile_id, reference_id, data.get("outcome", ""), actor=request.user)
+    ) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await vetting.record_reference(
+                profile_id, reference_id, values.get("outcome", ""), actor=request.user
+            )
+        except Invalid as problem:
+            return await self._again(profile_id, problem, values)
         return Redirect(f"/staff/vetting/{profile_id}?done=reference-outcome")
 
     @post("/{profile_id:int}/decision")
     async def decide(
         self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
-    ) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
-        decision = data.get("decision", "")
-        await vetting.decide(
-            profile_id, decision, data.get("reason", ""), actor=request.user, settings=settings
-        )
+    ) -> Template | Redirect:
+        values = await read_form(request)
+        decision = values.get("decision", "")
+        try:
+            await vetting.decide(
+                profile_id, decision, values.get("reason", ""), actor=request.user, settings=settings
+            )
+        except Invalid as problem:
+            return await self._again(profile_id, problem, values)
         return Redirect(f"/staff/vetting/{profile_id}?done={decision}")
 
     @post("/{profile_id:int}/suspend")
     async def suspend(
         self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
-    ) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
-        await vetting.suspend(profile_id, data.get("reason", ""), actor=request.user, settings=settings)
+    ) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await vetting.suspend(profile_id, values.get("reason", ""), actor=request.user, settings=settings)
+        except Invalid as problem:
+            return await self._again(profile_id, problem, values)
         return Redirect(f"/staff/vetting/{profile_id}?done=suspend")
 
     @post("/{profile_id:int}/reinstate")
     async def reinstate(
         self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
-    ) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "register/vetting_pa.html", await self._page(profile_id), data)
-        await vetting.reinstate(profile_id, data.get("reason", ""), actor=request.user, settings=settings)
+    ) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await vetting.reinstate(
+                profile_id, values.get("reason", ""), actor=request.user, settings=settings
+            )
+        except Invalid as problem:
+            return await self._again(profile_id, problem, values)
         return Redirect(f"/staff/vetting/{profile_id}?done=reinstate")
 
     @post("/{profile_id:int}/qualifications/{qualification_id:int}/verify")

@@ -15,10 +15,25 @@ async def test_a_pa_builds_a_profile_and_staff_approve_it_through_the_api(client
     empty = await client.get("/api/v1/profile", headers=pa)
     assert empty.status_code == 200 and not any(item["done"] for item in empty.json()["checklist"])
     bad = await client.put(
-        "/api/v1/profile/where", json={"home_postcode": "nope", "travel_miles": "x"}, headers=pa
+        "/api/v1/profile/where", json={"home_postcode": "nope", "travel_miles": 10}, headers=pa
     )
     assert bad.status_code == 422
-    assert set(bad.json()["errors"]) == {"home_postcode", "travel_miles"}
+    assert set(bad.json()["errors"]) == {"home_postcode"}
+    # The old string forms answer 422 naming the field.
+    for path, body, field in (
+        ("where", {"home_postcode": "PE1 1AB", "travel_miles": "10"}, "travel_miles"),
+        ("where", {"home_postcode": "PE1 1AB", "travel_miles": 10, "has_car": "yes"}, "has_car"),
+        ("where", {"home_postcode": "PE1 1AB", "travel_miles": 500}, "travel_miles"),
+        ("terms", {"min_rate_pence": "1250", "employment": "either"}, "min_rate_pence"),
+        (
+            "terms",
+            {"min_rate_pence": 1250, "employment": "either", "right_to_work_declared": "yes"},
+            "right_to_work_declared",
+        ),
+        ("terms", {"min_rate_pence": 1250, "employment": "sometimes"}, "employment"),
+    ):
+        old = await client.put(f"/api/v1/profile/{path}", json=body, headers=pa)
+        assert old.status_code == 422 and field in old.json()["errors"], (body, old.text)
 
     steps = [
         (
@@ -32,11 +47,11 @@ async def test_a_pa_builds_a_profile_and_staff_approve_it_through_the_api(client
                 "how_to_work": "Talk to me",
             },
         ),
-        ("put", "/api/v1/profile/where", {"home_postcode": "PE1 1AB", "travel_miles": "10"}),
+        ("put", "/api/v1/profile/where", {"home_postcode": "PE1 1AB", "travel_miles": 10}),
         (
             "put",
             "/api/v1/profile/terms",
-            {"min_rate": "12.50", "employment": "either", "right_to_work_declared": "yes"},
+            {"min_rate_pence": 1250, "employment": "either", "right_to_work_declared": True},
         ),
         ("put", "/api/v1/profile/skills", {"skills": {"hoist": 3, "personal_care": 1}}),
         ("post", "/api/v1/profile/slots", {"day": "Saturday", "start": "22:00", "end": "07:00"}),
@@ -81,3 +96,16 @@ async def test_a_pa_builds_a_profile_and_staff_approve_it_through_the_api(client
 
     assert (await client.get("/api/v1/vetting", headers=pa)).status_code == 403
     assert (await client.get("/api/v1/profile", headers=staff)).status_code == 403
+
+
+async def test_the_schema_documents_the_profile_fields_typed(client):
+    schema = (await client.get("/schema/openapi.json")).json()
+    parts = schema["components"]["schemas"]
+
+    def properties(name: str) -> dict:
+        return next(body["properties"] for key, body in parts.items() if key.endswith(name))
+
+    where = properties("WhereInput")["travel_miles"]
+    assert where["type"] == "integer" and (where["minimum"], where["maximum"]) == (1, 100)
+    assert properties("TermsInput")["right_to_work_declared"]["type"] == "boolean"
+    assert properties("OwnProfileOut")["right_to_work_declared"]["type"] == "boolean"

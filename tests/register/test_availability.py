@@ -6,14 +6,12 @@ against brute force over Python sets of minutes."""
 from __future__ import annotations
 
 import msgspec
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from market.errors import Invalid
 from market.register.availability import (
-    CELLS,
     DAY,
     DAYS,
     QUARTER,
@@ -21,14 +19,9 @@ from market.register.availability import (
     Cover,
     Slot,
     SlotProblem,
-    as_intervals,
-    common_slots,
     covered_minutes,
     hours_per_week,
-    minutes_mask,
-    normalise,
     slot_from_day_times,
-    slots_from_mask,
     total_minutes,
     week_grid,
 )
@@ -198,38 +191,6 @@ def test_contains_time():
     assert not sunday_night.contains_time(at(SUN, "21:59"))
 
 
-def test_normalise_merges_overlapping_and_touching_slots():
-    slots = [
-        Slot(at(MON, "12:00"), at(MON, "17:00")),
-        Slot(at(MON, "09:00"), at(MON, "12:00")),
-        Slot(at(MON, "16:00"), at(MON, "18:00")),
-        Slot(at(WED, "09:00"), at(WED, "10:00")),
-        Slot(at(WED, "09:00"), at(WED, "10:00")),
-    ]
-    assert normalise(slots) == [
-        Slot(at(MON, "09:00"), at(MON, "18:00")),
-        Slot(at(WED, "09:00"), at(WED, "10:00")),
-    ]
-    assert normalise([]) == []
-
-
-def test_normalise_keeps_time_through_sunday_midnight_as_one_wrapping_slot():
-    slots = [
-        Slot(at(SUN, "22:00"), WEEK),
-        Slot(0, at(MON, "07:00")),
-        Slot(at(MON, "06:00"), at(MON, "08:00")),
-    ]
-    assert normalise(slots) == [Slot(at(SUN, "22:00"), at(MON, "08:00"))]
-
-
-def test_normalise_of_the_whole_week():
-    halves = [Slot(0, THU), Slot(THU, WEEK)]
-    assert normalise(halves) == [Slot(0, WEEK)]
-    assert normalise(
-        [Slot(at(TUE, "09:00"), at(TUE, "08:00")), Slot(at(TUE, "07:00"), at(TUE, "10:00"))]
-    ) == [Slot(0, WEEK)]
-
-
 def test_hours_per_week_counts_overlaps_once():
     slots = [
         slot_from_day_times("Monday", "09:00", "17:00"),
@@ -258,26 +219,11 @@ def test_covered_minutes_across_sunday_midnight():
         slot_from_day_times("Monday", "07:30", "09:00"),
     ]
     assert covered_minutes(offered, needed) == 9 * 60 + 30
-    assert common_slots(offered, needed) == [Slot(at(MON, "07:30"), at(MON, "08:00")), needed[0]]
-
-
-def test_as_intervals_gives_merged_pieces():
-    array = as_intervals([slot_from_day_times("Sunday", "22:00", "07:00"), Slot(600, 720)])
-    assert array.shape == (3, 2)
-    assert array.tolist() == [[0, 420], [600, 720], [at(SUN, "22:00"), WEEK]]
-    assert as_intervals([]).shape == (0, 2)
-
-
-def test_minutes_mask_cells():
-    mask = minutes_mask([slot_from_day_times("Sunday", "23:30", "00:15")])
-    assert mask.shape == (CELLS,) == (672,)
-    assert mask.dtype == bool
-    assert np.flatnonzero(mask).tolist() == [0, 670, 671]
 
 
 # --- properties against brute force ----------------------------------------------------
 
-quarters = st.integers(0, CELLS - 1)
+quarters = st.integers(0, WEEK // QUARTER - 1)
 
 
 @st.composite
@@ -285,7 +231,7 @@ def slots(draw) -> Slot:
     if draw(st.integers(0, 50)) == 0:
         return Slot(0, WEEK)
     start = draw(quarters) * QUARTER
-    end = start + draw(st.integers(1, CELLS - 1)) * QUARTER
+    end = start + draw(st.integers(1, WEEK // QUARTER - 1)) * QUARTER
     return Slot(start, end if end <= WEEK else end - WEEK)
 
 
@@ -301,9 +247,6 @@ def minute_set(slots) -> set[int]:
 def test_totals_and_mask_agree_with_brute_force(slots):
     minutes = minute_set(slots)
     assert total_minutes(slots) == len(minutes)
-    assert int(minutes_mask(slots).sum()) * QUARTER == len(minutes)
-    mask = minutes_mask(slots)
-    assert {minute for minute in range(WEEK) if mask[minute // QUARTER]} == minutes
 
 
 @settings(max_examples=200, deadline=None)
@@ -311,8 +254,6 @@ def test_totals_and_mask_agree_with_brute_force(slots):
 def test_covered_minutes_agrees_with_brute_force(offered, needed):
     both = minute_set(offered) & minute_set(needed)
     assert covered_minutes(offered, needed) == len(both)
-    assert int((minutes_mask(offered) & minutes_mask(needed)).sum()) * QUARTER == len(both)
-    assert minute_set(common_slots(offered, needed)) == both
 
 
 @settings(deadline=None)
@@ -325,21 +266,6 @@ def test_overlap_minutes_agrees_with_brute_force(first, second):
 @given(slots(), st.integers(-WEEK, 2 * WEEK))
 def test_contains_time_agrees_with_brute_force(slot, minute):
     assert slot.contains_time(minute) == (minute % WEEK in minute_set([slot]))
-
-
-@settings(max_examples=200, deadline=None)
-@given(slot_lists)
-def test_normalise_is_minimal_and_faithful(slots):
-    result = normalise(slots)
-    assert minute_set(result) == minute_set(slots)
-    assert sum(slot.minutes for slot in result) == total_minutes(slots)  # no overlaps left
-    assert result == sorted(result)
-    assert normalise(result) == result
-    assert slots_from_mask(minutes_mask(slots)) == result
-    for first, second in zip(result, result[1:], strict=False):
-        assert first.end < second.start  # neither touching nor overlapping
-    if len(result) > 1:
-        assert result[-1].end < result[0].start + (WEEK if not result[-1].wraps else 0)
 
 
 @given(st.sampled_from(range(7)), quarters, quarters)

@@ -1,0 +1,181 @@
+"""The register's posted forms as the typed Structs its services take.
+
+Each reader names every problem at once: what it cannot read, and the service's own rules
+that need no database (``*_problems``) for the fields it could read, so a page shows all
+of them together, with the messages the pages have always given. ``done`` raises Invalid
+before any service is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import cast
+
+from market.fields import FormReader
+from market.geo.postcodes import InvalidPostcode, parse_postcode
+from market.register import details, services
+from market.register.schemas import (
+    EMPLOYMENT,
+    MAX_HOURS,
+    MAX_YEARS,
+    PA_GENDERS,
+    QUALIFICATION_KINDS,
+    SHIFT_KINDS,
+    AboutInput,
+    AwayInput,
+    Employment,
+    ExperienceInput,
+    Gender,
+    PatternInput,
+    QualificationInput,
+    QualificationKind,
+    ReferenceInput,
+    SkillNameInput,
+    SkillsInput,
+    TermsInput,
+    WhereInput,
+)
+
+# Stands in for a date that could not be read: ``done`` raises before anything sees it.
+_NO_DATE = date.min
+
+
+def _finish(read: FormReader, problems: dict[str, str], *, names: Mapping[str, str] | None = None) -> None:
+    """Add the service's rule problems (keyed by the Struct's field, renamed to the form's
+    where they differ) for every field the reader could read, then raise if any."""
+    for field, message in problems.items():
+        name = (names or {}).get(field, field)
+        if read.ok(name):
+            read.problem(name, message)
+    read.done()
+
+
+def about_input(form: Mapping[str, str]) -> AboutInput:
+    # The service checks each text (required, length) and names every one at once.
+    read = FormReader(form)
+    return AboutInput(**{field: read.raw(field) for field in AboutInput.__struct_fields__})
+
+
+def where_input(form: Mapping[str, str]) -> WhereInput:
+    read = FormReader(form)
+    postcode = read.text("home_postcode")
+    try:
+        parse_postcode(postcode)
+    except InvalidPostcode as problem:
+        # Checked here too, so a bad distance does not hide a mistyped postcode.
+        read.problem("home_postcode", str(problem))
+    miles = read.whole_number("travel_miles", "how many miles you will travel")
+    data = WhereInput(
+        home_postcode=postcode,
+        travel_miles=miles or 0,
+        driving_licence=read.yes("driving_licence"),
+        has_car=read.yes("has_car"),
+    )
+    _finish(read, services.where_problems(data))
+    return data
+
+
+def terms_input(form: Mapping[str, str]) -> TermsInput:
+    read = FormReader(form)
+    raw_rate = read.raw("min_rate")
+    pence = None
+    if not raw_rate:
+        read.problem("min_rate", "Enter the lowest hourly rate you will accept, like 12.50")
+    else:
+        pence = read.pence("min_rate", "an amount")
+    employment = read.choice("employment", EMPLOYMENT, "Select how you want to be employed")
+    data = TermsInput(
+        min_rate_pence=pence or 0,
+        employment=cast(Employment, employment),
+        right_to_work_declared=read.yes("right_to_work_declared"),
+    )
+    _finish(read, services.terms_problems(data), names={"min_rate_pence": "min_rate"})
+    return data
+
+
+def skills_input(form: Mapping[str, str], names: Mapping[str, str]) -> SkillsInput:
+    """``skill_<code>=on`` with ``years_<code>=N`` (blank is 0); ``names`` are the
+    offered skills' names by code, for the messages."""
+    read = FormReader(form)
+    chosen: dict[str, int] = {}
+    for key in form:
+        if not key.startswith("skill_") or read.raw(key) != "on":
+            continue
+        code = key.removeprefix("skill_")
+        field = f"years_{code}"
+        name = names.get(code, code).lower()
+        years = read.whole_number(field, f"years of experience in {name}", required=False)
+        if years is None and read.raw(field):
+            read.errors[field] = f"Years of experience in {name} must be a whole number from 0 to {MAX_YEARS}"
+        chosen[code] = years or 0
+    data = SkillsInput(skills=chosen)
+    _finish(read, services.skills_problems(data, dict(names)))
+    return data
+
+
+def experience_input(form: Mapping[str, str], group_codes: list[str]) -> ExperienceInput:
+    """``group_<code>=on`` for each client group offered, languages comma-separated."""
+    read = FormReader(form)
+    gender = read.choice("gender", PA_GENDERS, "Select your gender, or that you prefer not to say")
+    data = ExperienceInput(
+        client_groups=read.codes("group_", group_codes),
+        languages=read.raw("languages").replace(";", ",").split(","),
+        gender=cast(Gender, gender),
+    )
+    _finish(read, details.experience_problems(data))
+    return data
+
+
+def _hours(read: FormReader, field: str, label: str) -> int | None:
+    value = read.whole_number(field, label, required=False)
+    if value is None and read.raw(field):
+        read.errors[field] = f"{label} must be a whole number of hours from 1 to {MAX_HOURS}"
+    return value
+
+
+def pattern_input(form: Mapping[str, str]) -> PatternInput:
+    read = FormReader(form)
+    wont = [key.removeprefix("wont_") for key in form if key.startswith("wont_") and read.raw(key)]
+    data = PatternInput(
+        shift_kinds=read.codes("shift_", SHIFT_KINDS),
+        earliest_start=read.date("start", "The date you can start", required=False),
+        min_hours=_hours(read, "min_hours", "The fewest hours a week"),
+        max_hours=_hours(read, "max_hours", "The most hours a week"),
+        wont_do=wont,
+        year_pattern=read.raw("year_pattern"),
+    )
+    _finish(read, details.pattern_problems(data), names={"earliest_start": "start"})
+    return data
+
+
+def away_input(form: Mapping[str, str]) -> AwayInput:
+    read = FormReader(form)
+    starts = read.date("from", "The first day away")
+    ends = read.date("to", "The last day away")
+    read.errors = {f"away_{field}": message for field, message in read.errors.items()}
+    data = AwayInput(starts_on=starts or _NO_DATE, ends_on=ends or _NO_DATE, note=read.raw("note"))
+    _finish(read, details.away_problems(data))
+    return data
+
+
+def qualification_input(form: Mapping[str, str]) -> QualificationInput:
+    read = FormReader(form)
+    kind = read.choice("kind", QUALIFICATION_KINDS, "Select the qualification")
+    data = QualificationInput(
+        kind=cast(QualificationKind, kind),
+        title=read.raw("title"),
+        achieved_on=read.date("achieved", "The date you achieved it", required=False),
+    )
+    _finish(read, details.qualification_problems(data), names={"achieved_on": "achieved"})
+    return data
+
+
+def reference_input(form: Mapping[str, str]) -> ReferenceInput:
+    # Every field is text; the service names each missing or too long one at once.
+    read = FormReader(form)
+    return ReferenceInput(**{field: read.raw(field) for field in ReferenceInput.__struct_fields__})
+
+
+def skill_name_input(form: Mapping[str, str]) -> SkillNameInput:
+    return SkillNameInput(name=FormReader(form).raw("name"))
