@@ -50,7 +50,7 @@ def error_list(errors: dict[str, str], form: str = "") -> list[dict[str, str]]:
 
 
 def form_errors(
-    problem: Invalid | dict[str, str], values: Mapping[str, str], *, form: str = ""
+    problem: Invalid | dict[str, str], values: Mapping[str, object], *, form: str = ""
 ) -> dict[str, Any]:
     """What a page re-rendered after bad input needs: every error by its field, the
     summary linking to each, the input kept, and which form on the page failed."""

@@ -20,7 +20,7 @@ from market.matching.engine import columns, synthetic
 from market.matching.engine.ranking import NeedSpec, Vocabulary, rank
 from market.matching.index import MAX_LANGUAGES
 from market.register import changes, details, services, vetting
-from market.register.schemas import WhereInput
+from market.register.schemas import AwayInput, ReferenceInput, WhereInput
 from market.register.tables import PAProfile, ProfileChange
 from market.training import catalogue, completions
 from market.training.tables import Course
@@ -65,7 +65,7 @@ async def test_profile_edits_in_one_worker_are_patched_into_another(database):
     assert set(await ids(second, need())) == {other["id"], paula["id"]}
 
     # Paula will now travel 2 miles only: she is 2.7 miles from the need.
-    where = WhereInput(home_postcode="PE2 5AA", travel_miles="2", driving_licence="yes", has_car="yes")
+    where = WhereInput(home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True)
     await services.update_where(as_user(paula), where)
     result = await ranked(second, need())
     assert [c.profile_id for c in result.candidates] == [other["id"]]
@@ -86,14 +86,7 @@ async def test_profile_edits_in_one_worker_are_patched_into_another(database):
         slots=((cover_day.weekday() * 1440 + 540, cover_day.weekday() * 1440 + 1020),),
     )
     assert other["id"] in await ids(second, cover)
-    await details.add_away(
-        as_user(other),
-        {
-            f"{end}_{part}": str(getattr(cover_day, part))
-            for end in ("from", "to")
-            for part in ("day", "month", "year")
-        },
-    )
+    await details.add_away(as_user(other), AwayInput(starts_on=cover_day, ends_on=cover_day))
     assert other["id"] not in await ids(second, cover)
     assert (second.builds, second.patches) == (1, 3)
     assert (first.builds, first.patches) == (1, 0)  # the first worker has not looked yet
@@ -113,7 +106,7 @@ async def test_approval_suspension_and_reinstatement_are_patched(database):
     for n in range(vetting.REFERENCES_NEEDED):
         await vetting.add_reference(
             sam["id"],
-            {"referee_name": f"Ref {n}", "relationship": "Employer", "contact": "r@example.org"},
+            ReferenceInput(referee_name=f"Ref {n}", relationship="Employer", contact="r@example.org"),
             actor=staff,
         )
     references = (await vetting.state(sam["id"])).references
@@ -162,7 +155,7 @@ async def test_a_patch_that_cannot_be_applied_and_a_change_to_everyone_rebuild(d
         raise columns.NeedsRebuild("test")
 
     monkeypatch.setattr(columns, "patch_index", refuse)
-    where = WhereInput(home_postcode="PE2 5AA", travel_miles="2", driving_licence="yes", has_car="yes")
+    where = WhereInput(home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True)
     await services.update_where(as_user(paula), where)
     assert await ids(second, need()) == []
     assert (second.builds, second.patches) == (2, 0)
