@@ -13,22 +13,20 @@ import re
 import numpy as np
 import pytest
 
+from market.fields import whole_number
 from market.geo.centroids import known_sector
 from market.geo.distance import haversine_miles
 from market.register.availability import Slot, slot_from_day_times
 from market.register.tables import PAProfile, ShortlistEntry
-from market.search.query import (
+from market.search.ranking import (
     Candidate,
-    PublicProfileOut,
-    ResultOut,
-    SearchOut,
     available_for,
     bounding_box,
     rank,
     skill_score,
     text_hits,
-    whole_number,
 )
+from market.search.schemas import PublicProfileOut, ResultOut, SearchOut
 from market.search.shortlist import ShortlistItemOut
 from tests.register.factories import make_pa
 from tests.support import csrf_token, submit
@@ -463,7 +461,7 @@ async def test_the_shortlist_api(client, login_as):
     assert created.json()["listed"] is True and created.json()["display_name"] == "Ria"
     assert (await client.post(url, json={"profile_id": pa["id"]})).status_code == 200
     assert (await client.post(url, json={"profile_id": draft["id"]})).status_code == 404
-    assert (await client.post(url, json={"profile_id": "x"})).status_code == 400
+    assert (await client.post(url, json={"profile_id": "x"})).status_code == 422
     assert (await client.post(url, json={"profile_id": 99999999999})).status_code == 404
     assert (await client.delete(f"{url}/99999999999")).status_code == 404
     listing = await client.get(url)
