@@ -1,35 +1,34 @@
-"""Finding a PA: the search page, the public profile and the shortlist (HTML and JSON).
+"""Finding a PA: the search page, the public profile and the shortlist (the JSON is api.py).
 
-Thin controllers: each reads its input, calls ``market.search.query`` and renders. The
+Thin controllers: each reads its input (``market.search.forms``), has it checked
+(``market.search.criteria``), runs it (``market.search.query``) and renders; bad input
+re-renders the form with every problem named and the input kept. The
 search form is a GET form that works without JavaScript; with htmx a change to the form
 fetches just the results partial (``search/_results.html``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import msgspec
-from litestar import Controller, Request, Response, delete, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.dbs.standing import Policy
-from market.errors import NotFound
+from market.errors import Invalid, NotFound
+from market.fields import whole_number
 from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT
-from market.search import query as search
-from market.search import shortlist
+from market.search import criteria, forms, profiles, query, register_reads, shortlist
+from market.search.api import SEARCH_QUERY, SEARCHERS, SHORTLISTERS, FromAddress
+from market.search.schemas import DBS_FILTERS, GENDERS, RADII, SORTS
 from market.settings import Settings
-from market.web.forms import form_page, read_form
-from market.web.guards import roles
+from market.web.forms import form_errors, read_form
 from market.web.params import RecordId
 from market.web.render import render
-
-SEARCHERS = roles("recipient", "staff", "admin")
-SHORTLISTERS = roles(*shortlist.SHORTLISTERS)
 
 DONE = {
     "saved": "Saved to your shortlist.",
@@ -37,55 +36,14 @@ DONE = {
     "removed": "Removed from your shortlist.",
 }
 
-FromAddress = Annotated[
-    str | None, QueryParameter(name="from", description="A postcode to show the distance from")
-]
 
-
-def search_input(
-    postcode: FromQuery[str | None] = None,
-    radius: FromQuery[str | None] = None,
-    day: FromQuery[list[str] | None] = None,
-    time_from: FromQuery[str | None] = None,
-    time_to: FromQuery[str | None] = None,
-    skill: FromQuery[list[str] | None] = None,
-    group: FromQuery[list[str] | None] = None,
-    language: FromQuery[str | None] = None,
-    drives: FromQuery[str | None] = None,
-    gender: FromQuery[str | None] = None,
-    dbs: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    sort: FromQuery[str | None] = None,
-    page: FromQuery[str | None] = None,
-) -> search.SearchInput:
-    """The search's query parameters, shared by the page and the API (strings, checked later)."""
-    return search.SearchInput(
-        postcode=postcode or "",
-        radius=radius or "",
-        day=day or [],
-        time_from=time_from or "",
-        time_to=time_to or "",
-        skill=skill or [],
-        group=group or [],
-        language=language or "",
-        drives=drives or "",
-        gender=gender or "",
-        dbs=dbs or "",
-        q=q or "",
-        sort=sort or "",
-        page=page or "",
-    )
-
-
-SEARCH_INPUT = {"criteria": Provide(search_input, sync_to_thread=False)}
-
-
-def query_string(data: search.SearchInput) -> str:
+def query_string(values: forms.SearchValues) -> str:
     """The search as a query string, without the page: for page links and "Save" forms."""
     pairs: list[tuple[str, str]] = []
-    for name, value in msgspec.structs.asdict(data).items():
+    for name in forms.FIELDS:
         if name == "page":
             continue
+        value = values.get(name, "")
         for item in value if isinstance(value, list) else [value]:
             if item:
                 pairs.append((name, item))
@@ -142,14 +100,16 @@ def _is_partial(request: Request) -> bool:
     )
 
 
-async def _form_context() -> dict[str, Any]:
+async def _form_context(settings: Settings) -> dict[str, Any]:
     return {
-        **await search.form_lists(),
-        "radii": search.RADII,
+        **await register_reads.form_lists(),
+        "radii": RADII,
         "days": DAYS,
-        "genders": search.GENDERS,
-        "dbs_filters": search.DBS_FILTERS,
-        "sorts": search.SORTS,
+        "genders": GENDERS,
+        "dbs_filters": DBS_FILTERS,
+        "sorts": SORTS,
+        # Without an online geocoder only postcodes are understood, and the page says so.
+        "places": bool(settings.geocoder),
     }
 
 
@@ -157,33 +117,39 @@ class SearchPages(Controller):
     opt = SEARCHERS
     include_in_schema = False
 
-    @get("/search", dependencies=SEARCH_INPUT)
+    @get("/search", dependencies=SEARCH_QUERY)
     async def search_page(
         self,
         request: Request,
-        criteria: search.SearchInput,
+        search: NamedDependency[forms.SearchValues],
         settings: NamedDependency[Settings],
         done: FromQuery[str | None] = None,
     ) -> Template:
-        context = await _form_context()
-        values = msgspec.structs.asdict(criteria)
-        values["radius"] = values["radius"] or str(search.DEFAULT_RADIUS)
-        values["sort"] = values["sort"] or "relevance"
-        flash = DONE.get(done or "", "")
+        context = {**await _form_context(settings), "flash": DONE.get(done or "", "")}
+        values = forms.shown(search)
         if not any(key != "done" for key in request.query_params):
-            return render("search/search.html", values=values, flash=flash, **context)
-        form_page(request, "search/search.html", context, values)
-        found = await search.search(criteria, viewer=request.user, policy=Policy.of(settings))
-        query = query_string(criteria)
+            return render("search/search.html", values=values, **context)
+        data, problems = forms.read_search(search)
+        try:
+            checked = await criteria.check(data, settings, problems=problems)
+        except Invalid as problem:
+            # form_errors keeps the single-valued fields; the checkbox lists are kept too.
+            return render(
+                "search/search.html",
+                status_code=422,
+                **context,
+                **{**form_errors(problem, {}), "values": values},
+            )
+        found = await query.search(checked, viewer=request.user, policy=Policy.of(settings))
+        link = query_string(search)
         return render(
             "search/_results.html" if _is_partial(request) else "search/search.html",
             values=values,
-            flash=flash,
             found=found,
-            query=query,
-            here=search_href(query, found.page),
-            from_postcode=criteria.postcode.strip(),
-            pagination=pagination(found.page, found.pages, query),
+            query=link,
+            here=search_href(link, found.page),
+            from_postcode=data.postcode,
+            pagination=pagination(found.page, found.pages, link),
             can_save=_can_save(request),
             **context,
         )
@@ -197,8 +163,8 @@ class SearchPages(Controller):
         from_postcode: FromAddress = None,
         done: FromQuery[str | None] = None,
     ) -> Template:
-        profile = await search.public_profile(
-            profile_id, from_postcode, viewer=request.user, policy=Policy.of(settings)
+        profile = await profiles.public_profile(
+            profile_id, from_postcode, viewer=request.user, policy=Policy.of(settings), settings=settings
         )
         here = f"/pas/{profile_id}" + (f"?{urlencode({'from': from_postcode})}" if from_postcode else "")
         back = "/search" + (f"?{urlencode({'postcode': from_postcode})}" if from_postcode else "")
@@ -226,7 +192,7 @@ class ShortlistPages(Controller):
     @post("/")
     async def add(self, request: Request) -> Redirect:
         data = await read_form(request)
-        profile_id = search.whole_number(data.get("profile_id", ""))
+        profile_id = whole_number(data.get("profile_id", ""))
         if profile_id is None:
             raise NotFound()
         _, created = await shortlist.add_to_shortlist(request.user, profile_id)
@@ -239,53 +205,4 @@ class ShortlistPages(Controller):
         return Redirect(back_to(data.get("next"), "removed"))
 
 
-class RegisterSearchAPI(Controller):
-    path = "/api/v1/register"
-    opt = SEARCHERS
-    tags = ["register"]
-
-    @get(
-        "/search",
-        dependencies=SEARCH_INPUT,
-        summary="Listed PAs within the radius and their own travel limit, 20 a page",
-    )
-    async def search_register(
-        self, request: Request, criteria: search.SearchInput, settings: NamedDependency[Settings]
-    ) -> search.SearchOut:
-        return await search.search(criteria, viewer=request.user, policy=Policy.of(settings))
-
-    @get("/pas/{profile_id:int}", summary="A listed PA's one-page profile")
-    async def profile(
-        self,
-        request: Request,
-        profile_id: RecordId,
-        settings: NamedDependency[Settings],
-        from_postcode: FromAddress = None,
-    ) -> search.PublicProfileOut:
-        return await search.public_profile(
-            profile_id, from_postcode, viewer=request.user, policy=Policy.of(settings)
-        )
-
-
-class ShortlistAPI(Controller):
-    path = "/api/v1/register/shortlist"
-    opt = SHORTLISTERS
-    tags = ["register"]
-
-    @get("/", summary="Your saved PAs, newest first")
-    async def list_shortlist(self, request: Request) -> list[shortlist.ShortlistItemOut]:
-        return await shortlist.shortlist(request.user)
-
-    @post("/", summary="Save a listed PA (201 when new, 200 when already saved)")
-    async def add(
-        self, request: Request, data: JSONBody[shortlist.ShortlistInput]
-    ) -> Response[shortlist.ShortlistItemOut]:
-        item, created = await shortlist.add_to_shortlist(request.user, data.profile_id)
-        return Response(item, status_code=201 if created else 200)
-
-    @delete("/{profile_id:int}", status_code=204, summary="Take a PA off your shortlist")
-    async def remove(self, request: Request, profile_id: RecordId) -> None:
-        await shortlist.remove_from_shortlist(request.user, profile_id)
-
-
-ROUTES: list[Any] = [SearchPages, ShortlistPages, RegisterSearchAPI, ShortlistAPI]
+ROUTES: list[Any] = [SearchPages, ShortlistPages]

@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from market.search import pages
+from market.search import api, pages
 
 ROUTES: list[Any] = [
     *pages.ROUTES,
+    *api.ROUTES,
 ]

@@ -16,7 +16,7 @@ from market.audit import services as audit
 from market.db import current_engine, write_transaction
 from market.errors import NotFound
 from market.register.tables import ShortlistEntry
-from market.search.query import LISTED, SHORTLISTERS, _check_id, _listed_row  # noqa: F401 - SHORTLISTERS re-exported
+from market.search.register_reads import LISTED, SHORTLISTERS, check_id, listed_row  # noqa: F401 - SHORTLISTERS re-exported
 
 # A PostgreSQL advisory lock class for "this owner's shortlist", so two saves at once
 # cannot both insert (SQLite's IMMEDIATE transaction already serialises writers).
@@ -82,7 +82,7 @@ async def _entry(owner: CurrentUser, profile_id: int) -> dict[str, Any] | None:
 async def add_to_shortlist(owner: CurrentUser, profile_id: int) -> tuple[ShortlistItemOut, bool]:
     """Save a listed PA (NotFound otherwise); (the entry, whether it is new). Saving twice
     keeps one entry."""
-    await _listed_row(profile_id)
+    await listed_row(profile_id)
     async with write_transaction():
         if isinstance(current_engine(), PostgresEngine):
             await ShortlistEntry.raw("SELECT pg_advisory_xact_lock({}, {})", _SHORTLIST_LOCK, owner.id)
@@ -99,7 +99,7 @@ async def add_to_shortlist(owner: CurrentUser, profile_id: int) -> tuple[Shortli
 
 async def remove_from_shortlist(owner: CurrentUser, profile_id: int) -> None:
     """Take a PA off the owner's shortlist; NotFound if it is not on it."""
-    _check_id(profile_id)
+    check_id(profile_id)
     async with write_transaction():
         if not await ShortlistEntry.exists().where(
             ShortlistEntry.owner == owner.id, ShortlistEntry.profile == profile_id

@@ -13,22 +13,20 @@ import re
 import numpy as np
 import pytest
 
+from market.fields import whole_number
 from market.geo.centroids import known_sector
 from market.geo.distance import haversine_miles
 from market.register.availability import Slot, slot_from_day_times
 from market.register.tables import PAProfile, ShortlistEntry
-from market.search.query import (
+from market.search.ranking import (
     Candidate,
-    PublicProfileOut,
-    ResultOut,
-    SearchOut,
     available_for,
     bounding_box,
     rank,
     skill_score,
     text_hits,
-    whole_number,
 )
+from market.search.schemas import PublicProfileOut, ResultOut, SearchOut
 from market.search.shortlist import ShortlistItemOut
 from tests.register.factories import make_pa
 from tests.support import csrf_token, submit
@@ -463,7 +461,7 @@ async def test_the_shortlist_api(client, login_as):
     assert created.json()["listed"] is True and created.json()["display_name"] == "Ria"
     assert (await client.post(url, json={"profile_id": pa["id"]})).status_code == 200
     assert (await client.post(url, json={"profile_id": draft["id"]})).status_code == 404
-    assert (await client.post(url, json={"profile_id": "x"})).status_code == 400
+    assert (await client.post(url, json={"profile_id": "x"})).status_code == 422
     assert (await client.post(url, json={"profile_id": 99999999999})).status_code == 404
     assert (await client.delete(f"{url}/99999999999")).status_code == 404
     listing = await client.get(url)
@@ -550,3 +548,34 @@ def test_whole_numbers_never_raise():
     assert whole_number(" 12 ") == 12
     for text in ("", "-1", "1.5", "²", "٣", "9" * 11, "9" * 5000, str(2**31)):
         assert whole_number(text) is None, text
+
+
+async def test_without_a_geocoder_the_page_says_only_postcodes_are_understood(client, login_as):
+    await login_as("recipient")
+    page = await client.get("/search")
+    assert "Only postcodes are understood here, not place names" in page.text
+    place = await find(client, postcode="Peterborough")
+    assert place.status_code == 422 and "Enter a real postcode, like PE1 1AB" in place.text
+
+
+async def test_the_search_api_takes_the_typed_search_as_json(client, login_as):
+    await make_pa(name="Jo Json", postcode=NEAR, slots=(("Monday", "09:00", "17:00"),), skills={"hoist": 2})
+    await login_as("recipient")
+    url = "/api/v1/register/search"
+    body = {
+        "postcode": SEARCH,
+        "radius": 5,
+        "day": ["Monday"],
+        "time_from": "10:00:00",
+        "time_to": "12:00:00",
+    }
+    found = await client.post(url, json={**body, "skill": ["hoist"], "drives": False})
+    assert found.status_code == 200, found.text
+    assert [r["display_name"] for r in found.json()["results"]] == ["Jo"]
+    assert (await client.post(url, json={**body, "day": ["Tuesday"]})).json()["total"] == 0
+    # The old string forms are refused, naming the field.
+    wrong = await client.post(url, json={**body, "radius": "5"})
+    assert wrong.status_code == 422 and "radius" in wrong.json()["errors"]
+    rules = await client.post(url, json={**body, "time_from": "10:10:00", "day": []})
+    assert rules.status_code == 422
+    assert set(rules.json()["errors"]) == {"time_from", "day"}

@@ -1,0 +1,96 @@
+"""The pure parts of the search: ranking, word hits, availability and the bounding box.
+
+Ranking (``rank``, on plain values): by relevance, the key is
+
+1. skill score, highest first: for each requested skill the PA holds,
+   ``1 + min(years, YEARS_CAP) / YEARS_CAP`` (so a held skill counts from 1 to 2 and
+   experience beyond 5 years adds nothing more);
+2. free-text hits, highest first: occurrences of each searched word, at most
+   ``HITS_CAP`` a word, so one repeated word cannot swamp the rest;
+3. distance, nearest first; then the profile id, so the order is stable across pages.
+
+By distance: nearest first, then the same relevance key, then the id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import msgspec
+
+from market.geo.distance import EARTH_RADIUS_MILES
+from market.register.availability import Slot, covered_minutes, week_grid
+from market.search.schemas import PER_PAGE, WeekRowOut
+
+YEARS_CAP = 5
+HITS_CAP = 3
+
+
+class Candidate(msgspec.Struct, frozen=True, kw_only=True):
+    """One PA as ranking sees it: plain values, no database."""
+
+    id: int
+    miles: float
+    skill_years: dict[str, int] = msgspec.field(default_factory=dict)
+    text_hits: int = 0
+
+
+def skill_score(skill_years: dict[str, int], wanted: Iterable[str]) -> float:
+    """Requested skills held, each weighted 1 to 2 by years of experience (capped)."""
+    return sum(
+        1 + min(max(skill_years[code], 0), YEARS_CAP) / YEARS_CAP
+        for code in set(wanted)
+        if code in skill_years
+    )
+
+
+def rank(
+    candidates: Iterable[Candidate], wanted_skills: Sequence[str], sort: str = "relevance"
+) -> list[Candidate]:
+    """The candidates in the order to show them (see the module docstring for the key)."""
+
+    def relevance(c: Candidate) -> tuple[float, int]:
+        return -skill_score(c.skill_years, wanted_skills), -c.text_hits
+
+    if sort == "distance":
+        return sorted(candidates, key=lambda c: (c.miles, *relevance(c), c.id))
+    return sorted(candidates, key=lambda c: (*relevance(c), c.miles, c.id))
+
+
+def text_hits(texts: Iterable[str], words: Sequence[str]) -> int | None:
+    """How often the words occur (each capped), or None when any word is missing."""
+    haystack = "\n".join(texts).casefold()
+    hits = 0
+    for word in words:
+        found = haystack.count(word.casefold())
+        if not found:
+            return None
+        hits += min(found, HITS_CAP)
+    return hits
+
+
+def available_for(slots: Sequence[Slot], needed: Sequence[Slot], whole_days: bool) -> bool:
+    """Each needed slot fully covered (a window), or touched at all (a whole day)."""
+    for need in needed:
+        got = covered_minutes(slots, [need])
+        if (whole_days and got == 0) or (not whole_days and got < need.minutes):
+            return False
+    return True
+
+
+def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) degrees holding every point within ``miles`` (a little over)."""
+    arc = miles / EARTH_RADIUS_MILES * 1.01 + 1e-9
+    dlat = math.degrees(arc)
+    ratio = math.sin(arc) / max(math.cos(math.radians(lat)), 1e-9)
+    dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def grid_out(slots: Iterable[Slot]) -> list[WeekRowOut]:
+    return [WeekRowOut(band=row.band, days=[str(c) for c in row.days]) for row in week_grid(slots)]
+
+
+def page_count(total: int, per_page: int = PER_PAGE) -> int:
+    return max(1, -(-total // per_page))
