@@ -13,6 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from market.accounts.schemas import CurrentUser
 from market.clock import london_today
 from market.errors import Invalid
 from market.matching.pipeline import applications as pipeline
@@ -111,6 +112,20 @@ def _interview_id(data: NeedSideInput) -> int:
     return data.interview_id
 
 
+async def _interview_change(
+    user: CurrentUser, application_id: int, version: int, data: NeedSideInput
+) -> None:
+    match data.action:
+        case "book_interview":
+            await interviews.book(user, application_id, version, data.interview())
+        case "move_interview":
+            await interviews.reschedule(user, application_id, _interview_id(data), version, data.interview())
+        case "cancel_interview":
+            await interviews.cancel(user, application_id, _interview_id(data), version, data.reason)
+        case "interview_notes":
+            await interviews.record_outcome(user, application_id, _interview_id(data), version, data.notes)
+
+
 class ApplicationsAPI(Controller):
     path = "/api/v1/needs/{need_id:int}/applications"
     opt = roles("recipient", "staff", "admin")
@@ -152,18 +167,8 @@ class ApplicationsAPI(Controller):
                 await pipeline.withdraw(user, application_id, version, data.reason)
             case "reject":
                 await pipeline.reject(user, application_id, version, data.reason)
-            case "book_interview":
-                await interviews.book(user, application_id, version, data.interview())
-            case "move_interview":
-                await interviews.reschedule(
-                    user, application_id, _interview_id(data), version, data.interview()
-                )
-            case "cancel_interview":
-                await interviews.cancel(user, application_id, _interview_id(data), version, data.reason)
-            case "interview_notes":
-                await interviews.record_outcome(
-                    user, application_id, _interview_id(data), version, data.notes
-                )
+            case "book_interview" | "move_interview" | "cancel_interview" | "interview_notes":
+                await _interview_change(user, application_id, version, data)
             case "offer":
                 await appointments.offer(
                     user, application_id, version, data.offer(), base_url=settings.base_url
