@@ -129,7 +129,7 @@ def cmd_training_remind(args: argparse.Namespace) -> int:
 
 
 def cmd_matching_train(args: argparse.Namespace) -> int:
-    from market.matching.engine import learning
+    from market.matching.pipeline import learning_store as learning
 
     settings = _settings()
     least = learning.MIN_OUTCOMES if args.min_outcomes is None else args.min_outcomes

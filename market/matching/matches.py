@@ -122,7 +122,7 @@ async def for_need(need: NeedOut, settings: Settings, at: date, *, limit: int = 
     if where is None or where["lat"] is None:
         return MatchesOut(need_id=need_id, total=0, matches=[], excluded=[])
     policy = Policy.of(settings)
-    from market.matching.engine import learning
+    from market.matching.pipeline import learning_store as learning
 
     weights = await learning.current_weights()
     ranking = rank(

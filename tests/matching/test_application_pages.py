@@ -150,9 +150,9 @@ async def test_strangers_get_404(client, make_client):
 
 async def test_the_recipient_sees_interviews_coming_up_on_their_needs(client):
     owner, need, pa, app_id, version = await accepted()
-    from market.matching.pipeline import interviews
+    from market.matching.pipeline import forms, interviews
 
-    await interviews.book(owner, app_id, version, interviews.read_interview(interview_form()))
+    await interviews.book(owner, app_id, version, forms.read_interview(interview_form()))
     await submit(client, "/login", {"email": owner.email, "password": PASSWORD})
     page = await client.get("/needs")
     assert page.status_code == 200

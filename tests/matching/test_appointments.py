@@ -14,7 +14,7 @@ from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.mail.tables import OutboxEmail
 from market.matching.pipeline import applications as pipeline
-from market.matching.pipeline import appointments, interviews
+from market.matching.pipeline import appointments, forms, interviews
 from market.matching.tables import Application, Interview, Need, StageChange
 from tests.matching.factories import make_need, make_recipient, make_user
 from tests.matching.test_pipeline import _pa_user
@@ -52,22 +52,22 @@ async def accepted(owner=None, *, title="Morning support"):
 
 def test_the_interview_form_names_every_problem():
     with pytest.raises(Invalid) as problem:
-        interviews.read_interview({"time": "25:99", "mode": "video", "place": "zoom"})
+        forms.read_interview({"time": "25:99", "mode": "video", "place": "zoom"})
     assert set(problem.value.errors) == {"day", "time", "minutes", "place"}
     past = utcnow() - timedelta(days=2)
     with pytest.raises(Invalid) as problem:
-        interviews.read_interview(interview_form(past))
+        forms.read_interview(interview_form(past))
     assert problem.value.errors == {"day": "The interview must be in the future"}
     with pytest.raises(Invalid) as problem:
-        interviews.read_interview(interview_form(place=""))
+        forms.read_interview(interview_form(place=""))
     assert "place" in problem.value.errors
-    values = interviews.read_interview(interview_form(mode="video", place="https://meet.example/abc"))
+    values = forms.read_interview(interview_form(mode="video", place="https://meet.example/abc"))
     assert values.mode == "video" and values.minutes == 60
 
 
 async def test_book_move_cancel_with_calendar_files_to_both_sides(database):
     owner, need, pa, app_id, version = await accepted()
-    values = interviews.read_interview(interview_form())
+    values = forms.read_interview(interview_form())
     version = await interviews.book(owner, app_id, version, values)
     interview = (await interviews.interviews_of(app_id))[0]
     assert interview.status == "booked" and interview.starts_at == values.starts_at
@@ -81,7 +81,7 @@ async def test_book_move_cancel_with_calendar_files_to_both_sides(database):
     # The PA's email holds no recipient name or postcode beyond what the need's side wrote.
     assert "1AB" not in sent[0]["body_text"]
 
-    moved = interviews.read_interview(interview_form(SOON + timedelta(days=1), time="14:00"))
+    moved = forms.read_interview(interview_form(SOON + timedelta(days=1), time="14:00"))
     version = await interviews.reschedule(owner, app_id, interview.id, version, moved)
     again = await OutboxEmail.select().where(OutboxEmail.kind == "interview").order_by(OutboxEmail.id)
     assert len(again) == 4 and "SEQUENCE:1" in again[-1]["attachment_text"]
@@ -98,7 +98,7 @@ async def test_book_move_cancel_with_calendar_files_to_both_sides(database):
 
 async def test_the_calendar_file_goes_out_as_an_attachment(database):
     owner, need, pa, app_id, version = await accepted()
-    await interviews.book(owner, app_id, version, interviews.read_interview(interview_form()))
+    await interviews.book(owner, app_id, version, forms.read_interview(interview_form()))
     row = await OutboxEmail.select().where(OutboxEmail.kind == "interview").first()
     message = mail._message(database, row)
     parts = {part.get_content_type(): part for part in message.walk()}
@@ -110,7 +110,7 @@ async def test_the_calendar_file_goes_out_as_an_attachment(database):
 
 async def test_calendar_files_are_only_for_the_two_sides(database):
     owner, need, pa, app_id, version = await accepted()
-    await interviews.book(owner, app_id, version, interviews.read_interview(interview_form()))
+    await interviews.book(owner, app_id, version, forms.read_interview(interview_form()))
     interview_id = (await Interview.select().first())["id"]
     text = await interviews.calendar_for_pa(await _pa_user(pa), app_id, interview_id)
     assert text.startswith("BEGIN:VCALENDAR\r\n") and f"UID:interview-{interview_id}@" in text
@@ -126,12 +126,12 @@ async def test_calendar_files_are_only_for_the_two_sides(database):
 
 async def _offered(**kw):
     owner, need, pa, app_id, version = await accepted(**kw)
-    version = await interviews.book(owner, app_id, version, interviews.read_interview(interview_form()))
+    version = await interviews.book(owner, app_id, version, forms.read_interview(interview_form()))
     interview_id = (await Interview.select().where(Interview.application == app_id).first())["id"]
     version = await interviews.record_outcome(
         owner, app_id, interview_id, version, "Warm, punctual, good questions"
     )
-    offer = appointments.read_offer(
+    offer = forms.read_offer(
         {
             "start_date_day": "4",
             "start_date_month": "1",
@@ -176,7 +176,7 @@ async def test_offer_accept_checklist_override_start(database):
             f"{item}_on_month": str(today.month),
             f"{item}_on_year": str(today.year),
         }
-        version = await appointments.tick(owner, app_id, version, item, form, today)
+        version = await appointments.tick(owner, app_id, version, item, forms.read_check(item, form), today)
     with pytest.raises(NotFound):  # only staff override
         await appointments.override(owner, app_id, version, "reference_2", "Known for years")
     staff = await make_user("staff")
@@ -207,11 +207,14 @@ async def test_a_check_date_cannot_be_in_the_future_and_keeps_the_field(database
             app_id,
             version,
             "identity",
-            {
-                "identity_on_day": str(later.day),
-                "identity_on_month": str(later.month),
-                "identity_on_year": str(later.year),
-            },
+            forms.read_check(
+                "identity",
+                {
+                    "identity_on_day": str(later.day),
+                    "identity_on_month": str(later.month),
+                    "identity_on_year": str(later.year),
+                },
+            ),
             date.today(),
         )
     assert "identity_on" in problem.value.errors
@@ -243,8 +246,8 @@ async def test_two_people_offering_at_once_one_wins(database):
     import asyncio
 
     owner, need, pa, app_id, version = await accepted()
-    version = await interviews.book(owner, app_id, version, interviews.read_interview(interview_form()))
-    offer = appointments.read_offer(
+    version = await interviews.book(owner, app_id, version, forms.read_interview(interview_form()))
+    offer = forms.read_offer(
         {"start_date": (date.today() + timedelta(days=30)).isoformat(), "hours_per_week": "8", "rate": "13"},
         date.today(),
     )
@@ -276,8 +279,8 @@ async def test_a_pa_appointed_to_overlapping_hours_gets_a_warning(database):
     app2 = await pipeline.shortlist(second_owner, second["id"], pa["id"])
     await pipeline.invite(second_owner, app2, 1)
     v = await pipeline.respond(await _pa_user(pa), app2, True, 2)
-    v = await interviews.book(second_owner, app2, v, interviews.read_interview(interview_form()))
-    offer = appointments.read_offer(
+    v = await interviews.book(second_owner, app2, v, forms.read_interview(interview_form()))
+    offer = forms.read_offer(
         {"start_date": (date.today() + timedelta(days=30)).isoformat(), "hours_per_week": "2", "rate": "14"},
         date.today(),
     )
@@ -293,10 +296,8 @@ async def test_a_pa_appointed_to_overlapping_hours_gets_a_warning(database):
 
 def test_offer_form_errors():
     with pytest.raises(Invalid) as problem:
-        appointments.read_offer({"hours_per_week": "lots", "rate": "£x"}, date.today())
+        forms.read_offer({"hours_per_week": "lots", "rate": "£x"}, date.today())
     assert set(problem.value.errors) == {"start_date", "hours_per_week", "rate"}
     with pytest.raises(Invalid) as problem:
-        appointments.read_offer(
-            {"start_date": "2020-01-01", "hours_per_week": "8", "rate": "13"}, date.today()
-        )
+        forms.read_offer({"start_date": "2020-01-01", "hours_per_week": "8", "rate": "13"}, date.today())
     assert problem.value.errors == {"start_date": "The start date must be today or later"}

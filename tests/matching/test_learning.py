@@ -21,7 +21,7 @@ from market.matching.engine import learning, synthetic
 from market.matching.engine.learning import FACTORS
 from market.matching.engine.ranking import DEFAULT_WEIGHTS, Weights, combine, rank
 from market.matching.needs.lifecycle import need_out
-from market.matching.pipeline import outcomes
+from market.matching.pipeline import learning_store, outcomes
 from market.matching.tables import Application, LearnedWeights, Need, OutcomeSnapshot, StageChange
 from market.register.tables import PAProfile
 from tests.conftest import SECRET
@@ -183,9 +183,9 @@ async def _history(needs: int, per_need: int, *, seed: int = 7) -> None:
 
 async def test_learned_weights_that_beat_the_defaults_are_put_in_use(database):
     await _history(needs=24, per_need=10)
-    assert await learning.current_weights() == DEFAULT_WEIGHTS
+    assert await learning_store.current_weights() == DEFAULT_WEIGHTS
 
-    report = await learning.train()
+    report = await learning_store.train()
     assert (report.outcomes, report.needs) == (240, 24)
     assert report.held_out_needs == 7 and report.evaluated_needs == 7
     assert report.ndcg_learned > report.ndcg_default, report.summary()
@@ -198,32 +198,32 @@ async def test_learned_weights_that_beat_the_defaults_are_put_in_use(database):
     row = await LearnedWeights.select().where(LearnedWeights.id == report.row_id).first()
     assert row["in_use"] and row["outcomes"] == 240
     assert row["ndcg_learned"] == pytest.approx(report.ndcg_learned)
-    assert await learning.current_weights() == learned
+    assert await learning_store.current_weights() == learned
     assert "now in use" in report.summary() and "NDCG@10" in report.summary()
 
     # A later run that does not put its weights in use takes these out of use too.
-    later = await learning.train(min_outcomes=10_000)
+    later = await learning_store.train(min_outcomes=10_000)
     assert not later.in_use and "too few outcomes" in later.reason
-    assert await learning.current_weights() == DEFAULT_WEIGHTS
+    assert await learning_store.current_weights() == DEFAULT_WEIGHTS
     assert await LearnedWeights.count().where(LearnedWeights.in_use.eq(True)) == 0
 
 
 async def test_too_few_outcomes_keep_the_defaults(database):
     await _history(needs=6, per_need=5)
-    report = await learning.train()
+    report = await learning_store.train()
     assert report.outcomes == 30 and not report.in_use
     assert "too few outcomes" in report.reason
     assert report.weights is not None  # learned and reported, but not used
-    assert await learning.current_weights() == DEFAULT_WEIGHTS
+    assert await learning_store.current_weights() == DEFAULT_WEIGHTS
     row = await LearnedWeights.select().where(LearnedWeights.id == report.row_id).first()
     assert not row["in_use"] and row["outcomes"] == 30
 
 
 async def test_nothing_to_learn_from(database):
-    report = await learning.train(min_outcomes=0, min_needs=0)
+    report = await learning_store.train(min_outcomes=0, min_needs=0)
     assert (report.outcomes, report.in_use, report.weights) == (0, False, None)
     assert "nothing yet to learn from" in report.summary()
-    assert await learning.current_weights() == DEFAULT_WEIGHTS
+    assert await learning_store.current_weights() == DEFAULT_WEIGHTS
 
 
 def test_labels_and_weights_in_the_engines_shape():
@@ -292,8 +292,8 @@ async def test_matches_use_the_learned_weights_and_the_same_pas_pass(database):
         pa={**dict.fromkeys(DEFAULT_WEIGHTS.pa, 0.0), "rate": 1.0},
     )
     await LearnedWeights.insert(LearnedWeights(weights=_stored(learned), outcomes=500, in_use=True))
-    learning.forget()
-    assert await learning.current_weights() == learned
+    learning_store.forget()
+    assert await learning_store.current_weights() == learned
 
     today = london_today()
     matches.CACHE._index = None  # a fresh index for this test's database
@@ -316,7 +316,7 @@ async def test_matches_use_the_learned_weights_and_the_same_pas_pass(database):
     assert [(m.profile_id, m.score) for m in found.matches] == [
         (c.profile_id, round(c.score * 100)) for c in with_learned.candidates
     ]
-    learning.forget()
+    learning_store.forget()
 
 
 # -- the command -------------------------------------------------------------------------------

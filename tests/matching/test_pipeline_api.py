@@ -52,7 +52,7 @@ async def test_the_whole_pipeline_by_api(client, make_client):
             "action": "book_interview",
             "version": 3,
             "date": soon.isoformat(),
-            "time": "10:00",
+            "time": "10:00:00",
             "minutes": 45,
             "mode": "video",
             "place": "https://meet.example/rosa",
@@ -67,7 +67,7 @@ async def test_the_whole_pipeline_by_api(client, make_client):
     )
     start = (date.today() + timedelta(days=14)).isoformat()
     detail = await act(
-        {"action": "offer", "version": 5, "start_date": start, "hours_per_week": "8", "rate": "13.50"}
+        {"action": "offer", "version": 5, "start_date": start, "hours_per_week": 8, "rate_pence": 1350}
     )
     assert detail["appointment"]["rate_pence"] == 1350
     offered = await pa_client.get(f"/api/v1/invitations/{app['id']}")

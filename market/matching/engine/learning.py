@@ -1,4 +1,6 @@
-"""Learning the soft score's weights from outcomes: ``market matching train``.
+"""Learning the soft score's weights from outcomes: ``market matching train``. The fitting and
+its test are here, pure; reading the examples from the database and storing the run are in
+``market.matching.pipeline.learning_store``.
 
 Examples: one per application that has a snapshot with factors (``market.matching.pipeline.outcomes``).
 Its features are the factors of its first such snapshot (what the engine saw when the PA was
@@ -32,9 +34,7 @@ earlier learned weights out of use too (they were not tested on today's outcomes
 from __future__ import annotations
 
 import json
-import logging
 import math
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,18 +44,13 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import ndcg_score
 
-from market.db import current_engine, write_transaction
 from market.matching.engine.ranking import DEFAULT_WEIGHTS, PA_WEIGHTS, RECIPIENT_WEIGHTS, Weights, combine
-from market.matching.tables import Application, LearnedWeights, OutcomeSnapshot, StageChange
-
-log = logging.getLogger(__name__)
 
 MIN_OUTCOMES = 200  # applications with a snapshot
 MIN_NEEDS = 20  # ... over at least this many needs
 HOLDOUT = 0.3
 SEED = 20261201
 NDCG_AT = 10
-CACHE_SECONDS = 60.0
 
 RELEVANCE = {
     "appointed": 1.0,
@@ -141,40 +136,6 @@ def features_of(factors: Any) -> tuple[float, ...] | None:
     return tuple(values)
 
 
-async def examples() -> list[Example]:
-    """One example per application with a snapshot that has factors."""
-    first: dict[int, tuple[float, ...]] = {}
-    stages: dict[int, set[str]] = {}
-    snapshot_need: dict[int, int] = {}
-    for row in await OutcomeSnapshot.select(
-        OutcomeSnapshot.application, OutcomeSnapshot.need_id, OutcomeSnapshot.stage, OutcomeSnapshot.factors
-    ).order_by(OutcomeSnapshot.id):
-        application = row["application"]
-        stages.setdefault(application, set()).add(row["stage"])
-        snapshot_need.setdefault(application, row["need_id"])
-        if application not in first and (features := features_of(row["factors"])) is not None:
-            first[application] = features
-    if not first:
-        return []
-    for row in await StageChange.select(StageChange.application, StageChange.to_stage):
-        if row["application"] in first:
-            stages[row["application"]].add(row["to_stage"])
-    needs: dict[int, int] = {}
-    for row in await Application.select(Application.id, Application.need, Application.stage):
-        if row["id"] in first:
-            stages[row["id"]].add(row["stage"])
-            needs[row["id"]] = row["need"]
-    return [
-        Example(
-            application_id=application,
-            need_id=needs.get(application, snapshot_need[application]),
-            features=features,
-            relevance=relevance_of(stages[application]),
-        )
-        for application, features in sorted(first.items())
-    ]
-
-
 def split(need_ids: Iterable[int], holdout: float = HOLDOUT, seed: int = SEED) -> set[int]:
     """The held-out needs: about ``holdout`` of them, chosen by a seeded shuffle."""
     needs = sorted(set(need_ids))
@@ -243,24 +204,23 @@ def ndcg(held_out: list[Example], weights: Weights) -> tuple[float, int]:
     return (float(np.mean(scores)) if scores else 0.0), len(scores)
 
 
-async def train(
+def evaluate(
+    found: list[Example],
     *,
     min_outcomes: int = MIN_OUTCOMES,
     min_needs: int = MIN_NEEDS,
     holdout: float = HOLDOUT,
     seed: int = SEED,
 ) -> TrainReport:
-    """Learn weights from the outcomes so far, test them on held-out needs against the
-    defaults, store the run (a LearnedWeights row) and put them in use if they win."""
-    found = await examples()
+    """Learn weights from the examples, test them on held-out needs against the defaults,
+    and decide whether they are put in use (the caller stores the run)."""
     needs = {e.need_id for e in found}
     held = split(needs, holdout, seed)
-    training = [e for e in found if e.need_id not in held]
-    testing = [e for e in found if e.need_id in held]
-    learned = fit(training)
+    learned = fit([e for e in found if e.need_id not in held])
     ndcg_learned = ndcg_default = 0.0
     evaluated = 0
     if learned is not None:
+        testing = [e for e in found if e.need_id in held]
         ndcg_learned, evaluated = ndcg(testing, learned)
         ndcg_default, _ = ndcg(testing, DEFAULT_WEIGHTS)
     in_use = False
@@ -277,18 +237,6 @@ async def train(
         reason = "they do not beat the defaults on held-out needs"
     else:
         reason, in_use = "they beat the defaults on held-out needs", True
-    async with write_transaction():
-        await LearnedWeights.update({LearnedWeights.in_use: False}).where(LearnedWeights.in_use.eq(True))
-        rows = await LearnedWeights.insert(
-            LearnedWeights(
-                weights=msgspec.to_builtins(learned) if learned is not None else {},
-                outcomes=len(found),
-                ndcg_learned=round(ndcg_learned, 4),
-                ndcg_default=round(ndcg_default, 4),
-                in_use=in_use,
-            )
-        ).returning(LearnedWeights.id)
-    forget()
     return TrainReport(
         outcomes=len(found),
         needs=len(needs),
@@ -299,7 +247,6 @@ async def train(
         in_use=in_use,
         reason=reason,
         weights=learned,
-        row_id=rows[0]["id"],
     )
 
 
@@ -317,38 +264,4 @@ def parse_weights(value: Any) -> Weights | None:
             return None
         if any(not math.isfinite(v) or v < 0 for v in stored.values()) or sum(stored.values()) <= 0:
             return None
-    return weights
-
-
-_cached: tuple[Any, float, Weights] | None = None  # (engine, when read, weights)
-
-
-def forget() -> None:
-    """Drop this process's cached weights (the next call reads them again)."""
-    global _cached
-    _cached = None
-
-
-async def current_weights() -> Weights:
-    """The learned weights in use, or the defaults; read at most once a minute per process
-    (and again whenever the active database changes)."""
-    global _cached
-    engine = current_engine()
-    now = time.monotonic()
-    if _cached is not None and _cached[0] is engine and now - _cached[1] < CACHE_SECONDS:
-        return _cached[2]
-    row = (
-        await LearnedWeights.select(LearnedWeights.weights)
-        .where(LearnedWeights.in_use.eq(True))
-        .order_by(LearnedWeights.id, ascending=False)
-        .first()
-    )
-    weights = DEFAULT_WEIGHTS
-    if row is not None:
-        parsed = parse_weights(row["weights"])
-        if parsed is None:
-            log.warning("learned weights in use cannot be read: using the defaults")
-        else:
-            weights = parsed
-    _cached = (engine, now, weights)
     return weights

@@ -436,7 +436,12 @@ def combine(
     )
     pa = sum(w * factors[k] for k, w in weights.pa.items()) / max(sum(weights.pa.values()), 1e-12)
     total = np.where(recipient + pa > 0, 2 * recipient * pa / np.maximum(recipient + pa, 1e-12), 0.0)
-    return total, recipient, pa
+    # With no factor in a view its mean is the float 0.0: every score is an array here.
+    return (
+        np.asarray(total, dtype=np.float64),
+        np.broadcast_to(np.asarray(recipient, dtype=np.float64), total.shape),
+        np.broadcast_to(np.asarray(pa, dtype=np.float64), total.shape),
+    )
 
 
 def rank(

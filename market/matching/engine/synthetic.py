@@ -42,7 +42,7 @@ COURSES = (
     "dementia",
     "safeguarding_adults",
 )
-SKILL_COURSES = {
+SKILL_COURSES: dict[str, tuple[str, ...]] = {
     "hoist": ("moving_handling",),
     "personal_care": ("moving_handling",),
     "medication": ("medication",),

@@ -6,7 +6,7 @@ keeps what was typed; a change made against an old version re-renders with the l
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -16,12 +16,13 @@ from litestar.response import Redirect, Template
 
 from market.clock import london_today
 from market.errors import Conflict, Invalid, NotFound
+from market.fields import FormReader
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
-from market.matching.pipeline import appointments, interviews
+from market.matching.pipeline import appointments, forms, interviews
 from market.register.tables import PAProfile
 from market.settings import Settings
-from market.web.forms import read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -39,18 +40,9 @@ DONE = {
 }
 
 
-def version_of(data: dict[str, str]) -> int | None:
-    raw = data.get("version", "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
-def problems(errors: dict[str, str], form: str = "") -> dict[str, Any]:
-    """The error summary's links go to each field, whose id is the form's id then its name."""
-    prefix = f"{form}-" if form else ""
-    return {
-        "errors": errors,
-        "error_list": [{"text": m, "href": f"#{prefix}{f.replace('_', '-')}"} for f, m in errors.items()],
-    }
+def version_of(data: Mapping[str, str]) -> int | None:
+    """The record version the form was read at (a hidden field)."""
+    return FormReader(data).version()
 
 
 class ApplicationPages(Controller):
@@ -118,17 +110,15 @@ class ApplicationPages(Controller):
             await action(data)
         except Invalid as invalid:
             return await self._page(
-                request,
-                need_id,
-                application_id,
-                status_code=422,
-                form=form,
-                values=data,
-                **problems(invalid.errors, form),
+                request, need_id, application_id, status_code=422, **form_errors(invalid, data, form=form)
             )
         except Conflict as conflict:
             return await self._page(
-                request, need_id, application_id, status_code=409, **problems({"stage": conflict.detail})
+                request,
+                need_id,
+                application_id,
+                status_code=409,
+                **form_errors({"stage": conflict.detail}, {}),
             )
         return Redirect(f"/needs/{need_id}/applications/{application_id}?done={done}#{form}")
 
@@ -137,9 +127,7 @@ class ApplicationPages(Controller):
         self, request: Request, need_id: RecordId, application_id: RecordId
     ) -> Template | Redirect:
         async def act(data: dict[str, str]) -> None:
-            await interviews.book(
-                request.user, application_id, version_of(data), interviews.read_interview(data)
-            )
+            await interviews.book(request.user, application_id, version_of(data), forms.read_interview(data))
 
         return await self._act(request, need_id, application_id, "book", act, "interview")
 
@@ -155,7 +143,7 @@ class ApplicationPages(Controller):
         user = request.user
 
         async def move(data: dict[str, str]) -> None:
-            values = interviews.read_interview(data)
+            values = forms.read_interview(data)
             await interviews.reschedule(user, application_id, interview_id, version_of(data), values)
 
         async def cancel(data: dict[str, str]) -> None:
@@ -191,7 +179,7 @@ class ApplicationPages(Controller):
         settings: NamedDependency[Settings],
     ) -> Template | Redirect:
         async def act(data: dict[str, str]) -> None:
-            values = appointments.read_offer(data, london_today())
+            values = forms.read_offer(data, london_today())
             await appointments.offer(
                 request.user, application_id, version_of(data), values, base_url=settings.base_url
             )
@@ -211,9 +199,13 @@ class ApplicationPages(Controller):
     async def tick(
         self, request: Request, need_id: RecordId, application_id: RecordId, item: FromPath[str]
     ) -> Template | Redirect:
+        if item not in appointments.CHECKS:
+            raise NotFound()
+
         async def act(data: dict[str, str]) -> None:
+            check = forms.read_check(item, data)
             await appointments.tick(
-                request.user, application_id, version_of(data), item, data, london_today()
+                request.user, application_id, version_of(data), item, check, london_today()
             )
 
         return await self._act(request, need_id, application_id, f"check-{item}", act, "checked")

@@ -15,8 +15,7 @@ from typing import Any
 import msgspec
 
 from market.accounts.schemas import CurrentUser
-from market.clock import utcnow
-from market.dbs.forms import read_date
+from market.clock import london_today, utcnow
 from market.dbs.standing import checks_with_facts
 from market.errors import Conflict, Invalid, NotFound
 from market.matching.engine.ranking import slots_mask
@@ -24,8 +23,8 @@ from market.matching.needs import times
 from market.matching.needs.schemas import CoverDateOut, SlotOut
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import interviews
+from market.matching.pipeline.schemas import CheckInput, OfferInput
 from market.matching.tables import Application, Appointment, ChecklistItem, Need
-from market.register.services import parse_pounds
 
 CHECKS = {
     "identity": "Identity checked",
@@ -39,13 +38,6 @@ CHECKS = {
 }
 MAX_OVERRIDES = 1
 OFFERABLE_FROM = ("interview",)
-
-
-class OfferValues(msgspec.Struct, frozen=True, kw_only=True):
-    start_date: date
-    hours_per_week: float
-    rate_pence: int
-    notes: str
 
 
 class CheckOut(msgspec.Struct, kw_only=True):
@@ -73,35 +65,41 @@ class AppointmentOut(msgspec.Struct, kw_only=True):
     overrides_left: int
 
 
-def read_offer(form: dict[str, str], today: date) -> OfferValues:
+def offer_problems(data: OfferInput, today: date) -> dict[str, str]:
+    """What is wrong with an offer's terms, by field (empty when nothing is)."""
     errors: dict[str, str] = {}
-    start = read_date(form, "start_date", "The start date", errors)
-    if start is not None and start < today:
+    if data.start_date is None:
+        errors["start_date"] = "Enter the start date"
+    elif data.start_date < today:
         errors["start_date"] = "The start date must be today or later"
-    hours = 0.0
-    raw_hours = form.get("hours_per_week", "").strip()
-    try:
-        hours = float(raw_hours)
-        if not 0.25 <= hours <= 84:
-            errors["hours_per_week"] = "Hours a week must be between 0.25 and 84"
-    except ValueError:
-        errors["hours_per_week"] = (
-            "Enter the hours a week, like 12 or 12.5" if raw_hours else "Enter the hours a week"
-        )
-    rate = 0
-    raw_rate = form.get("rate", "").strip()
-    try:
-        rate = parse_pounds(raw_rate)
-        if not 100 <= rate <= 10_000:
-            errors["rate"] = "The hourly rate must be between £1 and £100"
-    except ValueError:
-        errors["rate"] = (
-            "Enter the hourly rate in pounds and pence, like 13.50" if raw_rate else "Enter the hourly rate"
-        )
-    if errors or start is None:
+    if data.hours_per_week is None:
+        errors["hours_per_week"] = "Enter the hours a week"
+    elif not 0.25 <= data.hours_per_week <= 84:
+        errors["hours_per_week"] = "Hours a week must be between 0.25 and 84"
+    if data.rate_pence is None:
+        errors["rate"] = "Enter the hourly rate"
+    elif not 100 <= data.rate_pence <= 10_000:
+        errors["rate"] = "The hourly rate must be between £1 and £100"
+    return errors
+
+
+class _Terms(msgspec.Struct, frozen=True, kw_only=True):
+    start_date: date
+    hours_per_week: float
+    rate_pence: int
+    notes: str
+
+
+def _terms(data: OfferInput) -> _Terms:
+    """The offer as it is written, or Invalid naming every problem."""
+    errors = offer_problems(data, london_today())
+    if errors or data.start_date is None or data.hours_per_week is None or data.rate_pence is None:
         raise Invalid(errors)
-    return OfferValues(
-        start_date=start, hours_per_week=hours, rate_pence=rate, notes=form.get("notes", "").strip()[:2000]
+    return _Terms(
+        start_date=data.start_date,
+        hours_per_week=data.hours_per_week,
+        rate_pence=data.rate_pence,
+        notes=data.notes.strip()[:2000],
     )
 
 
@@ -207,9 +205,10 @@ async def overlapping_labels(need_id: int, profile_id: int) -> list[str]:
 
 
 async def offer(
-    user: CurrentUser, application_id: int, version: int | None, values: OfferValues, *, base_url: str = ""
+    user: CurrentUser, application_id: int, version: int | None, data: OfferInput, *, base_url: str = ""
 ) -> int:
     await pipeline.need_side_row(user, application_id)
+    values = _terms(data)
 
     async def write(current: dict[str, Any]) -> None:
         await Appointment.delete().where(
@@ -330,21 +329,19 @@ async def _appointment_row(application_id: int) -> dict[str, Any]:
 
 
 async def tick(
-    user: CurrentUser, application_id: int, version: int | None, item: str, form: dict[str, str], today: date
+    user: CurrentUser, application_id: int, version: int | None, item: str, data: CheckInput, today: date
 ) -> int:
     """Record one check as done, on a date, with an optional note."""
     await pipeline.need_side_row(user, application_id)
     if item not in CHECKS:
         raise NotFound()
     appointment = await _appointment_row(application_id)
-    errors: dict[str, str] = {}
-    done_on = read_date(form, f"{item}_on", "The date it was checked", errors)
-    if done_on is not None and done_on > today:
-        errors[f"{item}_on"] = "The date it was checked must be today or in the past"
-    if errors:
-        raise Invalid(errors)
-    note = form.get(f"{item}_note", "").strip()[:1000]
-    return await _write_check(user, application_id, version, appointment["id"], item, done_on, note, "")
+    if data.done_on is None:
+        raise Invalid({f"{item}_on": "Enter the date it was checked"})
+    if data.done_on > today:
+        raise Invalid({f"{item}_on": "The date it was checked must be today or in the past"})
+    note = data.note.strip()[:1000]
+    return await _write_check(user, application_id, version, appointment["id"], item, data.done_on, note, "")
 
 
 async def override(

@@ -9,21 +9,20 @@ changing the same interview at once get a Conflict, never a silent overwrite.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import msgspec
 
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.clock import LONDON, london, utcnow
-from market.dbs.forms import choice, read_date
 from market.errors import Invalid, NotFound
 from market.mail import services as mail
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import calendar as ics
+from market.matching.pipeline.schemas import InterviewInput, Minutes, Mode
 from market.matching.tables import Application, Interview, Need, RecipientAccess
 from market.register.tables import PAProfile
-from market.training.sessions import read_time
 
 MODES = {"in_person": "In person", "video": "Video call", "phone": "Phone call"}
 LENGTHS = {
@@ -33,16 +32,10 @@ LENGTHS = {
     "90": "1 and a half hours",
     "120": "2 hours",
 }
+# The pages' labels for the Literals the Structs take (radios post the keys as text).
+assert set(MODES) == set(get_args(Mode)) and set(LENGTHS) == {str(m) for m in get_args(Minutes)}
 BOOKABLE_FROM = ("accepted", "interview")  # a second interview may follow a first
 NOTES_AT = ("interview", "offered", "appointed", "started")
-
-
-class InterviewValues(msgspec.Struct, frozen=True, kw_only=True):
-    starts_at: datetime
-    minutes: int
-    mode: str
-    place: str
-    attendees: str
 
 
 class InterviewOut(msgspec.Struct, kw_only=True):
@@ -60,30 +53,55 @@ class InterviewOut(msgspec.Struct, kw_only=True):
     sequence: int
 
 
-def read_interview(form: dict[str, str], *, now: datetime | None = None) -> InterviewValues:
-    """The interview form's values, or Invalid naming every problem by field."""
+def _clean(text: str) -> str:
+    return " ".join(text.split())[:500]
+
+
+def problems(data: InterviewInput, *, now: datetime | None = None) -> dict[str, str]:
+    """What is wrong with an interview to book or move, by field (empty when nothing is)."""
     errors: dict[str, str] = {}
-    day = read_date(form, "day", "The date of the interview", errors)
-    at = read_time(form, "time", "start", errors)
-    length = choice(form, "minutes", LENGTHS, "Select how long the interview will take", errors)
-    mode = choice(form, "mode", MODES, "Select how the interview will happen", errors)
-    place = " ".join(form.get("place", "").split())[:500]
-    attendees = " ".join(form.get("attendees", "").split())[:500]
-    if mode == "in_person" and not place:
+    if data.day is None:
+        errors["day"] = "Enter the date of the interview"
+    if data.time is None:
+        errors["time"] = "Enter the start time, for example 09:30"
+    if data.minutes is None:
+        errors["minutes"] = "Select how long the interview will take"
+    if data.mode is None:
+        errors["mode"] = "Select how the interview will happen"
+    place = _clean(data.place)
+    if data.mode == "in_person" and not place:
         errors["place"] = "Enter where the interview will be, such as an address or a café"
-    elif mode == "video" and not place.lower().startswith("https://"):
+    elif data.mode == "video" and not place.lower().startswith("https://"):
         errors["place"] = "Enter the video call link, starting https://"
-    starts_at = None
-    if day is not None and at is not None:
-        starts_at = datetime(day.year, day.month, day.day, at.hour, at.minute, tzinfo=LONDON).astimezone(UTC)
+    starts_at = data.starts_at
+    if starts_at is not None:
         if starts_at <= (now or utcnow()):
             errors["day"] = "The interview must be in the future"
         elif starts_at > (now or utcnow()) + timedelta(days=366):
             errors["day"] = "The interview must be within the next year"
-    if errors or starts_at is None:
+    return errors
+
+
+class _Checked(msgspec.Struct, frozen=True, kw_only=True):
+    starts_at: datetime
+    minutes: int
+    mode: str
+    place: str
+    attendees: str
+
+
+def _checked(data: InterviewInput) -> _Checked:
+    """The interview as it is written, or Invalid naming every problem."""
+    errors = problems(data)
+    starts_at = data.starts_at
+    if errors or starts_at is None or data.minutes is None or data.mode is None:
         raise Invalid(errors)
-    return InterviewValues(
-        starts_at=starts_at, minutes=int(length), mode=mode, place=place, attendees=attendees
+    return _Checked(
+        starts_at=starts_at,
+        minutes=data.minutes,
+        mode=data.mode,
+        place=_clean(data.place),
+        attendees=_clean(data.attendees),
     )
 
 
@@ -211,9 +229,10 @@ async def _tell(application: dict[str, Any], actor: CurrentUser, interview_id: i
 # -- the changes ------------------------------------------------------------------------------------
 
 
-async def book(user: CurrentUser, application_id: int, version: int | None, values: InterviewValues) -> int:
+async def book(user: CurrentUser, application_id: int, version: int | None, data: InterviewInput) -> int:
     """Book an interview with a PA who accepted the invitation; the application's new version."""
     await pipeline.need_side_row(user, application_id)
+    values = _checked(data)
 
     async def write(current: dict[str, Any]) -> None:
         rows = await Interview.insert(
@@ -241,9 +260,10 @@ async def book(user: CurrentUser, application_id: int, version: int | None, valu
 
 
 async def reschedule(
-    user: CurrentUser, application_id: int, interview_id: int, version: int | None, values: InterviewValues
+    user: CurrentUser, application_id: int, interview_id: int, version: int | None, data: InterviewInput
 ) -> int:
     await pipeline.need_side_row(user, application_id)
+    values = _checked(data)
     row = await _interview_row(application_id, interview_id)
     if row["status"] != "booked":
         raise Invalid({"day": "Only a booked interview can be moved"})

@@ -18,9 +18,9 @@ from market.errors import Conflict, Invalid, NotFound
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import appointments, interviews
-from market.matching.pipeline.application_pages import calendar_response, problems, version_of
+from market.matching.pipeline.application_pages import calendar_response, version_of
 from market.settings import Settings
-from market.web.forms import read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -45,10 +45,6 @@ PA_ANSWERS = {
     "decline-offer": "offer-declined",
     "withdraw": "stepped-back",
 }
-
-
-def _problem(field: str, message: str) -> dict[str, Any]:
-    return problems({field: message})
 
 
 class ShortlistPages(Controller):
@@ -83,7 +79,9 @@ class ShortlistPages(Controller):
             await pipeline.shortlist(request.user, need_id, int(raw) if raw.isdigit() else 0)
         except Invalid as invalid:
             message = next(iter(invalid.errors.values()))
-            return await self._page(request, need_id, status_code=422, **_problem("profile", message))
+            return await self._page(
+                request, need_id, status_code=422, **form_errors({"profile": message}, data)
+            )
         return Redirect(f"/needs/{need_id}/shortlist?done=shortlisted")
 
     @post("/{need_id:int}/shortlist/{application_id:int}/{action:str}")
@@ -113,7 +111,7 @@ class ShortlistPages(Controller):
                 request,
                 need_id,
                 status_code=409,
-                **_problem(f"application-{application_id}", conflict.detail),
+                **form_errors({f"application-{application_id}": conflict.detail}, {}),
             )
         done = {"invite": "invited", "withdraw": "withdrawn", "reject": "rejected"}[action]
         return Redirect(f"/needs/{need_id}/shortlist?done={done}")
@@ -180,7 +178,7 @@ class InvitationPages(Controller):
                 await pipeline.pa_withdraw(user, application_id, version, reason)
         except Conflict as conflict:
             return await self._page(
-                request, application_id, status_code=409, **_problem("answer", conflict.detail)
+                request, application_id, status_code=409, **form_errors({"answer": conflict.detail}, {})
             )
         done = PA_ANSWERS[answer]
         if answer in ("accept", "decline"):
