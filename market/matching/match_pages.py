@@ -1,4 +1,5 @@
-"""A need's ranked matches, with reasons and the counts of PAs each rule excluded."""
+"""A need's ranked matches page, with reasons and the counts of PAs each rule excluded
+(its API is in market.matching.api)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from market.matching import matches
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import cover
 from market.settings import Settings
-from market.web.forms import read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -46,37 +47,16 @@ class MatchPages(Controller):
         self, request: Request, need_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
         """Staff: send cover to the best few at once."""
-        data = await read_form(request)
+        values = await read_form(request)
         try:
             names = await cover.send_to_best(
-                request.user, need_id, cover.read_count(data.get("count", "")), settings, london_today()
+                request.user, need_id, cover.read_count(values.get("count", "")), settings, london_today()
             )
         except Invalid as invalid:
             return await self._page(
-                request,
-                need_id,
-                settings,
-                status_code=422,
-                values=data,
-                errors=invalid.errors,
-                error_list=[{"text": m, "href": "#count"} for m in invalid.errors.values()],
+                request, need_id, settings, status_code=422, **form_errors(invalid, values)
             )
         return Redirect(f"/needs/{need_id}/shortlist?done=sent&count={len(names)}")
 
 
-class MatchAPI(Controller):
-    path = "/api/v1/needs"
-    opt = roles("recipient", "staff", "admin")
-    tags = ["matching"]
-
-    @get(
-        "/{need_id:int}/matches",
-        summary="The PAs who meet every requirement of a need, best first, with reasons",
-    )
-    async def matches(
-        self, request: Request, need_id: RecordId, settings: NamedDependency[Settings]
-    ) -> matches.MatchesOut:
-        return await matches.matches(request.user, need_id, settings, london_today())
-
-
-ROUTES: list[Any] = [MatchPages, MatchAPI]
+ROUTES: list[Any] = [MatchPages]

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from market.matching import api as matching_api
 from market.matching import match_pages, work_pages
 from market.matching.needs import api, recipient_pages
 from market.matching.needs import pages as need_pages
@@ -18,4 +19,5 @@ ROUTES: list[Any] = [
     *pipeline_api.ROUTES,
     *api.ROUTES,
     *work_pages.ROUTES,
+    *matching_api.ROUTES,
 ]

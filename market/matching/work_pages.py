@@ -1,4 +1,4 @@
-"""The PA's "work near me" page and its API."""
+"""The PA's "work near me" page (its API is in market.matching.api)."""
 
 from __future__ import annotations
 
@@ -30,14 +30,4 @@ class WorkPages(Controller):
         return render("matching/work.html", work=found, listed=listed)
 
 
-class WorkAPI(Controller):
-    path = "/api/v1/work"
-    opt = roles("pa")
-    tags = ["matching"]
-
-    @get("/", summary="Open needs you meet every requirement of, best first (no names or addresses)")
-    async def near_me(self, request: Request, settings: NamedDependency[Settings]) -> list[work.WorkOut]:
-        return await work.work_near_me(request.user, settings, london_today())
-
-
-ROUTES: list[Any] = [WorkPages, WorkAPI]
+ROUTES: list[Any] = [WorkPages]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from market.clock import london_today
 from market.matching.needs import lifecycle as needs
+from market.matching.needs.pages import update_need_from
 from tests.matching.factories import make_need, make_recipient, make_user, need_form
 from tests.matching.test_needs import date_fields
 from tests.support import submit
@@ -71,7 +72,7 @@ async def test_a_stale_page_shows_the_conflict_and_the_latest_state(client, logi
     user, recipient_id = await signed_in_recipient(client, login_as)
     need = await make_need(recipient_id, status="draft", title="Original")
     staff = await make_user("staff")
-    await needs.update_need(staff, need["id"], need_form(title="Changed by staff", version="1"))
+    await update_need_from(staff, need["id"], need_form(title="Changed by staff", version="1"))
     page = await submit(client, f"/needs/{need['id']}/edit", need_form(title="Mine", version="1"))
     assert page.status_code == 409
     assert "This need was changed by someone else" in page.text
@@ -168,10 +169,10 @@ async def test_the_needs_api_lists_creates_gets_updates_and_changes_status(clien
         "recipient_id": recipient_id,
         "title": "Evening support",
         "description": "Cooking and company",
-        "max_distance_miles": "8",
+        "max_distance_miles": 8,
         "shift_kinds": ["evening"],
         "required_skills": ["meal_preparation"],
-        "slots": [{"day": "Friday", "start": "18:00", "end": "22:00"}],
+        "slots": [{"day": "Friday", "start": "18:00:00", "end": "22:00:00"}],
     }
     created = await client.post("/api/v1/needs", json=body)
     assert created.status_code == 201, created.text

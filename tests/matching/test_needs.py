@@ -4,7 +4,7 @@ DBS requirement that follows from the person, optimistic versioning, who may see
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import msgspec
 import pytest
@@ -14,6 +14,13 @@ from market.clock import london_today
 from market.errors import Conflict, Invalid, NotFound
 from market.matching.needs import lifecycle as needs
 from market.matching.needs import recipients, times
+from market.matching.needs.pages import (
+    add_cover_date_from,
+    add_slot_from,
+    create_need_from,
+    update_need_from,
+)
+from market.matching.needs.recipient_pages import create_recipient_from
 from market.matching.needs.schemas import CoverDateInput, NeedInput, SlotInput
 from market.matching.tables import Need, NeedCoverDate, NeedSlot, RecipientAccess
 from tests.matching.factories import make_need, make_recipient, make_user, need_form
@@ -31,7 +38,7 @@ async def owner_and_recipient(**kwargs):
 async def test_an_empty_need_form_names_every_missing_field(database):
     user, person = await owner_and_recipient()
     with pytest.raises(Invalid) as caught:
-        await needs.create_need(user, person["id"], {})
+        await create_need_from(user, person["id"], {})
     assert caught.value.errors == {
         "title": "Enter a short title for the need, like 'Morning support in Peterborough'",
         "description": "Describe the support needed",
@@ -58,7 +65,7 @@ async def test_bad_need_values_each_get_a_specific_message(database):
         title="x" * 121,
     )
     with pytest.raises(Invalid) as caught:
-        await needs.create_need(user, person["id"], form)
+        await create_need_from(user, person["id"], form)
     errors = caught.value.errors
     assert "postcode" in errors
     assert errors["hours_per_week"] == "Hours a week must be between 1 and 168"
@@ -70,7 +77,7 @@ async def test_bad_need_values_each_get_a_specific_message(database):
     assert errors["start_date"] == "The start date must be today or in the future"
     assert errors["title"] == "The title must be 120 characters or fewer"
     with pytest.raises(Invalid) as caught:
-        await needs.create_need(
+        await create_need_from(
             user, person["id"], need_form(max_rate="", rate_firm="yes", max_distance_miles="101")
         )
     assert caught.value.errors == {
@@ -92,7 +99,7 @@ async def test_a_need_takes_the_persons_postcode_unless_given_and_keeps_its_fiel
         pets="yes",
         rate_firm="yes",
     )
-    need_id = await needs.create_need(user, person["id"], form)
+    need_id = await create_need_from(user, person["id"], form)
     need = await needs.get_need(user, need_id)
     assert need.postcode == "PE1 1AB" and need.district == "PE1" and need.status == "draft"
     assert need.required_skills == ["hoist"] and need.preferred_skills == ["dementia"]
@@ -100,15 +107,15 @@ async def test_a_need_takes_the_persons_postcode_unless_given_and_keeps_its_fiel
     assert need.languages_required == ["English", "Polish"] and need.languages_preferred == ["Welsh"]
     assert need.gender_required and need.pets and need.rate_firm and need.max_rate_pence == 1450
     assert need.referral is None  # staff only
-    other = await needs.create_need(user, person["id"], need_form(postcode="cb2 1tn"))
+    other = await create_need_from(user, person["id"], need_form(postcode="cb2 1tn"))
     assert (await needs.get_need(user, other)).postcode == "CB2 1TN"
 
 
 async def test_weekly_slots_run_overnight_and_may_not_overlap(database):
     user, person = await owner_and_recipient()
     need = await make_need(person, status="draft", slots=())
-    await times.add_slot(user, need["id"], {"day": "Saturday", "start": "22:00", "end": "07:00"})
-    await times.add_slot(user, need["id"], {"day": "Sunday", "start": "22:00", "end": "07:00"})
+    await add_slot_from(user, need["id"], {"day": "Saturday", "start": "22:00", "end": "07:00"})
+    await add_slot_from(user, need["id"], {"day": "Sunday", "start": "22:00", "end": "07:00"})
     out = await needs.get_need(user, need["id"])
     assert [s.label for s in out.slots] == [
         "Saturday 22:00 to Sunday 07:00 (overnight)",
@@ -118,10 +125,10 @@ async def test_weekly_slots_run_overnight_and_may_not_overlap(database):
     sunday = out.slots[1]
     assert sunday.end_minute < sunday.start_minute  # wraps past Sunday midnight
     with pytest.raises(Invalid) as caught:
-        await times.add_slot(user, need["id"], {"day": "Monday", "start": "06:00", "end": "09:00"})
+        await add_slot_from(user, need["id"], {"day": "Monday", "start": "06:00", "end": "09:00"})
     assert caught.value.errors["start"].startswith("This overlaps Sunday 22:00 to Monday 07:00")
     with pytest.raises(Invalid) as caught:
-        await times.add_slot(user, need["id"], {"day": "", "start": "9", "end": "09:10"})
+        await add_slot_from(user, need["id"], {"day": "", "start": "9", "end": "09:10"})
     assert caught.value.errors == {
         "day": "Choose a day of the week",
         "start": "Enter the start time as hours and minutes, like 09:00 or 21:30",
@@ -136,7 +143,7 @@ async def test_cover_dates_are_dated_may_cross_midnight_and_not_be_in_the_past(d
     user, person = await owner_and_recipient()
     need = await make_need(person, kind="cover", status="draft", slots=())
     today = london_today()
-    await times.add_cover_date(
+    await add_cover_date_from(
         user, need["id"], {**date_fields("date", today), "start": "22:00", "end": "07:00"}
     )
     row = await NeedCoverDate.select().where(NeedCoverDate.need == need["id"]).first()
@@ -145,21 +152,21 @@ async def test_cover_dates_are_dated_may_cross_midnight_and_not_be_in_the_past(d
     assert out.cover_dates[0].label.endswith("22:00 to 07:00 the next day (overnight)")
     assert out.cover_dates[0].hours == 9
     with pytest.raises(Invalid) as caught:
-        await times.add_cover_date(
+        await add_cover_date_from(
             user,
             need["id"],
             {**date_fields("date", today - timedelta(days=1)), "start": "09:00", "end": "17:00"},
         )
     assert caught.value.errors == {"date": "The date must be today or in the future"}
     with pytest.raises(Invalid) as caught:
-        await times.add_cover_date(
+        await add_cover_date_from(
             user,
             need["id"],
             {**date_fields("date", today + timedelta(days=1)), "start": "06:00", "end": "08:00"},
         )
     assert caught.value.errors["start"].startswith("This overlaps")
     with pytest.raises(Invalid) as caught:
-        await times.add_slot(user, need["id"], {"day": "Monday", "start": "09:00", "end": "10:00"})
+        await add_slot_from(user, need["id"], {"day": "Monday", "start": "09:00", "end": "10:00"})
     assert caught.value.errors == {"day": "Cover is needed on dates: add dates, not weekly times"}
 
 
@@ -171,7 +178,7 @@ async def test_a_need_opens_only_once_it_says_when(database):
     assert caught.value.errors == {
         "times": "Add at least one weekly time when support is needed before opening the need"
     }
-    await times.add_slot(user, regular["id"], {"day": "Monday", "start": "09:00", "end": "12:00"})
+    await add_slot_from(user, regular["id"], {"day": "Monday", "start": "09:00", "end": "12:00"})
     assert await needs.change_status(user, regular["id"], "open", None) == "open"
     cover = await make_need(
         person, kind="cover", status="draft", cover=((london_today() - timedelta(days=3), 540, 600),)
@@ -186,7 +193,7 @@ async def test_a_need_opens_only_once_it_says_when(database):
     assert caught.value.errors == {"action": "A filled need cannot be moved to paused"}
     await needs.change_status(user, regular["id"], "close", None)
     with pytest.raises(Invalid):
-        await needs.update_need(user, regular["id"], need_form())
+        await update_need_from(user, regular["id"], need_form())
     events = await AuditEvent.select(AuditEvent.action).where(
         AuditEvent.subject_type == "need", AuditEvent.subject_id == str(regular["id"])
     )
@@ -212,7 +219,7 @@ async def test_a_need_opens_only_once_it_says_when(database):
 async def test_the_dbs_requirement_follows_from_the_person(database, age_group, personal_care, expected):
     user, person = await owner_and_recipient(age_group=age_group)
     form = need_form(personal_care="yes" if personal_care else "", dbs_level="basic")  # ignored: not staff
-    need = await needs.get_need(user, await needs.create_need(user, person["id"], form))
+    need = await needs.get_need(user, await create_need_from(user, person["id"], form))
     assert (
         need.dbs_level,
         need.dbs_adults_barred,
@@ -225,10 +232,10 @@ async def test_the_dbs_requirement_follows_from_the_person(database, age_group, 
 async def test_staff_may_raise_the_dbs_requirement_but_never_below_the_persons(database):
     user, person = await owner_and_recipient(age_group="adult")
     staff = await make_user("staff")
-    need_id = await needs.create_need(user, person["id"], need_form(personal_care="yes"))
+    need_id = await create_need_from(user, person["id"], need_form(personal_care="yes"))
     version = (await needs.get_need(staff, need_id)).version
     with pytest.raises(Invalid) as caught:
-        await needs.update_need(
+        await update_need_from(
             staff, need_id, need_form(personal_care="yes", dbs_level="standard", version=str(version))
         )
     assert caught.value.errors == {
@@ -236,19 +243,19 @@ async def test_staff_may_raise_the_dbs_requirement_but_never_below_the_persons(d
         "Enhanced DBS with the adults' barred list"
     }
     with pytest.raises(Invalid) as caught:
-        await needs.update_need(staff, need_id, need_form(dbs_level="standard", dbs_children_barred="yes"))
+        await update_need_from(staff, need_id, need_form(dbs_level="standard", dbs_children_barred="yes"))
     assert caught.value.errors == {"dbs_level": "Barred lists are only checked on an enhanced certificate"}
     raised = need_form(
         personal_care="yes", dbs_level="enhanced", dbs_adults_barred="yes", dbs_children_barred="yes"
     )
-    await needs.update_need(staff, need_id, {**raised, "version": str(version)})
+    await update_need_from(staff, need_id, {**raised, "version": str(version)})
     need = await needs.get_need(staff, need_id)
     assert (
         need.dbs_raised
         and need.dbs_description == "Enhanced DBS with the adults' and children's barred lists"
     )
     # The recipient's own edit (even dropping personal care) keeps what staff raised.
-    await needs.update_need(user, need_id, need_form(personal_care="", version=str(need.version)))
+    await update_need_from(user, need_id, need_form(personal_care="", version=str(need.version)))
     need = await needs.get_need(user, need_id)
     assert (need.dbs_level, need.dbs_adults_barred, need.dbs_children_barred) == ("enhanced", True, True)
 
@@ -256,10 +263,10 @@ async def test_staff_may_raise_the_dbs_requirement_but_never_below_the_persons(d
 async def test_a_change_made_against_an_old_version_is_refused_with_a_clear_message(database):
     user, person = await owner_and_recipient()
     staff = await make_user("staff")
-    need_id = await needs.create_need(user, person["id"], need_form())
-    await needs.update_need(staff, need_id, need_form(title="Staff's title", version="1"))
+    need_id = await create_need_from(user, person["id"], need_form())
+    await update_need_from(staff, need_id, need_form(title="Staff's title", version="1"))
     with pytest.raises(Conflict) as caught:
-        await needs.update_need(user, need_id, need_form(title="My title", version="1"))
+        await update_need_from(user, need_id, need_form(title="My title", version="1"))
     assert caught.value.detail.startswith("This need was changed by someone else")
     with pytest.raises(Conflict):
         await needs.change_status(user, need_id, "close", 1)
@@ -271,10 +278,10 @@ async def test_two_changes_at_once_from_the_same_version_let_exactly_one_through
     import asyncio
 
     user, person = await owner_and_recipient()
-    need_id = await needs.create_need(user, person["id"], need_form())
+    need_id = await create_need_from(user, person["id"], need_form())
     results = await asyncio.gather(
-        needs.update_need(user, need_id, need_form(title="First", version="1")),
-        needs.update_need(user, need_id, need_form(title="Second", version="1")),
+        update_need_from(user, need_id, need_form(title="First", version="1")),
+        update_need_from(user, need_id, need_form(title="Second", version="1")),
         return_exceptions=True,
     )
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "int"]
@@ -290,9 +297,9 @@ async def test_another_recipients_need_is_not_found_and_a_pa_sees_no_needs(datab
         with pytest.raises(NotFound):
             await needs.get_need(who, need["id"])
         with pytest.raises(NotFound):
-            await needs.update_need(who, need["id"], need_form())
+            await update_need_from(who, need["id"], need_form())
         with pytest.raises(NotFound):
-            await needs.create_need(who, person["id"], need_form())
+            await create_need_from(who, person["id"], need_form())
         assert await needs.list_needs(who) == []
     assert [n.id for n in await needs.list_needs(user)] == [need["id"]]
     assert [n.id for n in await needs.list_needs(await make_user("staff"), status="open")] == [need["id"]]
@@ -300,7 +307,7 @@ async def test_another_recipients_need_is_not_found_and_a_pa_sees_no_needs(datab
 
 async def test_the_postcode_stays_out_of_the_audit_trail(database):
     user, person = await owner_and_recipient(postcode="CB2 1TN")
-    need_id = await needs.create_need(user, person["id"], need_form(postcode="PE1 1AB"))
+    need_id = await create_need_from(user, person["id"], need_form(postcode="PE1 1AB"))
     rows = await AuditEvent.select(AuditEvent.detail).where(
         AuditEvent.subject_type.is_in(["need", "recipient"])
     )
@@ -313,21 +320,21 @@ async def test_a_recipient_account_first_describes_the_person_it_finds_support_f
     user = await make_user("recipient")
     assert await recipients.list_recipients(user) == []
     with pytest.raises(Invalid) as caught:
-        await recipients.create_recipient(user, {})
+        await create_recipient_from(user, {})
     assert caught.value.errors == {
         "display_name": "Enter the name of the person who needs support",
         "age_group": "Select the person's age group, or enter their date of birth",
         "postcode": "Enter the postcode where the person lives",
     }
     born = london_today().replace(year=london_today().year - 10)
-    recipient_id = await recipients.create_recipient(
+    recipient_id = await create_recipient_from(
         user, {"display_name": "Jo", "postcode": "pe1 1ab", **date_fields("birth_date", born)}
     )
     [person] = await recipients.list_recipients(user)
     assert (person.id, person.age_group, person.relationship) == (recipient_id, "child", "self")
     access = await RecipientAccess.select().where(RecipientAccess.user == user.id)
     assert len(access) == 1
-    need_id = await needs.create_need(user, recipient_id, need_form())
+    need_id = await create_need_from(user, recipient_id, need_form())
     assert (await needs.get_need(user, need_id)).dbs_children_barred
 
 
@@ -337,30 +344,30 @@ async def test_the_api_input_checks_times_with_the_fields_all_at_once(database):
         {
             "title": "",
             "slots": [
-                {"day": "Monday", "start": "09:00", "end": "12:00"},
-                {"day": "Funday", "start": "x", "end": "1"},
+                {"day": "Monday", "start": "09:00:00", "end": "12:00:00"},
+                {"day": "Monday", "start": "09:10:00", "end": "09:00:00"},
             ],
-            "max_distance_miles": "5",
+            "max_distance_miles": 5,
         },
         type=NeedInput,
     )
     with pytest.raises(Invalid) as caught:
-        await needs.create_need(user, person["id"], data.as_form(), slots=data.slots, cover=data.cover_dates)
+        await needs.create_need(user, person["id"], data)
     errors = caught.value.errors
-    assert (
-        errors["title"]
-        and errors["slots[1].day"] == "Choose a day of the week"
-        and "slots[1].start" in errors
+    assert errors["title"] and errors["slots[1].start"] == "Times must be on the quarter hour, like 09:15"
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.convert({"slots": [{"day": "Funday", "start": "09:00", "end": "10:00"}]}, type=NeedInput)
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.convert({"max_distance_miles": "5"}, type=NeedInput)
+    cover = [CoverDateInput(date=london_today() + timedelta(days=2), start=time(20), end=time(8))]
+    data = NeedInput(
+        title="Cover",
+        description="Help while the usual PA is away.",
+        kind="cover",
+        max_distance_miles=10,
+        slots=[SlotInput(day="Tuesday", start=time(9), end=time(10))],
+        cover_dates=cover,
     )
-    cover = [
-        CoverDateInput(date=(london_today() + timedelta(days=2)).isoformat(), start="20:00", end="08:00")
-    ]
-    need_id = await needs.create_need(
-        user,
-        person["id"],
-        need_form(kind="cover"),
-        slots=[SlotInput(day="Tue", start="09:00", end="10:00")],
-        cover=cover,
-    )
+    need_id = await needs.create_need(user, person["id"], data)
     need = await needs.get_need(user, need_id)
     assert need.cover_dates[0].end_minute == 32 * 60 and len(need.slots) == 1

@@ -38,9 +38,7 @@ class NeedsAPI(Controller):
     async def create(self, request: Request, data: JSONBody[NeedInput]) -> NeedOut:
         if data.recipient_id is None:
             raise Invalid({"recipient_id": "Say which person the need is for"})
-        need_id = await needs.create_need(
-            request.user, data.recipient_id, data.as_form(), slots=data.slots, cover=data.cover_dates
-        )
+        need_id = await needs.create_need(request.user, data.recipient_id, data)
         return await needs.get_need(request.user, need_id)
 
     @get("/{need_id:int}", summary="A need in full, with its private postcode")
@@ -49,9 +47,7 @@ class NeedsAPI(Controller):
 
     @put("/{need_id:int}", summary="Change a need: send the version you read, or get 409")
     async def update(self, request: Request, need_id: RecordId, data: JSONBody[NeedInput]) -> NeedOut:
-        await needs.update_need(
-            request.user, need_id, data.as_form(), slots=data.slots, cover=data.cover_dates
-        )
+        await needs.update_need(request.user, need_id, data)
         return await needs.get_need(request.user, need_id)
 
     @post("/{need_id:int}/status", summary="Open, pause, fill or close a need (with its version)")
@@ -71,8 +67,7 @@ class RecipientsAPI(Controller):
 
     @post("/", summary="Add a person you find support for")
     async def create(self, request: Request, data: JSONBody[RecipientInput]) -> RecipientOut:
-        form = {name: getattr(data, name) for name in data.__struct_fields__}
-        recipient_id = await recipients.create_recipient(request.user, form)
+        recipient_id = await recipients.create_recipient(request.user, data)
         return await recipients.get_recipient(request.user, recipient_id)
 
 

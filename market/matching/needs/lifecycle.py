@@ -7,6 +7,7 @@ The postcode is private: NeedOut (with it) goes only to the need's owners and st
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from market.accounts.schemas import CurrentUser
@@ -15,22 +16,22 @@ from market.clock import utcnow
 from market.db import json_list, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.matching.needs import recipients, times
-from market.matching.needs.forms import NeedValues, read_need, stored_requirement
+from market.matching.needs.checks import NeedValues, need_values, stored_requirement
 from market.matching.needs.recipients import is_staff
 from market.matching.needs.schemas import (
     EDITABLE,
     STATUSES,
     TRANSITIONS,
-    CoverDateInput,
     CoverDateOut,
+    NeedInput,
     NeedOut,
     NeedSummary,
     ReferralOut,
-    SlotInput,
     SlotOut,
 )
 from market.matching.needs.versions import STALE, need_row, save
 from market.matching.tables import Need, NeedClientGroup, NeedSkill, Recipient
+from market.register.availability import Slot
 from market.register.details import client_group_list
 from market.register.services import skill_list
 
@@ -194,19 +195,14 @@ async def list_needs(
 
 
 async def _read(
-    user: CurrentUser,
-    form: dict[str, str],
-    recipient: dict[str, Any],
-    current: dict[str, Any] | None,
-    slots: list[SlotInput] | None,
-    cover: list[CoverDateInput] | None,
-) -> tuple[NeedValues, list, list]:
+    user: CurrentUser, data: NeedInput, recipient: dict[str, Any], current: dict[str, Any] | None
+) -> tuple[NeedValues, list[Slot], list[tuple[date, int, int]]]:
     """Every field and every time checked together, so one answer names every problem."""
     errors: dict[str, str] = {}
     values = None
     try:
-        values = await read_need(
-            form,
+        values = await need_values(
+            data,
             recipient=recipient,
             skills=await skill_list(),
             groups=await client_group_list(),
@@ -215,20 +211,34 @@ async def _read(
         )
     except Invalid as invalid:
         errors |= invalid.errors
-    parsed_slots: list = []
-    parsed_cover: list = []
+    parsed_slots: list[Slot] = []
+    parsed_cover: list[tuple[date, int, int]] = []
     try:
-        parsed_slots = times.parse_slots(slots or [])
+        parsed_slots = times.parse_slots(data.slots or [])
     except Invalid as invalid:
         errors |= invalid.errors
     try:
-        parsed_cover = times.parse_cover_dates(cover or [])
+        parsed_cover = times.parse_cover_dates(data.cover_dates or [])
     except Invalid as invalid:
         errors |= invalid.errors
     if errors:
         raise Invalid(errors)
     assert values is not None
     return values, parsed_slots, parsed_cover
+
+
+async def check_new_need(user: CurrentUser, recipient_id: int, data: NeedInput) -> None:
+    """Invalid with every problem ``create_need`` would find; writes nothing."""
+    await _read(user, data, await _recipient_row(user, recipient_id), None)
+
+
+async def check_need_change(user: CurrentUser, need_id: int, data: NeedInput) -> None:
+    """Invalid with every problem ``update_need`` would find in the fields; writes nothing."""
+    row = await need_row(user, need_id)
+    recipient = await Recipient.select().where(Recipient.id == row["recipient"]).first()
+    if recipient is None:
+        raise NotFound()
+    await _read(user, data, recipient, row)
 
 
 def _children(need_id: int, values: NeedValues) -> list[Any]:
@@ -258,16 +268,10 @@ def _detail(values: NeedValues) -> dict[str, Any]:
     }
 
 
-async def create_need(
-    user: CurrentUser,
-    recipient_id: int,
-    form: dict[str, str],
-    *,
-    slots: list[SlotInput] | None = None,
-    cover: list[CoverDateInput] | None = None,
-) -> int:
+async def create_need(user: CurrentUser, recipient_id: int, data: NeedInput) -> int:
+    """A new draft need for a person ``user`` acts for, with the times ``data`` gives."""
     recipient = await _recipient_row(user, recipient_id)
-    values, parsed_slots, parsed_cover = await _read(user, form, recipient, None, slots, cover)
+    values, parsed_slots, parsed_cover = await _read(user, data, recipient, None)
     async with write_transaction():
         rows = await Need.insert(
             Need(recipient=recipient_id, status="draft", version=1, created_by=user.id, **values.columns)
@@ -281,47 +285,33 @@ async def create_need(
     return need_id
 
 
-def _version(form: dict[str, str]) -> int | None:
-    raw = form.get("version", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Invalid({"version": "The form's version is not valid: reload the page"})
-    return int(raw)
-
-
-async def update_need(
-    user: CurrentUser,
-    need_id: int,
-    form: dict[str, str],
-    *,
-    slots: list[SlotInput] | None = None,
-    cover: list[CoverDateInput] | None = None,
-) -> int:
-    """Change a need's fields (and its times, when given). The form's ``version`` must be
-    the need's current one, or Conflict."""
+async def update_need(user: CurrentUser, need_id: int, data: NeedInput) -> int:
+    """Change a need's fields (and its times, when given). ``data.version``, when given,
+    must be the need's current one, or Conflict."""
     row = await need_row(user, need_id)
-    expected = _version(form)
+    expected = data.version
     if expected is not None and expected != row["version"]:
         raise Conflict(STALE)
     if row["status"] not in EDITABLE:
         raise Invalid({"status": f"A {STATUSES[row['status']].lower()} need cannot be changed"})
     recipient = await Recipient.select().where(Recipient.id == row["recipient"]).first()
-    values, parsed_slots, parsed_cover = await _read(user, form, recipient, row, slots, cover)
+    if recipient is None:
+        raise NotFound()
+    values, parsed_slots, parsed_cover = await _read(user, data, recipient, row)
     if not is_staff(user):
         for field in ("referral_source", "referred_on", "first_contact_on", "support_set_up_on"):
             values.columns.pop(field, None)
 
     async def children() -> None:
         await _replace_children(need_id, values)
-        if slots is not None or cover is not None:
+        if data.slots is not None or data.cover_dates is not None:
             await times.write_times(
                 need_id,
                 parsed_slots,
                 parsed_cover,
                 replace=True,
-                slots_given=slots is not None,
-                cover_given=cover is not None,
+                slots_given=data.slots is not None,
+                cover_given=data.cover_dates is not None,
             )
 
     columns = {getattr(Need, name): value for name, value in values.columns.items()}

@@ -7,18 +7,20 @@ old version re-renders with the latest state and says so (409).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from market.accounts.schemas import CurrentUser
 from market.clock import london_today
 from market.dbs import rules
 from market.errors import Conflict, Invalid
+from market.fields import FormReader
+from market.matching.needs import forms, recipients, times
 from market.matching.needs import lifecycle as needs
-from market.matching.needs import recipients, times
 from market.matching.needs.forms import form_values
 from market.matching.needs.schemas import (
     ACTION_NAMES,
@@ -36,7 +38,7 @@ from market.register.availability import DAYS
 from market.register.details import client_group_list
 from market.register.schemas import SHIFT_KINDS
 from market.register.services import skill_list
-from market.web.forms import read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -69,12 +71,46 @@ CHOICES = {
 }
 
 
-def summary_of(form: str, errors: dict[str, str]) -> list[dict[str, str]]:
-    """The error summary, each message linking to its field in ``form``."""
-    return [
-        {"text": message, "href": f"#{form}-{field.replace('_', '-').replace('[', '-').replace('].', '-')}"}
-        for field, message in errors.items()
-    ]
+async def every_problem(read: FormReader, check: Callable[[], Awaitable[object]]) -> None:
+    """When the form has fields it could not read, raise Invalid naming those and, beside
+    them, what the service's rules find in the rest (``check`` writes nothing), so one
+    answer names every problem."""
+    if read.errors:
+        try:
+            await check()
+        except Invalid as problem:
+            raise Invalid({**problem.errors, **read.errors}) from None
+        read.done()
+
+
+async def create_need_from(user: CurrentUser, recipient_id: int, values: Mapping[str, str]) -> int:
+    """The new need a posted form describes."""
+    read = FormReader(values)
+    data = forms.need_input(read)
+    await every_problem(read, lambda: needs.check_new_need(user, recipient_id, data))
+    return await needs.create_need(user, recipient_id, data)
+
+
+async def update_need_from(user: CurrentUser, need_id: int, values: Mapping[str, str]) -> int:
+    """A need changed as a posted form says."""
+    read = FormReader(values)
+    data = forms.need_input(read)
+    await every_problem(read, lambda: needs.check_need_change(user, need_id, data))
+    return await needs.update_need(user, need_id, data)
+
+
+async def add_slot_from(user: CurrentUser, need_id: int, values: Mapping[str, str]) -> None:
+    read = FormReader(values)
+    data = forms.slot_input(read)
+    read.done()
+    await times.add_slot(user, need_id, data)
+
+
+async def add_cover_date_from(user: CurrentUser, need_id: int, values: Mapping[str, str]) -> None:
+    read = FormReader(values)
+    data = forms.cover_date_input(read)
+    read.done()
+    await times.add_cover_date(user, need_id, data)
 
 
 def actions_for(status: str) -> list[str]:
@@ -133,18 +169,16 @@ class NeedPages(Controller):
 
     @post("/new")
     async def create(self, request: Request, recipient: FromQuery[int]) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         context = await form_context(request, recipient)
         try:
-            need_id = await needs.create_need(request.user, recipient, data)
+            need_id = await create_need_from(request.user, recipient, values)
         except Invalid as problem:
             return render(
                 "matching/need_form.html",
                 status_code=422,
-                values=data,
-                errors=problem.errors,
-                error_list=summary_of("need", problem.errors),
                 **context,
+                **form_errors(problem, values, form="need"),
             )
         return Redirect(f"/needs/{need_id}/times?done=created")
 
@@ -173,23 +207,19 @@ class NeedPages(Controller):
 
     @post("/{need_id:int}/status")
     async def status(self, request: Request, need_id: RecordId) -> Template | Redirect:
-        data = await read_form(request)
-        action = data.get("action", "")
-        raw = data.get("version", "")
+        values = await read_form(request)
+        read = FormReader(values)
+        action = read.raw("action")
         try:
-            await needs.change_status(request.user, need_id, action, int(raw) if raw.isdigit() else None)
+            await needs.change_status(request.user, need_id, action, read.version())
         except Conflict as conflict:
             problem = {"status": conflict.detail}
             return await self._summary(
-                request, need_id, status_code=409, errors=problem, error_list=summary_of("need", problem)
+                request, need_id, status_code=409, **form_errors(problem, values, form="need")
             )
         except Invalid as invalid:
             return await self._summary(
-                request,
-                need_id,
-                status_code=422,
-                errors=invalid.errors,
-                error_list=summary_of("need", invalid.errors),
+                request, need_id, status_code=422, **form_errors(invalid, values, form="need")
             )
         return Redirect(f"/needs/{need_id}?done={action}")
 
@@ -205,30 +235,26 @@ class NeedPages(Controller):
 
     @post("/{need_id:int}/edit")
     async def edit(self, request: Request, need_id: RecordId) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         need = await needs.get_need(request.user, need_id)
         try:
-            await needs.update_need(request.user, need_id, data)
+            await update_need_from(request.user, need_id, values)
         except Conflict as conflict:
             # Show the latest state, so the change can be made again on top of it.
             latest = await needs.get_need(request.user, need_id)
-            problem = {"version": conflict.detail}
+            latest_values = form_values(latest, staff=recipients.is_staff(request.user))
             return render(
                 "matching/need_form.html",
                 status_code=409,
-                values=form_values(latest, staff=recipients.is_staff(request.user)),
-                errors=problem,
-                error_list=summary_of("need", problem),
                 **await form_context(request, latest.recipient_id, latest),
+                **form_errors({"version": conflict.detail}, latest_values, form="need"),
             )
         except Invalid as problem:
             return render(
                 "matching/need_form.html",
                 status_code=422,
-                values=data,
-                errors=problem.errors,
-                error_list=summary_of("need", problem.errors),
                 **await form_context(request, need.recipient_id, need),
+                **form_errors(problem, values, form="need"),
             )
         return Redirect(f"/needs/{need_id}?done=saved")
 
@@ -257,29 +283,21 @@ class NeedPages(Controller):
         request: Request,
         need_id: int,
         active: str,
-        work: Callable[[dict[str, str]], Awaitable[Any]],
+        work: Callable[[CurrentUser, int, Mapping[str, str]], Awaitable[None]],
         done: str,
     ) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         try:
-            await work(data)
+            await work(request.user, need_id, values)
         except Invalid as problem:
             return await self._times(
-                request,
-                need_id,
-                status_code=422,
-                active=active,
-                values=data,
-                errors=problem.errors,
-                error_list=summary_of(active, problem.errors),
+                request, need_id, status_code=422, **form_errors(problem, values, form=active)
             )
         return Redirect(f"/needs/{need_id}/times?done={done}")
 
     @post("/{need_id:int}/slots")
     async def add_slot(self, request: Request, need_id: RecordId) -> Template | Redirect:
-        return await self._submit(
-            request, need_id, "slot", lambda data: times.add_slot(request.user, need_id, data), "slot-added"
-        )
+        return await self._submit(request, need_id, "slot", add_slot_from, "slot-added")
 
     @post("/{need_id:int}/slots/{slot_id:int}/remove")
     async def remove_slot(self, request: Request, need_id: RecordId, slot_id: RecordId) -> Redirect:
@@ -288,13 +306,7 @@ class NeedPages(Controller):
 
     @post("/{need_id:int}/cover-dates")
     async def add_cover_date(self, request: Request, need_id: RecordId) -> Template | Redirect:
-        return await self._submit(
-            request,
-            need_id,
-            "cover",
-            lambda data: times.add_cover_date(request.user, need_id, data),
-            "date-added",
-        )
+        return await self._submit(request, need_id, "cover", add_cover_date_from, "date-added")
 
     @post("/{need_id:int}/cover-dates/{cover_id:int}/remove")
     async def remove_cover_date(self, request: Request, need_id: RecordId, cover_id: RecordId) -> Redirect:

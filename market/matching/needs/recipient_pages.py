@@ -4,6 +4,7 @@ list of all needs (filtered by status) and of all people."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -11,16 +12,32 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts import services as accounts
+from market.accounts.schemas import CurrentUser
 from market.errors import Invalid
+from market.fields import FormReader
+from market.matching.needs import forms, recipients
 from market.matching.needs import lifecycle as needs
-from market.matching.needs import recipients
-from market.matching.needs.pages import ACTORS, summary_of
+from market.matching.needs.pages import ACTORS, every_problem
 from market.matching.needs.schemas import AGE_GROUPS, DISABILITY, ETHNICITY, GENDERS, STATUSES
-from market.web.forms import read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import STAFF
 from market.web.render import render
 
-PERSON = {"age_groups": AGE_GROUPS, "genders": GENDERS, "disability": DISABILITY, "ethnicity": ETHNICITY}
+
+async def create_recipient_from(user: CurrentUser, values: Mapping[str, str]) -> int:
+    """The person a posted form describes."""
+    read = FormReader(values)
+    data = forms.recipient_input(read)
+    await every_problem(read, lambda: recipients.validate_recipient(data))
+    return await recipients.create_recipient(user, data)
+
+
+PERSON: dict[str, Any] = {
+    "age_groups": AGE_GROUPS,
+    "genders": GENDERS,
+    "disability": DISABILITY,
+    "ethnicity": ETHNICITY,
+}
 
 
 class PersonPages(Controller):
@@ -43,18 +60,16 @@ class PersonPages(Controller):
 
     @post("/new")
     async def create(self, request: Request) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         try:
-            recipient_id = await recipients.create_recipient(request.user, data)
+            recipient_id = await create_recipient_from(request.user, values)
         except Invalid as problem:
             return render(
                 "matching/person.html",
                 status_code=422,
-                values=data,
-                errors=problem.errors,
-                error_list=summary_of("person", problem.errors),
                 first=not await recipients.list_recipients(request.user),
                 **PERSON,
+                **form_errors(problem, values, form="person"),
             )
         return Redirect(f"/needs/new?recipient={recipient_id}")
 

@@ -13,9 +13,8 @@ from typing import Any
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
-from market.clock import london_today, utcnow
+from market.clock import london_today
 from market.db import write_transaction
-from market.dbs.forms import read_date
 from market.errors import Invalid, NotFound
 from market.geo import services as geo
 from market.matching.needs.schemas import (
@@ -24,6 +23,7 @@ from market.matching.needs.schemas import (
     ETHNICITY,
     GENDERS,
     RELATIONSHIPS,
+    RecipientInput,
     RecipientOut,
 )
 from market.matching.tables import Recipient, RecipientAccess
@@ -107,69 +107,73 @@ async def list_recipients(user: CurrentUser) -> list[RecipientOut]:
     return [_out(r, relationship[r["id"]]) for r in rows]
 
 
-async def validate_recipient(form: dict[str, str]) -> dict[Any, Any]:
-    """The recipient's columns from a form, or Invalid naming every problem at once."""
-    errors: dict[str, str] = {}
-    name = " ".join(form.get("display_name", "").split())
-    if not name:
-        errors["display_name"] = "Enter the name of the person who needs support"
-    elif len(name) > NAME_LIMIT:
-        errors["display_name"] = f"The name must be {NAME_LIMIT} characters or fewer"
-    today = london_today()
-    born = read_date(form, "birth_date", "Date of birth", errors, required=False)
+def _born(errors: dict[str, str], born: date | None, age_group: str, today: date) -> str:
+    """The age group: from the birth date when there is one."""
     if born and born > today:
         errors["birth_date"] = "Date of birth must be in the past"
     elif born and today.year - born.year > OLDEST_YEARS:
         errors["birth_date"] = f"Date of birth must be within the last {OLDEST_YEARS} years"
-    age_group = form.get("age_group", "").strip()
-    if born and "birth_date" not in errors:
-        age_group = age_group_on(born, today)
-    elif age_group not in AGE_GROUPS and "birth_date" not in errors:
+    elif born:
+        return age_group_on(born, today)
+    elif age_group not in AGE_GROUPS:
         errors["age_group"] = "Select the person's age group, or enter their date of birth"
-    gender = form.get("gender", "").strip()
-    if gender not in GENDERS:
+    return age_group
+
+
+def _about(errors: dict[str, str], data: RecipientInput) -> None:
+    if data.gender not in GENDERS:
         errors["gender"] = "Select the person's gender, or leave it blank"
-    disability = form.get("disability", "").strip()
-    if disability not in DISABILITY:
+    if data.disability not in DISABILITY:
         errors["disability"] = "Select whether the person considers themselves disabled, or leave it blank"
-    ethnicity = form.get("ethnicity", "").strip()
-    if ethnicity not in ETHNICITY:
+    if data.ethnicity not in ETHNICITY:
         errors["ethnicity"] = "Select the person's ethnic group, or leave it blank"
-    notes = form.get("notes", "").strip().replace("\r\n", "\n")
+
+
+async def validate_recipient(data: RecipientInput) -> dict[Any, Any]:
+    """The recipient's columns, or Invalid naming every problem at once."""
+    errors: dict[str, str] = {}
+    name = " ".join(data.display_name.split())
+    if not name:
+        errors["display_name"] = "Enter the name of the person who needs support"
+    elif len(name) > NAME_LIMIT:
+        errors["display_name"] = f"The name must be {NAME_LIMIT} characters or fewer"
+    age_group = _born(errors, data.birth_date, data.age_group, london_today())
+    _about(errors, data)
+    notes = data.notes.strip().replace("\r\n", "\n")
     if len(notes) > NOTES_LIMIT:
         errors["notes"] = f"Notes must be {NOTES_LIMIT:,} characters or fewer"
     point = None
     try:
-        point = await geo.locate(form.get("postcode", ""), field="postcode")
+        point = await geo.locate(data.postcode, field="postcode")
     except Invalid as invalid:
         errors.update(invalid.errors)
-        if not form.get("postcode", "").strip():
+        if not data.postcode.strip():
             errors["postcode"] = "Enter the postcode where the person lives"
     if errors:
         raise Invalid(errors)
     assert point is not None
     return {
         Recipient.display_name: name,
-        Recipient.birth_date: born,
+        Recipient.birth_date: data.birth_date,
         Recipient.age_group: age_group,
         Recipient.postcode: point.postcode,
         Recipient.sector: point.sector,
         Recipient.district: point.district,
         Recipient.lat: point.lat,
         Recipient.lon: point.lon,
-        Recipient.gender: gender,
-        Recipient.disability: disability,
-        Recipient.ethnicity: ethnicity,
+        Recipient.gender: data.gender,
+        Recipient.disability: data.disability,
+        Recipient.ethnicity: data.ethnicity,
         Recipient.notes: notes,
     }
 
 
-async def create_recipient(user: CurrentUser, form: dict[str, str]) -> int:
+async def create_recipient(user: CurrentUser, data: RecipientInput) -> int:
     """A new recipient. A recipient-role user who makes one acts for them from then on
     (as the person, or as whoever their account says they are)."""
     if not (is_staff(user) or user.role == "recipient"):
         raise NotFound()
-    values = await validate_recipient(form)
+    values = await validate_recipient(data)
     relationship = ""
     if user.role == "recipient":
         acting_as = (await accounts.get_user(user.id)).acting_as
@@ -191,45 +195,3 @@ async def create_recipient(user: CurrentUser, form: dict[str, str]) -> int:
             detail={"district": values[Recipient.district], "relationship": relationship},
         )
     return recipient_id
-
-
-async def update_recipient(user: CurrentUser, recipient_id: int, form: dict[str, str]) -> None:
-    await get_recipient(user, recipient_id)
-    values = await validate_recipient(form)
-    values[Recipient.updated_at] = utcnow()
-    async with write_transaction():
-        await Recipient.update(values).where(Recipient.id == recipient_id)
-        await audit.record(
-            "recipient.updated",
-            actor=user,
-            subject_type="recipient",
-            subject_id=recipient_id,
-            detail={"district": values[Recipient.district]},
-        )
-
-
-async def grant_access(staff: CurrentUser, recipient_id: int, user_id: int, relationship: str) -> None:
-    """Staff let a recipient-role account act for a recipient."""
-    if not is_staff(staff):
-        raise NotFound()
-    await get_recipient(staff, recipient_id)
-    account = await accounts.get_user(user_id)
-    if account.role != "recipient":
-        raise Invalid({"user": "Only an employer account can act for a person"})
-    if relationship not in RELATIONSHIPS:
-        raise Invalid({"relationship": "Select how they are related to the person"})
-    async with write_transaction():
-        if await RecipientAccess.exists().where(
-            RecipientAccess.recipient == recipient_id, RecipientAccess.user == user_id
-        ):
-            return
-        await RecipientAccess.insert(
-            RecipientAccess(recipient=recipient_id, user=user_id, relationship=relationship)
-        )
-        await audit.record(
-            "recipient.access_granted",
-            actor=staff,
-            subject_type="recipient",
-            subject_id=recipient_id,
-            detail={"user_id": user_id, "relationship": relationship},
-        )

@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Annotated, Literal, get_args
 
 import msgspec
+
+from market.dbs.rules import LEVELS
+from market.register.availability import DAYS
+from market.register.schemas import SHIFT_KINDS
+
+TITLE_LIMIT = 120
+TEXT_LIMIT = 2000
+MAX_LANGUAGES = 10
+MAX_MILES = 100
+MAX_HOURS = 168
+MIN_RATE_PENCE = 100
+MAX_RATE_PENCE = 10_000
+
+AgeGroup = Literal["child", "adult", "older_adult"]
+Gender = Literal["", "woman", "man", "non_binary"]
+Disability = Literal["", "yes", "no", "prefer_not"]
+Ethnicity = Literal["", "asian", "black", "mixed", "white", "other", "prefer_not"]
+Kind = Literal["regular", "cover"]
+GenderPreference = Literal["", "woman", "man"]
+YearPattern = Literal["all_year", "term_time", "school_holidays"]
+ReferralSource = Literal[
+    "adult_social_care", "childrens_social_care", "health_chc", "self_referral", "self_funder"
+]
+DbsLevel = Literal["basic", "standard", "enhanced"]
+ShiftKind = Literal[
+    "day", "evening", "sleeping_night", "waking_night", "weekend", "live_in", "emergency_cover"
+]
+Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 AGE_GROUPS = {
     "child": "Child (under 18)",
@@ -55,6 +84,23 @@ ACTION_NAMES = {"open": "Open", "pause": "Pause", "fill": "Mark as filled", "clo
 EDITABLE = ("draft", "open", "paused")
 
 
+# The pages offer the label dicts; the API takes the Literals: the same codes.
+for _codes, _labels in (
+    (AgeGroup, AGE_GROUPS),
+    (Gender, GENDERS),
+    (Disability, DISABILITY),
+    (Ethnicity, ETHNICITY),
+    (Kind, KINDS),
+    (GenderPreference, GENDER_PREFERENCES),
+    (YearPattern, YEAR_PATTERNS),
+    (ReferralSource, REFERRAL_SOURCES),
+    (DbsLevel, LEVELS),
+    (ShiftKind, SHIFT_KINDS),
+    (Day, dict.fromkeys(DAYS)),
+):
+    assert list(get_args(_codes)) == list(_labels), _labels
+
+
 class RecipientOut(msgspec.Struct, kw_only=True):
     """The person, with their private postcode: for the people who act for them and staff."""
 
@@ -72,14 +118,16 @@ class RecipientOut(msgspec.Struct, kw_only=True):
 
 
 class RecipientInput(msgspec.Struct, kw_only=True):
+    """A person to find support for. An age group is needed unless the birth date gives it."""
+
     display_name: str = ""
-    birth_date: str = ""
-    age_group: str = ""
+    birth_date: date | None = None
+    age_group: AgeGroup | Literal[""] = ""
     postcode: str = ""
-    gender: str = ""
+    gender: Gender = ""
     notes: str = ""
-    disability: str = ""
-    ethnicity: str = ""
+    disability: Disability = ""
+    ethnicity: Ethnicity = ""
 
 
 class SlotOut(msgspec.Struct, kw_only=True):
@@ -163,77 +211,71 @@ class NeedSummary(msgspec.Struct, kw_only=True):
 
 
 class SlotInput(msgspec.Struct, kw_only=True):
-    day: str
-    start: str
-    end: str
+    """A weekly slot: an end at or before the start runs overnight into the next day."""
+
+    day: Day
+    start: time
+    end: time
 
 
 class CoverDateInput(msgspec.Struct, kw_only=True):
-    date: str
-    start: str
-    end: str
+    """A dated shift: an end at or before the start is the next morning."""
+
+    date: date
+    start: time
+    end: time
+
+
+Hours = Annotated[float, msgspec.Meta(ge=1, le=MAX_HOURS, description="Quarter hours, like 12.25")]
+Miles = Annotated[int, msgspec.Meta(ge=1, le=MAX_MILES)]
+RatePence = Annotated[int, msgspec.Meta(ge=MIN_RATE_PENCE, le=MAX_RATE_PENCE)]
+Title = Annotated[str, msgspec.Meta(max_length=TITLE_LIMIT)]
+Text = Annotated[str, msgspec.Meta(max_length=TEXT_LIMIT)]
+Languages = Annotated[list[str], msgspec.Meta(max_length=MAX_LANGUAGES)]
 
 
 class NeedInput(msgspec.Struct, kw_only=True):
-    """A need as the API takes it. Lists replace what is stored; ``slots`` and
-    ``cover_dates`` replace the times when given (leave them out to keep them)."""
+    """A need as the API takes it and the form is read into. Lists replace what is stored;
+    ``slots`` and ``cover_dates`` replace the times when given (leave them out to keep
+    them). Skills and client groups are codes from the register's lists; an empty
+    ``postcode`` or ``age_group`` takes the person's."""
 
     recipient_id: int | None = None
-    title: str = ""
-    description: str = ""
-    kind: str = "regular"
+    title: Title = ""
+    description: Text = ""
+    kind: Kind = "regular"
     postcode: str = ""
-    hours_per_week: str = ""
-    shift_kinds: list[str] = []
-    start_date: str = ""
+    hours_per_week: Hours | None = None
+    shift_kinds: list[ShiftKind] = []
+    start_date: date | None = None
     required_skills: list[str] = []
     preferred_skills: list[str] = []
     client_groups: list[str] = []
-    age_group: str = ""
-    languages_required: list[str] = []
-    languages_preferred: list[str] = []
-    gender_preference: str = ""
+    age_group: AgeGroup | Literal[""] = ""
+    languages_required: Languages = []
+    languages_preferred: Languages = []
+    gender_preference: GenderPreference = ""
     gender_required: bool = False
     driver_needed: bool = False
     pets: bool = False
     smoking: bool = False
     personal_care: bool = False
-    max_rate: str = ""
+    max_rate_pence: RatePence | None = None
     rate_firm: bool = False
-    max_distance_miles: str = ""
-    year_pattern: str = "all_year"
-    # Staff only: raise the DBS requirement, and the referral.
-    dbs_level: str = ""
+    max_distance_miles: Miles | None = None
+    year_pattern: YearPattern = "all_year"
+    # Staff only: raise the DBS requirement (blank: the one the person's needs call for),
+    # and the referral.
+    dbs_level: DbsLevel | Literal[""] = ""
     dbs_adults_barred: bool = False
     dbs_children_barred: bool = False
-    referral_source: str = ""
-    referred_on: str = ""
-    first_contact_on: str = ""
-    support_set_up_on: str = ""
+    referral_source: ReferralSource | Literal[""] = ""
+    referred_on: date | None = None
+    first_contact_on: date | None = None
+    support_set_up_on: date | None = None
     version: int | None = None
     slots: list[SlotInput] | None = None
     cover_dates: list[CoverDateInput] | None = None
-
-    def as_form(self) -> dict[str, str]:
-        """The same fields as the HTML form posts them, for the one validating service."""
-
-        def flag(value: bool) -> str:
-            return "yes" if value else ""
-
-        form = {
-            name: value if isinstance(value, str) else flag(value)
-            for name in self.__struct_fields__
-            if isinstance(value := getattr(self, name), str | bool)
-        }
-        form |= {f"shift_{code}": "yes" for code in self.shift_kinds}
-        form |= {f"required_{code}": "yes" for code in self.required_skills}
-        form |= {f"preferred_{code}": "yes" for code in self.preferred_skills}
-        form |= {f"group_{code}": "yes" for code in self.client_groups}
-        form["languages_required"] = ", ".join(self.languages_required)
-        form["languages_preferred"] = ", ".join(self.languages_preferred)
-        if self.version is not None:
-            form["version"] = str(self.version)
-        return form
 
 
 class StatusInput(msgspec.Struct, kw_only=True):

@@ -7,12 +7,11 @@ start means the next morning, so the stored end is always after the start (up to
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london_today
-from market.dbs.forms import read_date
 from market.errors import Invalid, NotFound
 from market.matching.needs.schemas import CoverDateInput, CoverDateOut, SlotInput, SlotOut
 from market.matching.needs.versions import need_row, save
@@ -88,30 +87,34 @@ async def cover_dates_by_need(need_ids: list[int]) -> dict[int, list[CoverDateOu
     return found
 
 
-def parse_slot(day: str, start: str, end: str) -> Slot:
+def _clock_text(at: time) -> str:
+    """A time as the availability parser reads it; seconds would be refused there."""
+    return f"{at:%H:%M}" if not (at.second or at.microsecond) else at.isoformat()
+
+
+def parse_slot(data: SlotInput) -> Slot:
     """One weekly slot from a day and two times; Invalid keyed day/start/end."""
     try:
-        return slot_from_day_times(day, start, end)
+        return slot_from_day_times(data.day, _clock_text(data.start), _clock_text(data.end))
     except SlotProblem as problem:
         raise Invalid(problem.errors) from None
 
 
-def parse_cover(form: dict[str, str], today: date) -> tuple[date, int, int]:
-    """A dated shift from ``date`` (ISO, or date_day/_month/_year), ``start`` and ``end``."""
+def parse_cover(data: CoverDateInput, today: date) -> tuple[date, int, int]:
+    """A dated shift: its date (today or later), and minutes from that midnight."""
     errors: dict[str, str] = {}
-    on_date = read_date(form, "date", "The date", errors)
-    if on_date and on_date < today:
+    if data.date < today:
         errors["date"] = "The date must be today or in the future"
     try:
         # Any weekday will do: the availability parser reads the times and the overnight rule.
-        slot = slot_from_day_times(0, form.get("start", ""), form.get("end", ""))
+        slot = slot_from_day_times(0, _clock_text(data.start), _clock_text(data.end))
     except SlotProblem as problem:
         errors |= {k: v for k, v in problem.errors.items() if k in ("start", "end")}
         slot = None
     if errors:
         raise Invalid(errors)
-    assert on_date is not None and slot is not None
-    return on_date, slot.start, slot.start + slot.minutes
+    assert slot is not None
+    return data.date, slot.start, slot.start + slot.minutes
 
 
 def _no_overlap(slots: list[Slot]) -> str | None:
@@ -145,7 +148,7 @@ def parse_slots(items: list[SlotInput]) -> list[Slot]:
         raise Invalid({"slots": f"A need can have up to {MAX_SLOTS} weekly slots"})
     for index, item in enumerate(items):
         try:
-            found.append(parse_slot(item.day, item.start, item.end))
+            found.append(parse_slot(item))
         except Invalid as invalid:
             errors |= {f"slots[{index}].{k}": v for k, v in invalid.errors.items()}
     if not errors and (clash := _no_overlap(found)):
@@ -163,7 +166,7 @@ def parse_cover_dates(items: list[CoverDateInput]) -> list[tuple[date, int, int]
     today = london_today()
     for index, item in enumerate(items):
         try:
-            found.append(parse_cover({"date": item.date, "start": item.start, "end": item.end}, today))
+            found.append(parse_cover(item, today))
         except Invalid as invalid:
             errors |= {f"cover_dates[{index}].{k}": v for k, v in invalid.errors.items()}
     if not errors and (clash := _cover_overlap(found)):
@@ -215,11 +218,11 @@ async def check_ready(row: dict[str, Any]) -> None:
         )
 
 
-async def add_slot(user: CurrentUser, need_id: int, form: dict[str, str]) -> None:
+async def add_slot(user: CurrentUser, need_id: int, data: SlotInput) -> None:
     row = await need_row(user, need_id)
     if row["kind"] == "cover":
         raise Invalid({"day": "Cover is needed on dates: add dates, not weekly times"})
-    slot = parse_slot(form.get("day", ""), form.get("start", ""), form.get("end", ""))
+    slot = parse_slot(data)
     existing = await slots_of(need_id)
     if len(existing) >= MAX_SLOTS:
         raise Invalid({"day": f"A need can have up to {MAX_SLOTS} weekly slots: remove one first"})
@@ -254,11 +257,11 @@ async def remove_slot(user: CurrentUser, need_id: int, slot_id: int) -> None:
     )
 
 
-async def add_cover_date(user: CurrentUser, need_id: int, form: dict[str, str]) -> None:
+async def add_cover_date(user: CurrentUser, need_id: int, data: CoverDateInput) -> None:
     row = await need_row(user, need_id)
     if row["kind"] != "cover":
         raise Invalid({"date": "Regular support is weekly: add weekly times, or change the need to cover"})
-    on_date, start, end = parse_cover(form, london_today())
+    on_date, start, end = parse_cover(data, london_today())
     existing = await cover_dates_of(need_id)
     if len(existing) >= MAX_COVER_DATES:
         raise Invalid({"date": f"A need can have up to {MAX_COVER_DATES} dates: remove one first"})
