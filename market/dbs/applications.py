@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
+from piccolo.columns import Column
 
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
@@ -146,7 +147,7 @@ class StepPlan(msgspec.Struct, kw_only=True):
     """What recording one step will write, and what stops it (``problems``)."""
 
     problems: dict[str, str]
-    columns: dict[str, Any]
+    columns: dict[Column | str, Any]
     certificate: CertificateInput | None = None  # the issued step records the certificate
     decision: Decision | None = None  # the decided step records the decision on it
     rationale: str = ""
@@ -285,7 +286,12 @@ async def record_step(
     actor: CurrentUser,
 ) -> None:
     """Write a checked step (inside the caller's transaction), with what it records on the check."""
-    columns = {"step": step, "updated_at": utcnow(), STEP_DATE[step]: on, **plan.columns}
+    columns: dict[Column | str, Any] = {
+        "step": step,
+        "updated_at": utcnow(),
+        STEP_DATE[step]: on,
+        **plan.columns,
+    }
     if plan.certificate is not None:
         values = checks.certificate_values(plan.certificate)
         columns["dbs_check"] = await checks.insert_check(profile_id, values, actor, source="application")

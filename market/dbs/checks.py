@@ -369,6 +369,7 @@ async def record_status_check(
             .order_by(StatusCheck.id, ascending=False)
             .first()
         )
+        assert latest is not None  # the one just inserted
         stopped = latest["result"] in rules.STOPPING_RESULTS
         now = utcnow()
         await DBSCheck.update(

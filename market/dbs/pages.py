@@ -39,7 +39,7 @@ DONE = {
     "withdrawn": "The application has been withdrawn.",
 }
 
-CHOICES = {
+CHOICES: dict[str, Any] = {
     "levels": rules.LEVELS,
     "barred_lists": rules.BARRED_LISTS,
     "workforces": rules.WORKFORCES,
