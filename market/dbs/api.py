@@ -3,7 +3,6 @@ checks, applications and lists. The same services as the pages; dates are ISO st
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -12,81 +11,24 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from market.dbs import applications, checks, records, worklist
-from market.dbs.schemas import AccessOut, ApplicationOut, OwnDBSOut, StaffRecordOut
+from market.dbs.schemas import (
+    AccessOut,
+    ApplicationInput,
+    ApplicationOut,
+    CertificateInput,
+    ConsentInput,
+    DecisionInput,
+    HolderInput,
+    OriginalSeenInput,
+    OwnDBSOut,
+    StaffRecordOut,
+    StatusCheckInput,
+    StepInput,
+    WithdrawInput,
+)
 from market.settings import Settings
 from market.web.guards import STAFF, roles
 from market.web.params import RecordId
-
-
-class CertificateInput(msgspec.Struct, kw_only=True):
-    certificate_number: str
-    issued_on: date | None = None
-    level: str = ""
-    barred_lists: str = "none"
-    workforce: str = ""
-    certificate_result: str = ""
-    update_service: bool = False
-    update_service_joined_on: date | None = None
-    holder_surname: str = ""
-    holder_birth_date: date | None = None
-
-
-class HolderInput(msgspec.Struct, kw_only=True):
-    update_service: bool = False
-    update_service_joined_on: date | None = None
-    holder_surname: str = ""
-    holder_birth_date: date | None = None
-
-
-class DecisionInput(msgspec.Struct, kw_only=True):
-    decision: str
-    rationale: str = ""
-
-
-class ConsentInput(msgspec.Struct, kw_only=True):
-    consent_on: date | None = None
-
-
-class OriginalSeenInput(msgspec.Struct, kw_only=True):
-    original_seen_on: date | None = None
-
-
-class StatusCheckInput(msgspec.Struct, kw_only=True):
-    checked_on: date | None = None
-    result: str = ""
-
-
-class ApplicationInput(msgspec.Struct, kw_only=True):
-    route: str
-    level: str = "enhanced"
-    barred_lists: str = ""
-    workforce: str = ""
-    requested_on: date | None = None
-
-
-class StepInput(msgspec.Struct, kw_only=True):
-    """The next step's date (named as the step: id_verified_on, submitted_on, issued_on,
-    seen_on or decided_on) and what that step needs."""
-
-    id_verified_on: date | None = None
-    id_documents: str = ""
-    submitted_on: date | None = None
-    umbrella_reference: str = ""
-    issued_on: date | None = None
-    certificate_number: str = ""
-    certificate_result: str = ""
-    update_service: bool = False
-    update_service_joined_on: date | None = None
-    holder_surname: str = ""
-    holder_birth_date: date | None = None
-    seen_on: date | None = None
-    decided_on: date | None = None
-    decision: str = ""
-    rationale: str = ""
-
-
-class WithdrawInput(msgspec.Struct, kw_only=True):
-    withdrawn_reason: str
 
 
 class CreatedOut(msgspec.Struct, kw_only=True):
@@ -95,19 +37,6 @@ class CreatedOut(msgspec.Struct, kw_only=True):
 
 class StepOut(msgspec.Struct, kw_only=True):
     step: str
-
-
-def as_form(data: msgspec.Struct) -> dict[str, str]:
-    """An API body as the services' form fields: dates ISO, yes/no as "yes" or ""."""
-    form: dict[str, str] = {}
-    for name, value in msgspec.structs.asdict(data).items():
-        if isinstance(value, bool):
-            form[name] = "yes" if value else ""
-        elif isinstance(value, date):
-            form[name] = value.isoformat()
-        elif value is not None:
-            form[name] = str(value)
-    return form
 
 
 class OwnDBSAPI(Controller):
@@ -131,7 +60,7 @@ class OwnDBSAPI(Controller):
 
     @post("/applications", summary="Ask for a check (route: service or own)", status_code=201)
     async def ask(self, request: Request, data: JSONBody[ApplicationInput]) -> CreatedOut:
-        return CreatedOut(id=await applications.request_by_pa(request.user, as_form(data)))
+        return CreatedOut(id=await applications.request_by_pa(request.user, data))
 
 
 class StaffDBSAPI(Controller):
@@ -161,7 +90,7 @@ class StaffDBSAPI(Controller):
     async def add_check(
         self, request: Request, profile_id: RecordId, data: JSONBody[CertificateInput]
     ) -> CreatedOut:
-        return CreatedOut(id=await checks.record_check(profile_id, as_form(data), actor=request.user))
+        return CreatedOut(id=await checks.record_check(profile_id, data, actor=request.user))
 
     @post(
         "/pa/{profile_id:int}/checks/{check_id:int}/holder",
@@ -171,7 +100,7 @@ class StaffDBSAPI(Controller):
     async def holder(
         self, request: Request, profile_id: RecordId, check_id: RecordId, data: JSONBody[HolderInput]
     ) -> None:
-        await checks.update_holder(profile_id, check_id, as_form(data), actor=request.user)
+        await checks.update_holder(profile_id, check_id, data, actor=request.user)
 
     @post(
         "/pa/{profile_id:int}/checks/{check_id:int}/decision",
@@ -181,7 +110,7 @@ class StaffDBSAPI(Controller):
     async def decision(
         self, request: Request, profile_id: RecordId, check_id: RecordId, data: JSONBody[DecisionInput]
     ) -> None:
-        await checks.record_decision(profile_id, check_id, as_form(data), actor=request.user)
+        await checks.record_decision(profile_id, check_id, data, actor=request.user)
 
     @post(
         "/pa/{profile_id:int}/checks/{check_id:int}/consent",
@@ -191,7 +120,7 @@ class StaffDBSAPI(Controller):
     async def consent(
         self, request: Request, profile_id: RecordId, check_id: RecordId, data: JSONBody[ConsentInput]
     ) -> None:
-        await checks.record_consent(profile_id, check_id, as_form(data), actor=request.user)
+        await checks.record_consent(profile_id, check_id, data, actor=request.user)
 
     @post(
         "/pa/{profile_id:int}/checks/{check_id:int}/original-seen",
@@ -201,7 +130,7 @@ class StaffDBSAPI(Controller):
     async def original(
         self, request: Request, profile_id: RecordId, check_id: RecordId, data: JSONBody[OriginalSeenInput]
     ) -> None:
-        await checks.record_original_seen(profile_id, check_id, as_form(data), actor=request.user)
+        await checks.record_original_seen(profile_id, check_id, data, actor=request.user)
 
     @post(
         "/pa/{profile_id:int}/checks/{check_id:int}/status-checks",
@@ -211,22 +140,20 @@ class StaffDBSAPI(Controller):
     async def status_check(
         self, request: Request, profile_id: RecordId, check_id: RecordId, data: JSONBody[StatusCheckInput]
     ) -> dict[str, Any]:
-        result = await checks.record_status_check(profile_id, check_id, as_form(data), actor=request.user)
+        result = await checks.record_status_check(profile_id, check_id, data, actor=request.user)
         return {"result": result}
 
     @post("/pa/{profile_id:int}/applications", summary="Start an application (any route)", status_code=201)
     async def start(
         self, request: Request, profile_id: RecordId, data: JSONBody[ApplicationInput]
     ) -> CreatedOut:
-        return CreatedOut(id=await applications.start(profile_id, as_form(data), actor=request.user))
+        return CreatedOut(id=await applications.start(profile_id, data, actor=request.user))
 
     @post("/pa/{profile_id:int}/applications/{application_id:int}/step", summary="Record the next step")
     async def step(
         self, request: Request, profile_id: RecordId, application_id: RecordId, data: JSONBody[StepInput]
     ) -> StepOut:
-        return StepOut(
-            step=await applications.advance(profile_id, application_id, as_form(data), actor=request.user)
-        )
+        return StepOut(step=await applications.advance(profile_id, application_id, data, actor=request.user))
 
     @post(
         "/pa/{profile_id:int}/applications/{application_id:int}/withdraw",
@@ -236,7 +163,7 @@ class StaffDBSAPI(Controller):
     async def withdraw(
         self, request: Request, profile_id: RecordId, application_id: RecordId, data: JSONBody[WithdrawInput]
     ) -> None:
-        await applications.withdraw(profile_id, application_id, as_form(data), actor=request.user)
+        await applications.withdraw(profile_id, application_id, data, actor=request.user)
 
 
 ROUTES: list[Any] = [OwnDBSAPI, StaffDBSAPI]

@@ -10,18 +10,28 @@ the PA's own application, or through the employer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
+
+import msgspec
+from piccolo.columns import Column
 
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.clock import london_today, utcnow
 from market.db import for_update, write_transaction
 from market.dbs import checks, rules
-from market.dbs.forms import choice, read_date
 from market.dbs.permissions import require_permission
-from market.dbs.schemas import ApplicationOut
+from market.dbs.schemas import (
+    MAX_REFERENCE,
+    MAX_TEXT,
+    ApplicationInput,
+    ApplicationOut,
+    CertificateInput,
+    Decision,
+    StepInput,
+    WithdrawInput,
+)
 from market.dbs.tables import DBSApplication
 from market.errors import Invalid, NotFound
 from market.register.tables import PAProfile
@@ -49,58 +59,57 @@ STEP_DATE_LABEL = {
     "seen": "The date you saw the certificate",
     "decided": "The date of the decision",
 }
-MAX_TEXT = 500
 PA_ROUTES = ("service", "own")  # a PA asks for these; the employer route is recorded by staff
 
 
-def read_application(form: dict[str, str], errors: dict[str, str], *, routes: Sequence[str]) -> dict:
-    route = choice(
-        form,
-        "route",
-        {k: v for k, v in rules.ROUTES.items() if k in routes},
-        "Select how the check will be applied for",
-        errors,
-    )
-    level = form.get("level", "").strip() or "enhanced"
-    if level not in rules.LEVELS:
-        errors["level"] = "Select the level of check"
-    barred_lists = form.get("barred_lists", "").strip() or ("adults" if level == "enhanced" else "none")
-    if problem := rules.barred_lists_error(level, barred_lists):
-        errors["barred_lists"] = problem
-    workforce = form.get("workforce", "").strip() or "adult"
-    if workforce not in rules.WORKFORCES:
-        errors["workforce"] = "Select the workforce the check is for"
-    return {"route": route, "level": level, "barred_lists": barred_lists, "workforce": workforce}
+def application_problems(data: ApplicationInput, today: date) -> dict[str, str]:
+    """The rules a new application meets (the form reader adds these to its own)."""
+    problems: dict[str, str] = {}
+    if data.level in rules.LEVELS and (
+        problem := rules.barred_lists_error(data.level, barred_lists_of(data))
+    ):
+        problems["barred_lists"] = problem
+    if data.requested_on and data.requested_on > today:
+        problems["requested_on"] = "The date the check was requested must be today or in the past"
+    return problems
 
 
-async def start(profile_id: int, form: dict[str, str], *, actor: CurrentUser) -> int:
+def barred_lists_of(data: ApplicationInput) -> str:
+    """Blank barred lists follow the level: an enhanced check covers the adults' list."""
+    return data.barred_lists or ("adults" if data.level == "enhanced" else "none")
+
+
+def application_values(data: ApplicationInput) -> dict[str, Any]:
+    return {
+        "route": data.route,
+        "level": data.level,
+        "barred_lists": barred_lists_of(data),
+        "workforce": data.workforce,
+    }
+
+
+async def start(profile_id: int, data: ApplicationInput, *, actor: CurrentUser) -> int:
     """Staff open an application for a PA (any route)."""
     await checks.require_profile(profile_id)
-    errors: dict[str, str] = {}
-    values = read_application(form, errors, routes=tuple(rules.ROUTES))
     today = london_today()
-    requested_on = read_date(form, "requested_on", "The date the check was requested", errors, required=False)
-    if requested_on and requested_on > today:
-        errors["requested_on"] = "The date the check was requested must be today or in the past"
-    if errors:
-        raise Invalid(errors)
-    return await _insert(profile_id, values, requested_on or today, actor)
+    if problems := application_problems(data, today):
+        raise Invalid(problems)
+    return await _insert(profile_id, application_values(data), data.requested_on or today, actor)
 
 
-async def request_by_pa(user: CurrentUser, form: dict[str, str]) -> int:
+async def request_by_pa(user: CurrentUser, data: ApplicationInput) -> int:
     """A PA asks for a check through our service, or says they are applying themselves."""
-    profile = await PAProfile.select(PAProfile.id).where(PAProfile.user == user.id).first()
-    if profile is None:
-        raise NotFound()
-    errors: dict[str, str] = {}
-    values = read_application(form, errors, routes=PA_ROUTES)
-    if not errors and await DBSApplication.exists().where(
-        (DBSApplication.profile == profile["id"]) & DBSApplication.step.is_in(list(rules.OPEN_STEPS))
+    profile_id = await checks.own_profile_id(user)
+    problems = application_problems(data, london_today())
+    if data.route not in PA_ROUTES:
+        problems["route"] = "Select how the check will be applied for"
+    if not problems and await DBSApplication.exists().where(
+        (DBSApplication.profile == profile_id) & DBSApplication.step.is_in(list(rules.OPEN_STEPS))
     ):
-        errors["route"] = "You already have an application in progress: our team will be in touch"
-    if errors:
-        raise Invalid(errors)
-    return await _insert(profile["id"], values, london_today(), user)
+        problems["route"] = "You already have an application in progress: our team will be in touch"
+    if problems:
+        raise Invalid(problems)
+    return await _insert(profile_id, application_values(data), london_today(), user)
 
 
 async def _insert(profile_id: int, values: dict, requested_on: date, actor: CurrentUser) -> int:
@@ -134,93 +143,171 @@ def last_date(row: dict[str, Any]) -> date:
     return row[STEP_DATE[row["step"]]] or row["requested_on"]
 
 
-async def advance(profile_id: int, application_id: int, form: dict[str, str], *, actor: CurrentUser) -> str:
-    """Record the next step, with its date and what that step needs. Returns the new step."""
-    row = await application_of(profile_id, application_id)
+class StepPlan(msgspec.Struct, kw_only=True):
+    """What recording one step will write, and what stops it (``problems``)."""
+
+    problems: dict[str, str]
+    columns: dict[Column | str, Any]
+    certificate: CertificateInput | None = None  # the issued step records the certificate
+    decision: Decision | None = None  # the decided step records the decision on it
+    rationale: str = ""
+
+
+def next_step_of(row: dict[str, Any]) -> str:
     step = NEXT_STEP.get(row["step"])
     if step is None:
         raise Invalid({"step": "This application is finished: nothing more to record"})
+    return step
+
+
+def step_date_problems(step: str, on: date | None, previous: date, today: date) -> dict[str, str]:
+    """A step's date: given, not in the future, not before the previous step's."""
+    field, label = STEP_DATE[step], STEP_DATE_LABEL[step]
+    if on is None:
+        return {field: f"Enter {label[:1].lower()}{label[1:]}"}
+    if on > today:
+        return {field: f"{label} must be today or in the past"}
+    if on < previous:
+        return {field: f"{label} must be on or after {checks.long_date(previous)}, the previous step"}
+    return {}
+
+
+def _required_text(value: str, field: str, missing: str, limit: int, too_long: str) -> dict[str, str]:
+    if not value:
+        return {field: missing}
+    if len(value) > limit:
+        return {field: too_long}
+    return {}
+
+
+def plan_id_verified(data: StepInput, actor: CurrentUser) -> StepPlan:
+    documents = " ".join(data.id_documents.split())
+    problems = _required_text(
+        documents,
+        "id_documents",
+        "List the identity documents you verified, for example: passport, bank statement",
+        MAX_TEXT,
+        f"The documents must be {MAX_TEXT} characters or fewer",
+    )
+    return StepPlan(problems=problems, columns={"id_documents": documents, "id_verified_by": actor.id})
+
+
+def plan_submitted(data: StepInput) -> StepPlan:
+    reference = data.umbrella_reference.strip()
+    problems = _required_text(
+        reference,
+        "umbrella_reference",
+        "Enter the umbrella body's reference for the application",
+        MAX_REFERENCE,
+        f"The reference must be {MAX_REFERENCE} characters or fewer",
+    )
+    return StepPlan(problems=problems, columns={"umbrella_reference": reference})
+
+
+def plan_issued(row: dict[str, Any], data: StepInput, today: date) -> StepPlan:
+    """The certificate's own fields; the application fixes its level and barred lists, and
+    the date of issue is this step's date."""
+    problems: dict[str, str] = {}
+    if data.certificate_result is None:
+        problems["certificate_result"] = "Select whether the certificate was clear or showed information"
+    certificate = CertificateInput(
+        certificate_number=data.certificate_number,
+        issued_on=data.issued_on or today,  # a missing date is the step date's problem
+        level=row["level"],
+        barred_lists=row["barred_lists"],
+        workforce=data.workforce or row["workforce"],
+        certificate_result=data.certificate_result or "clear",
+        update_service=data.update_service,
+        update_service_joined_on=data.update_service_joined_on,
+        holder_surname=data.holder_surname,
+        holder_birth_date=data.holder_birth_date,
+    )
+    problems |= checks.certificate_problems(certificate, today)
+    return StepPlan(problems=problems, columns={}, certificate=certificate)
+
+
+async def plan_seen(profile_id: int, row: dict[str, Any], data: StepInput, actor: CurrentUser) -> StepPlan:
+    check_row = await checks.check_of(profile_id, row["dbs_check"])
+    problems: dict[str, str] = {}
+    if data.seen_on and (problem := checks.seen_date_error(data.seen_on, check_row["issued_on"])):
+        problems["seen_on"] = problem
+    return StepPlan(problems=problems, columns={"seen_by": actor.id})
+
+
+async def plan_decided(profile_id: int, row: dict[str, Any], data: StepInput) -> StepPlan:
+    check_row = await checks.check_of(profile_id, row["dbs_check"])
+    problems = checks.decision_problems(data.decision, data.rationale, check_row["certificate_result"])
+    return StepPlan(problems=problems, columns={}, decision=data.decision, rationale=data.rationale.strip())
+
+
+async def plan_step(
+    profile_id: int, row: dict[str, Any], step: str, data: StepInput, actor: CurrentUser, today: date
+) -> StepPlan:
+    if step == "id_verified":
+        return plan_id_verified(data, actor)
+    if step == "submitted":
+        return plan_submitted(data)
+    if step == "issued":
+        return plan_issued(row, data, today)
+    if step == "seen":
+        return await plan_seen(profile_id, row, data, actor)
+    return await plan_decided(profile_id, row, data)
+
+
+async def advance(profile_id: int, application_id: int, data: StepInput, *, actor: CurrentUser) -> str:
+    """Record the next step, with its date and what that step needs. Returns the new step."""
+    row = await application_of(profile_id, application_id)
+    step = next_step_of(row)
     if step == "decided":
         await require_permission(actor)
-    errors: dict[str, str] = {}
     today = london_today()
-    field = STEP_DATE[step]
-    on = read_date(form, field, STEP_DATE_LABEL[step], errors)
-    previous = last_date(row)
-    if on and on > today:
-        errors[field] = f"{STEP_DATE_LABEL[step]} must be today or in the past"
-    elif on and on < previous:
-        errors[field] = (
-            f"{STEP_DATE_LABEL[step]} must be on or after {checks.long_date(previous)}, the previous step"
-        )
-    changes: dict[Any, Any] = {
-        DBSApplication.step: step,
-        DBSApplication.updated_at: utcnow(),
-        getattr(DBSApplication, field): on,
-    }
-    certificate: dict[str, Any] = {}
-    decision = rationale = ""
-    check_row: dict[str, Any] | None = None
-    if step == "id_verified":
-        documents = " ".join(form.get("id_documents", "").split())
-        if not documents:
-            errors["id_documents"] = (
-                "List the identity documents you verified, for example: passport, bank statement"
-            )
-        elif len(documents) > MAX_TEXT:
-            errors["id_documents"] = f"The documents must be {MAX_TEXT} characters or fewer"
-        changes |= {DBSApplication.id_documents: documents, DBSApplication.id_verified_by: actor.id}
-    elif step == "submitted":
-        reference = form.get("umbrella_reference", "").strip()
-        if not reference:
-            errors["umbrella_reference"] = "Enter the umbrella body's reference for the application"
-        elif len(reference) > 60:
-            errors["umbrella_reference"] = "The reference must be 60 characters or fewer"
-        changes[DBSApplication.umbrella_reference] = reference
-    elif step == "issued":
-        # The certificate's own fields; the date of issue is this step's date.
-        certificate = checks.read_certificate(
-            {
-                **form,
-                "barred_lists": row["barred_lists"],
-                "workforce": form.get("workforce") or row["workforce"],
-            },
-            errors,
-            today,
-            level=row["level"],
-        )
-    elif step == "seen":
-        check_row = await checks.check_of(profile_id, row["dbs_check"])
-        if on and (problem := checks.seen_date_error(on, check_row["issued_on"])):
-            errors[field] = problem
-    elif step == "decided":
-        check_row = await checks.check_of(profile_id, row["dbs_check"])
-        decision, rationale = checks.read_decision(form, check_row["certificate_result"], errors)
-    if errors:
-        raise Invalid(errors)
+    on: date | None = getattr(data, STEP_DATE[step])
+    plan = await plan_step(profile_id, row, step, data, actor, today)
+    # The step date's problem first, as the page lists it first.
+    problems = step_date_problems(step, on, last_date(row), today) | plan.problems
+    if problems:
+        raise Invalid(problems)
+    assert on is not None  # step_date_problems names a missing date
     async with write_transaction():
         locked = await application_of(profile_id, application_id, lock=True)
         if locked["step"] != row["step"]:
             raise Invalid({"step": "Someone else has just recorded this step: reload the page"})
-        if step == "issued":
-            changes[DBSApplication.dbs_check] = await checks.insert_check(
-                profile_id, certificate, actor, source="application"
-            )
-        elif step == "seen":
-            changes[DBSApplication.seen_by] = actor.id
-            await checks.mark_original_seen(profile_id, row["dbs_check"], on, actor)
-        elif step == "decided":
-            await checks.apply_decision(profile_id, row["dbs_check"], decision, rationale, actor)
-        await DBSApplication.update(changes).where(DBSApplication.id == application_id)
-        await checks.log("dbs.application_step", profile_id, actor, application_id=application_id, step=step)
+        await record_step(profile_id, application_id, row, step, on, plan, actor)
     return step
 
 
-async def withdraw(profile_id: int, application_id: int, form: dict[str, str], *, actor: CurrentUser) -> None:
+async def record_step(
+    profile_id: int,
+    application_id: int,
+    row: dict[str, Any],
+    step: str,
+    on: date,
+    plan: StepPlan,
+    actor: CurrentUser,
+) -> None:
+    """Write a checked step (inside the caller's transaction), with what it records on the check."""
+    columns: dict[Column | str, Any] = {
+        "step": step,
+        "updated_at": utcnow(),
+        STEP_DATE[step]: on,
+        **plan.columns,
+    }
+    if plan.certificate is not None:
+        values = checks.certificate_values(plan.certificate)
+        columns["dbs_check"] = await checks.insert_check(profile_id, values, actor, source="application")
+    elif step == "seen":
+        await checks.mark_original_seen(profile_id, row["dbs_check"], on, actor)
+    elif plan.decision is not None:
+        await checks.apply_decision(profile_id, row["dbs_check"], plan.decision, plan.rationale, actor)
+    await DBSApplication.update(columns).where(DBSApplication.id == application_id)
+    await checks.log("dbs.application_step", profile_id, actor, application_id=application_id, step=step)
+
+
+async def withdraw(profile_id: int, application_id: int, data: WithdrawInput, *, actor: CurrentUser) -> None:
     row = await application_of(profile_id, application_id)
     if row["step"] not in rules.OPEN_STEPS:
         raise Invalid({"withdrawn_reason": "This application is finished and cannot be withdrawn"})
-    reason = form.get("withdrawn_reason", "").strip()
+    reason = data.withdrawn_reason.strip()
     if not reason:
         raise Invalid({"withdrawn_reason": "Say why the application is withdrawn"})
     if len(reason) > MAX_TEXT:

@@ -17,16 +17,23 @@ from market.audit import services as audit
 from market.clock import at_london_noon, london_today, utcnow
 from market.db import for_update, write_transaction
 from market.dbs import rules
-from market.dbs.forms import choice, read_date, yes
 from market.dbs.permissions import require_permission
+from market.dbs.schemas import (
+    MAX_RATIONALE,
+    MAX_SURNAME,
+    CertificateInput,
+    ConsentInput,
+    DecisionInput,
+    HolderInput,
+    OriginalSeenInput,
+    StatusCheckInput,
+)
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.errors import Invalid, NotFound
 from market.register import changes
 from market.register.tables import PAProfile
 
 SUBJECT = "pa_dbs"
-MAX_SURNAME = 100
-MAX_RATIONALE = 4000
 
 
 async def log(action: str, profile_id: int, actor: CurrentUser, **detail: Any) -> None:
@@ -44,6 +51,14 @@ async def require_profile(profile_id: int) -> dict[str, Any]:
     return row
 
 
+async def own_profile_id(user: CurrentUser) -> int:
+    """The signed-in PA's profile (404 when they have none yet: nothing of DBS to act on)."""
+    profile = await PAProfile.select(PAProfile.id).where(PAProfile.user == user.id).first()
+    if profile is None:
+        raise NotFound()
+    return profile["id"]
+
+
 async def check_of(profile_id: int, check_id: int, *, lock: bool = False) -> dict[str, Any]:
     """The check, only when it belongs to this PA (otherwise 404, never "not yours")."""
     query = DBSCheck.select().where((DBSCheck.id == check_id) & (DBSCheck.profile == profile_id))
@@ -53,70 +68,74 @@ async def check_of(profile_id: int, check_id: int, *, lock: bool = False) -> dic
     return row
 
 
-def read_certificate(form: dict[str, str], errors: dict[str, str], today: date, *, level: str = "") -> dict:
-    """The certificate's own fields, each checked; ``level`` given when an application fixes it."""
-    problem: str | None
-    number, problem = rules.clean_certificate_number(form.get("certificate_number", ""))
+def certificate_problems(data: CertificateInput, today: date) -> dict[str, str]:
+    """The rules a certificate meets, each broken one on its field. The form reader adds
+    these to its own problems, so that a page names every problem at once."""
+    problems: dict[str, str] = {}
+    _, problem = rules.clean_certificate_number(data.certificate_number)
     if problem:
-        errors["certificate_number"] = problem
-    issued_on = read_date(form, "issued_on", "The date of issue", errors)
-    if issued_on and (problem := rules.issue_date_error(issued_on, today)):
-        errors["issued_on"] = problem
-    problem = None
-    if not level:
-        level = choice(form, "level", rules.LEVELS, "Select the level of the check", errors)
-    barred_lists = form.get("barred_lists", "").strip() or "none"
-    if barred_lists not in rules.BARRED_LISTS or level in rules.LEVELS:
-        problem = rules.barred_lists_error(level, barred_lists)
-    if problem:
-        errors["barred_lists"] = problem
-    workforce = choice(
-        form, "workforce", rules.WORKFORCES, "Select the workforce named on the certificate", errors
+        problems["certificate_number"] = problem
+    if data.issued_on and (problem := rules.issue_date_error(data.issued_on, today)):
+        problems["issued_on"] = problem
+    # With no known level there is nothing to hold the barred lists against.
+    if data.level in rules.LEVELS and (problem := rules.barred_lists_error(data.level, data.barred_lists)):
+        problems["barred_lists"] = problem
+    return (
+        problems
+        | subscription_problems(data, data.level, data.issued_on, today)
+        | holder_problems(data, today)
     )
-    result = choice(
-        form,
-        "certificate_result",
-        rules.CERTIFICATE_RESULTS,
-        "Select whether the certificate was clear or showed information",
-        errors,
-    )
-    subscribed, joined_on = read_subscription(form, level, issued_on, errors, today)
+
+
+def subscription_problems(
+    data: HolderInput, level: str, issued_on: date | None, today: date
+) -> dict[str, str]:
+    """Whether joining the Update Service, on that date, keeps to the rules."""
+    if not data.update_service:
+        return {}
+    message = rules.update_service_error(level, issued_on, data.update_service_joined_on, today)
+    if message is None:
+        return {}
+    return {"update_service_joined_on" if level != "basic" else "update_service": message}
+
+
+def holder_problems(data: HolderInput, today: date) -> dict[str, str]:
+    """The holder's current surname and date of birth, which a status check asks for."""
+    problems: dict[str, str] = {}
+    if len(clean_surname(data.holder_surname)) > MAX_SURNAME:
+        problems["holder_surname"] = f"The surname must be {MAX_SURNAME} characters or fewer"
+    born = data.holder_birth_date
+    if born and (born >= today or born.year < 1900):
+        problems["holder_birth_date"] = "The PA's date of birth must be a real date in the past"
+    return problems
+
+
+def clean_surname(surname: str) -> str:
+    return " ".join(surname.split())
+
+
+def holder_values(data: HolderInput) -> dict[str, Any]:
+    """The holder and Update Service columns as they are saved."""
     return {
-        "certificate_number": number,
-        "issued_on": issued_on,
-        "level": level,
-        "barred_lists": barred_lists,
-        "workforce": workforce,
-        "certificate_result": result,
-        "update_service": subscribed,
-        "update_service_joined_on": joined_on if subscribed else None,
-        **read_holder(form, errors, today, required=False),
+        "holder_surname": clean_surname(data.holder_surname),
+        "holder_birth_date": data.holder_birth_date,
+        "update_service": data.update_service,
+        "update_service_joined_on": data.update_service_joined_on if data.update_service else None,
     }
 
 
-def read_subscription(
-    form: dict[str, str], level: str, issued_on: date | None, errors: dict[str, str], today: date
-) -> tuple[bool, date | None]:
-    """Whether the PA subscribes to the Update Service, and since when (checked against the rules)."""
-    subscribed = yes(form, "update_service")
-    joined_on = read_date(form, "update_service_joined_on", "The date the PA joined", errors, required=False)
-    to_check = subscribed and "update_service_joined_on" not in errors
-    if to_check and (message := rules.update_service_error(level, issued_on, joined_on, today)):
-        errors["update_service_joined_on" if level != "basic" else "update_service"] = message
-    return subscribed, joined_on
-
-
-def read_holder(form: dict[str, str], errors: dict[str, str], today: date, *, required: bool) -> dict:
-    """The holder's current surname and date of birth, which a status check asks for."""
-    surname = " ".join(form.get("holder_surname", "").split())
-    if len(surname) > MAX_SURNAME:
-        errors["holder_surname"] = f"The surname must be {MAX_SURNAME} characters or fewer"
-    elif required and not surname:
-        errors["holder_surname"] = "Enter the PA's current surname, as DBS will check it"
-    born = read_date(form, "holder_birth_date", "The PA's date of birth", errors, required=required)
-    if born and (born >= today or born.year < 1900):
-        errors["holder_birth_date"] = "The PA's date of birth must be a real date in the past"
-    return {"holder_surname": surname, "holder_birth_date": born}
+def certificate_values(data: CertificateInput) -> dict[str, Any]:
+    """A checked certificate's columns as they are saved."""
+    number, _ = rules.clean_certificate_number(data.certificate_number)
+    return {
+        "certificate_number": number,
+        "issued_on": data.issued_on,
+        "level": data.level,
+        "barred_lists": data.barred_lists,
+        "workforce": data.workforce,
+        "certificate_result": data.certificate_result,
+        **holder_values(data),
+    }
 
 
 async def insert_check(profile_id: int, values: dict, actor: CurrentUser, *, source: str) -> int:
@@ -138,72 +157,69 @@ async def insert_check(profile_id: int, values: dict, actor: CurrentUser, *, sou
     return check_id
 
 
-async def record_check(profile_id: int, form: dict[str, str], *, actor: CurrentUser) -> int:
+async def record_check(profile_id: int, data: CertificateInput, *, actor: CurrentUser) -> int:
     """Staff record a certificate the PA already holds (the decision comes separately)."""
     await require_profile(profile_id)
-    errors: dict[str, str] = {}
-    values = read_certificate(form, errors, london_today())
-    if errors:
-        raise Invalid(errors)
+    if problems := certificate_problems(data, london_today()):
+        raise Invalid(problems)
     async with write_transaction():
-        return await insert_check(profile_id, values, actor, source="existing certificate")
+        return await insert_check(profile_id, certificate_values(data), actor, source="existing certificate")
 
 
-async def update_holder(profile_id: int, check_id: int, form: dict[str, str], *, actor: CurrentUser) -> None:
+async def update_holder(profile_id: int, check_id: int, data: HolderInput, *, actor: CurrentUser) -> None:
     """The holder details and Update Service membership, as they change after recording."""
     row = await check_of(profile_id, check_id)
-    errors: dict[str, str] = {}
     today = london_today()
-    holder = read_holder(form, errors, today, required=False)
-    subscribed, joined_on = read_subscription(form, row["level"], row["issued_on"], errors, today)
-    if errors:
-        raise Invalid(errors)
+    problems = holder_problems(data, today) | subscription_problems(
+        data, row["level"], row["issued_on"], today
+    )
+    if problems:
+        raise Invalid(problems)
+    values = holder_values(data)
     async with write_transaction():
         await DBSCheck.update(
             {
-                DBSCheck.holder_surname: holder["holder_surname"],
-                DBSCheck.holder_birth_date: holder["holder_birth_date"],
-                DBSCheck.update_service: subscribed,
-                DBSCheck.update_service_joined_on: joined_on if subscribed else None,
+                DBSCheck.holder_surname: values["holder_surname"],
+                DBSCheck.holder_birth_date: values["holder_birth_date"],
+                DBSCheck.update_service: values["update_service"],
+                DBSCheck.update_service_joined_on: values["update_service_joined_on"],
                 DBSCheck.updated_at: utcnow(),
             }
         ).where(DBSCheck.id == check_id)
         await changes.touch(profile_id)
-        await log("dbs.holder_updated", profile_id, actor, check_id=check_id, update_service=subscribed)
+        await log(
+            "dbs.holder_updated", profile_id, actor, check_id=check_id, update_service=data.update_service
+        )
 
 
-def read_decision(form: dict[str, str], certificate_result: str, errors: dict[str, str]) -> tuple[str, str]:
-    decision = choice(
-        form,
-        "decision",
-        {k: v for k, v in rules.DECISIONS.items() if k != "pending"},
-        "Select whether the PA is suitable",
-        errors,
-    )
-    rationale = form.get("rationale", "").strip()
+def decision_problems(decision: str | None, rationale: str, certificate_result: str) -> dict[str, str]:
+    """A decision needs a rationale when the certificate disclosed information or the PA is
+    not suitable."""
+    problems: dict[str, str] = {}
+    if decision is None:
+        problems["decision"] = "Select whether the PA is suitable"
+    rationale = rationale.strip()
     if len(rationale) > MAX_RATIONALE:
-        errors["rationale"] = f"The rationale must be {MAX_RATIONALE} characters or fewer"
+        problems["rationale"] = f"The rationale must be {MAX_RATIONALE} characters or fewer"
     elif not rationale and certificate_result == "disclosed":
-        errors["rationale"] = (
+        problems["rationale"] = (
             "Give the rationale for the decision: the certificate disclosed information. "
             "Describe your reasoning, not the disclosed details"
         )
     elif not rationale and decision == "not_suitable":
-        errors["rationale"] = "Give the rationale for deciding the PA is not suitable"
-    return decision, rationale
+        problems["rationale"] = "Give the rationale for deciding the PA is not suitable"
+    return problems
 
 
-async def record_decision(profile_id: int, check_id: int, form: dict[str, str], *, actor: CurrentUser) -> str:
+async def record_decision(profile_id: int, check_id: int, data: DecisionInput, *, actor: CurrentUser) -> str:
     """Suitable or not suitable, with a rationale: only staff with the DBS permission."""
     await require_permission(actor)
     row = await check_of(profile_id, check_id)
-    errors: dict[str, str] = {}
-    decision, rationale = read_decision(form, row["certificate_result"], errors)
-    if errors:
-        raise Invalid(errors)
+    if problems := decision_problems(data.decision, data.rationale, row["certificate_result"]):
+        raise Invalid(problems)
     async with write_transaction():
-        await apply_decision(profile_id, check_id, decision, rationale, actor)
-    return decision
+        await apply_decision(profile_id, check_id, data.decision, data.rationale.strip(), actor)
+    return data.decision
 
 
 async def apply_decision(
@@ -225,37 +241,35 @@ async def apply_decision(
     await log("dbs.decision_recorded", profile_id, actor, check_id=check_id, decision=decision)
 
 
-async def record_consent(profile_id: int, check_id: int, form: dict[str, str], *, actor: CurrentUser) -> None:
+def consent_problems(given_on: date | None, today: date) -> dict[str, str]:
+    if given_on and given_on > today:
+        return {"consent_on": "The date the PA gave consent must be today or in the past"}
+    return {}
+
+
+async def record_consent(profile_id: int, check_id: int, data: ConsentInput, *, actor: CurrentUser) -> None:
     """Staff record the date the PA consented to Update Service status checks."""
     await check_of(profile_id, check_id)
-    errors: dict[str, str] = {}
-    given_on = read_date(form, "consent_on", "The date the PA gave consent", errors)
-    if given_on and given_on > london_today():
-        errors["consent_on"] = "The date the PA gave consent must be today or in the past"
-    if errors:
-        raise Invalid(errors)
-    await _save_consent(profile_id, check_id, given_on, actor)
+    if problems := consent_problems(data.consent_on, london_today()):
+        raise Invalid(problems)
+    await _save_consent(profile_id, check_id, data.consent_on, actor)
 
 
 async def give_consent(user: CurrentUser, check_id: int) -> None:
     """The PA consents online, on their own DBS page, to status checks on this certificate."""
-    profile = await PAProfile.select(PAProfile.id).where(PAProfile.user == user.id).first()
-    if profile is None:
-        raise NotFound()
-    await check_of(profile["id"], check_id)
-    await _save_consent(profile["id"], check_id, london_today(), user)
+    profile_id = await own_profile_id(user)
+    await check_of(profile_id, check_id)
+    await _save_consent(profile_id, check_id, london_today(), user)
 
 
 async def withdraw_consent(user: CurrentUser, check_id: int) -> None:
-    profile = await PAProfile.select(PAProfile.id).where(PAProfile.user == user.id).first()
-    if profile is None:
-        raise NotFound()
-    await check_of(profile["id"], check_id)
+    profile_id = await own_profile_id(user)
+    await check_of(profile_id, check_id)
     async with write_transaction():
         await DBSCheck.update(
             {DBSCheck.consent_on: None, DBSCheck.consent_recorded_by: None, DBSCheck.updated_at: utcnow()}
         ).where(DBSCheck.id == check_id)
-        await log("dbs.consent_withdrawn", profile["id"], user, check_id=check_id)
+        await log("dbs.consent_withdrawn", profile_id, user, check_id=check_id)
 
 
 async def _save_consent(profile_id: int, check_id: int, given_on: date, actor: CurrentUser) -> None:
@@ -273,18 +287,14 @@ async def _save_consent(profile_id: int, check_id: int, given_on: date, actor: C
 
 
 async def record_original_seen(
-    profile_id: int, check_id: int, form: dict[str, str], *, actor: CurrentUser
+    profile_id: int, check_id: int, data: OriginalSeenInput, *, actor: CurrentUser
 ) -> None:
     """Staff saw the original certificate in person, on this date."""
     row = await check_of(profile_id, check_id)
-    errors: dict[str, str] = {}
-    seen_on = read_date(form, "original_seen_on", "The date you saw the original certificate", errors)
-    if seen_on and (problem := seen_date_error(seen_on, row["issued_on"])):
-        errors["original_seen_on"] = problem
-    if errors:
-        raise Invalid(errors)
+    if problem := seen_date_error(data.original_seen_on, row["issued_on"]):
+        raise Invalid({"original_seen_on": problem})
     async with write_transaction():
-        await mark_original_seen(profile_id, check_id, seen_on, actor)
+        await mark_original_seen(profile_id, check_id, data.original_seen_on, actor)
 
 
 def seen_date_error(seen_on: date, issued_on: date) -> str | None:
@@ -326,23 +336,27 @@ def status_check_prerequisites(row: dict[str, Any]) -> dict[str, str]:
     return missing
 
 
+def status_check_problems(row: dict[str, Any], checked_on: date | None) -> dict[str, str]:
+    """What is missing before a status check, and whether its date fits the certificate."""
+    problems = status_check_prerequisites(row)
+    if checked_on and checked_on > london_today():
+        problems["checked_on"] = "The date of the status check must be today or in the past"
+    elif checked_on and checked_on < row["issued_on"]:
+        problems["checked_on"] = (
+            f"The date of the status check must be on or after the date of issue, {long_date(row['issued_on'])}"
+        )
+    return problems
+
+
 async def record_status_check(
-    profile_id: int, check_id: int, form: dict[str, str], *, actor: CurrentUser
+    profile_id: int, check_id: int, data: StatusCheckInput, *, actor: CurrentUser
 ) -> str:
     """An online Update Service status check, with DBS's answer. NEW_INFO or no match stops
     the check at once; a later "still current" answer lifts the stop."""
     row = await check_of(profile_id, check_id)
-    errors = status_check_prerequisites(row)
-    checked_on = read_date(form, "checked_on", "The date of the status check", errors)
-    if checked_on and checked_on > london_today():
-        errors["checked_on"] = "The date of the status check must be today or in the past"
-    elif checked_on and checked_on < row["issued_on"]:
-        errors["checked_on"] = (
-            f"The date of the status check must be on or after the date of issue, {long_date(row['issued_on'])}"
-        )
-    result = choice(form, "result", rules.STATUS_RESULTS, "Select the result DBS gave", errors)
-    if errors:
-        raise Invalid(errors)
+    if problems := status_check_problems(row, data.checked_on):
+        raise Invalid(problems)
+    checked_on, result = data.checked_on, data.result
     async with write_transaction():
         locked = await check_of(profile_id, check_id, lock=True)
         await StatusCheck.insert(
@@ -355,6 +369,7 @@ async def record_status_check(
             .order_by(StatusCheck.id, ascending=False)
             .first()
         )
+        assert latest is not None  # the one just inserted
         stopped = latest["result"] in rules.STOPPING_RESULTS
         now = utcnow()
         await DBSCheck.update(

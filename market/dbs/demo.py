@@ -5,7 +5,7 @@ each step, and the DBS permission for the demo staff and admin accounts."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from market.accounts.tables import User
 from market.clock import at_london_noon, london_today, utcnow
@@ -44,7 +44,7 @@ async def seed_dbs(*, seed: int = 2026) -> int:
     return added
 
 
-async def _certificate(rng: random.Random, profile_id: int, today, by: int | None) -> None:
+async def _certificate(rng: random.Random, profile_id: int, today: date, by: int | None) -> None:
     barred = rng.choices(("adults", "both", "children"), weights=(70, 20, 10))[0]
     issued = today - timedelta(days=rng.randint(10, 1150))
     subscribed = rng.random() < 0.4
@@ -87,7 +87,7 @@ async def _certificate(rng: random.Random, profile_id: int, today, by: int | Non
                 await DBSCheck.update({DBSCheck.stopped_at: utcnow()}).where(DBSCheck.id == check_id)
 
 
-async def _application(rng: random.Random, profile_id: int, today, by: int | None) -> None:
+async def _application(rng: random.Random, profile_id: int, today: date, by: int | None) -> None:
     requested = today - timedelta(days=rng.randint(1, 60))
     step = rng.choice(("requested", "id_verified", "submitted"))
     verified = requested + timedelta(days=rng.randint(0, 5)) if step != "requested" else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -10,12 +11,11 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
 from market.db import write_transaction
+from market.dbs.schemas import MAX_NOTE, FeesInput
 from market.dbs.tables import DBSFee
 from market.errors import Invalid
-from market.register.services import parse_pounds
 
 MAX_PENCE = 100_000  # £1,000: a typing slip, not a DBS fee
-MAX_NOTE = 300
 
 
 class FeeOut(msgspec.Struct, kw_only=True):
@@ -37,26 +37,33 @@ async def all_fees() -> list[FeeOut]:
     return [FeeOut(**row) for row in rows]
 
 
-async def update(form: dict[str, str], *, actor: CurrentUser) -> None:
-    """Every fee at once from ``amount_<code>`` and ``note_<code>``; all or nothing."""
-    fees = await all_fees()
-    errors: dict[str, str] = {}
-    changes: list[tuple[str, int, str]] = []
-    for fee in fees:
-        raw = form.get(f"amount_{fee.code}", "").strip()
-        try:
-            pence = parse_pounds(raw)
-        except ValueError:
-            errors[f"amount_{fee.code}"] = f"Enter the fee for the {fee.name.lower()} in pounds, like 49.50"
+def fee_problems(data: FeesInput, fees: Sequence[FeeOut]) -> dict[str, str]:
+    """Each fee within reason and its note short; every fee the page lists, and no other."""
+    names = {fee.code: fee.name for fee in fees}
+    problems: dict[str, str] = {}
+    for change in data.fees:
+        if change.code not in names:
+            problems[f"amount_{change.code}"] = "There is no such DBS fee"
             continue
-        if pence > MAX_PENCE:
-            errors[f"amount_{fee.code}"] = f"The fee for the {fee.name.lower()} must be £1,000 or less"
-        note = " ".join(form.get(f"note_{fee.code}", "").split())
-        if len(note) > MAX_NOTE:
-            errors[f"note_{fee.code}"] = f"The note must be {MAX_NOTE} characters or fewer"
-        changes.append((fee.code, pence, note))
-    if errors:
-        raise Invalid(errors)
+        if change.amount_pence > MAX_PENCE:
+            problems[f"amount_{change.code}"] = (
+                f"The fee for the {names[change.code].lower()} must be £1,000 or less"
+            )
+        if len(change.note) > MAX_NOTE:
+            problems[f"note_{change.code}"] = f"The note must be {MAX_NOTE} characters or fewer"
+    for code in names.keys() - {change.code for change in data.fees}:
+        problems.setdefault(
+            f"amount_{code}", f"Enter the fee for the {names[code].lower()} in pounds, like 49.50"
+        )
+    return problems
+
+
+async def update(data: FeesInput, *, actor: CurrentUser) -> None:
+    """Every fee at once; all or nothing."""
+    fees = await all_fees()
+    if problems := fee_problems(data, fees):
+        raise Invalid(problems)
+    changes = [(change.code, change.amount_pence, " ".join(change.note.split())) for change in data.fees]
     before: dict[str, Any] = {fee.code: fee.amount_pence for fee in fees}
     async with write_transaction():
         for code, pence, note in changes:

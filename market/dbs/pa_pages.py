@@ -10,10 +10,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.dbs import applications, checks, fees, permissions, records, rules
+from market.dbs import applications, checks, fees, forms, permissions, records, rules
 from market.errors import Invalid
 from market.settings import Settings
-from market.web.forms import error_list, read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN, PUBLIC, roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -60,19 +60,15 @@ class OwnDBSPages(Controller):
 
     @post("/request")
     async def ask(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         try:
-            await applications.request_by_pa(
-                request.user, {**data, "level": "enhanced", "workforce": _workforce(data)}
-            )
+            await applications.request_by_pa(request.user, forms.pa_request_input(values))
         except Invalid as problem:
             return render(
                 "dbs/own.html",
                 status_code=422,
-                values=data,
-                errors=problem.errors,
-                error_list=error_list(problem.errors),
                 **await self._context(request, settings),
+                **form_errors(problem, values),
             )
         return Redirect("/profile/dbs?done=requested")
 
@@ -85,11 +81,6 @@ class OwnDBSPages(Controller):
     async def withdraw_consent(self, request: Request, check_id: RecordId) -> Redirect:
         await checks.withdraw_consent(request.user, check_id)
         return Redirect("/profile/dbs?done=consent-withdrawn")
-
-
-def _workforce(data: dict[str, str]) -> str:
-    lists = data.get("barred_lists", "")
-    return {"adults": "adult", "children": "child", "both": "adult_and_child"}.get(lists, "adult")
 
 
 class DBSInfoPage(Controller):
@@ -125,31 +116,28 @@ class DBSAdminPages(Controller):
             "dbs/admin.html", flash=ADMIN_DONE.get(done or "", ""), values=context["fee_values"], **context
         )
 
-    async def _submit(self, request: Request, work, done: str) -> Template | Redirect:
-        data = await read_form(request)
-        try:
-            await work(data)
-        except Invalid as problem:
-            context = await self._context()
-            return render(
-                "dbs/admin.html",
-                status_code=422,
-                values={**context["fee_values"], **data},
-                errors=problem.errors,
-                error_list=error_list(problem.errors),
-                **context,
-            )
-        return Redirect(f"/admin/dbs?done={done}")
+    async def _refused(self, problem: Invalid, values: dict[str, str]) -> Template:
+        context = await self._context()
+        shown = form_errors(problem, {**context["fee_values"], **values})
+        return render("dbs/admin.html", status_code=422, **context, **shown)
 
     @post("/fees")
     async def save_fees(self, request: Request) -> Template | Redirect:
-        return await self._submit(request, lambda data: fees.update(data, actor=request.user), "fees")
+        values = await read_form(request)
+        try:
+            await fees.update(forms.fees_input(values, await fees.all_fees()), actor=request.user)
+        except Invalid as problem:
+            return await self._refused(problem, values)
+        return Redirect("/admin/dbs?done=fees")
 
     @post("/permissions")
     async def grant(self, request: Request) -> Template | Redirect:
-        return await self._submit(
-            request, lambda data: permissions.grant(data.get("email", ""), actor=request.user), "granted"
-        )
+        values = await read_form(request)
+        try:
+            await permissions.grant(values.get("email", ""), actor=request.user)
+        except Invalid as problem:
+            return await self._refused(problem, values)
+        return Redirect("/admin/dbs?done=granted")
 
     @post("/permissions/{user_id:int}/remove")
     async def revoke(self, request: Request, user_id: RecordId) -> Redirect:

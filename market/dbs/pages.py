@@ -8,7 +8,6 @@ problem re-renders the record with the error next to its field, in the form it c
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -16,13 +15,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.dbs import applications, checks, records, rules, worklist
-from market.dbs.forms import date_values
+from market.dbs import applications, checks, forms, records, rules, worklist
 from market.dbs.schemas import StaffRecordOut
 from market.dbs.standing import london_date
 from market.errors import Invalid
+from market.fields import date_values
 from market.settings import Settings
-from market.web.forms import read_form
+from market.web.forms import error_list, form_errors, read_form
 from market.web.guards import STAFF
 from market.web.params import RecordId
 from market.web.render import render
@@ -40,7 +39,7 @@ DONE = {
     "withdrawn": "The application has been withdrawn.",
 }
 
-CHOICES = {
+CHOICES: dict[str, Any] = {
     "levels": rules.LEVELS,
     "barred_lists": rules.BARRED_LISTS,
     "workforces": rules.WORKFORCES,
@@ -92,15 +91,6 @@ def split_errors(active: str, errors: dict[str, str]) -> dict[str, dict[str, str
     return by_form
 
 
-def summary_of(by_form: dict[str, dict[str, str]]) -> list[dict[str, str]]:
-    """The error summary, each message linking to its field in the form that holds it."""
-    return [
-        {"text": message, "href": f"#{form}-{field.replace('_', '-')}"}
-        for form, errors in by_form.items()
-        for field, message in errors.items()
-    ]
-
-
 def current_values(record: StaffRecordOut) -> dict[str, dict[str, str]]:
     """What is recorded, to fill each certificate's edit forms."""
     found: dict[str, dict[str, str]] = {}
@@ -131,6 +121,21 @@ async def record_page(
         **CHOICES,
         **extra,
     )
+
+
+async def refused(
+    request: Request, profile_id: int, settings: Settings, problem: Invalid, values: dict[str, str], form: str
+) -> Template:
+    """The record again, each error shown in the form that holds its field."""
+    by_form = split_errors(form, problem.errors)
+    shown = form_errors(problem, values, form=form)
+    shown["error_list"] = [item for name, errors in by_form.items() for item in error_list(errors, name)]
+    del shown["errors"]  # the record's forms read theirs from ``form_errors``, by form
+    return await record_page(request, profile_id, settings, status_code=422, form_errors=by_form, **shown)
+
+
+def done(profile_id: int, key: str) -> Redirect:
+    return Redirect(f"/staff/dbs/pa/{profile_id}?done={key}")
 
 
 class StaffDBSPages(Controller):
@@ -170,123 +175,95 @@ class StaffDBSPages(Controller):
             action_names=ACTION_NAMES,
         )
 
-    async def _submit(
-        self,
-        request: Request,
-        profile_id: int,
-        settings: Settings,
-        active: str,
-        work: Callable[[dict[str, str]], Awaitable[Any]],
-        done: Callable[[Any], str] | str,
-    ) -> Template | Redirect:
-        data = await read_form(request)
-        try:
-            outcome = await work(data)
-        except Invalid as problem:
-            by_form = split_errors(active, problem.errors)
-            return await record_page(
-                request,
-                profile_id,
-                settings,
-                status_code=422,
-                active=active,
-                values=data,
-                form_errors=by_form,
-                error_list=summary_of(by_form),
-            )
-        key = done(outcome) if callable(done) else done
-        return Redirect(f"/staff/dbs/pa/{profile_id}?done={key}")
-
     @post("/pa/{profile_id:int}/checks")
     async def record_check(
         self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            "new-check",
-            lambda data: checks.record_check(profile_id, data, actor=request.user),
-            "check",
-        )
+        values = await read_form(request)
+        try:
+            await checks.record_check(profile_id, forms.certificate_input(values), actor=request.user)
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, "new-check")
+        return done(profile_id, "check")
 
     @post("/pa/{profile_id:int}/checks/{check_id:int}/holder")
     async def holder(
         self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            f"holder-{check_id}",
-            lambda data: checks.update_holder(profile_id, check_id, data, actor=request.user),
-            "holder",
-        )
+        values = await read_form(request)
+        try:
+            await checks.update_holder(profile_id, check_id, forms.holder_input(values), actor=request.user)
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, f"holder-{check_id}")
+        return done(profile_id, "holder")
 
     @post("/pa/{profile_id:int}/checks/{check_id:int}/consent")
     async def consent(
         self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            f"consent-{check_id}",
-            lambda data: checks.record_consent(profile_id, check_id, data, actor=request.user),
-            "consent",
-        )
+        values = await read_form(request)
+        try:
+            await checks.record_consent(profile_id, check_id, forms.consent_input(values), actor=request.user)
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, f"consent-{check_id}")
+        return done(profile_id, "consent")
 
     @post("/pa/{profile_id:int}/checks/{check_id:int}/original")
     async def original(
         self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            f"original-{check_id}",
-            lambda data: checks.record_original_seen(profile_id, check_id, data, actor=request.user),
-            "original",
-        )
+        values = await read_form(request)
+        try:
+            await checks.record_original_seen(
+                profile_id, check_id, forms.original_seen_input(values), actor=request.user
+            )
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, f"original-{check_id}")
+        return done(profile_id, "original")
 
     @post("/pa/{profile_id:int}/checks/{check_id:int}/status")
     async def status(
         self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            f"status-{check_id}",
-            lambda data: checks.record_status_check(profile_id, check_id, data, actor=request.user),
-            lambda result: "status-stopped" if result in rules.STOPPING_RESULTS else "status",
-        )
+        values = await read_form(request)
+        form = f"status-{check_id}"
+        try:
+            data = forms.status_check_input(values)
+        except Invalid as problem:
+            # What is missing from the certificate's other forms is named too, as before.
+            missing = checks.status_check_prerequisites(await checks.check_of(profile_id, check_id))
+            return await refused(
+                request, profile_id, settings, Invalid(missing | problem.errors), values, form
+            )
+        try:
+            result = await checks.record_status_check(profile_id, check_id, data, actor=request.user)
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, form)
+        return done(profile_id, "status-stopped" if result in rules.STOPPING_RESULTS else "status")
 
     @post("/pa/{profile_id:int}/checks/{check_id:int}/decision")
     async def decision(
         self, request: Request, profile_id: RecordId, check_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            f"decision-{check_id}",
-            lambda data: checks.record_decision(profile_id, check_id, data, actor=request.user),
-            "decision",
-        )
+        values = await read_form(request)
+        try:
+            await checks.record_decision(
+                profile_id, check_id, forms.decision_input(values), actor=request.user
+            )
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, f"decision-{check_id}")
+        return done(profile_id, "decision")
 
     @post("/pa/{profile_id:int}/applications")
     async def start_application(
         self, request: Request, profile_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            "new-application",
-            lambda data: applications.start(profile_id, data, actor=request.user),
-            "application",
-        )
+        values = await read_form(request)
+        try:
+            await applications.start(profile_id, forms.application_input(values), actor=request.user)
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, "new-application")
+        return done(profile_id, "application")
 
     @post("/pa/{profile_id:int}/applications/{application_id:int}/step")
     async def step(
@@ -296,14 +273,14 @@ class StaffDBSPages(Controller):
         application_id: RecordId,
         settings: NamedDependency[Settings],
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            f"step-{application_id}",
-            lambda data: applications.advance(profile_id, application_id, data, actor=request.user),
-            "step",
-        )
+        values = await read_form(request)
+        try:
+            await applications.advance(
+                profile_id, application_id, forms.step_input(values), actor=request.user
+            )
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, f"step-{application_id}")
+        return done(profile_id, "step")
 
     @post("/pa/{profile_id:int}/applications/{application_id:int}/withdraw")
     async def withdraw(
@@ -313,14 +290,14 @@ class StaffDBSPages(Controller):
         application_id: RecordId,
         settings: NamedDependency[Settings],
     ) -> Template | Redirect:
-        return await self._submit(
-            request,
-            profile_id,
-            settings,
-            f"withdraw-{application_id}",
-            lambda data: applications.withdraw(profile_id, application_id, data, actor=request.user),
-            "withdrawn",
-        )
+        values = await read_form(request)
+        try:
+            await applications.withdraw(
+                profile_id, application_id, forms.withdraw_input(values), actor=request.user
+            )
+        except Invalid as problem:
+            return await refused(request, profile_id, settings, problem, values, f"withdraw-{application_id}")
+        return done(profile_id, "withdrawn")
 
 
 ROUTES: list[Any] = [StaffDBSPages]

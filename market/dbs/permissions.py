@@ -40,7 +40,7 @@ async def holders() -> list[dict[str, Any]]:
 async def emails() -> list[str]:
     """Where to send DBS work: holders whose accounts are still active."""
     rows = await DBSPermission.select(DBSPermission.user.email.as_alias("email")).where(
-        DBSPermission.user.is_active.eq(True)
+        DBSPermission.user.is_active == True  # noqa: E712  (a column comparison, not a truth test)
     )
     return sorted(row["email"] for row in rows)
 

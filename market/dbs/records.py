@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -195,10 +194,3 @@ async def who_looked(profile_id: int, viewer: CurrentUser, *, limit: int = 200) 
             )
         )
     return out
-
-
-def due_label(until: date, today: date) -> str:
-    days = (until - today).days
-    if days < 0:
-        return f"overdue by {-days} day{'s' if days != -1 else ''}"
-    return f"due in {days} day{'s' if days != 1 else ''}"

@@ -4,8 +4,11 @@ staff (``StaffRecordOut``), the PA themselves (``OwnDBSOut``), everyone else (a 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Literal, get_args
 
 import msgspec
+
+from market.dbs import rules
 
 
 class StatusCheckOut(msgspec.Struct, kw_only=True):
@@ -119,3 +122,121 @@ class AccessOut(msgspec.Struct, kw_only=True):
     actor_role: str
     action: str
     detail: dict
+
+
+# -- What staff, the PA and the API send in: one Struct per use case ---------------------------
+# The pages read a posted form into these (market/dbs/forms.py); the API decodes JSON into
+# the same Struct; the services in checks.py, applications.py and fees.py take them.
+
+Level = Literal["basic", "standard", "enhanced"]
+BarredLists = Literal["none", "adults", "children", "both"]
+Workforce = Literal["adult", "child", "adult_and_child", "other"]
+CertificateResult = Literal["clear", "disclosed"]
+Decision = Literal["suitable", "not_suitable"]  # "pending" is where a check starts, never chosen
+StatusResult = Literal["BLANK_NO_NEW_INFO", "NON_BLANK_NO_NEW_INFO", "NEW_INFO", "NO_MATCH"]
+Route = Literal["service", "own", "employer"]
+
+MAX_SURNAME = 100
+MAX_RATIONALE = 4000
+MAX_TEXT = 500
+MAX_REFERENCE = 60
+MAX_NOTE = 300
+
+Surname = Annotated[str, msgspec.Meta(max_length=MAX_SURNAME)]
+Rationale = Annotated[str, msgspec.Meta(max_length=MAX_RATIONALE)]
+
+
+class HolderInput(msgspec.Struct, kw_only=True):
+    """The holder's details a status check asks for, and Update Service membership."""
+
+    update_service: bool = False
+    update_service_joined_on: date | None = None
+    holder_surname: Surname = ""
+    holder_birth_date: date | None = None
+
+
+class CertificateInput(HolderInput, kw_only=True):
+    """A certificate the PA already holds, as staff record it."""
+
+    certificate_number: Annotated[str, msgspec.Meta(max_length=40)]
+    issued_on: date
+    level: Level
+    barred_lists: BarredLists = "none"
+    workforce: Workforce
+    certificate_result: CertificateResult
+
+
+class DecisionInput(msgspec.Struct, kw_only=True):
+    decision: Decision
+    rationale: Rationale = ""
+
+
+class ConsentInput(msgspec.Struct, kw_only=True):
+    consent_on: date
+
+
+class OriginalSeenInput(msgspec.Struct, kw_only=True):
+    original_seen_on: date
+
+
+class StatusCheckInput(msgspec.Struct, kw_only=True):
+    checked_on: date
+    result: StatusResult
+
+
+class ApplicationInput(msgspec.Struct, kw_only=True):
+    """A new application; blank barred lists follow the level (enhanced: the adults' list)."""
+
+    route: Route
+    level: Level = "enhanced"
+    barred_lists: BarredLists | None = None
+    workforce: Workforce = "adult"
+    requested_on: date | None = None
+
+
+class StepInput(msgspec.Struct, kw_only=True):
+    """The next step's date (named as the step: id_verified_on, submitted_on, issued_on,
+    seen_on or decided_on) and what that step needs; the service says what is missing."""
+
+    id_verified_on: date | None = None
+    id_documents: str = ""
+    submitted_on: date | None = None
+    umbrella_reference: str = ""
+    issued_on: date | None = None
+    certificate_number: str = ""
+    certificate_result: CertificateResult | None = None
+    workforce: Workforce | None = None  # None: the workforce the application was for
+    update_service: bool = False
+    update_service_joined_on: date | None = None
+    holder_surname: Surname = ""
+    holder_birth_date: date | None = None
+    seen_on: date | None = None
+    decided_on: date | None = None
+    decision: Decision | None = None
+    rationale: Rationale = ""
+
+
+class WithdrawInput(msgspec.Struct, kw_only=True):
+    withdrawn_reason: str
+
+
+class FeeInput(msgspec.Struct, kw_only=True):
+    code: str
+    amount_pence: Annotated[int, msgspec.Meta(ge=0)]
+    note: str = ""
+
+
+class FeesInput(msgspec.Struct, kw_only=True):
+    """Every fee at once (all or nothing)."""
+
+    fees: list[FeeInput]
+
+
+# The label dicts the pages show are keyed by exactly the codes the Structs accept.
+assert set(get_args(Level)) == set(rules.LEVELS)
+assert set(get_args(BarredLists)) == set(rules.BARRED_LISTS)
+assert set(get_args(Workforce)) == set(rules.WORKFORCES)
+assert set(get_args(CertificateResult)) == set(rules.CERTIFICATE_RESULTS)
+assert set(get_args(Decision)) == set(rules.DECISIONS) - {"pending"}
+assert set(get_args(StatusResult)) == set(rules.STATUS_RESULTS)
+assert set(get_args(Route)) == set(rules.ROUTES)

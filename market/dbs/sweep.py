@@ -12,6 +12,7 @@ Each action is audit-logged. Running it twice in a day does nothing the second t
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import msgspec
 
@@ -43,7 +44,7 @@ class SweepReport(msgspec.Struct, kw_only=True):
         )
 
 
-async def _log(action: str, profile_id: int, **detail) -> None:
+async def _log(action: str, profile_id: int, **detail: Any) -> None:
     await audit.record(action, actor=None, subject_type=checks.SUBJECT, subject_id=profile_id, detail=detail)
 
 
@@ -112,6 +113,8 @@ async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -
         .where(PAProfile.id == profile_id)
         .first()
     )
+    if user is None:  # the profile was deleted since the sweep read its checks
+        return False
     description = rules.describe(row["level"], row["barred_lists"])
     how = (
         "As you subscribe to the DBS Update Service, we can do a status check with your consent: "

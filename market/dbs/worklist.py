@@ -70,16 +70,15 @@ async def build(settings: Settings, today: date | None = None) -> Worklist:
         if facts.decision != "suitable":
             continue
         if facts.stopped:
+            last_status = rules.latest_status(facts)
             stopped.append(
                 TodoRow(
                     profile_id=row["profile"],
                     pa_name=names[row["profile"]],
                     check_id=row["id"],
                     description=rules.describe(row["level"], row["barred_lists"]),
-                    reason=rules.STATUS_RESULTS[rules.latest_status(facts).result]
-                    if rules.latest_status(facts)
-                    else "Stopped",
-                    since=london_date(row["stopped_at"]),
+                    reason=rules.STATUS_RESULTS[last_status.result] if last_status else "Stopped",
+                    since=london_date(row["stopped_at"]) or today,  # stopped_at is set with the stop
                 )
             )
             continue

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.clock import london_today
-from market.dbs import checks
+from market.dbs import checks, forms
 from market.dbs.tables import DBSCheck, DBSPermission
 
 NUMBER = "001234567890"
@@ -60,16 +60,21 @@ async def certificate(
         form |= {"update_service": "yes", "update_service_joined_on": iso(issued_on + timedelta(days=5))}
     if ready_for_status_checks:
         form |= {"holder_surname": "Example", "holder_birth_date": "1980-05-17"}
-    check_id = await checks.record_check(profile_id, form, actor=staff)
+    check_id = await checks.record_check(profile_id, forms.certificate_input(form), actor=staff)
     if ready_for_status_checks:
-        await checks.record_consent(profile_id, check_id, {"consent_on": iso(issued_on)}, actor=staff)
+        await checks.record_consent(
+            profile_id, check_id, forms.consent_input({"consent_on": iso(issued_on)}), actor=staff
+        )
         await checks.record_original_seen(
-            profile_id, check_id, {"original_seen_on": iso(issued_on)}, actor=staff
+            profile_id, check_id, forms.original_seen_input({"original_seen_on": iso(issued_on)}), actor=staff
         )
     if decision:
         await DBSPermission.exists().where(DBSPermission.user == staff.id) or await permit(staff)
         await checks.record_decision(
-            profile_id, check_id, {"decision": decision, "rationale": "Reviewed in person"}, actor=staff
+            profile_id,
+            check_id,
+            forms.decision_input({"decision": decision, "rationale": "Reviewed in person"}),
+            actor=staff,
         )
     return check_id
 

@@ -11,7 +11,7 @@ import pytest
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, NewUserInput
 from market.audit.tables import AuditEvent
-from market.dbs import applications
+from market.dbs import applications, forms
 from market.dbs.standing import london_date
 from market.dbs.tables import DBSApplication, DBSCheck
 from market.errors import Invalid, NotAllowed, NotFound
@@ -49,7 +49,7 @@ async def opened(staff: CurrentUser, *, requested_days_ago: int = 20, **form: st
     """A PA and an application staff opened for them ``requested_days_ago`` days ago."""
     pa = await make_pa()
     fields = {"route": "service", "requested_on": iso(days_ago(requested_days_ago))} | form
-    return pa["id"], await applications.start(pa["id"], fields, actor=staff)
+    return pa["id"], await applications.start(pa["id"], forms.application_input(fields), actor=staff)
 
 
 STEP_FORMS = {
@@ -70,11 +70,19 @@ async def advance_to(profile_id: int, application_id: int, staff: CurrentUser, l
     steps = list(STEP_FORMS)
     for offset, step in enumerate(steps[: steps.index(last_step) + 1]):
         form = STEP_FORMS[step](days_ago(15 - 2 * offset))
-        assert await applications.advance(profile_id, application_id, form, actor=staff) == step
+        assert (
+            await applications.advance(profile_id, application_id, forms.step_input(form), actor=staff)
+            == step
+        )
 
 
 async def advance_to_next(profile_id: int, application_id: int, staff: CurrentUser, step: str, day) -> None:
-    assert await applications.advance(profile_id, application_id, STEP_FORMS[step](day), actor=staff) == step
+    assert (
+        await applications.advance(
+            profile_id, application_id, forms.step_input(STEP_FORMS[step](day)), actor=staff
+        )
+        == step
+    )
 
 
 # Opening an application
@@ -83,7 +91,9 @@ async def advance_to_next(profile_id: int, application_id: int, staff: CurrentUs
 async def test_staff_open_an_application_with_its_defaults(database):
     staff = await make_staff()
     pa = await make_pa()
-    application_id = await applications.start(pa["id"], {"route": "employer"}, actor=staff)
+    application_id = await applications.start(
+        pa["id"], forms.application_input({"route": "employer"}), actor=staff
+    )
     row = await application(application_id)
     assert row["step"] == "requested"
     assert row["route"] == "employer"
@@ -97,7 +107,9 @@ async def test_an_application_needs_a_route_and_a_requested_date_not_in_the_futu
     staff = await make_staff()
     pa = await make_pa()
     with pytest.raises(Invalid) as refused:
-        await applications.start(pa["id"], {"requested_on": iso(days_ago(-1))}, actor=staff)
+        await applications.start(
+            pa["id"], forms.application_input({"requested_on": iso(days_ago(-1))}), actor=staff
+        )
     assert set(refused.value.errors) == {"route", "requested_on"}
     assert await DBSApplication.count() == 0
 
@@ -107,7 +119,9 @@ async def test_barred_lists_on_a_standard_application_are_refused(database):
     pa = await make_pa()
     with pytest.raises(Invalid) as refused:
         await applications.start(
-            pa["id"], {"route": "own", "level": "standard", "barred_lists": "adults"}, actor=staff
+            pa["id"],
+            forms.application_input({"route": "own", "level": "standard", "barred_lists": "adults"}),
+            actor=staff,
         )
     assert refused.value.errors == {
         "barred_lists": "Barred lists are only checked on an enhanced certificate"
@@ -122,7 +136,7 @@ async def test_identity_verification_needs_the_documents(database):
     profile_id, application_id = await opened(staff)
     with pytest.raises(Invalid) as refused:
         await applications.advance(
-            profile_id, application_id, {"id_verified_on": iso(days_ago(10))}, actor=staff
+            profile_id, application_id, forms.step_input({"id_verified_on": iso(days_ago(10))}), actor=staff
         )
     assert set(refused.value.errors) == {"id_documents"}
     assert (await application(application_id))["step"] == "requested"
@@ -145,7 +159,7 @@ async def test_submission_needs_the_umbrella_reference(database):
     await advance_to(profile_id, application_id, staff, "id_verified")
     with pytest.raises(Invalid) as refused:
         await applications.advance(
-            profile_id, application_id, {"submitted_on": iso(days_ago(10))}, actor=staff
+            profile_id, application_id, forms.step_input({"submitted_on": iso(days_ago(10))}), actor=staff
         )
     assert set(refused.value.errors) == {"umbrella_reference"}
     await advance_to_next(profile_id, application_id, staff, "submitted", days_ago(10))
@@ -182,7 +196,7 @@ async def test_an_issued_certificate_with_a_bad_number_is_refused_and_nothing_is
     await advance_to(profile_id, application_id, staff, "submitted")
     form = STEP_FORMS["issued"](days_ago(5)) | {"certificate_number": "1234 5678"}
     with pytest.raises(Invalid) as refused:
-        await applications.advance(profile_id, application_id, form, actor=staff)
+        await applications.advance(profile_id, application_id, forms.step_input(form), actor=staff)
     assert refused.value.errors == {
         "certificate_number": "The certificate number must be 12 digits; you entered 8"
     }
@@ -228,7 +242,7 @@ async def test_not_suitable_at_the_decision_step_needs_a_rationale(database):
         await applications.advance(
             profile_id,
             application_id,
-            {"decided_on": iso(days_ago(1)), "decision": "not_suitable"},
+            forms.step_input({"decided_on": iso(days_ago(1)), "decision": "not_suitable"}),
             actor=staff,
         )
     assert set(refused.value.errors) == {"rationale"}
@@ -239,7 +253,7 @@ async def test_a_decided_application_has_nothing_more_to_record(database):
     profile_id, application_id = await opened(staff)
     await advance_to(profile_id, application_id, staff, "decided")
     with pytest.raises(Invalid) as refused:
-        await applications.advance(profile_id, application_id, {}, actor=staff)
+        await applications.advance(profile_id, application_id, forms.step_input({}), actor=staff)
     assert set(refused.value.errors) == {"step"}
 
 
@@ -300,7 +314,9 @@ async def test_withdrawing_needs_a_reason(database):
     staff = await make_staff()
     profile_id, application_id = await opened(staff)
     with pytest.raises(Invalid) as refused:
-        await applications.withdraw(profile_id, application_id, {"withdrawn_reason": "  "}, actor=staff)
+        await applications.withdraw(
+            profile_id, application_id, forms.withdraw_input({"withdrawn_reason": "  "}), actor=staff
+        )
     assert set(refused.value.errors) == {"withdrawn_reason"}
     assert (await application(application_id))["step"] == "requested"
 
@@ -308,7 +324,9 @@ async def test_withdrawing_needs_a_reason(database):
 async def test_a_withdrawn_application_keeps_its_reason_and_cannot_be_withdrawn_again(database):
     staff = await make_staff()
     profile_id, application_id = await opened(staff)
-    await applications.withdraw(profile_id, application_id, {"withdrawn_reason": "Changed jobs"}, actor=staff)
+    await applications.withdraw(
+        profile_id, application_id, forms.withdraw_input({"withdrawn_reason": "Changed jobs"}), actor=staff
+    )
     row = await application(application_id)
     assert (row["step"], row["withdrawn_reason"], row["withdrawn_on"]) == (
         "withdrawn",
@@ -316,10 +334,12 @@ async def test_a_withdrawn_application_keeps_its_reason_and_cannot_be_withdrawn_
         days_ago(0),
     )
     with pytest.raises(Invalid):
-        await applications.withdraw(profile_id, application_id, {"withdrawn_reason": "Again"}, actor=staff)
+        await applications.withdraw(
+            profile_id, application_id, forms.withdraw_input({"withdrawn_reason": "Again"}), actor=staff
+        )
     with pytest.raises(Invalid):
         await applications.advance(
-            profile_id, application_id, STEP_FORMS["id_verified"](days_ago(1)), actor=staff
+            profile_id, application_id, forms.step_input(STEP_FORMS["id_verified"](days_ago(1))), actor=staff
         )
 
 
@@ -329,10 +349,12 @@ async def test_another_pas_application_is_not_found(database):
     other = await make_pa()
     with pytest.raises(NotFound):
         await applications.advance(
-            other["id"], application_id, STEP_FORMS["id_verified"](days_ago(1)), actor=staff
+            other["id"], application_id, forms.step_input(STEP_FORMS["id_verified"](days_ago(1))), actor=staff
         )
     with pytest.raises(NotFound):
-        await applications.withdraw(other["id"], application_id, {"withdrawn_reason": "No"}, actor=staff)
+        await applications.withdraw(
+            other["id"], application_id, forms.withdraw_input({"withdrawn_reason": "No"}), actor=staff
+        )
 
 
 # The PA's own request
@@ -341,7 +363,7 @@ async def test_another_pas_application_is_not_found(database):
 async def test_a_pa_asks_for_a_check_through_the_service(database):
     pa = await make_pa()
     user = await pa_user(pa)
-    application_id = await applications.request_by_pa(user, {"route": "service"})
+    application_id = await applications.request_by_pa(user, forms.pa_request_input({"route": "service"}))
     row = await application(application_id)
     assert (row["profile"], row["route"], row["step"], row["created_by"]) == (
         pa["id"],
@@ -354,7 +376,7 @@ async def test_a_pa_asks_for_a_check_through_the_service(database):
 async def test_a_pa_cannot_choose_the_employer_route(database):
     pa = await make_pa()
     with pytest.raises(Invalid) as refused:
-        await applications.request_by_pa(await pa_user(pa), {"route": "employer"})
+        await applications.request_by_pa(await pa_user(pa), forms.pa_request_input({"route": "employer"}))
     assert set(refused.value.errors) == {"route"}
     assert await DBSApplication.count() == 0
 
@@ -362,9 +384,9 @@ async def test_a_pa_cannot_choose_the_employer_route(database):
 async def test_a_pa_with_an_open_application_cannot_ask_again(database):
     pa = await make_pa()
     user = await pa_user(pa)
-    await applications.request_by_pa(user, {"route": "own"})
+    await applications.request_by_pa(user, forms.pa_request_input({"route": "own"}))
     with pytest.raises(Invalid) as refused:
-        await applications.request_by_pa(user, {"route": "service"})
+        await applications.request_by_pa(user, forms.pa_request_input({"route": "service"}))
     assert "already have an application in progress" in refused.value.errors["route"]
     assert await DBSApplication.count() == 1
 
@@ -373,15 +395,17 @@ async def test_a_pa_may_ask_again_once_the_open_application_is_withdrawn(databas
     staff = await make_staff()
     pa = await make_pa()
     user = await pa_user(pa)
-    first = await applications.request_by_pa(user, {"route": "own"})
-    await applications.withdraw(pa["id"], first, {"withdrawn_reason": "Lost the form"}, actor=staff)
-    assert await applications.request_by_pa(user, {"route": "service"}) != first
+    first = await applications.request_by_pa(user, forms.pa_request_input({"route": "own"}))
+    await applications.withdraw(
+        pa["id"], first, forms.withdraw_input({"withdrawn_reason": "Lost the form"}), actor=staff
+    )
+    assert await applications.request_by_pa(user, forms.pa_request_input({"route": "service"})) != first
 
 
 async def test_an_account_without_a_pa_profile_cannot_ask(database):
     staff = await make_staff()
     with pytest.raises(NotFound):
-        await applications.request_by_pa(staff, {"route": "service"})
+        await applications.request_by_pa(staff, forms.pa_request_input({"route": "service"}))
 
 
 # The queue
@@ -394,7 +418,9 @@ async def test_the_queue_groups_open_applications_by_step_and_marks_the_stuck(da
     verified_profile, verified = await opened(staff, requested_days_ago=3)
     await advance_to_next(verified_profile, verified, staff, "id_verified", days_ago(1))
     withdrawn_profile, withdrawn = await opened(staff)
-    await applications.withdraw(withdrawn_profile, withdrawn, {"withdrawn_reason": "Left"}, actor=staff)
+    await applications.withdraw(
+        withdrawn_profile, withdrawn, forms.withdraw_input({"withdrawn_reason": "Left"}), actor=staff
+    )
     queue = await applications.queue({"requested": 7, "id_verified": 7})
     assert set(queue) == {"requested", "id_verified", "submitted", "issued", "seen"}
     assert [(a.id, a.days_waiting, a.stuck) for a in queue["requested"]] == [
@@ -429,8 +455,10 @@ async def test_a_pas_applications_are_listed_newest_first_with_who_verified(data
     staff = await make_staff()
     profile_id, first = await opened(staff)
     await advance_to(profile_id, first, staff, "id_verified")
-    await applications.withdraw(profile_id, first, {"withdrawn_reason": "Duplicate"}, actor=staff)
-    second = await applications.start(profile_id, {"route": "own"}, actor=staff)
+    await applications.withdraw(
+        profile_id, first, forms.withdraw_input({"withdrawn_reason": "Duplicate"}), actor=staff
+    )
+    second = await applications.start(profile_id, forms.application_input({"route": "own"}), actor=staff)
     listed = await applications.for_profile(profile_id, database.dbs_stuck_days)
     assert [a.id for a in listed] == [second, first]
     assert listed[1].id_verified_by == staff.email

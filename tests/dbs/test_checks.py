@@ -16,7 +16,7 @@ from market.accounts.schemas import CurrentUser, NewUserInput
 from market.audit.tables import AuditEvent
 from market.clock import london_today
 from market.dates import add_months
-from market.dbs import checks, records, rules, standing
+from market.dbs import checks, forms, records, rules, standing
 from market.dbs.standing import Policy
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.errors import Invalid, NotAllowed, NotFound
@@ -64,7 +64,7 @@ async def invalid_check(form: dict[str, str]) -> dict[str, str]:
     staff = await make_staff()
     pa = await make_pa()
     with pytest.raises(Invalid) as refused:
-        await checks.record_check(pa["id"], form, actor=staff)
+        await checks.record_check(pa["id"], forms.certificate_input(form), actor=staff)
     assert await DBSCheck.count() == 0
     return refused.value.errors
 
@@ -83,7 +83,7 @@ async def audit_count(action: str, profile_id: int) -> int:
 async def test_a_valid_certificate_is_saved_pending_a_decision(database):
     staff = await make_staff()
     pa = await make_pa()
-    check_id = await checks.record_check(pa["id"], certificate_form(), actor=staff)
+    check_id = await checks.record_check(pa["id"], forms.certificate_input(certificate_form()), actor=staff)
     row = await check_row(check_id)
     assert row["profile"] == pa["id"]
     assert row["certificate_number"] == NUMBER
@@ -133,10 +133,12 @@ async def test_joining_the_update_service_on_the_30th_day_is_accepted(database):
     issued = days_ago(100)
     check_id = await checks.record_check(
         pa["id"],
-        certificate_form(
-            issued_on=iso(issued),
-            update_service="yes",
-            update_service_joined_on=iso(issued + timedelta(days=30)),
+        forms.certificate_input(
+            certificate_form(
+                issued_on=iso(issued),
+                update_service="yes",
+                update_service_joined_on=iso(issued + timedelta(days=30)),
+            )
         ),
         actor=staff,
     )
@@ -174,7 +176,7 @@ async def test_every_problem_is_named_at_once(database):
 async def test_a_check_for_a_missing_profile_is_not_found(database):
     staff = await make_staff()
     with pytest.raises(NotFound):
-        await checks.record_check(9999, certificate_form(), actor=staff)
+        await checks.record_check(9999, forms.certificate_input(certificate_form()), actor=staff)
 
 
 # Decisions
@@ -185,7 +187,9 @@ async def test_staff_without_the_dbs_permission_cannot_record_a_decision(databas
     pa = await make_pa()
     check_id = await certificate(pa["id"], staff, decision=None)
     with pytest.raises(NotAllowed):
-        await checks.record_decision(pa["id"], check_id, {"decision": "suitable"}, actor=staff)
+        await checks.record_decision(
+            pa["id"], check_id, forms.decision_input({"decision": "suitable"}), actor=staff
+        )
     row = await check_row(check_id)
     assert row["decision"] == "pending"
     assert row["decided_by"] is None
@@ -197,7 +201,7 @@ async def test_a_disclosed_certificate_needs_a_rationale_even_when_suitable(data
     check_id = await certificate(pa["id"], staff, result="disclosed", decision=None)
     with pytest.raises(Invalid) as refused:
         await checks.record_decision(
-            pa["id"], check_id, {"decision": "suitable", "rationale": "  "}, actor=staff
+            pa["id"], check_id, forms.decision_input({"decision": "suitable", "rationale": "  "}), actor=staff
         )
     assert "Give the rationale for the decision" in refused.value.errors["rationale"]
     assert (await check_row(check_id))["decision"] == "pending"
@@ -208,7 +212,9 @@ async def test_not_suitable_needs_a_rationale(database):
     pa = await make_pa()
     check_id = await certificate(pa["id"], staff, decision=None)
     with pytest.raises(Invalid) as refused:
-        await checks.record_decision(pa["id"], check_id, {"decision": "not_suitable"}, actor=staff)
+        await checks.record_decision(
+            pa["id"], check_id, forms.decision_input({"decision": "not_suitable"}), actor=staff
+        )
     assert refused.value.errors == {"rationale": "Give the rationale for deciding the PA is not suitable"}
 
 
@@ -217,7 +223,10 @@ async def test_a_clear_certificate_may_be_decided_suitable_without_a_rationale(d
     pa = await make_pa()
     check_id = await certificate(pa["id"], staff, decision=None)
     assert (
-        await checks.record_decision(pa["id"], check_id, {"decision": "suitable"}, actor=staff) == "suitable"
+        await checks.record_decision(
+            pa["id"], check_id, forms.decision_input({"decision": "suitable"}), actor=staff
+        )
+        == "suitable"
     )
     assert (await check_row(check_id))["rationale"] == ""
 
@@ -227,7 +236,10 @@ async def test_a_decision_is_saved_with_who_made_it_and_audited(database):
     pa = await make_pa()
     check_id = await certificate(pa["id"], staff, result="disclosed", decision=None)
     await checks.record_decision(
-        pa["id"], check_id, {"decision": "not_suitable", "rationale": "Recent and relevant"}, actor=staff
+        pa["id"],
+        check_id,
+        forms.decision_input({"decision": "not_suitable", "rationale": "Recent and relevant"}),
+        actor=staff,
     )
     row = await check_row(check_id)
     assert row["decision"] == "not_suitable"
@@ -248,7 +260,9 @@ async def test_a_decision_on_another_pas_check_is_not_found(database):
     pa, other = await make_pa(), await make_pa()
     check_id = await certificate(pa["id"], staff, decision=None)
     with pytest.raises(NotFound):
-        await checks.record_decision(other["id"], check_id, {"decision": "suitable"}, actor=staff)
+        await checks.record_decision(
+            other["id"], check_id, forms.decision_input({"decision": "suitable"}), actor=staff
+        )
 
 
 # Update Service status checks
@@ -256,7 +270,10 @@ async def test_a_decision_on_another_pas_check_is_not_found(database):
 
 async def status(profile_id: int, check_id: int, staff: CurrentUser, checked_on, result: str) -> str:
     return await checks.record_status_check(
-        profile_id, check_id, {"checked_on": iso(checked_on), "result": result}, actor=staff
+        profile_id,
+        check_id,
+        forms.status_check_input({"checked_on": iso(checked_on), "result": result}),
+        actor=staff,
     )
 
 
@@ -280,9 +297,11 @@ async def test_a_status_check_needs_the_holders_surname_and_date_of_birth(databa
     staff = await make_staff(permitted=True)
     pa = await make_pa()
     check_id = await certificate(pa["id"], staff, update_service=True)
-    await checks.record_consent(pa["id"], check_id, {"consent_on": iso(days_ago(10))}, actor=staff)
+    await checks.record_consent(
+        pa["id"], check_id, forms.consent_input({"consent_on": iso(days_ago(10))}), actor=staff
+    )
     await checks.record_original_seen(
-        pa["id"], check_id, {"original_seen_on": iso(days_ago(10))}, actor=staff
+        pa["id"], check_id, forms.original_seen_input({"original_seen_on": iso(days_ago(10))}), actor=staff
     )
     with pytest.raises(Invalid) as refused:
         await status(pa["id"], check_id, staff, days_ago(1), "BLANK_NO_NEW_INFO")
@@ -296,16 +315,18 @@ async def test_a_status_check_without_consent_is_refused_on_the_consent_field(da
     await checks.update_holder(
         pa["id"],
         check_id,
-        {
-            "holder_surname": "Example",
-            "holder_birth_date": "1980-05-17",
-            "update_service": "yes",
-            "update_service_joined_on": iso(days_ago(25)),
-        },
+        forms.holder_input(
+            {
+                "holder_surname": "Example",
+                "holder_birth_date": "1980-05-17",
+                "update_service": "yes",
+                "update_service_joined_on": iso(days_ago(25)),
+            }
+        ),
         actor=staff,
     )
     await checks.record_original_seen(
-        pa["id"], check_id, {"original_seen_on": iso(days_ago(10))}, actor=staff
+        pa["id"], check_id, forms.original_seen_input({"original_seen_on": iso(days_ago(10))}), actor=staff
     )
     with pytest.raises(Invalid) as refused:
         await status(pa["id"], check_id, staff, days_ago(1), "BLANK_NO_NEW_INFO")
@@ -318,16 +339,20 @@ async def test_a_status_check_before_the_original_is_seen_is_refused(database):
     issued = days_ago(30)
     check_id = await checks.record_check(
         pa["id"],
-        certificate_form(
-            issued_on=iso(issued),
-            update_service="yes",
-            update_service_joined_on=iso(issued + timedelta(days=2)),
-            holder_surname="Example",
-            holder_birth_date="1980-05-17",
+        forms.certificate_input(
+            certificate_form(
+                issued_on=iso(issued),
+                update_service="yes",
+                update_service_joined_on=iso(issued + timedelta(days=2)),
+                holder_surname="Example",
+                holder_birth_date="1980-05-17",
+            )
         ),
         actor=staff,
     )
-    await checks.record_consent(pa["id"], check_id, {"consent_on": iso(issued)}, actor=staff)
+    await checks.record_consent(
+        pa["id"], check_id, forms.consent_input({"consent_on": iso(issued)}), actor=staff
+    )
     with pytest.raises(Invalid) as refused:
         await status(pa["id"], check_id, staff, days_ago(1), "BLANK_NO_NEW_INFO")
     assert set(refused.value.errors) == {"original_seen_on"}
@@ -511,7 +536,9 @@ async def test_staff_cannot_record_consent_in_the_future(database):
     pa = await make_pa()
     check_id = await certificate(pa["id"], staff, decision=None)
     with pytest.raises(Invalid) as refused:
-        await checks.record_consent(pa["id"], check_id, {"consent_on": iso(days_ago(-1))}, actor=staff)
+        await checks.record_consent(
+            pa["id"], check_id, forms.consent_input({"consent_on": iso(days_ago(-1))}), actor=staff
+        )
     assert set(refused.value.errors) == {"consent_on"}
 
 
@@ -522,7 +549,10 @@ async def test_the_original_cannot_be_seen_before_it_was_issued(database):
     check_id = await certificate(pa["id"], staff, issued_on=issued, decision=None)
     with pytest.raises(Invalid) as refused:
         await checks.record_original_seen(
-            pa["id"], check_id, {"original_seen_on": iso(issued - timedelta(days=1))}, actor=staff
+            pa["id"],
+            check_id,
+            forms.original_seen_input({"original_seen_on": iso(issued - timedelta(days=1))}),
+            actor=staff,
         )
     assert f"{issued.day} {issued:%B %Y}" in refused.value.errors["original_seen_on"]
     assert (await check_row(check_id))["original_seen_at"] is None

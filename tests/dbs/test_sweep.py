@@ -14,7 +14,7 @@ from market.accounts.schemas import CurrentUser, NewUserInput
 from market.audit.tables import AuditEvent
 from market.clock import london_today, utcnow
 from market.dates import add_months
-from market.dbs import applications, checks, sweep
+from market.dbs import applications, checks, forms, sweep
 from market.dbs.tables import DBSCheck
 from market.mail.tables import OutboxEmail
 from tests.dbs.support import as_current, certificate, check_row, days_ago, iso, permit
@@ -152,7 +152,10 @@ async def test_a_pending_or_stopped_check_is_not_flagged_as_expired(database):
     await certificate(pending["id"], staff, issued_on=long_ago, decision=None)
     check_id = await certificate(stopped["id"], staff, update_service=True, ready_for_status_checks=True)
     await checks.record_status_check(
-        stopped["id"], check_id, {"checked_on": iso(days_ago(1)), "result": "NEW_INFO"}, actor=staff
+        stopped["id"],
+        check_id,
+        forms.status_check_input({"checked_on": iso(days_ago(1)), "result": "NEW_INFO"}),
+        actor=staff,
     )
     report = await sweep.run(database, london_today())
     assert (report.expired_flagged, report.reminders_sent) == (0, 0)
@@ -214,7 +217,9 @@ async def test_a_stuck_application_emails_permission_holders_once_per_step(datab
     other = await make_staff()
     pa = await make_pa()
     application_id = await applications.start(
-        pa["id"], {"route": "service", "requested_on": iso(days_ago(10))}, actor=other
+        pa["id"],
+        forms.application_input({"route": "service", "requested_on": iso(days_ago(10))}),
+        actor=other,
     )
     first = await sweep.run(database, london_today())
     assert first.stuck_applications == 1
@@ -227,7 +232,7 @@ async def test_a_stuck_application_emails_permission_holders_once_per_step(datab
     await applications.advance(
         pa["id"],
         application_id,
-        {"id_verified_on": iso(days_ago(9)), "id_documents": "Passport"},
+        forms.step_input({"id_verified_on": iso(days_ago(9)), "id_documents": "Passport"}),
         actor=other,
     )
     assert (await sweep.run(database, london_today())).stuck_applications == 1
@@ -240,7 +245,11 @@ async def test_a_stuck_application_emails_permission_holders_once_per_step(datab
 async def test_an_application_within_its_usual_time_emails_nobody(database):
     holder = await make_staff(permitted=True)
     pa = await make_pa()
-    await applications.start(pa["id"], {"route": "service", "requested_on": iso(days_ago(3))}, actor=holder)
+    await applications.start(
+        pa["id"],
+        forms.application_input({"route": "service", "requested_on": iso(days_ago(3))}),
+        actor=holder,
+    )
     assert (await sweep.run(database, london_today())).stuck_applications == 0
     assert await OutboxEmail.count() == 0
 
@@ -248,7 +257,9 @@ async def test_an_application_within_its_usual_time_emails_nobody(database):
 async def test_with_no_permission_holder_every_staff_member_hears_of_a_stuck_application(database):
     first, second = await make_staff(), await make_staff()
     pa = await make_pa()
-    await applications.start(pa["id"], {"route": "own", "requested_on": iso(days_ago(10))}, actor=first)
+    await applications.start(
+        pa["id"], forms.application_input({"route": "own", "requested_on": iso(days_ago(10))}), actor=first
+    )
     assert (await sweep.run(database, london_today())).stuck_applications == 1
     assert len(await emails_to(first.email)) == 1
     assert len(await emails_to(second.email)) == 1
@@ -259,7 +270,9 @@ async def test_a_deactivated_permission_holder_is_not_emailed_about_stuck_applic
     holder, leaver = await make_staff(permitted=True), await make_staff(permitted=True)
     await accounts.set_active(leaver.id, False, actor=holder)
     pa = await make_pa()
-    await applications.start(pa["id"], {"route": "own", "requested_on": iso(days_ago(10))}, actor=holder)
+    await applications.start(
+        pa["id"], forms.application_input({"route": "own", "requested_on": iso(days_ago(10))}), actor=holder
+    )
     assert (await sweep.run(database, london_today())).stuck_applications == 1
     assert len(await emails_to(holder.email)) == 1
     assert await emails_to(leaver.email) == []

@@ -19,11 +19,14 @@ async def test_the_pa_sees_their_masked_number_and_status_but_never_the_rational
     pa = await make_pa()
     await certificate(pa["id"], staff, result="disclosed", decision=None)
     await permit(staff)
-    from market.dbs import checks
+    from market.dbs import checks, forms
 
     check_id = (await DBSCheck.select(DBSCheck.id).first())["id"]
     await checks.record_decision(
-        pa["id"], check_id, {"decision": "suitable", "rationale": RATIONALE}, actor=staff
+        pa["id"],
+        check_id,
+        forms.decision_input({"decision": "suitable", "rationale": RATIONALE}),
+        actor=staff,
     )
     await submit(client, "/login", {"email": pa["email"], "password": PASSWORD})
     page = await client.get("/profile/dbs")

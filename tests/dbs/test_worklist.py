@@ -12,7 +12,7 @@ from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, NewUserInput
 from market.clock import london_today
 from market.dates import add_months
-from market.dbs import applications, checks, rules, worklist
+from market.dbs import applications, checks, forms, rules, worklist
 from market.dbs.tables import DBSCheck
 from tests.dbs.support import as_current, certificate, days_ago, iso, permit
 from tests.register.factories import make_pa
@@ -57,7 +57,10 @@ async def pa_due_in(staff: CurrentUser, days: int, **options) -> int:
 
 async def stop(profile_id: int, check_id: int, staff: CurrentUser, result: str = "NEW_INFO") -> None:
     await checks.record_status_check(
-        profile_id, check_id, {"checked_on": iso(days_ago(1)), "result": result}, actor=staff
+        profile_id,
+        check_id,
+        forms.status_check_input({"checked_on": iso(days_ago(1)), "result": result}),
+        actor=staff,
     )
 
 
@@ -199,9 +202,11 @@ async def test_stuck_applications_are_on_the_to_do_list(database):
     staff = await make_staff()
     stuck_pa, fresh_pa = await make_pa(), await make_pa()
     stuck = await applications.start(
-        stuck_pa["id"], {"route": "service", "requested_on": iso(days_ago(10))}, actor=staff
+        stuck_pa["id"],
+        forms.application_input({"route": "service", "requested_on": iso(days_ago(10))}),
+        actor=staff,
     )
-    await applications.start(fresh_pa["id"], {"route": "service"}, actor=staff)
+    await applications.start(fresh_pa["id"], forms.application_input({"route": "service"}), actor=staff)
     work = await worklist.build(database)
     assert [a.id for a in work.stuck] == [stuck]
     assert work.todo_count == 1
