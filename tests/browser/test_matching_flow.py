@@ -51,7 +51,7 @@ from market.cli import _settings, _with_db
 async def work():
     from market.accounts.schemas import CurrentUser
     from market.accounts.tables import User
-    from market.dbs import checks
+    from market.dbs import checks, forms
     from market.clock import london_today
     from market.dbs.tables import DBSPermission
     from market.register.tables import PAProfile
@@ -74,9 +74,9 @@ async def work():
             "workforce": "adult",
             "certificate_result": "clear",
         }
-        check_id = await checks.record_check(profile["id"], form, actor=staff)
+        check_id = await checks.record_check(profile["id"], forms.certificate_input(form), actor=staff)
         await checks.record_decision(
-            profile["id"], check_id, {"decision": "suitable", "rationale": "Seen in person"}, actor=staff
+            profile["id"], check_id, forms.decision_input({"decision": "suitable", "rationale": "Seen in person"}), actor=staff
         )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london_today
-from market.dbs import checks
+from market.dbs import checks, forms
 from market.dbs.standing import Policy
 from market.geo.centroids import sector_centroid
 from market.matching import freshness, matches
@@ -140,7 +140,10 @@ async def test_dbs_and_training_records_are_patched(database):
     assert await ids(second, spec) == [hana["id"]]
 
     await checks.record_status_check(
-        hana["id"], check_id, {"checked_on": london_today().isoformat(), "result": "NEW_INFO"}, actor=staff
+        hana["id"],
+        check_id,
+        forms.status_check_input({"checked_on": london_today().isoformat(), "result": "NEW_INFO"}),
+        actor=staff,
     )
     assert (await ranked(second, spec)).excluded == {"dbs": 1}
     assert second.builds == 1 and second.patches >= 3

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from market.clock import london_today
-from market.dbs import checks
+from market.dbs import checks, forms
 from market.dbs.standing import Policy
 from market.matching import index as match_index
 from market.matching.engine.ranking import NeedSpec, rank
@@ -49,7 +49,10 @@ async def test_the_index_reflects_the_register_dbs_and_training(app, create_user
 
     # The Update Service says "not current": the PA drops out as soon as the index is rebuilt.
     await checks.record_status_check(
-        child_carer["id"], check_id, {"checked_on": today.isoformat(), "result": "NEW_INFO"}, actor=staff
+        child_carer["id"],
+        check_id,
+        forms.status_check_input({"checked_on": today.isoformat(), "result": "NEW_INFO"}),
+        actor=staff,
     )
     index = await match_index.build(policy=Policy())
     assert rank(need(), index, today).candidates == ()
