@@ -395,7 +395,7 @@ async def delete_claim(user: CurrentUser, completion_id: int) -> None:
             )
             .returning(Completion.id, Completion.course)
         )
-        if not deleted:
+        if not deleted or profile_id is None:
             raise NotFound()
         await changes.touch(profile_id)
         await audit.record(
@@ -477,6 +477,7 @@ async def reject_claim(actor: CurrentUser, completion_id: int, data: RejectInput
             .where(PAProfile.id == row["profile"])
             .first()
         )
+        assert pa is not None  # the claim's profile: a foreign key, locked by the delete above
         completed = f"{row['completed_on'].day} {row['completed_on'].strftime('%B %Y')}"
         await mail.queue(
             pa["email"],

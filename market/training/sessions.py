@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+from piccolo.columns.combination import Where
+from piccolo.query import Select
 
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, UserOut
@@ -281,7 +283,7 @@ async def create(data: SessionInput, actor: CurrentUser) -> int:
 # -- reading sessions ---------------------------------------------------------------------------
 
 
-def _select():
+def _select() -> Select:
     return TrainingSession.select(
         *TrainingSession.all_columns(),
         TrainingSession.course.code.as_alias("course_code"),
@@ -336,7 +338,7 @@ async def _outs(rows: list[dict[str, Any]]) -> list[SessionOut]:
     return found
 
 
-def _mine(actor: CurrentUser):
+def _mine(actor: CurrentUser) -> Where | None:
     """Staff and admins see every session; a trainer only those they run."""
     return None if actor.role in STAFF_ROLES else TrainingSession.trainer == actor.id
 
@@ -460,7 +462,7 @@ async def upcoming_near(profile: dict[str, Any], settings: Settings) -> list[Nea
     for row in rows:
         if row["online_link"]:
             near.append((row, ""))
-        elif row["lat"] is not None and lat is not None:
+        elif row["lat"] is not None and lat is not None and lon is not None:
             distance = haversine_miles(lat, lon, row["lat"], row["lon"])
             if distance <= miles:
                 near.append((row, distance_note(distance)))
