@@ -35,7 +35,7 @@ async def record_attendance(session_id: int, data: AttendanceInput, actor: Curre
         if aware(session["starts_at"]) > utcnow():
             raise Conflict("Attendance can be recorded from the start of the session")
         bookings = await Booking.select(
-            Booking.id, Booking.profile, Booking.profile.user.display_name.as_alias("name")
+            Booking.id, Booking.profile, Booking.profile._.user._.display_name.as_alias("name")
         ).where((Booking.session == session_id) & (Booking.status == "booked"))
         outcomes, errors = _outcomes(data, bookings)
         if errors:

@@ -379,7 +379,10 @@ async def get(session_id: int, actor: CurrentUser) -> SessionDetail:
     session = (await _outs(rows))[0]
     bookings = (
         await Booking.select(
-            Booking.id, Booking.profile, Booking.status, Booking.profile.user.display_name.as_alias("name")
+            Booking.id,
+            Booking.profile,
+            Booking.status,
+            Booking.profile._.user._.display_name.as_alias("name"),
         )
         .where((Booking.session == session_id) & Booking.status.is_in([*TAKEN, "waiting"]))
         .order_by(Booking.id)
