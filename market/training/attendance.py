@@ -8,24 +8,21 @@ the first record stands.
 
 from __future__ import annotations
 
+from typing import Any
+
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
 from market.db import write_transaction
 from market.errors import Conflict, Invalid
 from market.training import completions
+from market.training.schemas import OUTCOMES, AttendanceInput
 from market.training.sessions import aware, session_day, session_row
 from market.training.tables import Booking, TrainingSession
 
-OUTCOMES = {
-    "completed": "Completed the course",
-    "attended": "Attended but did not complete",
-    "absent": "Absent",
-}
 
-
-async def record_attendance(session_id: int, form: dict[str, str], actor: CurrentUser) -> dict[str, int]:
-    """Record every booked PA's outcome at once (``outcome_<booking id>``): completed,
+async def record_attendance(session_id: int, data: AttendanceInput, actor: CurrentUser) -> dict[str, int]:
+    """Record every booked PA's outcome at once (by booking id; on the page, ``outcome_<id>``): completed,
     attended (not completed) or absent. Completions are dated the session's day (London)
     and get a certificate number. Recording twice is refused (Conflict): the first record
     stands. Returns how many of each outcome."""
@@ -38,21 +35,9 @@ async def record_attendance(session_id: int, form: dict[str, str], actor: Curren
         if aware(session["starts_at"]) > utcnow():
             raise Conflict("Attendance can be recorded from the start of the session")
         bookings = await Booking.select(
-            Booking.id, Booking.profile, Booking.profile.user.display_name.as_alias("name")
+            Booking.id, Booking.profile, Booking.profile._.user._.display_name.as_alias("name")
         ).where((Booking.session == session_id) & (Booking.status == "booked"))
-        known = {str(b["id"]) for b in bookings}
-        errors: dict[str, str] = {}
-        for key in form:
-            if key.startswith("outcome_") and key.removeprefix("outcome_") not in known:
-                errors[key] = f"Booking {key.removeprefix('outcome_')} is not a place booked on this session"
-        outcomes: dict[int, str] = {}
-        for b in sorted(bookings, key=lambda b: b["name"].lower()):
-            value = form.get(f"outcome_{b['id']}", "").strip()
-            if value not in OUTCOMES:
-                errors[f"outcome_{b['id']}"] = (
-                    f"Select whether {b['name']} completed the course, attended without completing, or was absent"
-                )
-            outcomes[b["id"]] = value
+        outcomes, errors = _outcomes(data, bookings)
         if errors:
             raise Invalid(errors)
         course = await completions.course(session["course"])
@@ -85,3 +70,22 @@ async def record_attendance(session_id: int, form: dict[str, str], actor: Curren
             detail=tally,
         )
     return tally
+
+
+def _outcomes(data: AttendanceInput, bookings: list[dict[str, Any]]) -> tuple[dict[int, str], dict[str, str]]:
+    """Each booking's outcome, and a problem for each booking left out or not on the session."""
+    known = {b["id"] for b in bookings}
+    errors = {
+        f"outcome_{key}": f"Booking {key} is not a place booked on this session"
+        for key in data.outcomes
+        if key not in known
+    }
+    outcomes: dict[int, str] = {}
+    for b in sorted(bookings, key=lambda b: b["name"].lower()):
+        value = data.outcomes.get(b["id"], "")
+        if value not in OUTCOMES:
+            errors[f"outcome_{b['id']}"] = (
+                f"Select whether {b['name']} completed the course, attended without completing, or was absent"
+            )
+        outcomes[b["id"]] = value
+    return outcomes, errors

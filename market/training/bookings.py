@@ -106,7 +106,7 @@ async def _promote(session: dict[str, Any], settings: Settings, actor: CurrentUs
     if free <= 0:
         return
     waiting = (
-        await Booking.select(Booking.id, Booking.profile, Booking.profile.user.email.as_alias("email"))
+        await Booking.select(Booking.id, Booking.profile, Booking.profile._.user._.email.as_alias("email"))
         .where((Booking.session == session["id"]) & (Booking.status == "waiting"))
         .order_by(Booking.id)
         .limit(free)
@@ -160,7 +160,7 @@ async def cancel_session(session_id: int, actor: CurrentUser, settings: Settings
         await TrainingSession.update({TrainingSession.status: "cancelled"}).where(
             TrainingSession.id == session_id
         )
-        people = await Booking.select(Booking.id, Booking.profile.user.email.as_alias("email")).where(
+        people = await Booking.select(Booking.id, Booking.profile._.user._.email.as_alias("email")).where(
             (Booking.session == session_id) & Booking.status.is_in(list(ACTIVE))
         )
         await Booking.update({Booking.status: "cancelled", Booking.updated_at: utcnow()}).where(

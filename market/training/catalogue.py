@@ -19,6 +19,7 @@ from market.errors import Invalid, NotFound
 from market.register import changes
 from market.register.tables import Skill
 from market.training import rules
+from market.training.schemas import CourseSettingsInput, NewCourseInput
 from market.training.tables import Completion, Course, CourseSkill
 
 MAX_NAME = 160
@@ -93,43 +94,54 @@ async def course_out(course_id: int) -> CourseOut:
     raise NotFound()
 
 
-def read_validity(raw: str, errors: dict[str, str]) -> int | None:
-    text = raw.strip()
-    if text in ("", "none", "0"):
-        return None
-    if not text.isdigit() or not 1 <= int(text) <= rules.MAX_VALIDITY_MONTHS:
-        errors["validity_months"] = (
-            f"Enter how many months the course stays valid, 1 to {rules.MAX_VALIDITY_MONTHS}, "
-            "or leave it blank if it does not expire"
-        )
-        return None
-    return int(text)
+VALIDITY_MESSAGE = (
+    f"Enter how many months the course stays valid, 1 to {rules.MAX_VALIDITY_MONTHS}, "
+    "or leave it blank if it does not expire"
+)
 
 
-async def _skill_ids(form: dict[str, str], errors: dict[str, str]) -> list[int]:
-    chosen = [key.removeprefix("skill_") for key, value in form.items() if key.startswith("skill_") and value]
-    if not chosen:
+def settings_problems(data: CourseSettingsInput | NewCourseInput) -> dict[str, str]:
+    """The rules a course's settings meet, without the database: by field."""
+    errors: dict[str, str] = {}
+    if data.validity_months is not None and not 1 <= data.validity_months <= rules.MAX_VALIDITY_MONTHS:
+        errors["validity_months"] = VALIDITY_MESSAGE
+    if data.safeguarding not in rules.SAFEGUARDING:
+        errors["safeguarding"] = "Choose whether this is safeguarding training"
+    return errors
+
+
+def new_course_problems(data: NewCourseInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    name = " ".join(data.name.split())
+    if not name:
+        errors["name"] = "Enter the course's name"
+    elif len(name) > MAX_NAME:
+        errors["name"] = f"The name must be {MAX_NAME} characters or fewer"
+    if data.kind not in rules.KINDS:
+        errors["kind"] = "Choose what kind of course it is"
+    return errors | settings_problems(data)
+
+
+async def _skill_ids(codes: list[str], errors: dict[str, str]) -> list[int]:
+    """The skills named by code; a problem when any is not a known skill."""
+    if not codes:
         return []
-    rows = await Skill.select(Skill.id, Skill.code).where(Skill.code.is_in(chosen))
-    if len(rows) != len(set(chosen)):
+    rows = await Skill.select(Skill.id, Skill.code).where(Skill.code.is_in(codes))
+    if len(rows) != len(set(codes)):
         errors["skills"] = "Choose skills from the list"
     return [r["id"] for r in rows]
 
 
-async def update(course_id: int, form: dict[str, str], *, actor: CurrentUser) -> int:
+async def update(course_id: int, data: CourseSettingsInput, *, actor: CurrentUser) -> int:
     """Save a course's settings; returns how many completions had their expiry recomputed."""
     row = await Course.select().where(Course.id == course_id).first()
     if row is None:
         raise NotFound()
-    errors: dict[str, str] = {}
-    months = read_validity(form.get("validity_months", ""), errors)
-    safeguarding = form.get("safeguarding", "").strip()
-    if safeguarding not in rules.SAFEGUARDING:
-        errors["safeguarding"] = "Choose whether this is safeguarding training"
-    skill_ids = await _skill_ids(form, errors)
-    active = form.get("active", "") == "yes"
+    errors = settings_problems(data)
+    skill_ids = await _skill_ids(data.skills, errors)
     if errors:
         raise Invalid(errors)
+    months, safeguarding, active = data.validity_months, data.safeguarding, data.active
     recomputed = 0
     async with write_transaction():
         await Course.update(
@@ -183,25 +195,15 @@ def code_for(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40]
 
 
-async def add(form: dict[str, str], *, actor: CurrentUser) -> int:
-    errors: dict[str, str] = {}
-    name = " ".join(form.get("name", "").split())
-    if not name:
-        errors["name"] = "Enter the course's name"
-    elif len(name) > MAX_NAME:
-        errors["name"] = f"The name must be {MAX_NAME} characters or fewer"
-    elif await Course.exists().where(ilike(Course.name, name)):
+async def add(data: NewCourseInput, *, actor: CurrentUser) -> int:
+    errors = new_course_problems(data)
+    name = " ".join(data.name.split())
+    if "name" not in errors and await Course.exists().where(ilike(Course.name, name)):
         errors["name"] = "There is already a course with that name"
-    kind = form.get("kind", "").strip()
-    if kind not in rules.KINDS:
-        errors["kind"] = "Choose what kind of course it is"
-    months = read_validity(form.get("validity_months", ""), errors)
-    safeguarding = form.get("safeguarding", "").strip()
-    if safeguarding not in rules.SAFEGUARDING:
-        errors["safeguarding"] = "Choose whether this is safeguarding training"
-    skill_ids = await _skill_ids(form, errors)
+    skill_ids = await _skill_ids(data.skills, errors)
     if errors:
         raise Invalid(errors)
+    kind, months, safeguarding = data.kind, data.validity_months, data.safeguarding
     code = code_for(name) or "course"
     base, n = code, 2
     while await Course.exists().where(Course.code == code):

@@ -9,16 +9,17 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.errors import Invalid
-from market.register.tables import Skill
-from market.training import catalogue, rules
-from market.web.forms import error_list, read_form
+from market.register import services as register
+from market.training import catalogue, forms, rules
+from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN
 from market.web.params import RecordId
 from market.web.render import render
 
 
 async def _skills() -> list[dict[str, Any]]:
-    return await Skill.select(Skill.code, Skill.name).where(Skill.active.eq(True)).order_by(Skill.position)
+    """The skills a course can count for: the register's active skills, in its order."""
+    return await register.skill_list()
 
 
 class CataloguePages(Controller):
@@ -61,17 +62,17 @@ class CataloguePages(Controller):
 
     @post("/{course_id:int}")
     async def save(self, request: Request, course_id: RecordId) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         try:
-            recomputed = await catalogue.update(course_id, data, actor=request.user)
+            recomputed = await catalogue.update(
+                course_id, forms.course_settings_input(values), actor=request.user
+            )
         except Invalid as problem:
             return render(
                 "training/course.html",
                 status_code=422,
                 course=await catalogue.course_out(course_id),
-                values=data,
-                errors=problem.errors,
-                error_list=error_list(problem.errors),
+                **form_errors(problem, values),
                 skills=await _skills(),
                 safeguarding_options=rules.SAFEGUARDING,
             )
@@ -79,18 +80,16 @@ class CataloguePages(Controller):
 
     @post("/")
     async def add(self, request: Request) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         try:
-            await catalogue.add(data, actor=request.user)
+            await catalogue.add(forms.new_course_input(values), actor=request.user)
         except Invalid as problem:
             return render(
                 "training/catalogue.html",
                 status_code=422,
                 courses=await catalogue.courses(),
                 kinds=rules.KINDS,
-                values=data,
-                errors=problem.errors,
-                error_list=error_list(problem.errors),
+                **form_errors(problem, values),
                 skills=await _skills(),
                 safeguarding_options=rules.SAFEGUARDING,
             )

@@ -5,7 +5,7 @@ Oxford, one online, with PAs booked."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from market.accounts.tables import User
 from market.clock import LONDON, london_today
@@ -75,7 +75,9 @@ async def seed_training(*, seed: int = 2026) -> int:
     return len(rows)
 
 
-async def _sessions(rng, trainer_id: int, courses: dict, profile_ids: list[int], today) -> None:
+async def _sessions(
+    rng: random.Random, trainer_id: int, courses: dict, profile_ids: list[int], today: date
+) -> None:
     for code, venue, postcode, capacity, days in SESSIONS:
         point = await geo.locate(postcode) if postcode else None
         day = today + timedelta(days=days)

@@ -1,5 +1,5 @@
 """Trainers and staff upload a provider's CSV of completions: check it, or import it, and
-see every problem by line and column. Also the JSON API route for the same import."""
+see every problem by line and column (the JSON API for the same import: ``import_api``)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody
+from litestar.params import Body
 from litestar.response import Template
 
 from market.clock import london_today
 from market.errors import Invalid
 from market.training import importer, records
-from market.web.forms import form_page
+from market.web.forms import form_errors
 from market.web.guards import roles
 from market.web.render import render
 
@@ -35,12 +34,6 @@ class ImportForm:
     mode: str = ""
 
 
-class ImportInput(msgspec.Struct, kw_only=True):
-    csv: str
-    dry_run: bool = False
-    file_name: str = "api.csv"
-
-
 async def _form_context() -> dict[str, Any]:
     return {
         "modes": PAGE_MODES,
@@ -49,6 +42,26 @@ async def _form_context() -> dict[str, Any]:
         "max_rows": f"{importer.MAX_ROWS:,}",
         "max_mb": importer.MAX_BYTES // 1_048_576,
     }
+
+
+async def _import(request: Request, upload: UploadFile | None, mode: str) -> importer.ImportReport:
+    """Check or import the uploaded file; Invalid names what is wrong with the form or file."""
+    errors = {}
+    if upload is None or not upload.filename:
+        errors["file"] = "Select a CSV file"
+    if not mode:
+        errors["mode"] = "Select whether to check the file or import it"
+    if errors or upload is None:
+        raise Invalid(errors)
+    content = await upload.read()
+    if not content:
+        raise Invalid({"file": "The selected file is empty"})
+    report = await importer.import_csv(
+        content, file_name=upload.filename, actor=request.user, mode=mode, today=london_today()
+    )
+    if report.unreadable:
+        raise Invalid({"file": " ".join(p.message for p in report.problems)})
+    return report
 
 
 class TrainingImportPages(Controller):
@@ -66,24 +79,16 @@ class TrainingImportPages(Controller):
         self, request: Request, data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)]
     ) -> Template:
         mode = data.mode if data.mode in PAGE_MODES else ""
-        form_page(request, "training/import.html", await _form_context(), {"mode": mode})
-        errors = {}
         upload = data.file if isinstance(data.file, UploadFile) else None
-        if upload is None or not upload.filename:
-            errors["file"] = "Select a CSV file"
-        if not mode:
-            errors["mode"] = "Select whether to check the file or import it"
-        if errors:
-            raise Invalid(errors)
-        assert upload is not None
-        content = await upload.read()
-        if not content:
-            raise Invalid({"file": "The selected file is empty"})
-        report = await importer.import_csv(
-            content, file_name=upload.filename, actor=request.user, mode=mode, today=london_today()
-        )
-        if report.unreadable:
-            raise Invalid({"file": " ".join(p.message for p in report.problems)})
+        try:
+            report = await _import(request, upload, mode)
+        except Invalid as problem:
+            return render(
+                "training/import.html",
+                status_code=422,
+                **await _form_context(),
+                **form_errors(problem, {"mode": mode}),
+            )
         if report.problems:
             count = len(report.problems)
             lines = len({p.line for p in report.problems})
@@ -105,25 +110,4 @@ class TrainingImportPages(Controller):
         )
 
 
-class TrainingImportAPI(Controller):
-    path = "/api/v1/training/import"
-    opt = IMPORTERS
-    tags = ["training"]
-
-    @post(
-        "/",
-        status_code=200,
-        request_max_body_size=importer.MAX_BYTES * 3,
-        summary="Import completions from CSV text; dry_run only checks. Every problem by line.",
-    )
-    async def import_csv(self, request: Request, data: JSONBody[ImportInput]) -> importer.ImportReport:
-        return await importer.import_csv(
-            data.csv.encode("utf-8"),
-            file_name=data.file_name[:200],
-            actor=request.user,
-            mode="check" if data.dry_run else "all",
-            today=london_today(),
-        )
-
-
-ROUTES: list[Any] = [TrainingImportPages, TrainingImportAPI]
+ROUTES: list[Any] = [TrainingImportPages]

@@ -230,6 +230,18 @@ async def _existing(keys: set[tuple[int, int, date]]) -> set[tuple[int, int, dat
     return found & keys
 
 
+def _check_repeats(rows: list[_Row]) -> None:
+    """The same PA, course and date on more than one line: a problem on each."""
+    lines: dict[tuple[int, int, date], list[int]] = {}
+    for row in rows:
+        if row.key:
+            lines.setdefault(row.key, []).append(row.line)
+    for row in rows:
+        if row.key and len(lines[row.key]) > 1:
+            others = ", ".join(str(n) for n in lines[row.key] if n != row.line)
+            row.problem("", f"The same PA, course and date are also on line {others}")
+
+
 async def check_file(
     content: bytes, *, file_name: str, mode: str, today: date
 ) -> tuple[ImportReport, list[_Row]]:
@@ -262,14 +274,7 @@ async def check_file(
         _check_date(row, today)
         _check_text(row, "provider", PROVIDER_LIMIT, "Enter who provided the training")
         _check_text(row, "evidence", EVIDENCE_LIMIT, "")
-    lines: dict[tuple[int, int, date], list[int]] = {}
-    for row in rows:
-        if row.key:
-            lines.setdefault(row.key, []).append(row.line)
-    for row in rows:
-        if row.key and len(lines[row.key]) > 1:
-            others = ", ".join(str(n) for n in lines[row.key] if n != row.line)
-            row.problem("", f"The same PA, course and date are also on line {others}")
+    _check_repeats(rows)
     existing = await _existing({r.key for r in rows if r.key and not r.problems})
     valid = []
     for row in rows:

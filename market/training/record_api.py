@@ -3,7 +3,6 @@ verification (trainers and staff); staff's overview and each PA's record. Dates 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -15,19 +14,9 @@ from market.clock import london_today
 from market.errors import Invalid, NotFound
 from market.settings import Settings
 from market.training import records
+from market.training.schemas import ClaimInput, RejectInput
 from market.web.guards import STAFF, roles
 from market.web.params import RecordId
-
-
-class ClaimInput(msgspec.Struct, kw_only=True):
-    course: str  # the course code
-    completed_on: date
-    provider: str
-    evidence: str = ""
-
-
-class RejectInput(msgspec.Struct, kw_only=True):
-    reason: str
 
 
 class CreatedOut(msgspec.Struct, kw_only=True):
@@ -48,13 +37,7 @@ class OwnTrainingAPI(Controller):
 
     @post("/claims", summary="Add training you did elsewhere (unverified until checked)", status_code=201)
     async def add(self, request: Request, data: JSONBody[ClaimInput]) -> CreatedOut:
-        form = {
-            "course": data.course,
-            "completed_on": data.completed_on.isoformat(),
-            "provider": data.provider,
-            "evidence": data.evidence,
-        }
-        return CreatedOut(id=await records.add_claim(request.user, form, london_today()))
+        return CreatedOut(id=await records.add_claim(request.user, data, london_today()))
 
     @delete("/claims/{completion_id:int}", summary="Delete your own unverified claim", status_code=204)
     async def remove(self, request: Request, completion_id: RecordId) -> None:
@@ -86,7 +69,7 @@ class ClaimsAPI(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[RejectInput],
     ) -> None:
-        await records.reject_claim(request.user, completion_id, {"reason": data.reason}, settings)
+        await records.reject_claim(request.user, completion_id, data, settings)
 
 
 class StaffTrainingAPI(Controller):

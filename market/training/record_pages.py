@@ -20,8 +20,8 @@ from market.clock import london_today
 from market.errors import Invalid
 from market.roles import STAFF_ROLES
 from market.settings import Settings
-from market.training import record_api, records
-from market.web.forms import read_form
+from market.training import forms, record_api, records
+from market.web.forms import form_errors, read_form
 from market.web.guards import STAFF, roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -36,30 +36,17 @@ DAY_CHOICES = {str(d): f"Next {d} days" for d in records.OVERVIEW_DAYS}
 _STAFF_RECORD = re.compile(r"/staff/training/pa/\d+")
 
 
-def summary_of(form: str, errors: dict[str, str]) -> list[dict[str, str]]:
-    """The error summary, each message linking to its field in the form ``form``."""
-    return [{"text": m, "href": f"#{form}-{f.replace('_', '-')}"} for f, m in errors.items()]
-
-
 class OwnTrainingPages(Controller):
     path = "/profile/training"
     opt = roles("pa")
     include_in_schema = False
 
-    async def _page(
-        self, request: Request, settings: Settings, *, status_code: int = 200, **extra: Any
-    ) -> Template:
+    async def _context(self, request: Request, settings: Settings) -> dict[str, Any]:
         profile_id = await records.own_profile_id(request.user)
         record = None
         if profile_id is not None:
             record = await records.pa_record(profile_id, london_today(), settings, viewer=request.user)
-        return render(
-            "training/record_own.html",
-            status_code=status_code,
-            record=record,
-            courses=await records.active_courses(),
-            **extra,
-        )
+        return {"record": record, "courses": await records.active_courses()}
 
     @get("/")
     async def page(
@@ -69,23 +56,25 @@ class OwnTrainingPages(Controller):
         done: FromQuery[str | None] = None,
         course: FromQuery[str | None] = None,
     ) -> Template:
-        return await self._page(
-            request, settings, flash=DONE.get(done or "", ""), values={"course": course or ""}
+        return render(
+            "training/record_own.html",
+            **await self._context(request, settings),
+            flash=DONE.get(done or "", ""),
+            values={"course": course or ""},
         )
 
     @post("/claims")
     async def add(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
+        today = london_today()
         try:
-            await records.add_claim(request.user, data, london_today())
+            await records.add_claim(request.user, forms.claim_input(values, today), today)
         except Invalid as problem:
-            return await self._page(
-                request,
-                settings,
+            return render(
+                "training/record_own.html",
                 status_code=422,
-                values=data,
-                errors=problem.errors,
-                error_list=summary_of("claim", problem.errors),
+                **await self._context(request, settings),
+                **form_errors(problem, values, form="claim"),
             )
         return Redirect("/profile/training?done=added")
 
@@ -95,19 +84,11 @@ class OwnTrainingPages(Controller):
         return Redirect("/profile/training?done=deleted")
 
 
-async def _claims_page(**extra: Any) -> Template:
-    extra.setdefault("form_errors", {})
-    return render("training/record_claims.html", claims=await records.claims_waiting(), **extra)
-
-
-async def _staff_record_page(request: Request, profile_id: int, settings: Settings, **extra: Any) -> Template:
-    extra.setdefault("form_errors", {})
-    return render(
-        "training/staff_record.html",
-        record=await records.pa_record(profile_id, london_today(), settings, viewer=request.user),
-        claims=await records.claims_waiting(profile_id),
-        **extra,
-    )
+async def _staff_record(request: Request, profile_id: int, settings: Settings) -> dict[str, Any]:
+    return {
+        "record": await records.pa_record(profile_id, london_today(), settings, viewer=request.user),
+        "claims": await records.claims_waiting(profile_id),
+    }
 
 
 class ClaimPages(Controller):
@@ -119,7 +100,11 @@ class ClaimPages(Controller):
 
     @get("/")
     async def page(self, done: FromQuery[str | None] = None) -> Template:
-        return await _claims_page(flash=DONE.get(done or "", ""))
+        return render(
+            "training/record_claims.html",
+            claims=await records.claims_waiting(),
+            flash=DONE.get(done or "", ""),
+        )
 
     def _back(self, request: Request, data: dict[str, str]) -> str:
         """Back to the staff record the form was on, or else to the claims list."""
@@ -138,22 +123,26 @@ class ClaimPages(Controller):
     async def reject(
         self, request: Request, completion_id: RecordId, settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        data = await read_form(request)
-        back = self._back(request, data)
+        values = await read_form(request)
+        back = self._back(request, values)
         try:
-            await records.reject_claim(request.user, completion_id, data, settings)
+            await records.reject_claim(request.user, completion_id, forms.reject_input(values), settings)
         except Invalid as problem:
-            form = f"reject-{completion_id}"
-            extra = {
-                "status_code": 422,
-                "active": form,
-                "values": data,
-                "form_errors": {form: problem.errors},
-                "error_list": summary_of(form, problem.errors),
-            }
+            shown = form_errors(problem, values, form=f"reject-{completion_id}")
             if back == "/training/claims":
-                return await _claims_page(**extra)
-            return await _staff_record_page(request, int(back.rsplit("/", 1)[1]), settings, **extra)
+                return render(
+                    "training/record_claims.html",
+                    status_code=422,
+                    claims=await records.claims_waiting(),
+                    **shown,
+                )
+            profile_id = int(back.rsplit("/", 1)[1])
+            return render(
+                "training/staff_record.html",
+                status_code=422,
+                **await _staff_record(request, profile_id, settings),
+                **shown,
+            )
         return Redirect(f"{back}?done=rejected")
 
 
@@ -182,7 +171,11 @@ class StaffTrainingPages(Controller):
         settings: NamedDependency[Settings],
         done: FromQuery[str | None] = None,
     ) -> Template:
-        return await _staff_record_page(request, profile_id, settings, flash=DONE.get(done or "", ""))
+        return render(
+            "training/staff_record.html",
+            **await _staff_record(request, profile_id, settings),
+            flash=DONE.get(done or "", ""),
+        )
 
 
 ROUTES: list[Any] = [OwnTrainingPages, ClaimPages, StaffTrainingPages, *record_api.ROUTES]

@@ -18,14 +18,15 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.clock import utcnow
 from market.db import for_update, write_transaction
-from market.dbs.forms import read_date
 from market.errors import Invalid, NotAllowed, NotFound
+from market.fields import PG_INT_MAX
 from market.mail import services as mail
 from market.register import changes
 from market.register.tables import PAProfile, Skill
 from market.roles import STAFF_ROLES
 from market.settings import Settings
 from market.training import completions, holdings, rules
+from market.training.schemas import ClaimInput, RejectInput
 from market.training.tables import Completion, Course
 
 SUBJECT = "pa_profile"
@@ -309,65 +310,74 @@ async def claims_waiting(profile_id: int | None = None) -> list[ClaimOut]:
 # Changing.
 
 
-def _text(
-    form: dict[str, str], field: str, label: str, limit: int, errors: dict[str, str], *, required: bool
-) -> str:
-    value = form.get(field, "").strip()
+def _text_problem(value: str, label: str, limit: int, *, required: bool) -> str | None:
     if required and not value:
-        errors[field] = f"Enter {label}"
-    elif len(value) > limit:
-        errors[field] = f"{label[0].upper()}{label[1:]} must be {limit} characters or fewer"
-    return value
+        return f"Enter {label}"
+    if len(value) > limit:
+        return f"{label[0].upper()}{label[1:]} must be {limit} characters or fewer"
+    return None
 
 
-async def _course_from(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any] | None:
+def claim_problems(data: ClaimInput, today: date) -> dict[str, str]:
+    """The rules a claim meets, without the database: by field."""
+    errors: dict[str, str] = {}
+    if data.completed_on > today:
+        errors["completed_on"] = "The date you completed it must be today or in the past"
+    elif data.completed_on < EARLIEST:
+        errors["completed_on"] = "The date you completed it must be in 1950 or later"
+    for field, value, label, limit, required in (
+        ("provider", data.provider.strip(), "who provided the training", PROVIDER_LIMIT, True),
+        ("evidence", data.evidence.strip(), "the evidence reference", EVIDENCE_LIMIT, False),
+    ):
+        if problem := _text_problem(value, label, limit, required=required):
+            errors[field] = problem
+    return errors
+
+
+def reason_problem(data: RejectInput) -> str | None:
+    return _text_problem(data.reason.strip(), "why the claim is rejected", REASON_LIMIT, required=True)
+
+
+async def _active_course(course: int | str) -> dict[str, Any] | None:
     """The course by id (the page's select) or code (the API), from the active catalogue."""
-    raw = form.get("course", "").strip()
-    row = None
-    if raw.isdigit():
-        row = await Course.select().where(Course.id == int(raw), Course.active.eq(True)).first()
-    elif raw:
-        row = await Course.select().where(Course.code == raw.lower(), Course.active.eq(True)).first()
-    if row is None:
-        errors["course"] = "Select the course you completed"
-    return row
+    if isinstance(course, int):
+        if not 0 < course <= PG_INT_MAX:
+            return None
+        return await Course.select().where(Course.id == course, Course.active.eq(True)).first()
+    code = course.strip().lower()
+    if not code:
+        return None
+    return await Course.select().where(Course.code == code, Course.active.eq(True)).first()
 
 
-async def add_claim(user: CurrentUser, form: dict[str, str], today: date) -> int:
+async def add_claim(user: CurrentUser, data: ClaimInput, today: date) -> int:
     """The PA's own record of training done elsewhere: saved unverified, source "claim"."""
     profile_id = await own_profile_id(user)
     if profile_id is None:
         raise NotFound("Create your profile before adding training")
-    errors: dict[str, str] = {}
-    course = await _course_from(form, errors)
-    completed_on = read_date(form, "completed_on", "The date you completed it", errors)
-    if completed_on is not None and "completed_on" not in errors:
-        if completed_on > today:
-            errors["completed_on"] = "The date you completed it must be today or in the past"
-        elif completed_on < EARLIEST:
-            errors["completed_on"] = "The date you completed it must be in 1950 or later"
-    provider = _text(form, "provider", "who provided the training", PROVIDER_LIMIT, errors, required=True)
-    evidence = _text(form, "evidence", "the evidence reference", EVIDENCE_LIMIT, errors, required=False)
-    if errors:
+    errors = claim_problems(data, today)
+    course = await _active_course(data.course)
+    if course is None:
+        errors["course"] = "Select the course you completed"
+    if errors or course is None:
         raise Invalid(errors)
-    assert course is not None and completed_on is not None
     async with write_transaction():
         await for_update(PAProfile.select(PAProfile.id).where(PAProfile.id == profile_id))
         if await Completion.exists().where(
             (Completion.profile == profile_id)
             & (Completion.course == course["id"])
-            & (Completion.completed_on == completed_on)
+            & (Completion.completed_on == data.completed_on)
         ):
             raise Invalid({"course": f"{course['name']} on that date is already on your record"})
         return await completions.add(
             profile_id,
             course,
-            completed_on,
+            data.completed_on,
             source="claim",
             actor=user,
             verified=False,
-            evidence=evidence,
-            provider=provider,
+            evidence=data.evidence.strip(),
+            provider=data.provider.strip(),
         )
 
 
@@ -385,7 +395,7 @@ async def delete_claim(user: CurrentUser, completion_id: int) -> None:
             )
             .returning(Completion.id, Completion.course)
         )
-        if not deleted:
+        if not deleted or profile_id is None:
             raise NotFound()
         await changes.touch(profile_id)
         await audit.record(
@@ -444,15 +454,12 @@ async def verify_claim(actor: CurrentUser, completion_id: int) -> int:
     return row["profile"]
 
 
-async def reject_claim(
-    actor: CurrentUser, completion_id: int, form: dict[str, str], settings: Settings
-) -> int:
+async def reject_claim(actor: CurrentUser, completion_id: int, data: RejectInput, settings: Settings) -> int:
     """Delete a claim and email the PA the reason; returns the PA's profile id."""
     _check_verifier(actor)
-    errors: dict[str, str] = {}
-    reason = _text(form, "reason", "why the claim is rejected", REASON_LIMIT, errors, required=True)
-    if errors:
-        raise Invalid(errors)
+    if problem := reason_problem(data):
+        raise Invalid({"reason": problem})
+    reason = data.reason.strip()
     async with write_transaction():
         row = await _claim(completion_id)
         deleted = (
@@ -470,6 +477,7 @@ async def reject_claim(
             .where(PAProfile.id == row["profile"])
             .first()
         )
+        assert pa is not None  # the claim's profile: a foreign key, locked by the delete above
         completed = f"{row['completed_on'].day} {row['completed_on'].strftime('%B %Y')}"
         await mail.queue(
             pa["email"],

@@ -34,7 +34,7 @@ async def due(settings: Settings, today: date) -> list[dict[str, Any]]:
         Completion.expires_on > today,
         Completion.expires_on <= horizon,
         Completion.profile.status != "withdrawn",
-        Completion.profile.user.is_active.eq(True),
+        Completion.profile._.user._.is_active.eq(True),
     )
     found = []
     wanted = {c["id"] for c in candidates}
@@ -65,6 +65,8 @@ async def _send_one(settings: Settings, row: dict[str, Any], today: date) -> boo
         .where(PAProfile.id == row["profile"])
         .first()
     )
+    if pa is None:  # the profile went between the scan and now
+        return False
     expires = row["expires_on"]
     when = f"{expires.day} {expires.strftime('%B %Y')}"
     async with write_transaction():

@@ -1,10 +1,9 @@
 """The training sessions JSON API: trainers and staff schedule sessions, read rosters and
 record attendance; PAs list sessions near them and book or cancel. The same services as
-the pages; dates ISO, times "HH:MM" (24-hour, London)."""
+the pages; dates ISO, times "HH:MM:SS" (24-hour, London)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -14,36 +13,12 @@ from litestar.params import JSONBody
 
 from market.settings import Settings
 from market.training import attendance, bookings, sessions
+from market.training.schemas import AttendanceInput, CancelInput, SessionInput
 from market.training.sessions import NearSession, SessionDetail, SessionLists
 from market.web.guards import roles
 from market.web.params import RecordId
 
 PATH = "/api/v1/training/sessions"
-
-
-class SessionInput(msgspec.Struct, kw_only=True):
-    """A session: at a venue (venue and postcode) or online (online_link, https)."""
-
-    course_id: int
-    date: date
-    start_time: str
-    end_time: str
-    capacity: int
-    venue: str = ""
-    postcode: str = ""
-    online_link: str = ""
-    notes: str = ""
-    trainer_id: int | None = None  # staff only: the trainer who runs it
-
-
-class AttendanceInput(msgspec.Struct, kw_only=True):
-    """Every booked PA's outcome, by booking id: completed, attended or absent."""
-
-    outcomes: dict[str, str]
-
-
-class CancelInput(msgspec.Struct, kw_only=True):
-    reason: str = ""
 
 
 class CreatedOut(msgspec.Struct, kw_only=True):
@@ -60,21 +35,6 @@ class AttendanceOut(msgspec.Struct, kw_only=True):
     absent: int
 
 
-def session_form(data: SessionInput) -> dict[str, str]:
-    return {
-        "course": str(data.course_id),
-        "date": data.date.isoformat(),
-        "start_time": data.start_time,
-        "end_time": data.end_time,
-        "capacity": str(data.capacity),
-        "venue": data.venue,
-        "postcode": data.postcode,
-        "online_link": data.online_link,
-        "notes": data.notes,
-        "trainer": str(data.trainer_id) if data.trainer_id is not None else "",
-    }
-
-
 class TrainerSessionAPI(Controller):
     path = PATH
     opt = roles("trainer", "staff", "admin")
@@ -86,7 +46,7 @@ class TrainerSessionAPI(Controller):
 
     @post("/", summary="Schedule a session", status_code=201)
     async def create(self, request: Request, data: JSONBody[SessionInput]) -> CreatedOut:
-        return CreatedOut(id=await sessions.create(session_form(data), request.user))
+        return CreatedOut(id=await sessions.create(data, request.user))
 
     @get("/{session_id:int}", summary="A session with its roster and waiting list")
     async def show(self, request: Request, session_id: RecordId) -> SessionDetail:
@@ -96,8 +56,7 @@ class TrainerSessionAPI(Controller):
     async def attendance(
         self, request: Request, session_id: RecordId, data: JSONBody[AttendanceInput]
     ) -> AttendanceOut:
-        form = {f"outcome_{key}": value for key, value in data.outcomes.items()}
-        tally = await attendance.record_attendance(session_id, form, request.user)
+        tally = await attendance.record_attendance(session_id, data, request.user)
         return AttendanceOut(**tally)
 
     @post("/{session_id:int}/cancel", summary="Cancel the session and email everyone booked", status_code=204)

@@ -16,8 +16,9 @@ from litestar.response import Redirect, Template
 from market.errors import Conflict, Invalid
 from market.roles import STAFF_ROLES
 from market.settings import Settings
-from market.training import attendance, bookings, session_api, sessions
-from market.web.forms import read_form
+from market.training import attendance, bookings, forms, session_api, sessions
+from market.training.schemas import OUTCOMES
+from market.web.forms import form_errors, read_form
 from market.web.guards import roles
 from market.web.params import RecordId
 from market.web.render import render
@@ -32,13 +33,6 @@ PA_DONE = {
     "waiting": "The session is full, so you are on the waiting list. We will email you if a place comes free.",
     "cancelled": "Your booking has been cancelled.",
 }
-
-
-def summary_of(form: str, errors: dict[str, str]) -> list[dict[str, str]]:
-    """The error summary, each message linking to its field in ``form``."""
-    return [
-        {"text": message, "href": f"#{form}-{field.replace('_', '-')}"} for field, message in errors.items()
-    ]
 
 
 class SessionPages(Controller):
@@ -69,37 +63,30 @@ class SessionPages(Controller):
 
     @post("/new")
     async def create(self, request: Request) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         try:
-            session_id = await sessions.create(data, request.user)
+            session_id = await sessions.create(forms.session_input(values), request.user)
         except Invalid as problem:
             return render(
                 "training/session_new.html",
                 status_code=422,
-                values=data,
-                errors=problem.errors,
-                error_list=summary_of("session", problem.errors),
                 **await self._new_context(request),
+                **form_errors(problem, values, form="session"),
             )
         return Redirect(f"/training/sessions/{session_id}?done=created")
 
-    async def _page(
-        self, request: Request, session_id: int, *, status_code: int = 200, **extra: Any
-    ) -> Template:
-        extra.setdefault("active", "")
-        return render(
-            "training/session.html",
-            status_code=status_code,
-            detail=await sessions.get(session_id, request.user),
-            outcomes=attendance.OUTCOMES,
-            **extra,
-        )
+    async def _context(self, request: Request, session_id: int) -> dict[str, Any]:
+        return {"detail": await sessions.get(session_id, request.user), "outcomes": OUTCOMES, "active": ""}
 
     @get("/{session_id:int}")
     async def show(
         self, request: Request, session_id: RecordId, done: FromQuery[str | None] = None
     ) -> Template:
-        return await self._page(request, session_id, flash=TRAINER_DONE.get(done or "", ""))
+        return render(
+            "training/session.html",
+            **await self._context(request, session_id),
+            flash=TRAINER_DONE.get(done or "", ""),
+        )
 
     async def _submit(
         self,
@@ -109,24 +96,19 @@ class SessionPages(Controller):
         work: Callable[[dict[str, str]], Awaitable[Any]],
         done: str,
     ) -> Template | Redirect:
-        data = await read_form(request)
+        values = await read_form(request)
         try:
-            await work(data)
+            await work(values)
         except Invalid as problem:
-            return await self._page(
-                request,
-                session_id,
-                status_code=422,
-                active=form,
-                values=data,
-                errors=problem.errors,
-                error_list=summary_of(form, problem.errors),
+            context = await self._context(request, session_id)
+            return render(
+                "training/session.html", status_code=422, **context | form_errors(problem, values, form=form)
             )
         except Conflict as problem:
-            return await self._page(
-                request,
-                session_id,
+            return render(
+                "training/session.html",
                 status_code=409,
+                **await self._context(request, session_id),
                 error_list=[{"text": problem.detail, "href": f"#{form}"}],
             )
         return Redirect(f"/training/sessions/{session_id}?done={done}")
@@ -137,7 +119,9 @@ class SessionPages(Controller):
             request,
             session_id,
             "attendance",
-            lambda data: attendance.record_attendance(session_id, data, request.user),
+            lambda values: attendance.record_attendance(
+                session_id, forms.attendance_input(values), request.user
+            ),
             "recorded",
         )
 
@@ -149,8 +133,8 @@ class SessionPages(Controller):
             request,
             session_id,
             "cancel",
-            lambda data: bookings.cancel_session(
-                session_id, request.user, settings, reason=data.get("reason", "")
+            lambda values: bookings.cancel_session(
+                session_id, request.user, settings, reason=values.get("reason", "")
             ),
             "cancelled",
         )
@@ -161,34 +145,35 @@ class PATrainingPages(Controller):
     opt = roles("pa")
     include_in_schema = False
 
-    async def _page(
-        self, request: Request, settings: Settings, *, status_code: int = 200, **extra: Any
-    ) -> Template:
+    async def _context(self, request: Request, settings: Settings) -> dict[str, Any]:
         profile = await sessions.profile_of(request.user)
-        return render(
-            "training/session_near.html",
-            status_code=status_code,
-            has_profile=profile is not None,
-            near=await sessions.upcoming_near(profile, settings) if profile else [],
-            bookings=await sessions.my_bookings(profile) if profile else [],
-            miles=settings.training_near_miles,
-            **extra,
-        )
+        return {
+            "has_profile": profile is not None,
+            "near": await sessions.upcoming_near(profile, settings) if profile else [],
+            "bookings": await sessions.my_bookings(profile) if profile else [],
+            "miles": settings.training_near_miles,
+        }
 
     @get("/")
     async def page(
         self, request: Request, settings: NamedDependency[Settings], done: FromQuery[str | None] = None
     ) -> Template:
-        return await self._page(request, settings, flash=PA_DONE.get(done or "", ""))
+        return render(
+            "training/session_near.html",
+            **await self._context(request, settings),
+            flash=PA_DONE.get(done or "", ""),
+        )
 
-    async def _act(self, request: Request, settings: Settings, session_id: int, work) -> Template | Redirect:
+    async def _act(
+        self, request: Request, settings: Settings, session_id: int, work: Callable[[], Awaitable[str]]
+    ) -> Template | Redirect:
         try:
             done = await work()
         except Conflict as problem:
-            return await self._page(
-                request,
-                settings,
+            return render(
+                "training/session_near.html",
                 status_code=409,
+                **await self._context(request, settings),
                 error_list=[{"text": problem.detail, "href": f"#session-{session_id}"}],
             )
         return Redirect(f"/training?done={done}")

@@ -9,37 +9,39 @@ session, ``aware`` and ``when_text`` for its times), so this module imports neit
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+from piccolo.columns.combination import Where
+from piccolo.query import Select
 
-from market.accounts.schemas import CurrentUser
-from market.accounts.tables import User
+from market.accounts import services as accounts
+from market.accounts.schemas import CurrentUser, UserOut
 from market.audit import services as audit
 from market.clock import LONDON, london_today, utcnow
 from market.db import for_update, write_transaction
-from market.dbs.forms import read_date
 from market.errors import Invalid, NotFound
+from market.fields import PG_INT_MAX, FormReader
 from market.geo import services as geo
 from market.geo.display import distance_note
 from market.geo.distance import haversine_miles
 from market.register.tables import PAProfile
 from market.roles import STAFF_ROLES
 from market.settings import Settings
+from market.training.schemas import DELIVERY, Delivery, SessionInput
 from market.training.tables import Booking, Course, TrainingSession
 
 MAX_CAPACITY = 200
 MAX_NOTES = 1000
 MAX_VENUE = 200
 MAX_LINK = 300
-DELIVERY = {"venue": "At a venue", "online": "Online"}
 ACTIVE = ("booked", "waiting")
 TAKEN = ("booked", "completed", "attended", "absent")  # holding a place
 PAST_LIMIT = 100
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+TRAINER_LIMIT = 1000
 
 
 class SessionOut(msgspec.Struct, kw_only=True):
@@ -118,149 +120,140 @@ def session_day(session: dict[str, Any] | SessionOut) -> date:
     return aware(starts).astimezone(LONDON).date()
 
 
-# -- reading the form ---------------------------------------------------------------------------
+# -- kept for matching.pipeline.interviews only -----------------------------------------------
+# wt-pipeline reads the interview form with market.fields and no longer imports this; delete
+# it when that branch is merged.
 
 
 def read_time(form: dict[str, str], field: str, label: str, errors: dict[str, str]) -> time | None:
-    text = form.get(field, "").strip()
-    if not text:
-        errors[field] = f"Enter the {label} time, for example 09:30"
-        return None
-    match = _TIME.match(text)
-    if not match:
-        errors[field] = f"Enter the {label} time as hours and minutes on the 24-hour clock, for example 14:30"
-        return None
-    return time(int(match.group(1)), int(match.group(2)))
+    read = FormReader(form)
+    value = read.clock(field, label)
+    errors.update(read.errors)
+    return value
 
 
-def _read_capacity(form: dict[str, str], errors: dict[str, str]) -> int:
-    text = form.get("capacity", "").strip()
-    if not text:
-        errors["capacity"] = "Enter the number of places"
-    elif not text.isdigit():
-        errors["capacity"] = "Enter the number of places as a whole number, for example 12"
-    elif not 1 <= int(text) <= MAX_CAPACITY:
-        errors["capacity"] = f"The number of places must be between 1 and {MAX_CAPACITY}"
-    else:
-        return int(text)
-    return 0
+# -- scheduling ---------------------------------------------------------------------------------
 
 
-def _read_link(text: str, errors: dict[str, str]) -> str:
+def _link_problem(text: str) -> str | None:
     parts = urlsplit(text)
     if not text:
-        errors["online_link"] = "Enter the link people use to join the session online"
-    elif parts.scheme != "https" or not parts.netloc or " " in text:
-        errors["online_link"] = "Enter the link as a full web address starting https://"
-    elif len(text) > MAX_LINK:
-        errors["online_link"] = f"The link must be {MAX_LINK} characters or fewer"
-    return text
+        return "Enter the link people use to join the session online"
+    if parts.scheme != "https" or not parts.netloc or " " in text:
+        return "Enter the link as a full web address starting https://"
+    if len(text) > MAX_LINK:
+        return f"The link must be {MAX_LINK} characters or fewer"
+    return None
 
 
-async def _read_course(form: dict[str, str], errors: dict[str, str]) -> dict[str, Any] | None:
-    text = form.get("course", "").strip()
-    row = None
-    if text.isdigit() and int(text) <= 2_147_483_647:
-        row = await Course.select().where((Course.id == int(text)) & (Course.active == True)).first()  # noqa: E712
-    if row is None:
-        errors["course"] = "Select the course from the catalogue"
-    return row
+def delivery_of(data: SessionInput) -> Delivery | None:
+    """The delivery chosen, or (the API may leave it out) what follows from what was given."""
+    if data.delivery is not None:
+        return data.delivery
+    if data.online_link.strip() and not data.venue.strip():
+        return "online"
+    if data.venue.strip() or data.postcode.strip():
+        return "venue"
+    return None
 
 
-async def _read_trainer(form: dict[str, str], actor: CurrentUser, errors: dict[str, str]) -> int:
-    """A trainer's sessions are their own; staff may name a trainer (or run it themselves)."""
-    if actor.role not in STAFF_ROLES:
+def _place_problems(data: SessionInput, delivery: Delivery | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    venue = " ".join(data.venue.split())
+    if delivery is None or delivery not in DELIVERY:
+        errors["delivery"] = "Select whether the session is at a venue or online"
+    elif delivery == "venue":
+        if not venue:
+            errors["venue"] = "Enter the name and address of the venue"
+        elif len(venue) > MAX_VENUE:
+            errors["venue"] = f"The venue must be {MAX_VENUE} characters or fewer"
+        if not data.postcode.strip():
+            errors["postcode"] = "Enter the venue's postcode"
+    elif problem := _link_problem(data.online_link.strip()):
+        errors["online_link"] = problem
+    return errors
+
+
+def _times(data: SessionInput) -> tuple[datetime, datetime]:
+    starts_at = datetime.combine(data.date, data.start_time, tzinfo=LONDON).astimezone(UTC)
+    return starts_at, datetime.combine(data.date, data.end_time, tzinfo=LONDON).astimezone(UTC)
+
+
+def session_problems(data: SessionInput, *, skip: Collection[str] = ()) -> dict[str, str]:
+    """The rules a session meets, without the database, by field; fields in ``skip`` (those
+    a form could not read) are neither checked nor used."""
+    errors: dict[str, str] = {}
+    if "date" not in skip and data.date < london_today():
+        errors["date"] = "The date of the session must be today or in the future"
+    timed = not {"start_time", "end_time"} & set(skip)
+    if timed and data.end_time <= data.start_time:
+        errors["end_time"] = "The end time must be after the start time"
+    errors.update(_place_problems(data, delivery_of(data)))
+    if "capacity" not in skip and not 1 <= data.capacity <= MAX_CAPACITY:
+        errors["capacity"] = f"The number of places must be between 1 and {MAX_CAPACITY}"
+    if len(data.notes.strip()) > MAX_NOTES:
+        errors["notes"] = f"The notes must be {MAX_NOTES} characters or fewer"
+    if timed and "date" not in skip and "date" not in errors and _times(data)[0] <= utcnow():
+        errors["start_time"] = "The start time must be in the future"
+    return errors
+
+
+async def _course(course_id: int) -> dict[str, Any] | None:
+    if not 0 < course_id <= PG_INT_MAX:
+        return None
+    return await Course.select().where((Course.id == course_id) & (Course.active == True)).first()  # noqa: E712
+
+
+async def _trainer(trainer_id: int | None, actor: CurrentUser) -> int | None:
+    """A trainer's sessions are their own; staff may name a trainer (or run it themselves).
+    None: the one named has no active trainer's account."""
+    if actor.role not in STAFF_ROLES or trainer_id is None:
         return actor.id
-    text = form.get("trainer", "").strip()
-    if not text:
-        return actor.id
-    row = None
-    if text.isdigit() and int(text) <= 2_147_483_647:
-        row = (
-            await User.select(User.id)
-            .where((User.id == int(text)) & (User.role == "trainer") & (User.is_active == True))  # noqa: E712
-            .first()
-        )
-    if row is None:
-        errors["trainer"] = "Select a trainer with a trainer's account"
-        return actor.id
-    return row["id"]
+    if not 0 < trainer_id <= PG_INT_MAX:
+        return None
+    try:
+        user = await accounts.get_user(trainer_id)
+    except NotFound:
+        return None
+    return user.id if user.role == "trainer" and user.is_active else None
 
 
-async def trainers() -> list[dict[str, Any]]:
+async def trainers() -> list[UserOut]:
     """Active trainer accounts, for staff to choose who runs a session."""
-    return (
-        await User.select(User.id, User.display_name, User.email)
-        .where((User.role == "trainer") & (User.is_active == True))  # noqa: E712
-        .order_by(User.display_name)
-    )
+    found = await accounts.list_users(role="trainer", limit=TRAINER_LIMIT)
+    return sorted((u for u in found if u.is_active), key=lambda u: u.display_name)
 
 
 async def courses() -> list[dict[str, Any]]:
     return await Course.select(Course.id, Course.name).where(Course.active == True).order_by(Course.position)  # noqa: E712
 
 
-def _delivery(form: dict[str, str], errors: dict[str, str]) -> str:
-    chosen = form.get("delivery", "").strip()
-    if not chosen:  # the API may leave it out: it follows from what was given
-        if form.get("online_link", "").strip() and not form.get("venue", "").strip():
-            chosen = "online"
-        elif form.get("venue", "").strip() or form.get("postcode", "").strip():
-            chosen = "venue"
-    if chosen not in DELIVERY:
-        errors["delivery"] = "Select whether the session is at a venue or online"
-    return chosen
+async def _place(data: SessionInput, errors: dict[str, str]) -> dict[str, Any]:
+    """The venue's postcode, located (when the session is at a venue)."""
+    if delivery_of(data) != "venue" or not data.postcode.strip():
+        return {}
+    try:
+        point = await geo.locate(data.postcode, field="postcode")
+    except Invalid as problem:
+        errors.update(problem.errors)
+        return {}
+    return {"postcode": point.postcode, "district": point.district, "lat": point.lat, "lon": point.lon}
 
 
-async def create(form: dict[str, str], actor: CurrentUser) -> int:
+async def create(data: SessionInput, actor: CurrentUser) -> int:
     """Schedule a session; every problem is reported at once and nothing is saved on any."""
-    errors: dict[str, str] = {}
-    course = await _read_course(form, errors)
-    trainer_id = await _read_trainer(form, actor, errors)
-    day = read_date(form, "date", "The date of the session", errors)
-    if day and day < london_today():
-        errors["date"] = "The date of the session must be today or in the future"
-    start = read_time(form, "start_time", "start", errors)
-    end = read_time(form, "end_time", "end", errors)
-    if start and end and end <= start:
-        errors["end_time"] = "The end time must be after the start time"
-    delivery = _delivery(form, errors)
-    venue = " ".join(form.get("venue", "").split())
-    place: dict[str, Any] = {}
-    link = ""
-    if delivery == "venue":
-        if not venue:
-            errors["venue"] = "Enter the name and address of the venue"
-        elif len(venue) > MAX_VENUE:
-            errors["venue"] = f"The venue must be {MAX_VENUE} characters or fewer"
-        if not form.get("postcode", "").strip():
-            errors["postcode"] = "Enter the venue's postcode"
-        else:
-            try:
-                point = await geo.locate(form["postcode"], field="postcode")
-                place = {
-                    "postcode": point.postcode,
-                    "district": point.district,
-                    "lat": point.lat,
-                    "lon": point.lon,
-                }
-            except Invalid as problem:
-                errors.update(problem.errors)
-    elif delivery == "online":
-        venue = ""
-        link = _read_link(form.get("online_link", "").strip(), errors)
-    capacity = _read_capacity(form, errors)
-    notes = form.get("notes", "").strip()
-    if len(notes) > MAX_NOTES:
-        errors["notes"] = f"The notes must be {MAX_NOTES} characters or fewer"
-    starts_at = ends_at = None
-    if day and start and end:
-        starts_at = datetime.combine(day, start, tzinfo=LONDON).astimezone(UTC)
-        ends_at = datetime.combine(day, end, tzinfo=LONDON).astimezone(UTC)
-        if "date" not in errors and starts_at <= utcnow():
-            errors["start_time"] = "The start time must be in the future"
-    if errors or course is None or starts_at is None or ends_at is None:
+    errors = session_problems(data)
+    course = await _course(data.course_id)
+    if course is None:
+        errors["course"] = "Select the course from the catalogue"
+    trainer_id = await _trainer(data.trainer_id, actor)
+    if trainer_id is None:
+        errors["trainer"] = "Select a trainer with a trainer's account"
+    place = await _place(data, errors)
+    if errors or course is None or trainer_id is None:
         raise Invalid(errors)
+    online = delivery_of(data) == "online"
+    starts_at, ends_at = _times(data)
     async with write_transaction():
         rows = await TrainingSession.insert(
             TrainingSession(
@@ -268,10 +261,10 @@ async def create(form: dict[str, str], actor: CurrentUser) -> int:
                 trainer=trainer_id,
                 starts_at=starts_at,
                 ends_at=ends_at,
-                venue=venue,
-                online_link=link,
-                capacity=capacity,
-                notes=notes,
+                venue="" if online else " ".join(data.venue.split()),
+                online_link=data.online_link.strip() if online else "",
+                capacity=data.capacity,
+                notes=data.notes.strip(),
                 created_by=actor.id,
                 **place,
             )
@@ -290,7 +283,7 @@ async def create(form: dict[str, str], actor: CurrentUser) -> int:
 # -- reading sessions ---------------------------------------------------------------------------
 
 
-def _select():
+def _select() -> Select:
     return TrainingSession.select(
         *TrainingSession.all_columns(),
         TrainingSession.course.code.as_alias("course_code"),
@@ -345,7 +338,7 @@ async def _outs(rows: list[dict[str, Any]]) -> list[SessionOut]:
     return found
 
 
-def _mine(actor: CurrentUser):
+def _mine(actor: CurrentUser) -> Where | None:
     """Staff and admins see every session; a trainer only those they run."""
     return None if actor.role in STAFF_ROLES else TrainingSession.trainer == actor.id
 
@@ -386,7 +379,10 @@ async def get(session_id: int, actor: CurrentUser) -> SessionDetail:
     session = (await _outs(rows))[0]
     bookings = (
         await Booking.select(
-            Booking.id, Booking.profile, Booking.status, Booking.profile.user.display_name.as_alias("name")
+            Booking.id,
+            Booking.profile,
+            Booking.status,
+            Booking.profile._.user._.display_name.as_alias("name"),
         )
         .where((Booking.session == session_id) & Booking.status.is_in([*TAKEN, "waiting"]))
         .order_by(Booking.id)
@@ -469,7 +465,7 @@ async def upcoming_near(profile: dict[str, Any], settings: Settings) -> list[Nea
     for row in rows:
         if row["online_link"]:
             near.append((row, ""))
-        elif row["lat"] is not None and lat is not None:
+        elif row["lat"] is not None and lat is not None and lon is not None:
             distance = haversine_miles(lat, lon, row["lat"], row["lon"])
             if distance <= miles:
                 near.append((row, distance_note(distance)))

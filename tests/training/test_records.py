@@ -12,7 +12,7 @@ from market.audit.tables import AuditEvent
 from market.clock import london_today
 from market.errors import Invalid, NotAllowed, NotFound
 from market.mail.tables import OutboxEmail
-from market.training import completions, records
+from market.training import completions, forms, records
 from market.training.tables import Completion, Course
 from tests.register.factories import make_pa
 from tests.support import PASSWORD, submit
@@ -51,7 +51,7 @@ def date_fields(day: date) -> dict[str, str]:
 
 async def claim(pa: dict, code: str = "moving_handling", on: date = DAY - timedelta(days=30)) -> int:
     form = {"course": code, "completed_on": on.isoformat(), "provider": "Elsewhere Ltd", "evidence": "E-1"}
-    return await records.add_claim(await pa_actor(pa), form, DAY)
+    return await records.add_claim(await pa_actor(pa), forms.claim_input(form, DAY), DAY)
 
 
 # Claims, by the services.
@@ -61,7 +61,7 @@ async def test_a_claim_names_every_problem(app):
     pa = await make_pa()
     me = await pa_actor(pa)
     with pytest.raises(Invalid) as empty:
-        await records.add_claim(me, {}, DAY)
+        await records.add_claim(me, forms.claim_input({}, DAY), DAY)
     assert empty.value.errors == {
         "course": "Select the course you completed",
         "completed_on": "Enter the date you completed it",
@@ -78,39 +78,54 @@ async def test_a_claim_names_every_problem(app):
     ]
     for fields, message in cases:
         with pytest.raises(Invalid) as bad:
-            await records.add_claim(me, {"course": "first_aid", "provider": "X", **fields}, DAY)
+            await records.add_claim(
+                me, forms.claim_input({"course": "first_aid", "provider": "X", **fields}, DAY), DAY
+            )
         assert list(bad.value.errors) == ["completed_on"] and message in bad.value.errors["completed_on"]
     with pytest.raises(Invalid) as unknown:
         await records.add_claim(
-            me, {"course": "juggling", "completed_on": "2025-01-01", "provider": "X"}, DAY
+            me,
+            forms.claim_input({"course": "juggling", "completed_on": "2025-01-01", "provider": "X"}, DAY),
+            DAY,
         )
     assert unknown.value.errors == {"course": "Select the course you completed"}
     await Course.update({Course.active: False}).where(Course.code == "fire_safety")
     with pytest.raises(Invalid):
         await records.add_claim(
-            me, {"course": "fire_safety", "completed_on": "2025-01-01", "provider": "X"}, DAY
+            me,
+            forms.claim_input({"course": "fire_safety", "completed_on": "2025-01-01", "provider": "X"}, DAY),
+            DAY,
         )
     with pytest.raises(Invalid) as long_text:
         await records.add_claim(
             me,
-            {
-                "course": "first_aid",
-                "completed_on": "2025-01-01",
-                "provider": "x" * 161,
-                "evidence": "y" * 301,
-            },
+            forms.claim_input(
+                {
+                    "course": "first_aid",
+                    "completed_on": "2025-01-01",
+                    "provider": "x" * 161,
+                    "evidence": "y" * 301,
+                },
+                DAY,
+            ),
             DAY,
         )
     assert set(long_text.value.errors) == {"provider", "evidence"}
     assert await Completion.count() == 0
     # Today and 1 January 1950 are both allowed; the same course on the same date twice is not.
     await records.add_claim(
-        me, {"course": "first_aid", "completed_on": DAY.isoformat(), "provider": "X"}, DAY
+        me,
+        forms.claim_input({"course": "first_aid", "completed_on": DAY.isoformat(), "provider": "X"}, DAY),
+        DAY,
     )
-    await records.add_claim(me, {"course": "dementia", "completed_on": "1950-01-01", "provider": "X"}, DAY)
+    await records.add_claim(
+        me, forms.claim_input({"course": "dementia", "completed_on": "1950-01-01", "provider": "X"}, DAY), DAY
+    )
     with pytest.raises(Invalid) as twice:
         await records.add_claim(
-            me, {"course": "first_aid", "completed_on": DAY.isoformat(), "provider": "Y"}, DAY
+            me,
+            forms.claim_input({"course": "first_aid", "completed_on": DAY.isoformat(), "provider": "Y"}, DAY),
+            DAY,
         )
     assert "already on your record" in twice.value.errors["course"]
 
@@ -164,9 +179,11 @@ async def test_rejecting_a_claim_deletes_it_and_emails_the_pa_the_reason(app, se
     claim_id = await claim(pa)
     trainer = await staff_actor(create_user, "trainer")
     with pytest.raises(Invalid) as no_reason:
-        await records.reject_claim(trainer, claim_id, {"reason": "  "}, settings)
+        await records.reject_claim(trainer, claim_id, forms.reject_input({"reason": "  "}), settings)
     assert list(no_reason.value.errors) == ["reason"]
-    await records.reject_claim(trainer, claim_id, {"reason": "The provider has no record of you."}, settings)
+    await records.reject_claim(
+        trainer, claim_id, forms.reject_input({"reason": "The provider has no record of you."}), settings
+    )
     assert await Completion.count() == 0
     [mail] = await OutboxEmail.select().where(OutboxEmail.to_address == pa["email"])
     assert "Moving and handling" in mail["subject"]
