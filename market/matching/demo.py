@@ -5,11 +5,11 @@ morning need part-way through recruitment, so that the shortlist and an intervie
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import time, timedelta
 
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
-from market.clock import LONDON, london_today
+from market.clock import london_today
 from market.db import write_transaction
 from market.dbs.rules import requirement_for
 from market.geo import services as geo
@@ -17,6 +17,7 @@ from market.matching import matches
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import interviews
+from market.matching.pipeline.schemas import InterviewInput
 from market.matching.tables import Application, Need, NeedSkill, NeedSlot, Recipient, RecipientAccess
 from market.register.availability import slot_from_day_times
 from market.register.tables import Skill
@@ -167,8 +168,9 @@ async def seed_pipeline(settings: Settings) -> int:
         pa_user = CurrentUser(id=row["user"], email=row["profile.user.email"], role="pa", display_name="")
         version = await pipeline.respond(pa_user, first, True, 2)
         soon = london_today() + timedelta(days=3)
-        values = interviews.InterviewValues(
-            starts_at=datetime(soon.year, soon.month, soon.day, 10, 30, tzinfo=LONDON).astimezone(UTC),
+        values = InterviewInput(
+            day=soon,
+            time=time(10, 30),
             minutes=45,
             mode="in_person",
             place="Central Library café, Broadway, Peterborough",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +24,7 @@ from market.audit import services as audit
 from market.clock import LONDON, london_today, utcnow
 from market.db import for_update, write_transaction
 from market.errors import Invalid, NotFound
-from market.fields import PG_INT_MAX, FormReader
+from market.fields import PG_INT_MAX
 from market.geo import services as geo
 from market.geo.display import distance_note
 from market.geo.distance import haversine_miles
@@ -123,13 +123,6 @@ def session_day(session: dict[str, Any] | SessionOut) -> date:
 # -- kept for matching.pipeline.interviews only -----------------------------------------------
 # wt-pipeline reads the interview form with market.fields and no longer imports this; delete
 # it when that branch is merged.
-
-
-def read_time(form: dict[str, str], field: str, label: str, errors: dict[str, str]) -> time | None:
-    read = FormReader(form)
-    value = read.clock(field, label)
-    errors.update(read.errors)
-    return value
 
 
 # -- scheduling ---------------------------------------------------------------------------------
