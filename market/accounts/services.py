@@ -33,6 +33,10 @@ RESET = "reset"
 RESET_LIFETIME = timedelta(hours=1)
 RESEND_AFTER = timedelta(minutes=5)
 
+SIGNUP_ROLE_MESSAGE = "Select whether you are a personal assistant or looking for one"
+ACTING_AS_MESSAGE = "Select who the personal assistant is for"
+ROLE_MESSAGE = "Select a role"
+
 # Deliberately loose: one @, something either side, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -73,7 +77,9 @@ async def _email_taken(email: str) -> bool:
     return await User.exists().where(User.email == email)
 
 
-def _check_new_account(email: str, display_name: str, password: str) -> dict[str, str]:
+def new_account_problems(email: str, display_name: str, password: str) -> dict[str, str]:
+    """What is wrong with a new account's email (normalised), name (stripped) and password,
+    by field: the checks that need no database, so a form can name them with its own."""
     errors: dict[str, str] = {}
     if problem := email_problem(email):
         errors["email"] = problem
@@ -118,11 +124,12 @@ async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> User
     """Create a PA or recipient account and email a link to confirm the address."""
     email = normalise_email(data.email)
     name = data.display_name.strip()
-    errors = _check_new_account(email, name, data.password)
+    errors = new_account_problems(email, name, data.password)
+    # Checked here too: a Struct built in code (not decoded) has not had its Literals checked.
     if data.role not in SELF_SIGNUP_ROLES:
-        errors["role"] = "Select whether you are a personal assistant or looking for one"
+        errors["role"] = SIGNUP_ROLE_MESSAGE
     elif data.role == "recipient" and data.acting_as not in ACTING_AS:
-        errors["acting_as"] = "Select who the personal assistant is for"
+        errors["acting_as"] = ACTING_AS_MESSAGE
     # argon2 is slow on purpose: hash before taking the write lock, off the event loop.
     password_hash = "" if errors else await asyncio.to_thread(hash_password, data.password)
     async with write_transaction():
@@ -138,7 +145,7 @@ async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> User
                 password_hash=password_hash,
                 role=data.role,
                 display_name=name,
-                acting_as=data.acting_as if data.role == "recipient" else "",
+                acting_as=(data.acting_as or "") if data.role == "recipient" else "",
             )
         ).returning(*User.all_columns())
         user = rows[0]
@@ -286,9 +293,9 @@ async def create_user(data: NewUserInput, *, actor: CurrentUser | None = None, i
     """An account made by an admin or the command line: verified, any role."""
     email = normalise_email(data.email)
     name = data.display_name.strip()
-    errors = _check_new_account(email, name, data.password)
+    errors = new_account_problems(email, name, data.password)
     if data.role not in ROLES:
-        errors["role"] = "Select a role"
+        errors["role"] = ROLE_MESSAGE
     password_hash = "" if errors else await asyncio.to_thread(hash_password, data.password)
     async with write_transaction():
         if "email" not in errors and await _email_taken(email):
@@ -344,8 +351,3 @@ async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> li
     if where:
         select = select.where(*where)
     return [_user_out(r) for r in await select]
-
-
-async def conflict_if_exists(email: str) -> None:
-    if await _email_taken(normalise_email(email)):
-        raise Conflict(f"An account for {email} already exists")
