@@ -8,11 +8,18 @@ import asyncio
 import getpass
 import sqlite3
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from market.roles import ROLES
 from market.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from market.geo.services import GeoPoint
+    from market.register.import_rows import Mode
+
+T = TypeVar("T")
 
 
 def _settings() -> Settings:
@@ -23,7 +30,7 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-async def _with_db(settings: Settings, work):
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     from market import db
 
     engine = db.activate(db.create_engine(settings))
@@ -167,10 +174,10 @@ def cmd_reports_return(args: argparse.Namespace) -> int:
     return 0
 
 
-def _geo_points(settings: Settings, texts: list[str]):
+def _geo_points(settings: Settings, texts: list[str]) -> list[GeoPoint]:
     from market.geo import services as geo
 
-    async def work():
+    async def work() -> list[GeoPoint]:
         return [await geo.locate(text) for text in texts]
 
     return asyncio.run(_with_db(settings, work))
@@ -247,11 +254,11 @@ def cmd_register_import(args: argparse.Namespace) -> int:
     if args.valid_only and not args.rejects:
         print("market: --valid-only needs --rejects OUT.csv for the rows it leaves out", file=sys.stderr)
         return 2
-    mode = "check" if args.dry_run else "valid_only" if args.valid_only else "all"
+    mode: Mode = "check" if args.dry_run else "valid_only" if args.valid_only else "all"
     with path.open("rb") as file:
         content = file.read(importer.MAX_BYTES + 1)  # one byte more is enough to say it is too big
 
-    async def work():
+    async def work() -> importer.ImportReport:
         actor = await importer.staff_actor(args.by) if args.by else None
         return await importer.import_csv(
             content, file_name=path.name, settings=settings, actor=actor, mode=mode
@@ -300,7 +307,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"market: {target} is not empty; choose a new directory or add --force.", file=sys.stderr)
         return 1
 
-    async def work():
+    async def work() -> dump.ExportReport:
         report = await dump.export_to(target)
         await record("export.full", subject_type="export", detail={"via": "cli", "rows": report.total})
         return report
@@ -335,7 +342,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"market: {source}: no such directory (or zip file)", file=sys.stderr)
         return 2
 
-    async def work():
+    async def work() -> load.ImportReport:
         report = await load.import_from(source)
         # After the import, so that the import itself stays an exact copy of the export.
         await record("export.imported", subject_type="export", detail={"via": "cli", "rows": report.total})

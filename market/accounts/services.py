@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from market.accounts import sessions
 from market.accounts.passwords import hash_password, password_problem, verify_password
 from market.accounts.schemas import (
@@ -251,15 +253,15 @@ async def reset_password(data: PasswordResetInput, settings: Settings, *, ip: st
         user = await User.select().where(User.id == row["user"]).first() if row else None
         if problem := password_problem(data.password, user["email"] if user else ""):
             raise Invalid({"password": problem})
-        row = await _use_token(data.token, RESET)
-        await _set_password(row["user"], data.password)
+        used = await _use_token(data.token, RESET)
+        await _set_password(used["user"], data.password)
         # A reset proves control of the mailbox, so it also confirms the address.
         await User.update({User.verified_at: utcnow()}).where(
-            User.id == row["user"], User.verified_at.is_null()
+            User.id == used["user"], User.verified_at.is_null()
         )
-        await sessions.end_all(row["user"])
-        await audit.record("account.password_reset", subject_type="user", subject_id=row["user"], ip=ip)
-    return await get_user(row["user"])
+        await sessions.end_all(used["user"])
+        await audit.record("account.password_reset", subject_type="user", subject_id=used["user"], ip=ip)
+    return await get_user(used["user"])
 
 
 async def _set_password(user_id: int, password: str) -> None:
@@ -343,7 +345,7 @@ async def set_active(user_id: int, active: bool, *, actor: CurrentUser, ip: str 
 
 async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> list[UserOut]:
     select = User.select().order_by(User.id, ascending=False).limit(limit)
-    where = []
+    where: list[Combinable] = []
     if role:
         where.append(User.role == role)
     if query:

@@ -13,9 +13,15 @@ from market.db import ilike
 
 
 class ActorLike(Protocol):
-    id: int
-    email: str
-    role: str
+    # Read-only, so a frozen CurrentUser fits.
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
 
 
 class AuditFilter(msgspec.Struct, kw_only=True):

@@ -121,7 +121,7 @@ class _TableLoader:
         self.seen_ids = seen_ids
         self.ids: set[int] = set()
         seen_ids[spec.name] = self.ids
-        self.unique = {
+        self.unique: dict[str, set[Any]] = {
             c._meta.name: set() for c in self.columns if c._meta.unique and not c._meta.primary_key
         }
         self.batch_size = max(1, PARAMETERS_PER_INSERT // len(self.columns))
@@ -162,7 +162,7 @@ class _TableLoader:
         if value is None:
             if not column._meta.null:
                 raise self.problem(line, f"{name} may not be null")
-        elif isinstance(column, Varchar) and len(value) > column.length:
+        elif isinstance(column, Varchar) and column.length is not None and len(value) > column.length:
             raise self.problem(line, f"{name} is longer than {column.length} characters")
         elif (parent := self.parents.get(name)) and value not in self.seen_ids.get(parent, ()):
             raise self.problem(line, f"{name} {value} is not an id in {parent}")
