@@ -8,9 +8,18 @@ import asyncio
 import getpass
 import sqlite3
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
+from market.roles import ROLES
 from market.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from market.geo.services import GeoPoint
+    from market.register.import_rows import Mode
+
+T = TypeVar("T")
 
 
 def _settings() -> Settings:
@@ -21,7 +30,7 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-async def _with_db(settings: Settings, work):
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     from market import db
 
     engine = db.activate(db.create_engine(settings))
@@ -165,10 +174,10 @@ def cmd_reports_return(args: argparse.Namespace) -> int:
     return 0
 
 
-def _geo_points(settings: Settings, texts: list[str]):
+def _geo_points(settings: Settings, texts: list[str]) -> list[GeoPoint]:
     from market.geo import services as geo
 
-    async def work():
+    async def work() -> list[GeoPoint]:
         return [await geo.locate(text) for text in texts]
 
     return asyncio.run(_with_db(settings, work))
@@ -245,11 +254,11 @@ def cmd_register_import(args: argparse.Namespace) -> int:
     if args.valid_only and not args.rejects:
         print("market: --valid-only needs --rejects OUT.csv for the rows it leaves out", file=sys.stderr)
         return 2
-    mode = "check" if args.dry_run else "valid_only" if args.valid_only else "all"
+    mode: Mode = "check" if args.dry_run else "valid_only" if args.valid_only else "all"
     with path.open("rb") as file:
         content = file.read(importer.MAX_BYTES + 1)  # one byte more is enough to say it is too big
 
-    async def work():
+    async def work() -> importer.ImportReport:
         actor = await importer.staff_actor(args.by) if args.by else None
         return await importer.import_csv(
             content, file_name=path.name, settings=settings, actor=actor, mode=mode
@@ -298,7 +307,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"market: {target} is not empty; choose a new directory or add --force.", file=sys.stderr)
         return 1
 
-    async def work():
+    async def work() -> dump.ExportReport:
         report = await dump.export_to(target)
         await record("export.full", subject_type="export", detail={"via": "cli", "rows": report.total})
         return report
@@ -333,7 +342,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"market: {source}: no such directory (or zip file)", file=sys.stderr)
         return 2
 
-    async def work():
+    async def work() -> load.ImportReport:
         report = await load.import_from(source)
         # After the import, so that the import itself stays an exact copy of the export.
         await record("export.imported", subject_type="export", detail={"via": "cli", "rows": report.total})
@@ -374,10 +383,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="market", description="The PA register.")
-    commands = parser.add_subparsers(dest="command", required=True)
+# The subcommands of one parser.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
+
+def _add_site_commands(commands: Commands) -> None:
+    """Serving the site, migrating its database and adding demo accounts."""
     serve = commands.add_parser("serve", help="serve the site (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -393,13 +404,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="only when the database has no accounts")
     demo.set_defaults(run=cmd_demo)
 
+
+def _add_user_commands(commands: Commands) -> None:
+    """Accounts, and a copy of the database they live in."""
     users = commands.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True
     )
     create = users.add_parser("create", help="create an account of any role")
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=["pa", "recipient", "staff", "trainer", "admin"])
+    create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--password", help="omit to be asked for it")
     create.set_defaults(run=cmd_users_create)
 
@@ -408,6 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--force", action="store_true", help="overwrite the file")
     backup.set_defaults(run=cmd_backup)
 
+
+def _add_geo_commands(commands: Commands) -> None:
+    """Postcodes and distances."""
     geo = commands.add_parser("geo", help="postcodes and distances").add_subparsers(
         dest="geo_command", required=True
     )
@@ -422,6 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("path")
     load.set_defaults(run=cmd_geo_import)
 
+
+def _add_register_commands(commands: Commands) -> None:
+    """The register's bulk import."""
     register = commands.add_parser("register", help="the PA register").add_subparsers(
         dest="register_command", required=True
     )
@@ -433,6 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument("--by", metavar="EMAIL", help="the staff account importing (needed for approved)")
     bulk.set_defaults(run=cmd_register_import)
 
+
+def _add_job_commands(commands: Commands) -> None:
+    """The daily jobs and the matching model, each runnable by hand or from cron."""
     dbs = commands.add_parser("dbs", help="DBS checks").add_subparsers(dest="dbs_command", required=True)
     dbs.add_parser(
         "sweep",
@@ -460,6 +483,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.set_defaults(run=cmd_matching_train)
 
+    mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
+    mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)
+
+
+def _add_report_commands(commands: Commands) -> None:
+    """The commissioner's reports, and moving every record out and in."""
     reports = commands.add_parser("reports", help="the commissioner's reports").add_subparsers(
         dest="reports_command", required=True
     )
@@ -485,8 +514,19 @@ def build_parser() -> argparse.ArgumentParser:
     load_all.add_argument("dir", help="the directory `market export` wrote, or the zip from /admin/export")
     load_all.set_defaults(run=cmd_import)
 
-    mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
-    mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="market", description="The PA register.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add in (
+        _add_site_commands,
+        _add_user_commands,
+        _add_geo_commands,
+        _add_register_commands,
+        _add_job_commands,
+        _add_report_commands,
+    ):
+        add(commands)
     return parser
 
 

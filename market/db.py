@@ -13,9 +13,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from piccolo.engine.base import Engine
+from piccolo.columns.base import Column
+from piccolo.columns.combination import Where
+from piccolo.engine.base import BaseTransaction, Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query.methods.select import Select
 from piccolo.table import Table
 
 from market.settings import Settings
@@ -74,7 +77,7 @@ def current_engine() -> Engine:
     return _engine
 
 
-def write_transaction(engine: Engine | None = None):
+def write_transaction(engine: Engine | None = None) -> BaseTransaction:
     """A transaction for read-then-write work.
 
     On SQLite it is IMMEDIATE: it takes the write lock at BEGIN, so two writers
@@ -87,7 +90,7 @@ def write_transaction(engine: Engine | None = None):
     return engine.transaction()
 
 
-def for_update(query):
+def for_update(query: Select) -> Select:
     """Lock the selected rows until the transaction ends (SELECT ... FOR UPDATE).
 
     Needed on PostgreSQL for read-then-write work, or two transactions can read the
@@ -99,7 +102,7 @@ def for_update(query):
     return query
 
 
-def ilike(column, pattern: str):
+def ilike(column: Column, pattern: str) -> Where:
     """Case-insensitive LIKE on both engines: ILIKE on PostgreSQL; on SQLite, LIKE already
     ignores case (for ASCII), and piccolo warns on every ILIKE there."""
     if isinstance(current_engine(), PostgresEngine):

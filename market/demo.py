@@ -5,11 +5,12 @@ from __future__ import annotations
 from market.accounts import services
 from market.accounts.schemas import NewUserInput
 from market.accounts.tables import User
+from market.roles import Role
 from market.settings import Settings
 
 DEMO_PASSWORD = "demo-password-2026"
 
-DEMO_ACCOUNTS = [
+DEMO_ACCOUNTS: list[tuple[str, str, Role]] = [
     ("pa@demo.example", "Priya Shah", "pa"),
     ("recipient@demo.example", "Robert Evans", "recipient"),
     ("staff@demo.example", "Sam Taylor", "staff"),

@@ -1,6 +1,7 @@
 """piccolo's configuration: the app registry, and the engine (resolved lazily)."""
 
 from piccolo.conf.apps import AppRegistry
+from piccolo.engine.base import Engine
 
 APP_REGISTRY = AppRegistry(
     apps=[
@@ -16,7 +17,7 @@ APP_REGISTRY = AppRegistry(
 )
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Engine:
     # DB is looked up on each use so that market.db.activate() decides it.
     if name == "DB":
         from market.db import current_engine

@@ -10,6 +10,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 import msgspec
@@ -197,7 +198,15 @@ def _stuck_days(raw: str) -> dict[str, int]:
     return days
 
 
-def _geocoder(environ: Mapping[str, str]) -> dict[str, object]:
+class _Geocoder(TypedDict):
+    geocoder: str
+    geocoder_user_agent: str
+    geocoder_domain: str
+    geocoder_scheme: str
+    geocoder_timeout_seconds: int
+
+
+def _geocoder(environ: Mapping[str, str]) -> _Geocoder:
     name = environ.get("MARKET_GEOCODER", "").strip().lower()
     if name not in ("", "nominatim"):
         raise ConfigError(f"MARKET_GEOCODER must be nominatim or empty (off), not {name!r}.")

@@ -8,10 +8,10 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.accounts import services
-from market.accounts.schemas import NewUserInput
+from market.accounts import forms, services
+from market.errors import Invalid
 from market.roles import ROLE_NAMES
-from market.web.forms import form_page, form_struct, read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN
 from market.web.params import RecordId
 from market.web.render import ip_of, render
@@ -53,10 +53,17 @@ class UserAdminPages(Controller):
         return render("admin/new_user.html", role_names=ROLE_NAMES, values={"role": "staff"})
 
     @post("/new")
-    async def create(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "admin/new_user.html", {"role_names": ROLE_NAMES}, {**data, "password": ""})
-        await services.create_user(form_struct(data, NewUserInput), actor=request.user, ip=ip_of(request))
+    async def create(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await services.create_user(forms.new_user_input(values), actor=request.user, ip=ip_of(request))
+        except Invalid as problem:
+            return render(
+                "admin/new_user.html",
+                status_code=422,
+                role_names=ROLE_NAMES,
+                **form_errors(problem, forms.without_passwords(values)),
+            )
         return Redirect("/admin/users?done=created")
 
     @post("/{user_id:int}/deactivate")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from market.accounts import sessions
@@ -27,11 +30,11 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(ANONYMOUS_PREFIXES):
+        if scope["type"] == ScopeType.HTTP and scope["path"].startswith(ANONYMOUS_PREFIXES):
             scope["user"] = None
             scope["auth"] = None
-        elif scope["type"] == "http":
-            connection = ASGIConnection(scope)
+        elif scope["type"] == ScopeType.HTTP:
+            connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
             token = bearer_token(connection) or connection.cookies.get(SESSION_COOKIE, "")
             scope["user"] = await sessions.user_for_token(token)
             scope["auth"] = token or None

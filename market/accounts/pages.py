@@ -9,19 +9,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from market.accounts import services, sessions
+from market.accounts import forms, services, sessions
 from market.accounts.middleware import clear_session_cookie, session_cookie
-from market.accounts.schemas import (
-    ACTING_AS,
-    EmailInput,
-    LoginInput,
-    PasswordChangeInput,
-    PasswordResetInput,
-    SignupInput,
-)
+from market.accounts.schemas import ACTING_AS
 from market.errors import Invalid
 from market.settings import Settings
-from market.web.forms import form_page, form_struct, read_form
+from market.web.forms import form_errors, read_form
 from market.web.guards import PUBLIC, SIGNED_IN
 from market.web.params import RecordId
 from market.web.render import ip_of, render
@@ -57,9 +50,16 @@ class SignupPages(Controller):
 
     @post("/")
     async def submit(self, request: Request, settings: NamedDependency[Settings]) -> Template:
-        data = await read_form(request)
-        form_page(request, "accounts/signup.html", {"acting_as": ACTING_AS}, data)
-        user = await services.signup(form_struct(data, SignupInput), settings, ip=ip_of(request))
+        values = await read_form(request)
+        try:
+            user = await services.signup(forms.signup_input(values), settings, ip=ip_of(request))
+        except Invalid as problem:
+            return render(
+                "accounts/signup.html",
+                status_code=422,
+                acting_as=ACTING_AS,
+                **form_errors(problem, forms.without_passwords(values)),
+            )
         return render("accounts/check_email.html", email=user.email, purpose="verify")
 
 
@@ -80,23 +80,28 @@ class SignInPages(Controller):
         data = await read_form(request)
         next_path = safe_next(data.get("next"))
         values = {"email": data.get("email", "")}
-        form_page(request, "accounts/login.html", {"next_path": next_path}, values)
+        problem: Invalid | None = None
         try:
             token, _, _ = await sessions.login(
-                form_struct(data, LoginInput),
+                forms.login_input(data),
                 settings,
                 ip=ip_of(request),
                 user_agent=request.headers.get("user-agent", ""),
             )
-        except sessions.Unverified as unverified:
+        except sessions.Unverified:
             await services.resend_verification(values["email"], settings)
-            raise Invalid(
+            problem = Invalid(
                 {
                     "email": "Confirm your email address first: we have sent you a new link. "
                     "Check your inbox and spam folder."
-                },
-                unverified.detail,
-            ) from None
+                }
+            )
+        except Invalid as invalid:
+            problem = invalid
+        if problem is not None:
+            return render(
+                "accounts/login.html", status_code=422, next_path=next_path, **form_errors(problem, values)
+            )
         response = Redirect(next_path)
         response.set_cookie(session_cookie(settings, token, settings.session_days * 86400))
         return response
@@ -125,11 +130,11 @@ class EmailVerificationPages(Controller):
 
     @post("/resend")
     async def resend(self, request: Request, settings: NamedDependency[Settings]) -> Template:
-        data = await read_form(request)
-        form_page(request, "accounts/resend.html", {}, data)
-        email = form_struct(data, EmailInput).email
-        if problem := services.email_problem(services.normalise_email(email)):
-            raise Invalid({"email": problem})
+        values = await read_form(request)
+        try:
+            email = forms.email_input(values).email
+        except Invalid as problem:
+            return render("accounts/resend.html", status_code=422, **form_errors(problem, values))
         await services.resend_verification(email, settings)
         return render("accounts/check_email.html", email=services.normalise_email(email), purpose="resend")
 
@@ -138,9 +143,11 @@ class EmailVerificationPages(Controller):
         return render("accounts/verify.html", token=token)
 
     @post("/{token:str}")
-    async def confirm(self, request: Request, token: FromPath[str]) -> Redirect:
-        form_page(request, "accounts/verify.html", {"token": token}, {})
-        await services.verify_email(token, ip=ip_of(request))
+    async def confirm(self, request: Request, token: FromPath[str]) -> Template | Redirect:
+        try:
+            await services.verify_email(token, ip=ip_of(request))
+        except Invalid as problem:
+            return render("accounts/verify.html", status_code=422, token=token, **form_errors(problem, {}))
         return Redirect("/login?done=verified")
 
 
@@ -155,10 +162,12 @@ class PasswordResetPages(Controller):
 
     @post("/forgot")
     async def forgot(self, request: Request, settings: NamedDependency[Settings]) -> Template:
-        data = await read_form(request)
-        form_page(request, "accounts/forgot.html", {}, data)
-        email = form_struct(data, EmailInput).email
-        await services.request_password_reset(email, settings, ip=ip_of(request))
+        values = await read_form(request)
+        try:
+            email = forms.email_input(values).email
+            await services.request_password_reset(email, settings, ip=ip_of(request))
+        except Invalid as problem:
+            return render("accounts/forgot.html", status_code=422, **form_errors(problem, values))
         return render("accounts/check_email.html", email=services.normalise_email(email), purpose="reset")
 
     @get("/reset/{token:str}")
@@ -173,18 +182,15 @@ class PasswordResetPages(Controller):
     async def reset(
         self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]
     ) -> Template | Redirect:
-        data = await read_form(request)
-        form_page(request, "accounts/reset.html", {"token": token}, {})
+        values = await read_form(request)
         try:
             await services.reset_password(
-                PasswordResetInput(token=token, password=data.get("password", "")),
-                settings,
-                ip=ip_of(request),
+                forms.password_reset_input(values, token), settings, ip=ip_of(request)
             )
-        except Invalid as invalid:
-            if "token" in invalid.errors:
-                return render("accounts/link_problem.html", status_code=400, problem=invalid.errors["token"])
-            raise
+        except Invalid as problem:
+            if "token" in problem.errors:
+                return render("accounts/link_problem.html", status_code=400, problem=problem.errors["token"])
+            return render("accounts/reset.html", status_code=422, token=token, **form_errors(problem, {}))
         return Redirect("/login?done=password-reset")
 
 
@@ -204,12 +210,14 @@ class AccountPages(Controller):
         return render("accounts/change_password.html")
 
     @post("/password")
-    async def change_password(self, request: Request) -> Redirect:
-        data = await read_form(request)
-        form_page(request, "accounts/change_password.html", {}, {})
-        await services.change_password(
-            request.user, form_struct(data, PasswordChangeInput), ip=ip_of(request)
-        )
+    async def change_password(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await services.change_password(
+                request.user, forms.password_change_input(values), ip=ip_of(request)
+            )
+        except Invalid as problem:
+            return render("accounts/change_password.html", status_code=422, **form_errors(problem, {}))
         return Redirect("/account?done=password-changed")
 
     @post("/sessions/{session_id:int}/end")

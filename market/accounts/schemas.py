@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
-from market.roles import ROLE_NAMES
+from market.roles import ROLE_NAMES, ROLES, SELF_SIGNUP_ROLES, Role
 
 # Who a recipient account belongs to: the person themselves, or who acts for them.
+ActingAs = Literal["self", "family", "representative"]
 ACTING_AS = {
     "self": "I am looking for a PA for myself",
     "family": "I am a family member or friend acting for someone",
     "representative": "I am a representative (for example, an appointee or deputy)",
 }
+# The roles anyone may give themselves at sign-up; staff, trainer and admin are made by an admin.
+SignupRole = Literal["pa", "recipient"]
+
+# The label dicts the pages show must name exactly the codes the inputs accept.
+assert tuple(ACTING_AS) == get_args(ActingAs)
+assert get_args(SignupRole) == SELF_SIGNUP_ROLES
+assert tuple(ROLE_NAMES) == get_args(Role) == ROLES
+
+# Limits the service also checks (with messages for people); here they show in the OpenAPI schema.
+Email = Annotated[str, msgspec.Meta(max_length=254)]
+DisplayName = Annotated[str, msgspec.Meta(max_length=120)]
 
 
 class CurrentUser(msgspec.Struct, frozen=True, kw_only=True):
@@ -29,11 +42,13 @@ class CurrentUser(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SignupInput(msgspec.Struct, kw_only=True):
-    email: str = ""
+    role: SignupRole
+    # Only a recipient says who the PA is for; it is ignored for a PA.
+    acting_as: ActingAs | None = None
+    # Blank by default so that one answer names every missing field, not just the first.
+    email: Email = ""
     password: str = ""
-    display_name: str = ""
-    role: str = ""
-    acting_as: str = ""
+    display_name: DisplayName = ""
 
 
 class LoginInput(msgspec.Struct, kw_only=True):
@@ -60,9 +75,9 @@ class PasswordChangeInput(msgspec.Struct, kw_only=True):
 
 
 class NewUserInput(msgspec.Struct, kw_only=True):
-    email: str = ""
-    display_name: str = ""
-    role: str = ""
+    role: Role
+    email: Email = ""
+    display_name: DisplayName = ""
     password: str = ""
 
 

@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from market.accounts import sessions
 from market.accounts.passwords import hash_password, password_problem, verify_password
 from market.accounts.schemas import (
@@ -32,6 +34,10 @@ VERIFY = "verify"
 RESET = "reset"
 RESET_LIFETIME = timedelta(hours=1)
 RESEND_AFTER = timedelta(minutes=5)
+
+SIGNUP_ROLE_MESSAGE = "Select whether you are a personal assistant or looking for one"
+ACTING_AS_MESSAGE = "Select who the personal assistant is for"
+ROLE_MESSAGE = "Select a role"
 
 # Deliberately loose: one @, something either side, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -73,7 +79,9 @@ async def _email_taken(email: str) -> bool:
     return await User.exists().where(User.email == email)
 
 
-def _check_new_account(email: str, display_name: str, password: str) -> dict[str, str]:
+def new_account_problems(email: str, display_name: str, password: str) -> dict[str, str]:
+    """What is wrong with a new account's email (normalised), name (stripped) and password,
+    by field: the checks that need no database, so a form can name them with its own."""
     errors: dict[str, str] = {}
     if problem := email_problem(email):
         errors["email"] = problem
@@ -118,11 +126,12 @@ async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> User
     """Create a PA or recipient account and email a link to confirm the address."""
     email = normalise_email(data.email)
     name = data.display_name.strip()
-    errors = _check_new_account(email, name, data.password)
+    errors = new_account_problems(email, name, data.password)
+    # Checked here too: a Struct built in code (not decoded) has not had its Literals checked.
     if data.role not in SELF_SIGNUP_ROLES:
-        errors["role"] = "Select whether you are a personal assistant or looking for one"
+        errors["role"] = SIGNUP_ROLE_MESSAGE
     elif data.role == "recipient" and data.acting_as not in ACTING_AS:
-        errors["acting_as"] = "Select who the personal assistant is for"
+        errors["acting_as"] = ACTING_AS_MESSAGE
     # argon2 is slow on purpose: hash before taking the write lock, off the event loop.
     password_hash = "" if errors else await asyncio.to_thread(hash_password, data.password)
     async with write_transaction():
@@ -138,7 +147,7 @@ async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> User
                 password_hash=password_hash,
                 role=data.role,
                 display_name=name,
-                acting_as=data.acting_as if data.role == "recipient" else "",
+                acting_as=(data.acting_as or "") if data.role == "recipient" else "",
             )
         ).returning(*User.all_columns())
         user = rows[0]
@@ -244,15 +253,15 @@ async def reset_password(data: PasswordResetInput, settings: Settings, *, ip: st
         user = await User.select().where(User.id == row["user"]).first() if row else None
         if problem := password_problem(data.password, user["email"] if user else ""):
             raise Invalid({"password": problem})
-        row = await _use_token(data.token, RESET)
-        await _set_password(row["user"], data.password)
+        used = await _use_token(data.token, RESET)
+        await _set_password(used["user"], data.password)
         # A reset proves control of the mailbox, so it also confirms the address.
         await User.update({User.verified_at: utcnow()}).where(
-            User.id == row["user"], User.verified_at.is_null()
+            User.id == used["user"], User.verified_at.is_null()
         )
-        await sessions.end_all(row["user"])
-        await audit.record("account.password_reset", subject_type="user", subject_id=row["user"], ip=ip)
-    return await get_user(row["user"])
+        await sessions.end_all(used["user"])
+        await audit.record("account.password_reset", subject_type="user", subject_id=used["user"], ip=ip)
+    return await get_user(used["user"])
 
 
 async def _set_password(user_id: int, password: str) -> None:
@@ -286,9 +295,9 @@ async def create_user(data: NewUserInput, *, actor: CurrentUser | None = None, i
     """An account made by an admin or the command line: verified, any role."""
     email = normalise_email(data.email)
     name = data.display_name.strip()
-    errors = _check_new_account(email, name, data.password)
+    errors = new_account_problems(email, name, data.password)
     if data.role not in ROLES:
-        errors["role"] = "Select a role"
+        errors["role"] = ROLE_MESSAGE
     password_hash = "" if errors else await asyncio.to_thread(hash_password, data.password)
     async with write_transaction():
         if "email" not in errors and await _email_taken(email):
@@ -336,7 +345,7 @@ async def set_active(user_id: int, active: bool, *, actor: CurrentUser, ip: str 
 
 async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> list[UserOut]:
     select = User.select().order_by(User.id, ascending=False).limit(limit)
-    where = []
+    where: list[Combinable] = []
     if role:
         where.append(User.role == role)
     if query:
@@ -344,8 +353,3 @@ async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> li
     if where:
         select = select.where(*where)
     return [_user_out(r) for r in await select]
-
-
-async def conflict_if_exists(email: str) -> None:
-    if await _email_taken(normalise_email(email)):
-        raise Conflict(f"An account for {email} already exists")

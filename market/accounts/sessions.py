@@ -75,7 +75,7 @@ async def login(
     user = await User.select().where(User.email == email).first()
     # argon2 takes tens of milliseconds: keep it off the event loop.
     ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, data.password)
-    if not ok or not user["is_active"]:
+    if user is None or not ok or not user["is_active"]:
         async with write_transaction():
             await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, at=now, succeeded=False))
             await audit.record(

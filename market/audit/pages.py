@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from market.audit import services
 from market.errors import Invalid
+from market.web.forms import form_errors
 from market.web.guards import STAFF
 from market.web.render import render
 
@@ -76,8 +77,6 @@ class AuditPages(Controller):
         try:
             filters = parse_filter(values)
         except Invalid as invalid:
-            from market.web.forms import error_list
-
             return render(
                 "audit/log.html",
                 status_code=422,
@@ -86,10 +85,8 @@ class AuditPages(Controller):
                 page=1,
                 pages=1,
                 actions=actions,
-                values=values,
-                errors=invalid.errors,
-                error_list=error_list(invalid.errors),
                 query="",
+                **form_errors(invalid, values),
             )
         events, total = await services.search(filters, page=page, per_page=PER_PAGE)
         query = "&".join(f"{k}={v}" for k, v in values.items())

@@ -13,10 +13,13 @@ from market.db import ilike
 
 
 class ActorLike(Protocol):
+    # Read-only, so a frozen CurrentUser fits.
     @property
     def id(self) -> int: ...
+
     @property
     def email(self) -> str: ...
+
     @property
     def role(self) -> str: ...
 

@@ -6,6 +6,7 @@ Shared by ``dump`` (export) and ``load`` (import); see docs/export.md for the fo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -220,38 +221,63 @@ def to_csv(kind: str, value: Any) -> str:
     return str(value)
 
 
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FormatError(f"expected a whole number, found {value!r}")
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FormatError(f"expected true or false, found {value!r}")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FormatError(f"expected a number, found {value!r}")
+    return float(value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FormatError(f"expected text, found {value!r}")
+    return value
+
+
+def _timestamp(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise FormatError(f"a timestamp needs its UTC offset, found {value!r}")
+    return parsed.astimezone(UTC)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# How each column kind's JSON value becomes what the database takes.
+_FROM_JSON: dict[str, Callable[[Any], Any]] = {
+    "integer": _integer,
+    "boolean": _boolean,
+    "number": _number,
+    "text": _text,
+    "date": date.fromisoformat,
+    "timestamp": _timestamp,
+    "json": _json,
+}
+
+
 def from_json(kind: str, value: Any) -> Any:
     """A JSON Lines value as the database takes it; FormatError when it does not fit."""
     if value is None:
         return None
+    convert = _FROM_JSON.get(kind)
+    if convert is None:
+        raise TypeError(kind)
     try:
-        if kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise FormatError(f"expected a whole number, found {value!r}")
-            return value
-        if kind == "boolean":
-            if not isinstance(value, bool):
-                raise FormatError(f"expected true or false, found {value!r}")
-            return value
-        if kind == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise FormatError(f"expected a number, found {value!r}")
-            return float(value)
-        if kind == "text":
-            if not isinstance(value, str):
-                raise FormatError(f"expected text, found {value!r}")
-            return value
-        if kind == "date":
-            return date.fromisoformat(value)
-        if kind == "timestamp":
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise FormatError(f"a timestamp needs its UTC offset, found {value!r}")
-            return parsed.astimezone(UTC)
-        if kind == "json":
-            return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError) as error:
-        if isinstance(error, FormatError):
-            raise
+        return convert(value)
+    except FormatError:
+        raise
+    except (TypeError, ValueError):
         raise FormatError(f"expected a {kind} in ISO 8601, found {value!r}") from None
-    raise TypeError(kind)

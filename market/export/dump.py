@@ -71,6 +71,7 @@ def _encode(row: dict[str, Any]) -> str:
 
 async def _dump_table(spec: TableSpec, directory: Path) -> int:
     table = spec.table
+    id_column = table._meta.primary_key  # every exported table is keyed by its id
     kinds = [(column._meta.name, column_type(column)) for column in spec.columns]
     names = [name for name, _ in kinds]
     count = 0
@@ -82,9 +83,9 @@ async def _dump_table(spec: TableSpec, directory: Path) -> int:
         writer = csv.writer(csv_file, lineterminator="\r\n")
         writer.writerow(names)
         while True:
-            query = table.select(*spec.columns).order_by(table.id).limit(BATCH)
+            query = table.select(*spec.columns).order_by(id_column).limit(BATCH)
             if last_id is not None:
-                query = query.where(table.id > last_id)
+                query = query.where(id_column > last_id)
             rows = await query
             for raw in rows:
                 try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from piccolo.columns import ForeignKey, Varchar
+from piccolo.columns.base import Column
 from piccolo.engine.postgres import PostgresEngine
 
 from market import db
@@ -120,7 +121,7 @@ class _TableLoader:
         self.seen_ids = seen_ids
         self.ids: set[int] = set()
         seen_ids[spec.name] = self.ids
-        self.unique = {
+        self.unique: dict[str, set[Any]] = {
             c._meta.name: set() for c in self.columns if c._meta.unique and not c._meta.primary_key
         }
         self.batch_size = max(1, PARAMETERS_PER_INSERT // len(self.columns))
@@ -130,6 +131,15 @@ class _TableLoader:
         return ImportProblem(self.file, line, message)
 
     def check(self, line: int, text: str) -> dict[str, Any]:
+        data = self._object(line, text)
+        row = {column._meta.name: self._value(line, column, data) for column in self.columns}
+        if row["id"] in self.ids:
+            raise self.problem(line, f"id {row['id']} appears twice")
+        self.ids.add(row["id"])
+        return row
+
+    def _object(self, line: int, text: str) -> dict[str, Any]:
+        """The line as a JSON object with exactly this table's columns."""
         try:
             data = json.loads(text)
         except ValueError as error:
@@ -140,29 +150,27 @@ class _TableLoader:
             raise self.problem(line, f"missing column(s) {', '.join(missing)}")
         if extra := [n for n in data if n not in self.kinds]:
             raise self.problem(line, f"unknown column(s) {', '.join(extra)}")
-        row: dict[str, Any] = {}
-        for column in self.columns:
-            name = column._meta.name
-            try:
-                value = from_json(self.kinds[name], data[name])
-            except FormatError as error:
-                raise self.problem(line, f"{name}: {error}") from None
-            if value is None:
-                if not column._meta.null:
-                    raise self.problem(line, f"{name} may not be null")
-            elif isinstance(column, Varchar) and len(value) > column.length:
-                raise self.problem(line, f"{name} is longer than {column.length} characters")
-            elif (parent := self.parents.get(name)) and value not in self.seen_ids.get(parent, ()):
-                raise self.problem(line, f"{name} {value} is not an id in {parent}")
-            if name in self.unique and value is not None:
-                if value in self.unique[name]:
-                    raise self.problem(line, f"{name} {data[name]!r} appears twice")
-                self.unique[name].add(value)
-            row[name] = value
-        if row["id"] in self.ids:
-            raise self.problem(line, f"id {row['id']} appears twice")
-        self.ids.add(row["id"])
-        return row
+        return data
+
+    def _value(self, line: int, column: Column, data: dict[str, Any]) -> Any:
+        """One column's value as the database takes it, checked against the column's rules."""
+        name = column._meta.name
+        try:
+            value = from_json(self.kinds[name], data[name])
+        except FormatError as error:
+            raise self.problem(line, f"{name}: {error}") from None
+        if value is None:
+            if not column._meta.null:
+                raise self.problem(line, f"{name} may not be null")
+        elif isinstance(column, Varchar) and column.length is not None and len(value) > column.length:
+            raise self.problem(line, f"{name} is longer than {column.length} characters")
+        elif (parent := self.parents.get(name)) and value not in self.seen_ids.get(parent, ()):
+            raise self.problem(line, f"{name} {value} is not an id in {parent}")
+        if name in self.unique and value is not None:
+            if value in self.unique[name]:
+                raise self.problem(line, f"{name} {data[name]!r} appears twice")
+            self.unique[name].add(value)
+        return value
 
     async def add(self, line: int, row: dict[str, Any]) -> None:
         self.batch.append((line, row))

@@ -336,5 +336,5 @@ class PointIndex:
     def from_points(cls, points: Iterable[tuple[Hashable, float, float]], **options: Any) -> PointIndex:
         """Build from ``(id, lat, lon)`` tuples."""
         rows = list(points)
-        ids = [row[0] for row in rows]
+        ids: list[Any] = [row[0] for row in rows]  # any hashable: a postcode, a record id
         return cls(ids, [row[1] for row in rows], [row[2] for row in rows], **options)

@@ -127,7 +127,9 @@ def read_area(archive: zipfile.ZipFile, name: str, columns: dict[str, int]) -> A
     return AreaRows(postcodes=postcodes, sectors=sectors, lat=lat, lon=lon, skipped=skipped)
 
 
-def _areas(archive, columns, areas, progress: Progress | None) -> Iterator[AreaRows]:
+def _areas(
+    archive: zipfile.ZipFile, columns: dict[str, int], areas: list[str], progress: Progress | None
+) -> Iterator[AreaRows]:
     loaded = 0
     for number, name in enumerate(areas, start=1):
         rows = read_area(archive, name, columns)

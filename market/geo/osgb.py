@@ -10,6 +10,7 @@ is good to a few metres, far finer than anything a postcode centroid claims.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 # Airy 1830 ellipsoid and the National Grid's true origin.
 _A, _B = 6377563.396, 6356256.909
@@ -93,7 +94,7 @@ def _helmert_to_wgs84(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.
     return lat2, np.arctan2(y2, x2)
 
 
-def grid_to_wgs84(eastings, northings) -> tuple[np.ndarray, np.ndarray]:
+def grid_to_wgs84(eastings: ArrayLike, northings: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Latitudes and longitudes in degrees (WGS84) for National Grid eastings and northings (metres)."""
     e = np.asarray(eastings, dtype=np.float64)
     n = np.asarray(northings, dtype=np.float64)

@@ -43,7 +43,7 @@ class HomePages(Controller):
 
     @get("/home")
     async def home(self, request: Request, done: FromQuery[str | None] = None) -> Template:
-        context = {}
+        context: dict[str, Any] = {}
         if request.user.role == "pa":
             profile = await register.own_profile(request.user)
             context = {"checklist": profile.checklist, "profile_status": profile.status}

@@ -33,14 +33,4 @@ class OutboxPages(Controller):
         return render("mail/email.html", email=email)
 
 
-class OutboxAPI(Controller):
-    path = "/api/v1/outbox"
-    opt = STAFF
-    tags = ["development"]
-
-    @get("/", summary="Recent emails (development only)")
-    async def outbox(self, to: FromQuery[str | None] = None) -> list[services.OutboxRow]:
-        return await services.recent(to_address=to or "")
-
-
-ROUTES: list[Any] = [OutboxPages, OutboxAPI]
+ROUTES: list[Any] = [OutboxPages]

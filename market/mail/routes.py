@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from market.mail import pages
+from market.mail import api, pages
 
 ROUTES: list[Any] = [
     *pages.ROUTES,
+    *api.ROUTES,
 ]

@@ -71,7 +71,7 @@ class Attachment(msgspec.Struct, frozen=True):
 async def queue(
     to_address: str, subject: str, body_text: str, *, kind: str = "", attachment: Attachment | None = None
 ) -> int:
-    extra = (
+    extra: dict[str, Any] = (
         {
             "attachment_name": attachment.name,
             "attachment_type": attachment.content_type,

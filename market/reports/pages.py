@@ -19,6 +19,7 @@ from market.db import write_transaction
 from market.errors import NotFound
 from market.reports import charts, exports, listings, periods, returns
 from market.reports.periods import Period, PeriodError
+from market.web.forms import form_errors
 from market.web.guards import roles
 from market.web.render import ip_of, render
 
@@ -27,51 +28,62 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_period(query: dict[str, str], today: date) -> tuple[Period, dict[str, str]]:
-    """The period asked for (the current financial year when nothing is asked), or PeriodError
-    naming the field at fault: (field, message) in ``args``."""
+    """The period asked for (the current financial year when nothing is asked), and the
+    problems by field; the current financial year stands in when the period cannot be read."""
     this_year = periods.financial_year_of(today)
     kind = query.get("kind", "year")
-    year_text = query.get("year", str(this_year))
-    errors: dict[str, str] = {}
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= this_year + 1 else None
-    if kind in ("year", "quarter") and year is None:
-        errors["year"] = "Select a financial year from the list"
-    if kind == "year" and year is not None:
-        return periods.financial_year(year), errors
-    if kind == "quarter" and year is not None:
-        number = query.get("quarter", "")
-        if number not in ("1", "2", "3", "4"):
-            errors["quarter"] = "Select a quarter"
-        else:
-            return periods.quarter(year, int(number)), errors
+    period: Period | None
     if kind == "custom":
+        period, errors = _custom_period(query)
+    elif kind in ("year", "quarter"):
+        period, errors = _year_or_quarter(kind, query, this_year)
+    else:
+        period, errors = None, {"kind": "Select the kind of period"}
+    return period or periods.financial_year(this_year), errors
+
+
+def _year_or_quarter(
+    kind: str, query: dict[str, str], this_year: int
+) -> tuple[Period | None, dict[str, str]]:
+    year_text = query.get("year", str(this_year))
+    if not (year_text.isdigit() and 2000 <= int(year_text) <= this_year + 1):
+        return None, {"year": "Select a financial year from the list"}
+    year = int(year_text)
+    if kind == "year":
+        return periods.financial_year(year), {}
+    number = query.get("quarter", "")
+    if number not in ("1", "2", "3", "4"):
+        return None, {"quarter": "Select a quarter"}
+    return periods.quarter(year, int(number)), {}
+
+
+def _date_boxes(query: dict[str, str], prefix: str, label: str, errors: dict[str, str]) -> date | None:
+    """One of the custom period's dates (``from`` or ``to``), its problem put in ``errors``."""
+    try:
+        day = parse_date_parts(
+            query.get(f"{prefix}_day", ""),
+            query.get(f"{prefix}_month", ""),
+            query.get(f"{prefix}_year", ""),
+            label,
+        )
+    except DateProblem as problem:
+        errors[prefix] = str(problem)
+        return None
+    if day is None:
+        errors[prefix] = f"Enter {label[:1].lower()}{label[1:]}"
+    return day
+
+
+def _custom_period(query: dict[str, str]) -> tuple[Period | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    start = _date_boxes(query, "from", "The start date", errors)
+    end = _date_boxes(query, "to", "The end date", errors)
+    if start and end:
         try:
-            start = parse_date_parts(
-                query.get("from_day", ""),
-                query.get("from_month", ""),
-                query.get("from_year", ""),
-                "The start date",
-            )
-        except DateProblem as problem:
-            errors["from"], start = str(problem), None
-        try:
-            end = parse_date_parts(
-                query.get("to_day", ""), query.get("to_month", ""), query.get("to_year", ""), "The end date"
-            )
-        except DateProblem as problem:
-            errors["to"], end = str(problem), None
-        if start is None and "from" not in errors:
-            errors["from"] = "Enter the start date"
-        if end is None and "to" not in errors:
-            errors["to"] = "Enter the end date"
-        if start and end:
-            try:
-                return periods.custom(start, end), errors
-            except PeriodError as problem:
-                errors["to"] = str(problem)
-    elif kind not in KINDS:
-        errors["kind"] = "Select the kind of period"
-    return periods.financial_year(this_year), errors
+            return periods.custom(start, end), errors
+        except PeriodError as problem:
+            errors["to"] = str(problem)
+    return None, errors
 
 
 class ReportPages(Controller):
@@ -105,9 +117,7 @@ class ReportPages(Controller):
             charts=chart_svgs,
             kinds=KINDS,
             years=years,
-            values={"kind": "year", "year": str(this_year), **query},
-            errors=errors,
-            error_list=[{"text": m, "href": f"#{f}"} for f, m in errors.items()],
+            **form_errors(errors, {"kind": "year", "year": str(this_year), **query}),
             query=keep,
             admin=request.user.role == "admin",
         )

@@ -194,8 +194,8 @@ async def _first_appointments(period: Period) -> dict[int, date]:
         Appointment.application.need.as_alias("need"), Appointment.appointed_at
     ).where(
         Appointment.appointed_at.is_not_null(),
-        Appointment.application.need.referred_on >= period.start,
-        Appointment.application.need.referred_on <= period.end,
+        Appointment.application._.need._.referred_on >= period.start,
+        Appointment.application._.need._.referred_on <= period.end,
     )
     first: dict[int, datetime] = {}
     for row in rows:

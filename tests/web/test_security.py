@@ -66,11 +66,13 @@ async def test_errors_never_show_a_stack_trace(client, monkeypatch):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(services, "signup", explode)
-    from tests.support import submit
+    from tests.support import PASSWORD, submit
 
-    response = await submit(client, "/signup", {"role": "pa"})
+    # A complete sign-up: the form and the typed body are read before the service is called.
+    form = {"role": "pa", "display_name": "Jo Bloggs", "email": "jo@example.org", "password": PASSWORD}
+    response = await submit(client, "/signup", form)
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text
     assert "Sorry, there is a problem with the service" in response.text
-    api = await client.post("/api/v1/auth/signup", json={})
+    api = await client.post("/api/v1/auth/signup", json=form)
     assert api.status_code == 500 and "secret internals" not in api.text
