@@ -23,6 +23,7 @@ from market.register import changes, details, services, vetting
 from market.register.schemas import AwayInput, ReferenceInput, WhereInput
 from market.register.tables import PAProfile, ProfileChange
 from market.training import catalogue, completions
+from market.training import forms as training_forms
 from market.training.tables import Course
 from tests.dbs.support import certificate, days_ago
 from tests.matching.factories import current, make_need, make_recipient, make_user
@@ -166,13 +167,15 @@ async def test_a_patch_that_cannot_be_applied_and_a_change_to_everyone_rebuild(d
 
     # A new course that hoisting depends on changes every PA's row: rebuild.
     await catalogue.add(
-        {
-            "name": "Hoist refresher",
-            "kind": "specialist",
-            "validity_months": "12",
-            "safeguarding": "",
-            "skill_hoist": "yes",
-        },
+        training_forms.new_course_input(
+            {
+                "name": "Hoist refresher",
+                "kind": "specialist",
+                "validity_months": "12",
+                "safeguarding": "",
+                "skill_hoist": "yes",
+            }
+        ),
         actor=staff,
     )
     await second.get(POLICY)
