@@ -19,7 +19,6 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from market.errors import DomainError, Invalid
-from market.web.forms import FORM_STATE_KEY, error_list
 
 log = logging.getLogger(__name__)
 
@@ -122,14 +121,6 @@ def handle_domain_error(request: Request, exc: DomainError) -> Response:
     errors = exc.errors if isinstance(exc, Invalid) else None
     if is_api(request):
         return problem(exc.status_code, exc.detail, errors=errors, title=exc.title)
-    state = request.state.get(FORM_STATE_KEY) if isinstance(exc, Invalid) else None
-    if state:
-        template, context, values = state
-        return Template(
-            template_name=template,
-            context={**context, "values": values, "errors": errors, "error_list": error_list(errors or {})},
-            status_code=422,
-        )
     return error_page(request, exc.status_code, exc.detail, exc.title)
 
 

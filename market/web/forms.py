@@ -1,39 +1,26 @@
-"""HTML forms: read the fields, and re-render the same page when a service says Invalid.
+"""HTML forms: read the posted fields, and what a page needs to show them again with errors.
 
-A page handler calls ``form_page(request, template, context)`` before it calls the
-service; if the service raises Invalid, the exception handler renders that template
-again with the user's input and an error per field (see web/errors.py).
+A page handler reads the form, has the feature's ``forms.py`` turn it into the typed input,
+calls the service, and on ``Invalid`` renders the same template with
+``**form_errors(problem, values, form=...)``: every error by its field, the summary at the
+top linking to each, the input kept (docs/architecture.md shows the pattern). An Invalid
+that no page catches reaches web/errors.py and shows the error page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
-import msgspec
 from litestar import Request
 
 from market.errors import Invalid
-
-FORM_STATE_KEY = "form_page"
-
-StructT = TypeVar("StructT", bound=msgspec.Struct)
 
 
 async def read_form(request: Request) -> dict[str, str]:
     """The submitted fields as strings (the last value wins), without the CSRF token."""
     form = await request.form()
     return {key: str(value) for key, value in form.items() if key != "_csrf_token"}
-
-
-def form_struct(data: dict[str, str], struct: type[StructT]) -> StructT:
-    """Fill a Struct whose fields are all strings with defaults, ignoring extra fields."""
-    fields = set(struct.__struct_fields__)
-    return struct(**{k: v for k, v in data.items() if k in fields})
-
-
-def form_page(request: Request, template: str, context: dict[str, Any], values: dict[str, str]) -> None:
-    request.state[FORM_STATE_KEY] = (template, context, values)
 
 
 def field_id(field: str, form: str = "") -> str:
