@@ -98,6 +98,17 @@ async def search(filters: AuditFilter, *, page: int = 1, per_page: int = 50) -> 
     return [_row(r) for r in rows], await count
 
 
+async def for_subject(subject_type: str, subject_id: str | int, *, limit: int = 200) -> list[AuditRow]:
+    """One record's trail, newest first: for features that show who looked at or changed it."""
+    rows = (
+        await AuditEvent.select()
+        .where((AuditEvent.subject_type == subject_type) & (AuditEvent.subject_id == str(subject_id)))
+        .order_by(AuditEvent.id, ascending=False)
+        .limit(limit)
+    )
+    return [_row(r) for r in rows]
+
+
 async def actions() -> list[str]:
     rows = await AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     return [r["action"] for r in rows]

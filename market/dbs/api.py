@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from market.dbs import applications, checks, records, worklist
+from market.dbs import application_lists, applications, checks, records, worklist
 from market.dbs.schemas import (
     AccessOut,
     ApplicationInput,
@@ -74,7 +74,7 @@ class StaffDBSAPI(Controller):
 
     @get("/applications", summary="Open applications by step, with days waiting")
     async def queue(self, settings: NamedDependency[Settings]) -> dict[str, list[ApplicationOut]]:
-        return await applications.queue(settings.dbs_stuck_days)
+        return await application_lists.queue(settings.dbs_stuck_days)
 
     @get("/pa/{profile_id:int}", summary="A PA's DBS record (this read is audit-logged)")
     async def record(

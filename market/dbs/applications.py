@@ -17,7 +17,6 @@ import msgspec
 from piccolo.columns import Column
 
 from market.accounts.schemas import CurrentUser
-from market.accounts.tables import User
 from market.clock import london_today, utcnow
 from market.db import for_update, write_transaction
 from market.dbs import checks, rules
@@ -26,7 +25,6 @@ from market.dbs.schemas import (
     MAX_REFERENCE,
     MAX_TEXT,
     ApplicationInput,
-    ApplicationOut,
     CertificateInput,
     Decision,
     StepInput,
@@ -34,7 +32,6 @@ from market.dbs.schemas import (
 )
 from market.dbs.tables import DBSApplication
 from market.errors import Invalid, NotFound
-from market.register.tables import PAProfile
 
 NEXT_STEP = {
     "requested": "id_verified",
@@ -322,84 +319,3 @@ async def withdraw(profile_id: int, application_id: int, data: WithdrawInput, *,
             }
         ).where(DBSApplication.id == application_id)
         await checks.log("dbs.application_withdrawn", profile_id, actor, application_id=application_id)
-
-
-async def emails_of(ids: set[int | None]) -> dict[int, str]:
-    """Staff's email addresses by account id (None, for "nobody yet", is ignored)."""
-    known = sorted(i for i in ids if i is not None)
-    if not known:
-        return {}
-    return {r["id"]: r["email"] for r in await User.select(User.id, User.email).where(User.id.is_in(known))}
-
-
-def application_out(
-    row: dict[str, Any],
-    names: dict[int, str],
-    emails: dict[int, str],
-    stuck_days: dict[str, int],
-    today: date,
-) -> ApplicationOut:
-    since = last_date(row)
-    days = (today - since).days
-    step = row["step"]
-    return ApplicationOut(
-        id=row["id"],
-        profile_id=row["profile"],
-        pa_name=names.get(row["profile"], ""),
-        route=row["route"],
-        route_text=rules.ROUTES.get(row["route"], row["route"]),
-        level=row["level"],
-        description=rules.describe(row["level"], row["barred_lists"]),
-        workforce=row["workforce"],
-        step=step,
-        step_text=rules.STEPS[step],
-        requested_on=row["requested_on"],
-        id_verified_on=row["id_verified_on"],
-        id_documents=row["id_documents"],
-        id_verified_by=emails.get(row["id_verified_by"], ""),
-        submitted_on=row["submitted_on"],
-        umbrella_reference=row["umbrella_reference"],
-        issued_on=row["issued_on"],
-        dbs_check_id=row["dbs_check"],
-        seen_on=row["seen_on"],
-        decided_on=row["decided_on"],
-        withdrawn_on=row["withdrawn_on"],
-        withdrawn_reason=row["withdrawn_reason"],
-        next_step=NEXT_STEP.get(step),
-        waiting_since=since,
-        days_waiting=days,
-        stuck=step in rules.OPEN_STEPS and days > stuck_days.get(step, 10_000),
-    )
-
-
-async def outs(rows: list[dict[str, Any]], stuck_days: dict[str, int]) -> list[ApplicationOut]:
-    profile_ids = sorted({r["profile"] for r in rows})
-    names = {}
-    if profile_ids:
-        for p in await PAProfile.select(
-            PAProfile.id, PAProfile.display_name, PAProfile.user.display_name.as_alias("full")
-        ).where(PAProfile.id.is_in(profile_ids)):
-            names[p["id"]] = p["full"] or p["display_name"]
-    emails = await emails_of({r["id_verified_by"] for r in rows})
-    today = london_today()
-    return [application_out(r, names, emails, stuck_days, today) for r in rows]
-
-
-async def for_profile(profile_id: int, stuck_days: dict[str, int]) -> list[ApplicationOut]:
-    rows = (
-        await DBSApplication.select()
-        .where(DBSApplication.profile == profile_id)
-        .order_by(DBSApplication.id, ascending=False)
-    )
-    return await outs(rows, stuck_days)
-
-
-async def queue(stuck_days: dict[str, int]) -> dict[str, list[ApplicationOut]]:
-    """Open applications by step, the longest waiting first."""
-    rows = await DBSApplication.select().where(DBSApplication.step.is_in(list(rules.OPEN_STEPS)))
-    by_step: dict[str, list[ApplicationOut]] = {step: [] for step in rules.OPEN_STEPS}
-    for out in await outs(rows, stuck_days):
-        by_step[out.step].append(out)
-    for items in by_step.values():
-        items.sort(key=lambda a: a.days_waiting, reverse=True)
-    return by_step

@@ -30,8 +30,7 @@ from market.dbs.schemas import (
 )
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.errors import Invalid, NotFound
-from market.register import changes
-from market.register.tables import PAProfile
+from market.register import changes, directory
 
 SUBJECT = "pa_dbs"
 
@@ -40,23 +39,17 @@ async def log(action: str, profile_id: int, actor: CurrentUser, **detail: Any) -
     await audit.record(action, actor=actor, subject_type=SUBJECT, subject_id=profile_id, detail=detail)
 
 
-async def require_profile(profile_id: int) -> dict[str, Any]:
-    row = (
-        await PAProfile.select(PAProfile.id, PAProfile.user, PAProfile.display_name)
-        .where(PAProfile.id == profile_id)
-        .first()
-    )
-    if row is None:
+async def require_profile(profile_id: int) -> None:
+    if await directory.profile_status(profile_id) is None:
         raise NotFound()
-    return row
 
 
 async def own_profile_id(user: CurrentUser) -> int:
     """The signed-in PA's profile (404 when they have none yet: nothing of DBS to act on)."""
-    profile = await PAProfile.select(PAProfile.id).where(PAProfile.user == user.id).first()
-    if profile is None:
+    profile_id = await directory.profile_id_of(user.id)
+    if profile_id is None:
         raise NotFound()
-    return profile["id"]
+    return profile_id
 
 
 async def check_of(profile_id: int, check_id: int, *, lock: bool = False) -> dict[str, Any]:
@@ -163,7 +156,10 @@ async def record_check(profile_id: int, data: CertificateInput, *, actor: Curren
     if problems := certificate_problems(data, london_today()):
         raise Invalid(problems)
     async with write_transaction():
-        return await insert_check(profile_id, certificate_values(data), actor, source="existing certificate")
+        check_id = await insert_check(
+            profile_id, certificate_values(data), actor, source="existing certificate"
+        )
+    return check_id
 
 
 async def update_holder(profile_id: int, check_id: int, data: HolderInput, *, actor: CurrentUser) -> None:

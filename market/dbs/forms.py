@@ -9,7 +9,6 @@ the service's. A field that could not be read holds a placeholder; ``done`` rais
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from market import fields
@@ -232,29 +231,3 @@ def fees_input(form: Mapping[str, str], fees: Sequence[FeeOut]) -> FeesInput:
     _merge(read, fee_rules.fee_problems(data, fees))
     read.done()
     return data
-
-
-# compatibility for other features until they move to market.fields
-def read_date(
-    form: Mapping[str, str], field: str, label: str, errors: dict[str, str], *, required: bool = True
-) -> date | None:
-    read = FormReader(form)
-    day = read.date(field, label, required=required)
-    errors.update(read.errors)
-    return day
-
-
-def choice(
-    form: Mapping[str, str], field: str, options: Mapping[str, str], message: str, errors: dict[str, str]
-) -> str:
-    read = FormReader(form)
-    value = read.choice(field, options, message)
-    errors.update(read.errors)
-    return value
-
-
-def yes(form: Mapping[str, str], field: str) -> bool:
-    return FormReader(form).yes(field)
-
-
-date_values = fields.date_values

@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.dbs import applications, checks, forms, records, rules, worklist
+from market.dbs import application_lists, applications, checks, forms, records, rules, worklist
 from market.dbs.schemas import StaffRecordOut
 from market.dbs.standing import london_date
 from market.errors import Invalid
@@ -151,7 +151,7 @@ class StaffDBSPages(Controller):
     async def queue(self, settings: NamedDependency[Settings]) -> Template:
         return render(
             "dbs/applications.html",
-            queue=await applications.queue(settings.dbs_stuck_days),
+            queue=await application_lists.queue(settings.dbs_stuck_days),
             stuck_days=settings.dbs_stuck_days,
             **CHOICES,
         )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from market.accounts import directory
 from market.accounts.schemas import CurrentUser
-from market.accounts.tables import User
 from market.audit import services as audit
 from market.db import write_transaction
 from market.dbs.tables import DBSPermission
@@ -49,15 +49,15 @@ async def grant(email: str, *, actor: CurrentUser) -> None:
     address = email.strip().lower()
     if not address:
         raise Invalid({"email": "Enter the email address of a staff member"})
-    user = await User.select(User.id, User.role).where(User.email == address).first()
-    if user is None or user["role"] not in STAFF_ROLES:
+    user = await directory.user_by_email(address)
+    if user is None or user.role not in STAFF_ROLES:
         raise Invalid({"email": "There is no staff or admin account with that email address"})
     async with write_transaction():
-        if await DBSPermission.exists().where(DBSPermission.user == user["id"]):
+        if await DBSPermission.exists().where(DBSPermission.user == user.id):
             raise Invalid({"email": "That person already has the DBS permission"})
-        await DBSPermission.insert(DBSPermission(user=user["id"], granted_by=actor.id))
+        await DBSPermission.insert(DBSPermission(user=user.id, granted_by=actor.id))
         await audit.record(
-            "dbs.permission_granted", actor=actor, subject_type="user", subject_id=user["id"], detail={}
+            "dbs.permission_granted", actor=actor, subject_type="user", subject_id=user.id, detail={}
         )
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
 from market.accounts.schemas import CurrentUser
-from market.audit.tables import AuditEvent
+from market.audit import services as audit
 from market.clock import london_today
-from market.dbs import applications, checks, rules
+from market.dbs import application_lists, checks, rules
 from market.dbs.permissions import has_permission
 from market.dbs.schemas import (
     AccessOut,
@@ -24,7 +22,7 @@ from market.dbs.schemas import (
 from market.dbs.standing import Policy, Standing, best_standing, checks_with_facts
 from market.dbs.tables import StatusCheck
 from market.errors import NotFound
-from market.register.tables import PAProfile
+from market.register import directory
 from market.settings import Settings
 
 
@@ -65,14 +63,8 @@ def _status_out(row: dict[str, Any], emails: dict[int, str]) -> StatusCheckOut:
 
 async def staff_record(profile_id: int, viewer: CurrentUser, settings: Settings) -> StaffRecordOut:
     """A PA's DBS record as staff see it. The read itself goes in the audit log."""
-    profile = (
-        await PAProfile.select(
-            PAProfile.id, PAProfile.display_name, PAProfile.user.display_name.as_alias("full")
-        )
-        .where(PAProfile.id == profile_id)
-        .first()
-    )
-    if profile is None:
+    name = (await directory.names([profile_id])).get(profile_id)
+    if name is None:
         raise NotFound()
     policy = Policy.of(settings)
     months = {"recheck_months": policy.recheck_months, "status_check_months": policy.status_check_months}
@@ -82,7 +74,7 @@ async def staff_record(profile_id: int, viewer: CurrentUser, settings: Settings)
     permitted = await has_permission(viewer)
     people = {row[key] for row, _ in found for key in ("original_seen_by", "decided_by")}
     people |= {s["checked_by"] for rows in statuses.values() for s in rows}
-    emails = await applications.emails_of(people)
+    emails = await application_lists.emails_of(people)
     today = london_today()
     outs = []
     for row, facts in found:
@@ -117,11 +109,11 @@ async def staff_record(profile_id: int, viewer: CurrentUser, settings: Settings)
         )
     record = StaffRecordOut(
         profile_id=profile_id,
-        pa_name=profile["full"] or profile["display_name"],
+        pa_name=name.full_name or name.display_name,
         standing=standing_out(best_standing(profile_id, found, today, policy)),
         can_decide=permitted,
         checks=outs,
-        applications=await applications.for_profile(profile_id, settings.dbs_stuck_days),
+        applications=await application_lists.for_profile(profile_id, settings.dbs_stuck_days),
     )
     await checks.log(
         "dbs.viewed",
@@ -136,10 +128,9 @@ async def staff_record(profile_id: int, viewer: CurrentUser, settings: Settings)
 async def own_record(user: CurrentUser, settings: Settings) -> OwnDBSOut:
     """The PA's own DBS status: the badge, each certificate with its number masked and
     its decision, the latest status check, and their applications. Never the rationale."""
-    profile = await PAProfile.select(PAProfile.id).where(PAProfile.user == user.id).first()
-    if profile is None:
+    profile_id = await directory.profile_id_of(user.id)
+    if profile_id is None:
         return OwnDBSOut(standing=None, checks=[], applications=[])
-    profile_id = profile["id"]
     policy = Policy.of(settings)
     months = {"recheck_months": policy.recheck_months, "status_check_months": policy.status_check_months}
     found = await checks_with_facts([profile_id])
@@ -164,33 +155,19 @@ async def own_record(user: CurrentUser, settings: Settings) -> OwnDBSOut:
             )
             for row, facts in found
         ],
-        applications=await applications.for_profile(profile_id, settings.dbs_stuck_days),
+        applications=await application_lists.for_profile(profile_id, settings.dbs_stuck_days),
     )
 
 
 async def who_looked(profile_id: int, viewer: CurrentUser, *, limit: int = 200) -> list[AccessOut]:
     """Every read and change of this PA's DBS data, newest first (this list is itself a read)."""
-    if not await PAProfile.exists().where(PAProfile.id == profile_id):
+    if await directory.profile_status(profile_id) is None:
         raise NotFound()
-    rows = (
-        await AuditEvent.select()
-        .where((AuditEvent.subject_type == checks.SUBJECT) & (AuditEvent.subject_id == str(profile_id)))
-        .order_by(AuditEvent.id, ascending=False)
-        .limit(limit)
-    )
+    events = await audit.for_subject(checks.SUBJECT, profile_id, limit=limit)
     await checks.log("dbs.access_listed", profile_id, viewer)
-    out = []
-    for row in rows:
-        detail = row["detail"]
-        if isinstance(detail, str):
-            detail = msgspec.json.decode(detail or "{}")
-        out.append(
-            AccessOut(
-                at=row["at"],
-                actor_email=row["actor_email"],
-                actor_role=row["actor_role"],
-                action=row["action"],
-                detail=detail,
-            )
+    return [
+        AccessOut(
+            at=e.at, actor_email=e.actor_email, actor_role=e.actor_role, action=e.action, detail=e.detail
         )
-    return out
+        for e in events
+    ]

@@ -16,17 +16,16 @@ from typing import Any
 
 import msgspec
 
-from market.accounts.tables import User
+from market.accounts import directory as accounts
 from market.audit import services as audit
 from market.clock import LONDON, london_today, utcnow
 from market.dates import add_months
 from market.db import write_transaction
-from market.dbs import applications, checks, permissions, rules
+from market.dbs import application_lists, checks, permissions, rules
 from market.dbs.standing import Policy, checks_with_facts
 from market.dbs.tables import DBSApplication, DBSCheck
 from market.mail import services as mail
-from market.register.tables import PAProfile
-from market.roles import STAFF_ROLES
+from market.register import directory as register
 from market.settings import Settings
 
 
@@ -106,14 +105,8 @@ async def flag_expired_and_remind(settings: Settings, today: date) -> tuple[int,
 
 
 async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -> bool:
-    user = (
-        await PAProfile.select(
-            PAProfile.user.email.as_alias("email"), PAProfile.user.display_name.as_alias("name")
-        )
-        .where(PAProfile.id == profile_id)
-        .first()
-    )
-    if user is None:  # the profile was deleted since the sweep read its checks
+    pa = await register.contact(profile_id)
+    if pa is None:  # the profile was deleted since the sweep read its checks
         return False
     description = rules.describe(row["level"], row["barred_lists"])
     how = (
@@ -133,9 +126,9 @@ async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -
         if not claimed:
             return False
         await mail.queue(
-            user["email"],
+            pa.email,
             f"Your DBS check needs renewing by {checks.long_date(until)}",
-            f"Hello {user['name']},\n\nYour {description} is current until {checks.long_date(until)}. "
+            f"Hello {pa.name},\n\nYour {description} is current until {checks.long_date(until)}. "
             f"After that date you will not be shown for work that needs a DBS check.\n\n{how}\n\n"
             f"Your DBS page: {settings.base_url}/profile/dbs\n",
             kind="dbs",
@@ -145,7 +138,7 @@ async def _remind(settings: Settings, profile_id: int, row: dict, until: date) -
 
 
 async def remind_stuck(settings: Settings) -> int:
-    queue = await applications.queue(settings.dbs_stuck_days)
+    queue = await application_lists.queue(settings.dbs_stuck_days)
     rows = {r["id"]: r for r in await DBSApplication.select(DBSApplication.id, DBSApplication.reminded_step)}
     fresh = [
         a for items in queue.values() for a in items if a.stuck and rows[a.id]["reminded_step"] != a.step
@@ -154,12 +147,7 @@ async def remind_stuck(settings: Settings) -> int:
         return 0
     to = await permissions.emails()
     if not to:  # nobody holds the permission yet: tell every staff member instead
-        to = [
-            u["email"]
-            for u in await User.select(User.email).where(
-                User.role.is_in(list(STAFF_ROLES)) & User.is_active.eq(True)
-            )
-        ]
+        to = await accounts.active_staff_emails()
     lines = "\n".join(
         f"- {a.pa_name}: {a.step_text.lower()} for {a.days_waiting} days "
         f"({settings.base_url}/staff/dbs/pa/{a.profile_id})"

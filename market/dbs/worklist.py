@@ -9,11 +9,11 @@ from typing import Any
 import msgspec
 
 from market.clock import london_today
-from market.dbs import applications, rules
+from market.dbs import application_lists, rules
 from market.dbs.schemas import ApplicationOut
 from market.dbs.standing import Policy, checks_with_facts, london_date
 from market.dbs.tables import DBSCheck
-from market.register.tables import PAProfile
+from market.register import directory
 from market.settings import Settings
 
 # PAs whose DBS currency staff look after: on the register, being checked, or suspended.
@@ -53,10 +53,8 @@ class Worklist(msgspec.Struct, kw_only=True):
 
 
 async def _watched() -> dict[int, str]:
-    rows = await PAProfile.select(
-        PAProfile.id, PAProfile.display_name, PAProfile.user.display_name.as_alias("full")
-    ).where(PAProfile.status.is_in(list(WATCHED_STATUSES)))
-    return {r["id"]: r["full"] or r["display_name"] for r in rows}
+    found = await directory.names(await directory.ids_with_status(*WATCHED_STATUSES))
+    return {i: n.full_name or n.display_name for i, n in found.items()}
 
 
 async def build(settings: Settings, today: date | None = None) -> Worklist:
@@ -126,7 +124,7 @@ async def build(settings: Settings, today: date | None = None) -> Worklist:
         .where(DBSCheck.decision == "pending")
         .order_by(DBSCheck.issued_on)
     ]
-    queue = await applications.queue(settings.dbs_stuck_days)
+    queue = await application_lists.queue(settings.dbs_stuck_days)
     stuck = sorted((a for items in queue.values() for a in items if a.stuck), key=lambda a: -a.days_waiting)
     stopped.sort(key=lambda t: t.since)
     return Worklist(overdue=overdue, due=due, stopped=stopped, pending=pending, stuck=stuck)

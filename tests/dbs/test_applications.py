@@ -11,7 +11,7 @@ import pytest
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, NewUserInput
 from market.audit.tables import AuditEvent
-from market.dbs import applications, forms
+from market.dbs import application_lists, applications, forms
 from market.dbs.standing import london_date
 from market.dbs.tables import DBSApplication, DBSCheck
 from market.errors import Invalid, NotAllowed, NotFound
@@ -421,7 +421,7 @@ async def test_the_queue_groups_open_applications_by_step_and_marks_the_stuck(da
     await applications.withdraw(
         withdrawn_profile, withdrawn, forms.withdraw_input({"withdrawn_reason": "Left"}), actor=staff
     )
-    queue = await applications.queue({"requested": 7, "id_verified": 7})
+    queue = await application_lists.queue({"requested": 7, "id_verified": 7})
     assert set(queue) == {"requested", "id_verified", "submitted", "issued", "seen"}
     assert [(a.id, a.days_waiting, a.stuck) for a in queue["requested"]] == [
         (stuck, 10, True),
@@ -437,7 +437,7 @@ async def test_the_queue_groups_open_applications_by_step_and_marks_the_stuck(da
 async def test_an_application_waiting_exactly_the_stuck_days_is_not_yet_stuck(database):
     staff = await make_staff()
     await opened(staff, requested_days_ago=7)
-    queue = await applications.queue({"requested": 7})
+    queue = await application_lists.queue({"requested": 7})
     assert [a.stuck for a in queue["requested"]] == [False]
 
 
@@ -445,9 +445,9 @@ async def test_the_queue_uses_the_stuck_days_from_the_settings(database):
     staff = await make_staff()
     await opened(staff, requested_days_ago=10)
     assert database.dbs_stuck_days["requested"] < 10
-    queue = await applications.queue(database.dbs_stuck_days)
+    queue = await application_lists.queue(database.dbs_stuck_days)
     assert [a.stuck for a in queue["requested"]] == [True]
-    relaxed = await applications.queue(database.dbs_stuck_days | {"requested": 30})
+    relaxed = await application_lists.queue(database.dbs_stuck_days | {"requested": 30})
     assert [a.stuck for a in relaxed["requested"]] == [False]
 
 
@@ -459,7 +459,7 @@ async def test_a_pas_applications_are_listed_newest_first_with_who_verified(data
         profile_id, first, forms.withdraw_input({"withdrawn_reason": "Duplicate"}), actor=staff
     )
     second = await applications.start(profile_id, forms.application_input({"route": "own"}), actor=staff)
-    listed = await applications.for_profile(profile_id, database.dbs_stuck_days)
+    listed = await application_lists.for_profile(profile_id, database.dbs_stuck_days)
     assert [a.id for a in listed] == [second, first]
     assert listed[1].id_verified_by == staff.email
     assert listed[1].stuck is False
