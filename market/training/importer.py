@@ -28,7 +28,7 @@ from market.errors import Invalid, NotAllowed
 from market.register.import_rows import MAX_BYTES, MAX_ROWS, Problem, _decode, _heading, _records
 from market.register.tables import PAProfile
 from market.training import completions
-from market.training.records import EARLIEST, EVIDENCE_LIMIT, PROVIDER_LIMIT, VERIFIERS
+from market.training.claims import EARLIEST, EVIDENCE_LIMIT, PROVIDER_LIMIT, VERIFIERS
 from market.training.tables import Completion, Course
 
 __all__ = ["COLUMNS", "MAX_BYTES", "MAX_ROWS", "MODES", "ImportReport", "Problem", "import_csv"]
