@@ -12,7 +12,7 @@ from datetime import date, time
 from typing import cast
 
 from market.fields import FormReader, whole_number
-from market.training import catalogue, claims, rules, sessions
+from market.training import catalogue, claims, rules, scheduling
 from market.training.schemas import (
     DELIVERY,
     OUTCOMES,
@@ -117,7 +117,7 @@ def session_input(form: Mapping[str, str]) -> SessionInput:
         online_link=read.raw("online_link"),
         notes=read.raw("notes"),
     )
-    _done(read, lambda unread: sessions.session_problems(data, skip=unread))
+    _done(read, lambda unread: scheduling.session_problems(data, skip=unread))
     return data
 
 
