@@ -17,24 +17,26 @@ from market.clock import utcnow
 from market.db import write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
+from market.register import directory
 from market.settings import Settings
 from market.training import completions
-from market.training.sessions import ACTIVE, TAKEN, aware, profile_of, session_row, when_text
+from market.training.sessions import ACTIVE, TAKEN, aware, session_row, when_text
 from market.training.tables import Booking, TrainingSession
 
 # -- for PAs ------------------------------------------------------------------------------------
 
 
-async def _require_profile(user: CurrentUser) -> dict[str, Any]:
-    profile = await profile_of(user)
-    if profile is None:
+async def _require_profile(user: CurrentUser) -> int:
+    """The PA's profile id."""
+    profile_id = await directory.profile_id_of(user.id)
+    if profile_id is None:
         raise NotFound("Create your profile before you book training")
-    return profile
+    return profile_id
 
 
 async def book(user: CurrentUser, session_id: int) -> str:
     """Book a place, or join the waiting list when the session is full. Returns the status."""
-    profile = await _require_profile(user)
+    profile_id = await _require_profile(user)
     async with write_transaction():
         session = await session_row(session_id, lock=True)
         if session["status"] == "cancelled":
@@ -43,7 +45,7 @@ async def book(user: CurrentUser, session_id: int) -> str:
             raise Conflict("This session has already started: it can no longer be booked")
         existing = await Booking.select(Booking.status).where(
             (Booking.session == session_id)
-            & (Booking.profile == profile["id"])
+            & (Booking.profile == profile_id)
             & Booking.status.is_in(list(ACTIVE))
         )
         if existing:
@@ -54,27 +56,27 @@ async def book(user: CurrentUser, session_id: int) -> str:
             (Booking.session == session_id) & Booking.status.is_in(list(TAKEN))
         )
         status = "booked" if taken < session["capacity"] else "waiting"
-        await Booking.insert(Booking(session=session_id, profile=profile["id"], status=status))
+        await Booking.insert(Booking(session=session_id, profile=profile_id, status=status))
         await audit.record(
             "training.booked" if status == "booked" else "training.waiting",
             actor=user,
             subject_type="training_session",
             subject_id=session_id,
-            detail={"profile_id": profile["id"]},
+            detail={"profile_id": profile_id},
         )
     return status
 
 
 async def cancel(user: CurrentUser, session_id: int, settings: Settings) -> None:
     """Give up a place (or a waiting-list place); the first on the waiting list is promoted."""
-    profile = await _require_profile(user)
+    profile_id = await _require_profile(user)
     async with write_transaction():
         session = await session_row(session_id, lock=True)
         booking = (
             await Booking.select(Booking.id, Booking.status)
             .where(
                 (Booking.session == session_id)
-                & (Booking.profile == profile["id"])
+                & (Booking.profile == profile_id)
                 & Booking.status.is_in(list(ACTIVE))
             )
             .first()
@@ -91,7 +93,7 @@ async def cancel(user: CurrentUser, session_id: int, settings: Settings) -> None
             actor=user,
             subject_type="training_session",
             subject_id=session_id,
-            detail={"profile_id": profile["id"], "was": booking["status"]},
+            detail={"profile_id": profile_id, "was": booking["status"]},
         )
         if session["status"] == "scheduled":
             await _promote(session, settings, user)

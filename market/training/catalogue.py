@@ -16,8 +16,7 @@ from market.audit import services as audit
 from market.clock import utcnow
 from market.db import ilike, write_transaction
 from market.errors import Invalid, NotFound
-from market.register import changes
-from market.register.tables import Skill
+from market.register import changes, directory
 from market.training import rules
 from market.training.schemas import CourseSettingsInput, NewCourseInput
 from market.training.tables import Completion, Course, CourseSkill
@@ -126,10 +125,10 @@ async def _skill_ids(codes: list[str], errors: dict[str, str]) -> list[int]:
     """The skills named by code; a problem when any is not a known skill."""
     if not codes:
         return []
-    rows = await Skill.select(Skill.id, Skill.code).where(Skill.code.is_in(codes))
-    if len(rows) != len(set(codes)):
+    known = await directory.skills()
+    if any(code not in known for code in codes):
         errors["skills"] = "Choose skills from the list"
-    return [r["id"] for r in rows]
+    return [known[code].id for code in dict.fromkeys(codes) if code in known]
 
 
 async def update(course_id: int, data: CourseSettingsInput, *, actor: CurrentUser) -> int:

@@ -12,7 +12,7 @@ from datetime import date, time
 from typing import cast
 
 from market.fields import FormReader, whole_number
-from market.training import catalogue, records, rules, sessions
+from market.training import catalogue, claims, rules, scheduling
 from market.training.schemas import (
     DELIVERY,
     OUTCOMES,
@@ -64,7 +64,7 @@ def claim_input(form: Mapping[str, str], today: date) -> ClaimInput:
     )
 
     def problems(unread: Collection[str]) -> dict[str, str]:
-        found = records.claim_problems(data, today)
+        found = claims.claim_problems(data, today)
         return {k: v for k, v in found.items() if k != "completed_on" or "completed_on" not in unread}
 
     _done(read, problems)
@@ -117,7 +117,7 @@ def session_input(form: Mapping[str, str]) -> SessionInput:
         online_link=read.raw("online_link"),
         notes=read.raw("notes"),
     )
-    _done(read, lambda unread: sessions.session_problems(data, skip=unread))
+    _done(read, lambda unread: scheduling.session_problems(data, skip=unread))
     return data
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+# The skills each PA lists, read in batches: ``gaps`` feeds the matching index and staff's
+# overview across the register, and the register publishes no bulk lookup of them (asked for).
 from market.register.tables import PASkill
 from market.training import rules
 from market.training.tables import Completion, CourseSkill

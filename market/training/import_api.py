@@ -9,14 +9,14 @@ from litestar import Controller, Request, post
 from litestar.params import JSONBody
 
 from market.clock import london_today
-from market.training import importer, records
+from market.training import claims, importer
 from market.training.schemas import ImportInput
 from market.web.guards import roles
 
 
 class TrainingImportAPI(Controller):
     path = "/api/v1/training/import"
-    opt = roles(*records.VERIFIERS)
+    opt = roles(*claims.VERIFIERS)
     tags = ["training"]
 
     @post(

@@ -15,7 +15,7 @@ from litestar.response import Template
 
 from market.clock import london_today
 from market.errors import Invalid
-from market.training import importer, records
+from market.training import claims, importer, records
 from market.web.forms import form_errors
 from market.web.guards import roles
 from market.web.render import render
@@ -25,7 +25,7 @@ PAGE_MODES = {
     "check": "Check the file only: nothing is added",
     "all": "Import the training records, if every row is right",
 }
-IMPORTERS = roles(*records.VERIFIERS)
+IMPORTERS = roles(*claims.VERIFIERS)
 
 
 @dataclass

@@ -17,18 +17,18 @@ from typing import Any, Literal, NamedTuple
 
 import msgspec
 
+from market.accounts import directory as account_directory
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
-from market.accounts.tables import User
 from market.audit import services as audit
 from market.db import for_update, write_transaction
 from market.errors import Invalid, NotAllowed
+from market.register import directory
 
 # The register import's file reading: the same limits, encodings and messages.
 from market.register.import_rows import MAX_BYTES, MAX_ROWS, Problem, _decode, _heading, _records
-from market.register.tables import PAProfile
 from market.training import completions
-from market.training.records import EARLIEST, EVIDENCE_LIMIT, PROVIDER_LIMIT, VERIFIERS
+from market.training.claims import EARLIEST, EVIDENCE_LIMIT, PROVIDER_LIMIT, VERIFIERS
 from market.training.tables import Completion, Course
 
 __all__ = ["COLUMNS", "MAX_BYTES", "MAX_ROWS", "MODES", "ImportReport", "Problem", "import_csv"]
@@ -135,15 +135,10 @@ def _read_header(line: int, header: list[str], report: ImportReport) -> dict[str
 async def _pas(emails: set[str]) -> dict[str, tuple[str, int | None]]:
     """email -> (role, PA profile id or None)."""
     found: dict[str, tuple[str, int | None]] = {}
-    items = sorted(emails)
-    for start in range(0, len(items), BATCH):
-        chunk = items[start : start + BATCH]
-        for u in await User.select(User.id, User.email, User.role).where(User.email.is_in(chunk)):
-            found[u["email"]] = (u["role"], None)
-        for p in await PAProfile.select(PAProfile.id, PAProfile.user.email.as_alias("email")).where(
-            PAProfile.user.email.is_in(chunk)
-        ):
-            found[p["email"]] = ("pa", p["id"])
+    for email, user in (await account_directory.users_by_email(emails)).items():
+        # One lookup per account: the register publishes no bulk one yet (asked for).
+        profile_id = await directory.profile_id_of(user.id)
+        found[email] = (user.role, None) if profile_id is None else ("pa", profile_id)
     return found
 
 
@@ -247,8 +242,11 @@ async def check_file(
 ) -> tuple[ImportReport, list[_Row]]:
     """Read and check every row; write nothing. Returns the report and the rows to add."""
     report = ImportReport(file_name=file_name, mode=mode)
-    text = _decode(content, report)
-    records = _records(text, report) if text is not None else None
+    # Register's private readers type their report as the register's; they only append to
+    # ``report.problems``, which this report has too. Until the register publishes them
+    # (asked for), the ignores say so.
+    text = _decode(content, report)  # type: ignore[arg-type]
+    records = _records(text, report) if text is not None else None  # type: ignore[arg-type]
     if not records:
         return report, []
     (header_line, header), data = records[0], records[1:]
@@ -306,11 +304,15 @@ def _audit_detail(report: ImportReport) -> dict[str, Any]:
 
 async def _create(rows: list[_Row], actor: CurrentUser, report: ImportReport) -> None:
     async with write_transaction():
-        profiles = sorted({r.profile_id for r in rows if r.profile_id is not None})
-        for start in range(0, len(profiles), BATCH):
-            # Two imports of one file at once: the second waits here, then skips every row.
+        # Two imports of one file at once: the second waits here, then skips every row. The
+        # rows of the courses are locked (training's own; a PA's profile is the register's),
+        # in id order so that two imports of different files cannot deadlock.
+        course_ids = sorted({r.course["id"] for r in rows if r.course is not None})
+        for start in range(0, len(course_ids), BATCH):
             await for_update(
-                PAProfile.select(PAProfile.id).where(PAProfile.id.is_in(profiles[start : start + BATCH]))
+                Course.select(Course.id)
+                .where(Course.id.is_in(course_ids[start : start + BATCH]))
+                .order_by(Course.id)
             )
         existing = await _existing({r.key for r in rows if r.key})
         for row in rows:

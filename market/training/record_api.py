@@ -13,7 +13,7 @@ from litestar.params import FromQuery, JSONBody
 from market.clock import london_today
 from market.errors import Invalid, NotFound
 from market.settings import Settings
-from market.training import records
+from market.training import claims, records
 from market.training.schemas import ClaimInput, RejectInput
 from market.web.guards import STAFF, roles
 from market.web.params import RecordId
@@ -37,25 +37,25 @@ class OwnTrainingAPI(Controller):
 
     @post("/claims", summary="Add training you did elsewhere (unverified until checked)", status_code=201)
     async def add(self, request: Request, data: JSONBody[ClaimInput]) -> CreatedOut:
-        return CreatedOut(id=await records.add_claim(request.user, data, london_today()))
+        return CreatedOut(id=await claims.add_claim(request.user, data, london_today()))
 
     @delete("/claims/{completion_id:int}", summary="Delete your own unverified claim", status_code=204)
     async def remove(self, request: Request, completion_id: RecordId) -> None:
-        await records.delete_claim(request.user, completion_id)
+        await claims.delete_claim(request.user, completion_id)
 
 
 class ClaimsAPI(Controller):
     path = "/api/v1/training/claims"
-    opt = roles(*records.VERIFIERS)
+    opt = roles(*claims.VERIFIERS)
     tags = ["training"]
 
     @get("/", summary="Claims waiting for verification, oldest first")
-    async def waiting(self) -> list[records.ClaimOut]:
-        return await records.claims_waiting()
+    async def waiting(self) -> list[claims.ClaimOut]:
+        return await claims.claims_waiting()
 
     @post("/{completion_id:int}/verify", summary="Verify a claim", status_code=204)
     async def verify(self, request: Request, completion_id: RecordId) -> None:
-        await records.verify_claim(request.user, completion_id)
+        await claims.verify_claim(request.user, completion_id)
 
     @post(
         "/{completion_id:int}/reject",
@@ -69,7 +69,7 @@ class ClaimsAPI(Controller):
         settings: NamedDependency[Settings],
         data: JSONBody[RejectInput],
     ) -> None:
-        await records.reject_claim(request.user, completion_id, data, settings)
+        await claims.reject_claim(request.user, completion_id, data, settings)
 
 
 class StaffTrainingAPI(Controller):

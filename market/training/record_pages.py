@@ -20,7 +20,7 @@ from market.clock import london_today
 from market.errors import Invalid
 from market.roles import STAFF_ROLES
 from market.settings import Settings
-from market.training import forms, record_api, records
+from market.training import claims, forms, record_api, records
 from market.web.forms import form_errors, read_form
 from market.web.guards import STAFF, roles
 from market.web.params import RecordId
@@ -68,7 +68,7 @@ class OwnTrainingPages(Controller):
         values = await read_form(request)
         today = london_today()
         try:
-            await records.add_claim(request.user, forms.claim_input(values, today), today)
+            await claims.add_claim(request.user, forms.claim_input(values, today), today)
         except Invalid as problem:
             return render(
                 "training/record_own.html",
@@ -80,14 +80,14 @@ class OwnTrainingPages(Controller):
 
     @post("/claims/{completion_id:int}/delete")
     async def delete(self, request: Request, completion_id: RecordId) -> Redirect:
-        await records.delete_claim(request.user, completion_id)
+        await claims.delete_claim(request.user, completion_id)
         return Redirect("/profile/training?done=deleted")
 
 
 async def _staff_record(request: Request, profile_id: int, settings: Settings) -> dict[str, Any]:
     return {
         "record": await records.pa_record(profile_id, london_today(), settings, viewer=request.user),
-        "claims": await records.claims_waiting(profile_id),
+        "claims": await claims.claims_waiting(profile_id),
     }
 
 
@@ -95,14 +95,14 @@ class ClaimPages(Controller):
     """Trainers and staff verify or reject what PAs added themselves."""
 
     path = "/training/claims"
-    opt = roles(*records.VERIFIERS)
+    opt = roles(*claims.VERIFIERS)
     include_in_schema = False
 
     @get("/")
     async def page(self, done: FromQuery[str | None] = None) -> Template:
         return render(
             "training/record_claims.html",
-            claims=await records.claims_waiting(),
+            claims=await claims.claims_waiting(),
             flash=DONE.get(done or "", ""),
         )
 
@@ -116,7 +116,7 @@ class ClaimPages(Controller):
     @post("/{completion_id:int}/verify")
     async def verify(self, request: Request, completion_id: RecordId) -> Redirect:
         data = await read_form(request)
-        await records.verify_claim(request.user, completion_id)
+        await claims.verify_claim(request.user, completion_id)
         return Redirect(f"{self._back(request, data)}?done=verified")
 
     @post("/{completion_id:int}/reject")
@@ -126,14 +126,14 @@ class ClaimPages(Controller):
         values = await read_form(request)
         back = self._back(request, values)
         try:
-            await records.reject_claim(request.user, completion_id, forms.reject_input(values), settings)
+            await claims.reject_claim(request.user, completion_id, forms.reject_input(values), settings)
         except Invalid as problem:
             shown = form_errors(problem, values, form=f"reject-{completion_id}")
             if back == "/training/claims":
                 return render(
                     "training/record_claims.html",
                     status_code=422,
-                    claims=await records.claims_waiting(),
+                    claims=await claims.claims_waiting(),
                     **shown,
                 )
             profile_id = int(back.rsplit("/", 1)[1])
@@ -160,7 +160,7 @@ class StaffTrainingPages(Controller):
             days=int(chosen),
             day_choices=DAY_CHOICES,
             values={"days": chosen},
-            claims=len(await records.claims_waiting()),
+            claims=len(await claims.claims_waiting()),
         )
 
     @get("/pa/{profile_id:int}")

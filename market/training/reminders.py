@@ -13,7 +13,7 @@ from typing import Any
 from market.audit import services as audit
 from market.db import write_transaction
 from market.mail import services as mail
-from market.register.tables import PAProfile
+from market.register import directory
 from market.settings import Settings
 from market.training.tables import Completion
 
@@ -58,13 +58,7 @@ async def due(settings: Settings, today: date) -> list[dict[str, Any]]:
 
 
 async def _send_one(settings: Settings, row: dict[str, Any], today: date) -> bool:
-    pa = (
-        await PAProfile.select(
-            PAProfile.user.email.as_alias("email"), PAProfile.user.display_name.as_alias("name")
-        )
-        .where(PAProfile.id == row["profile"])
-        .first()
-    )
+    pa = await directory.contact(row["profile"])
     if pa is None:  # the profile went between the scan and now
         return False
     expires = row["expires_on"]
@@ -78,9 +72,9 @@ async def _send_one(settings: Settings, row: dict[str, Any], today: date) -> boo
         if not claimed:
             return False
         await mail.queue(
-            pa["email"],
+            pa.email,
             f"Your {row['course_name']} training expires on {when}",
-            f"Hello {pa['name']},\n\nYour {row['course_name']} training expires on {when}. After that "
+            f"Hello {pa.name},\n\nYour {row['course_name']} training expires on {when}. After that "
             "date it no longer counts on the register, and skills that depend on it show as gaps "
             "to people looking for a PA.\n\nBook a refresher, or if you have already done one, add it "
             f"to your training record:\n\n{settings.base_url}/profile/training\n",

@@ -12,9 +12,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from market.settings import Settings
-from market.training import attendance, bookings, sessions
+from market.training import attendance, bookings, pa_sessions, scheduling, sessions
+from market.training.pa_sessions import NearSession
 from market.training.schemas import AttendanceInput, CancelInput, SessionInput
-from market.training.sessions import NearSession, SessionDetail, SessionLists
+from market.training.sessions import SessionDetail, SessionLists
 from market.web.guards import roles
 from market.web.params import RecordId
 
@@ -46,7 +47,7 @@ class TrainerSessionAPI(Controller):
 
     @post("/", summary="Schedule a session", status_code=201)
     async def create(self, request: Request, data: JSONBody[SessionInput]) -> CreatedOut:
-        return CreatedOut(id=await sessions.create(data, request.user))
+        return CreatedOut(id=await scheduling.create(data, request.user))
 
     @get("/{session_id:int}", summary="A session with its roster and waiting list")
     async def show(self, request: Request, session_id: RecordId) -> SessionDetail:
@@ -77,13 +78,13 @@ class PASessionAPI(Controller):
 
     @get("/near", summary="Sessions near your home (and online) still to start, soonest first")
     async def near(self, request: Request, settings: NamedDependency[Settings]) -> list[NearSession]:
-        profile = await sessions.profile_of(request.user)
-        return await sessions.upcoming_near(profile, settings) if profile else []
+        home = await pa_sessions.home_of(request.user)
+        return await pa_sessions.upcoming_near(home, settings) if home else []
 
     @get("/bookings", summary="Your bookings and waiting-list places")
     async def bookings(self, request: Request) -> list[NearSession]:
-        profile = await sessions.profile_of(request.user)
-        return await sessions.my_bookings(profile) if profile else []
+        home = await pa_sessions.home_of(request.user)
+        return await pa_sessions.my_bookings(home.profile_id) if home else []
 
     @post(
         "/{session_id:int}/book", summary="Book a place (or join the waiting list when full)", status_code=201

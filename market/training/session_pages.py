@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from market.errors import Conflict, Invalid
 from market.roles import STAFF_ROLES
 from market.settings import Settings
-from market.training import attendance, bookings, forms, session_api, sessions
+from market.training import attendance, bookings, forms, pa_sessions, scheduling, session_api, sessions
 from market.training.schemas import OUTCOMES
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -51,10 +51,10 @@ class SessionPages(Controller):
     async def _new_context(self, request: Request) -> dict[str, Any]:
         is_staff = request.user.role in STAFF_ROLES
         return {
-            "courses": await sessions.courses(),
-            "trainers": await sessions.trainers() if is_staff else [],
+            "courses": await scheduling.courses(),
+            "trainers": await scheduling.trainers() if is_staff else [],
             "is_staff": is_staff,
-            "deliveries": sessions.DELIVERY,
+            "deliveries": scheduling.DELIVERY,
         }
 
     @get("/new")
@@ -65,7 +65,7 @@ class SessionPages(Controller):
     async def create(self, request: Request) -> Template | Redirect:
         values = await read_form(request)
         try:
-            session_id = await sessions.create(forms.session_input(values), request.user)
+            session_id = await scheduling.create(forms.session_input(values), request.user)
         except Invalid as problem:
             return render(
                 "training/session_new.html",
@@ -146,11 +146,11 @@ class PATrainingPages(Controller):
     include_in_schema = False
 
     async def _context(self, request: Request, settings: Settings) -> dict[str, Any]:
-        profile = await sessions.profile_of(request.user)
+        home = await pa_sessions.home_of(request.user)
         return {
-            "has_profile": profile is not None,
-            "near": await sessions.upcoming_near(profile, settings) if profile else [],
-            "bookings": await sessions.my_bookings(profile) if profile else [],
+            "has_profile": home is not None,
+            "near": await pa_sessions.upcoming_near(home, settings) if home else [],
+            "bookings": await pa_sessions.my_bookings(home.profile_id) if home else [],
             "miles": settings.training_near_miles,
         }
 

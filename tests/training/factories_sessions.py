@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london_today, utcnow
-from market.training import forms, sessions
+from market.training import forms, scheduling
 from market.training.tables import Course, TrainingSession
 from tests.support import PASSWORD, submit
 
@@ -49,7 +49,7 @@ async def session_form(**changes: str) -> dict[str, str]:
 
 
 async def make_session(actor: CurrentUser, /, **changes: str) -> int:
-    return await sessions.create(forms.session_input(await session_form(**changes)), actor)
+    return await scheduling.create(forms.session_input(await session_form(**changes)), actor)
 
 
 async def start_now(session_id: int) -> None:

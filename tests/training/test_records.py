@@ -12,7 +12,7 @@ from market.audit.tables import AuditEvent
 from market.clock import london_today
 from market.errors import Invalid, NotAllowed, NotFound
 from market.mail.tables import OutboxEmail
-from market.training import completions, forms, records
+from market.training import claims, completions, forms, records
 from market.training.tables import Completion, Course
 from tests.register.factories import make_pa
 from tests.support import PASSWORD, submit
@@ -51,7 +51,7 @@ def date_fields(day: date) -> dict[str, str]:
 
 async def claim(pa: dict, code: str = "moving_handling", on: date = DAY - timedelta(days=30)) -> int:
     form = {"course": code, "completed_on": on.isoformat(), "provider": "Elsewhere Ltd", "evidence": "E-1"}
-    return await records.add_claim(await pa_actor(pa), forms.claim_input(form, DAY), DAY)
+    return await claims.add_claim(await pa_actor(pa), forms.claim_input(form, DAY), DAY)
 
 
 # Claims, by the services.
@@ -61,7 +61,7 @@ async def test_a_claim_names_every_problem(app):
     pa = await make_pa()
     me = await pa_actor(pa)
     with pytest.raises(Invalid) as empty:
-        await records.add_claim(me, forms.claim_input({}, DAY), DAY)
+        await claims.add_claim(me, forms.claim_input({}, DAY), DAY)
     assert empty.value.errors == {
         "course": "Select the course you completed",
         "completed_on": "Enter the date you completed it",
@@ -78,12 +78,12 @@ async def test_a_claim_names_every_problem(app):
     ]
     for fields, message in cases:
         with pytest.raises(Invalid) as bad:
-            await records.add_claim(
+            await claims.add_claim(
                 me, forms.claim_input({"course": "first_aid", "provider": "X", **fields}, DAY), DAY
             )
         assert list(bad.value.errors) == ["completed_on"] and message in bad.value.errors["completed_on"]
     with pytest.raises(Invalid) as unknown:
-        await records.add_claim(
+        await claims.add_claim(
             me,
             forms.claim_input({"course": "juggling", "completed_on": "2025-01-01", "provider": "X"}, DAY),
             DAY,
@@ -91,13 +91,13 @@ async def test_a_claim_names_every_problem(app):
     assert unknown.value.errors == {"course": "Select the course you completed"}
     await Course.update({Course.active: False}).where(Course.code == "fire_safety")
     with pytest.raises(Invalid):
-        await records.add_claim(
+        await claims.add_claim(
             me,
             forms.claim_input({"course": "fire_safety", "completed_on": "2025-01-01", "provider": "X"}, DAY),
             DAY,
         )
     with pytest.raises(Invalid) as long_text:
-        await records.add_claim(
+        await claims.add_claim(
             me,
             forms.claim_input(
                 {
@@ -113,16 +113,16 @@ async def test_a_claim_names_every_problem(app):
     assert set(long_text.value.errors) == {"provider", "evidence"}
     assert await Completion.count() == 0
     # Today and 1 January 1950 are both allowed; the same course on the same date twice is not.
-    await records.add_claim(
+    await claims.add_claim(
         me,
         forms.claim_input({"course": "first_aid", "completed_on": DAY.isoformat(), "provider": "X"}, DAY),
         DAY,
     )
-    await records.add_claim(
+    await claims.add_claim(
         me, forms.claim_input({"course": "dementia", "completed_on": "1950-01-01", "provider": "X"}, DAY), DAY
     )
     with pytest.raises(Invalid) as twice:
-        await records.add_claim(
+        await claims.add_claim(
             me,
             forms.claim_input({"course": "first_aid", "completed_on": DAY.isoformat(), "provider": "Y"}, DAY),
             DAY,
@@ -156,22 +156,22 @@ async def test_staff_and_trainers_verify_claims_a_pa_cannot(app, create_user):
     pa = await make_pa()
     first, second = await claim(pa), await claim(pa, "first_aid")
     with pytest.raises(NotAllowed):
-        await records.verify_claim(await pa_actor(pa), first)
+        await claims.verify_claim(await pa_actor(pa), first)
     staff = await staff_actor(create_user)
     trainer = await staff_actor(create_user, "trainer")
-    assert await records.verify_claim(staff, first) == pa["id"]
-    assert await records.verify_claim(trainer, second) == pa["id"]
+    assert await claims.verify_claim(staff, first) == pa["id"]
+    assert await claims.verify_claim(trainer, second) == pa["id"]
     rows = {r["id"]: r for r in await Completion.select()}
     assert rows[first]["verified_by"] == staff.id and rows[first]["verified_at"] is not None
     assert rows[second]["verified_by"] == trainer.id
     with pytest.raises(NotFound):  # verified already: no longer waiting
-        await records.verify_claim(staff, first)
+        await claims.verify_claim(staff, first)
     events = await AuditEvent.select().where(AuditEvent.action == "training.claim_verified")
     assert sorted(e["actor_id"] for e in events) == sorted([staff.id, trainer.id])
     assert {e["subject_id"] for e in events} == {str(pa["id"])}
     # A verified claim can no longer be deleted by the PA.
     with pytest.raises(NotFound):
-        await records.delete_claim(await pa_actor(pa), first)
+        await claims.delete_claim(await pa_actor(pa), first)
 
 
 async def test_rejecting_a_claim_deletes_it_and_emails_the_pa_the_reason(app, settings, create_user):
@@ -179,9 +179,9 @@ async def test_rejecting_a_claim_deletes_it_and_emails_the_pa_the_reason(app, se
     claim_id = await claim(pa)
     trainer = await staff_actor(create_user, "trainer")
     with pytest.raises(Invalid) as no_reason:
-        await records.reject_claim(trainer, claim_id, forms.reject_input({"reason": "  "}), settings)
+        await claims.reject_claim(trainer, claim_id, forms.reject_input({"reason": "  "}), settings)
     assert list(no_reason.value.errors) == ["reason"]
-    await records.reject_claim(
+    await claims.reject_claim(
         trainer, claim_id, forms.reject_input({"reason": "The provider has no record of you."}), settings
     )
     assert await Completion.count() == 0
@@ -195,8 +195,8 @@ async def test_a_pa_deletes_only_their_own_unverified_claims(app):
     pa, other = await make_pa(), await make_pa()
     mine, theirs = await claim(pa), await claim(other)
     with pytest.raises(NotFound):
-        await records.delete_claim(await pa_actor(pa), theirs)
-    await records.delete_claim(await pa_actor(pa), mine)
+        await claims.delete_claim(await pa_actor(pa), theirs)
+    await claims.delete_claim(await pa_actor(pa), mine)
     assert [r["id"] for r in await Completion.select(Completion.id)] == [theirs]
 
 
@@ -245,7 +245,7 @@ async def test_gaps_come_from_skills_and_close_with_current_verified_training(ap
     # An unverified claim does not close the gap.
     claim_id = await claim(pa, on=DAY - timedelta(days=20))
     assert [g.skill for g in (await records.pa_record(pa["id"], DAY, settings)).gaps] == ["hoist"]
-    await records.verify_claim(staff, claim_id)
+    await claims.verify_claim(staff, claim_id)
     assert (await records.pa_record(pa["id"], DAY, settings)).gaps == []
     expires = (await Completion.select().where(Completion.id == claim_id).first())["expires_on"]
     assert expires == date(2027, 2, 18)

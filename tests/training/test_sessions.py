@@ -10,7 +10,7 @@ import pytest
 from market.dates import add_months
 from market.errors import Conflict, Invalid
 from market.mail.tables import OutboxEmail
-from market.training import bookings, forms, sessions
+from market.training import bookings, forms, scheduling, sessions
 from market.training.tables import Booking, Completion, TrainingSession
 from tests.register.factories import make_pa
 from tests.support import submit
@@ -28,7 +28,7 @@ from tests.training.factories_sessions import (
 async def test_an_empty_session_form_names_every_missing_field(create_user):
     trainer = current(await create_user("trainer"))
     with pytest.raises(Invalid) as caught:
-        await sessions.create(forms.session_input({}), trainer)
+        await scheduling.create(forms.session_input({}), trainer)
     assert caught.value.errors == {
         "course": "Select the course from the catalogue",
         "date": "Enter the date of the session",
@@ -46,7 +46,7 @@ async def test_bad_session_values_each_get_a_specific_message(create_user):
         start_time="14:00", end_time="13:00", postcode="ZZ", capacity="201", notes="x" * 1001
     )
     with pytest.raises(Invalid) as caught:
-        await sessions.create(forms.session_input(form), trainer)
+        await scheduling.create(forms.session_input(form), trainer)
     errors = caught.value.errors
     assert errors["end_time"] == "The end time must be after the start time"
     assert "postcode" in errors
@@ -55,14 +55,14 @@ async def test_bad_session_values_each_get_a_specific_message(create_user):
 
     online = await session_form(delivery="online", online_link="http://meet.example.org/x", start_time="9.5")
     with pytest.raises(Invalid) as caught:
-        await sessions.create(forms.session_input(online), trainer)
+        await scheduling.create(forms.session_input(online), trainer)
     assert caught.value.errors == {
         "online_link": "Enter the link as a full web address starting https://",
         "start_time": "Enter the start time as hours and minutes on the 24-hour clock, for example 14:30",
     }
     past = await session_form(date_day="1", date_month="1", date_year="2020")
     with pytest.raises(Invalid) as caught:
-        await sessions.create(forms.session_input(past), trainer)
+        await scheduling.create(forms.session_input(past), trainer)
     assert caught.value.errors == {"date": "The date of the session must be today or in the future"}
     assert await TrainingSession.count() == 0
 
