@@ -8,7 +8,7 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from market.register import services, vetting
+from market.register import services, vetting, vetting_queue
 from market.register.schemas import (
     AboutInput,
     CheckInput,
@@ -77,8 +77,8 @@ class VettingAPI(Controller):
     tags = ["vetting"]
 
     @get("/", summary="Waiting for checks, due for review, suspended")
-    async def queue(self) -> dict[str, list[vetting.QueueRow]]:
-        return await vetting.queue()
+    async def queue(self) -> dict[str, list[vetting_queue.QueueRow]]:
+        return await vetting_queue.queue()
 
     @get("/{profile_id:int}", summary="One PA's vetting: checks, references, history, what is outstanding")
     async def state(self, profile_id: RecordId) -> vetting.VettingState:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import msgspec
 
 from market.accounts.tables import User
 from market.clock import utcnow
 from market.db import write_transaction
-from market.geo.centroids import load_table
+from market.geo.centroids import CentroidTable, load_table
 from market.register.availability import slot_from_day_times
 from market.register.schemas import WONT_DO
 from market.register.tables import (
@@ -195,7 +196,16 @@ async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
     return count
 
 
-async def _add_profile(rng, user, sectors, table, skills, groups, now, limits_rng) -> None:
+async def _add_profile(
+    rng: random.Random,
+    user: dict[str, Any],
+    sectors: list[str],
+    table: CentroidTable,
+    skills: list[dict[str, Any]],
+    groups: list[dict[str, Any]],
+    now: datetime,
+    limits_rng: random.Random,
+) -> None:
     roll = rng.random()
     status = (
         "approved" if roll < 0.8 else "submitted" if roll < 0.9 else "suspended" if roll < 0.95 else "draft"

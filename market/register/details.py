@@ -150,6 +150,8 @@ async def set_experience(user: CurrentUser, data: ExperienceInput) -> None:
 
 async def work_pattern(profile_id: int) -> WorkPatternOut:
     row = await PAProfile.select().where(PAProfile.id == profile_id).first()
+    if row is None:
+        raise NotFound()
     away = await AwayPeriod.select().where(AwayPeriod.profile == profile_id).order_by(AwayPeriod.starts_on)
     return WorkPatternOut(
         shift_kinds=json_list(row["shift_kinds"]),

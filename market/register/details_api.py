@@ -12,6 +12,7 @@ from litestar.params import FromQuery, JSONBody
 
 from market.errors import Invalid
 from market.register import details, importer, services, skills_admin
+from market.register.import_rows import is_mode
 from market.register.schemas import (
     AwayInput,
     ExperienceInput,
@@ -142,7 +143,7 @@ class ImportAPI(Controller):
         mode: FromQuery[str] = "all",
         file_name: FromQuery[str] = "upload.csv",
     ) -> importer.ImportReport:
-        if mode not in ("check", "all", "valid_only"):
+        if not is_mode(mode):
             raise Invalid({"mode": "Choose check, all or valid_only"})
         body = await request.body()
         return await importer.import_csv(

@@ -16,6 +16,7 @@ from litestar.response import Template
 from market.accounts.schemas import CurrentUser
 from market.errors import Invalid
 from market.register import importer
+from market.register.import_rows import is_mode
 from market.settings import Settings
 from market.web.forms import form_errors
 from market.web.guards import STAFF
@@ -61,6 +62,8 @@ async def _import(
     content = await upload.read()
     if not content:
         raise Invalid({"file": "The selected file is empty"})
+    if not is_mode(mode):
+        raise Invalid({"mode": "Select whether to check the file or import it"})
     report = await importer.import_csv(
         content, file_name=upload.filename, settings=settings, actor=actor, mode=mode
     )

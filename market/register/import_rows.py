@@ -1,6 +1,9 @@
-"""Reading and checking a register import file: every problem found, as (line, column, message).
+"""A register import file, read: its columns, its limits, its rows and the report of what
+was wrong, as (line, column, message).
 
-Nothing here writes to the database; ``market.register.importer`` runs the checks and the
+The file-level reading (``decode``, ``records``, ``heading``) is published: the training
+import reads its files the same way. Each row's cells are checked in
+``market.register.import_checks``; ``market.register.importer`` runs the checks and the
 writes, and is the module the pages, the API and the command line call.
 """
 
@@ -10,19 +13,12 @@ import csv
 import difflib
 import io
 import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any, Literal, NamedTuple
+from datetime import timedelta
+from typing import Literal, NamedTuple, Protocol, TypeGuard
 
 import msgspec
 
-from market.accounts import services as accounts
-from market.accounts.schemas import CurrentUser
-from market.geo import services as geo
-from market.register.availability import DAYS, Slot, SlotProblem, slot_from_day_times
-from market.register.schemas import DEFAULT_YEAR_PATTERN, EMPLOYMENT, HEADLINE_LIMIT, WONT_DO, YEAR_PATTERNS
-from market.register.services import MAX_SLOTS, MAX_TRAVEL_MILES, MAX_YEARS, parse_pounds
-from market.roles import STAFF_ROLES
+from market.register.schemas import HEADLINE_LIMIT, MAX_TRAVEL_MILES, MAX_YEARS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -32,6 +28,10 @@ BATCH = 200
 
 Mode = Literal["check", "all", "valid_only"]
 MODES: tuple[Mode, ...] = ("check", "all", "valid_only")
+
+
+def is_mode(value: str) -> TypeGuard[Mode]:
+    return value in MODES
 
 
 class Column(NamedTuple):
@@ -67,23 +67,6 @@ NAMES = tuple(c.name for c in COLUMNS)
 # The rejects file adds these two; they are ignored so that it can be fixed and imported.
 IGNORED = ("line", "problems")
 ORDER = {name: index for index, name in enumerate(NAMES)}
-NEEDED_FOR_APPROVED = {
-    "min_hourly_rate": "An approved profile needs the lowest hourly rate",
-    "employment": "An approved profile needs how the PA wants to be employed",
-    "right_to_work": "An approved profile needs right_to_work to be yes",
-    "skills": "An approved profile needs at least one skill",
-    "availability": "An approved profile needs at least one availability slot",
-}
-_ACCOUNT_KIND = {
-    "recipient": "an employer's",
-    "staff": "a staff",
-    "trainer": "a trainer's",
-    "admin": "an administrator's",
-}
-_YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
-_SLOT = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}[:.]\d{2})\s*(?:-|–|—|to)\s*(\d{1,2}[:.]\d{2})", re.IGNORECASE)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 class Problem(msgspec.Struct, frozen=True):
@@ -141,24 +124,19 @@ class ImportReport(msgspec.Struct, kw_only=True):
         return not self.problems
 
 
-@dataclass
-class _Row:
-    line: int
-    cells: list[str]
-    values: dict[str, str]
-    problems: list[Problem] = field(default_factory=list)
-    email: str = ""
-    parsed: dict[str, Any] = field(default_factory=dict)
+class CollectsProblems(Protocol):
+    """A report the file reading can add its problems to (this import's or training's)."""
 
-    def problem(self, column: str, message: str) -> None:
-        self.problems.append(Problem(self.line, column, message))
+    problems: list[Problem]
 
 
-def _heading(text: str) -> str:
+def heading(text: str) -> str:
+    """A heading (or a code) as it is matched: lower case, spaces and hyphens as underscores."""
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
-def _decode(content: bytes, report: ImportReport) -> str | None:
+def decode(content: bytes, report: CollectsProblems) -> str | None:
+    """The file's text; None when it cannot be read, with the reason among the report's problems."""
     if len(content) > MAX_BYTES:
         report.problems.append(Problem(0, "", "The file is bigger than 2 MB: split it into smaller files"))
         return None
@@ -183,31 +161,34 @@ def _decode(content: bytes, report: ImportReport) -> str | None:
     return text
 
 
-def _records(text: str, report: ImportReport) -> list[tuple[int, list[str]]] | None:
+def records(text: str, report: CollectsProblems) -> list[tuple[int, list[str]]] | None:
     """(first line, cells) of each row that is not blank; Excel's quoting rules."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    records, last = [], 0
+    found: list[tuple[int, list[str]]] = []
+    last = 0
     try:
         for cells in reader:
             start, last = last + 1, reader.line_num
             if any(cell.strip() for cell in cells):
-                records.append((start, cells))
+                found.append((start, cells))
     except csv.Error as error:
         report.problems.append(Problem(0, "", f"Line {last + 1} cannot be read as CSV: {error}"))
         return None
-    if len(records) - 1 > MAX_ROWS:
+    if len(found) - 1 > MAX_ROWS:
         report.problems.append(
-            Problem(0, "", f"The file has {len(records) - 1:,} rows: import at most {MAX_ROWS:,} at a time")
+            Problem(0, "", f"The file has {len(found) - 1:,} rows: import at most {MAX_ROWS:,} at a time")
         )
         return None
-    return records
+    return found
 
 
-def _read_header(line: int, header: list[str], rows: list[tuple[int, list[str]]], report: ImportReport):
+def read_header(
+    line: int, header: list[str], rows: list[tuple[int, list[str]]], report: ImportReport
+) -> dict[str, int]:
     """Which cell holds each column; heading problems go on the heading's line."""
     where: dict[str, int] = {}
     for index, raw in enumerate(header):
-        name = _heading(raw)
+        name = heading(raw)
         if not name:
             if any(index < len(cells) and cells[index].strip() for _, cells in rows):
                 report.problems.append(Problem(line, "", f"Column {index + 1} has values but no heading"))
@@ -229,235 +210,7 @@ def _read_header(line: int, header: list[str], rows: list[tuple[int, list[str]]]
     return where
 
 
-def _split(value: str) -> list[str]:
-    return [item.strip() for item in re.split(r"[;,]", value) if item.strip()]
-
-
-def _yes_no(row: _Row, column: str) -> bool:
-    value = row.values.get(column, "").lower()
-    if value and value not in _YES:
-        row.problem(column, f"“{row.values[column]}” is not yes or no")
-    return _YES.get(value, False)
-
-
-def _text(row: _Row, column: str, limit: int, required: bool = False) -> str:
-    value = row.values.get(column, "")
-    if required and not value:
-        row.problem(column, f"Enter the {column.replace('_', ' ')}")
-    elif len(value) > limit:
-        row.problem(column, f"This must be {limit:,} characters or fewer (it has {len(value):,})")
-    return value
-
-
-def _check_email(row: _Row, lines: dict[str, list[int]], accounts_by_email: dict[str, str]) -> None:
-    raw = row.values.get("email", "")
-    if not raw:
-        row.problem("email", "Enter the PA's email address")
-    elif accounts.email_problem(row.email):
-        row.problem("email", f"“{raw}” is not an email address in the correct format, like name@example.com")
-    elif len(others := [n for n in lines[row.email] if n != row.line]) > 0:
-        listed = ", ".join(str(n) for n in others)
-        row.problem("email", f"The same email address is also on line {listed}: each PA needs their own")
-    elif (role := accounts_by_email.get(row.email)) is not None:
-        row.problem("email", f"{row.email} already belongs to {_ACCOUNT_KIND.get(role, 'another')} account")
-
-
-def _check_miles(row: _Row) -> int | None:
-    raw = row.values.get("travel_miles", "")
-    if not raw:
-        row.problem("travel_miles", "Enter how many miles the PA will travel, like 10")
-    elif not raw.isdigit() or not 1 <= int(raw) <= MAX_TRAVEL_MILES:
-        row.problem("travel_miles", f"“{raw}” is not a whole number of miles from 1 to {MAX_TRAVEL_MILES}")
-    else:
-        return int(raw)
-    return None
-
-
-def _check_codes(row: _Row, column: str, known: dict[str, int], what: str, years: bool) -> dict[int, int]:
-    """{id: years} from ``code`` or ``code:years`` items (a code or the exact name)."""
-    chosen: dict[int, int] = {}
-    for item in _split(row.values.get(column, "")):
-        code, _, raw_years = item.partition(":")
-        key = code.strip().lower()
-        found = known.get(key, known.get(_heading(key)))
-        if found is None:
-            row.problem(column, f"Unknown {what} “{code.strip()}”: use a code from the import guide")
-            continue
-        raw_years = raw_years.strip()
-        if raw_years and not years:
-            row.problem(column, f"“{item}”: years can only be given for skills")
-        elif raw_years and (not raw_years.isdigit() or int(raw_years) > MAX_YEARS):
-            row.problem(column, f"“{item}”: years must be a whole number from 0 to {MAX_YEARS}")
-        else:
-            chosen[found] = max(chosen.get(found, 0), int(raw_years or 0))
-    return chosen
-
-
-def _check_languages(row: _Row) -> list[str]:
-    languages: list[str] = []
-    for item in _split(row.values.get("languages", "")):
-        if len(item) > 40:
-            row.problem("languages", f"“{item[:40]}…” is too long for a language")
-        elif item.lower() not in (known.lower() for known in languages):
-            languages.append(item[:1].upper() + item[1:])  # as the profile page saves them
-    if len(languages) > MAX_LANGUAGES:
-        row.problem("languages", f"List up to {MAX_LANGUAGES} languages")
-    return languages
-
-
-def _check_rate(row: _Row) -> int | None:
-    raw = row.values.get("min_hourly_rate", "")
-    if not raw:
-        return None
-    try:
-        pence = parse_pounds(raw)
-    except ValueError:
-        row.problem("min_hourly_rate", f"“{raw}” is not an amount in pounds and pence, like 12.50")
-        return None
-    if not 100 <= pence <= 10_000:
-        row.problem("min_hourly_rate", f"“{raw}”: the hourly rate must be between £1.00 and £100.00")
-        return None
-    return pence
-
-
-def _check_employment(row: _Row) -> str:
-    raw = row.values.get("employment", "")
-    value = _heading(raw).replace("selfemployed", "self_employed")
-    if raw and value not in EMPLOYMENT:
-        row.problem("employment", f"“{raw}” is not one of employed, self_employed or either")
-        return ""
-    return value
-
-
-def _check_slots(row: _Row) -> list[Slot]:
-    slots: list[tuple[str, Slot]] = []
-    for item in _split(row.values.get("availability", "")):
-        match = _SLOT.fullmatch(item)
-        if not match:
-            row.problem("availability", f"“{item}” is not a day and times, like Mon 09:00-17:00")
-            continue
-        try:
-            slot = slot_from_day_times(*match.groups())
-        except SlotProblem as problem:
-            reasons = dict(problem.errors)
-            if "day" in reasons:
-                reasons["day"] = f"the day must be one of {', '.join(d[:3] for d in DAYS)}"
-            text = "; ".join(m[0].lower() + m[1:] for m in reasons.values())
-            row.problem("availability", f"“{item}”: {text}")
-            continue
-        for other_text, other in slots:
-            if slot.overlap_minutes(other):
-                row.problem("availability", f"“{item}” overlaps “{other_text}”")
-                break
-        else:
-            slots.append((item, slot))
-    if len(slots) > MAX_SLOTS:
-        row.problem("availability", f"List up to {MAX_SLOTS} slots")
-    return [slot for _, slot in slots]
-
-
-def _check_date(row: _Row) -> date | None:
-    raw = row.values.get("available_from", "")
-    if not raw:
-        return None
-    if match := _ISO_DATE.fullmatch(raw):
-        year, month, day = (int(g) for g in match.groups())
-    elif match := _UK_DATE.fullmatch(raw):
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        year = month = day = 0
-    try:
-        return date(year, month, day)
-    except ValueError:
-        row.problem("available_from", f"“{raw}” is not a real date: write it like 2026-03-01 or 01/03/2026")
-        return None
-
-
-# A code, or its name, as headings are matched: ignoring capitals, spaces and hyphens.
-_WONT_DO_NAMES = {**{_heading(name): code for code, name in WONT_DO.items()}, **{c: c for c in WONT_DO}}
-_YEAR_NAMES = {
-    **{_heading(name): code for code, name in YEAR_PATTERNS.items()},
-    **{code: code for code in YEAR_PATTERNS},
-}
-
-
-def _check_wont_do(row: _Row) -> list[str]:
-    """The codes of the work the PA will not do, in the list's order."""
-    chosen: set[str] = set()
-    for item in _split(row.values.get("wont_do", "")):
-        code = _WONT_DO_NAMES.get(_heading(item))
-        if code is None:
-            row.problem(
-                "wont_do", f"Unknown work the PA will not do “{item}”: use a code from the import guide"
-            )
-        else:
-            chosen.add(code)
-    return [code for code in WONT_DO if code in chosen]
-
-
-def _check_year_pattern(row: _Row) -> str:
-    raw = row.values.get("year_pattern", "")
-    if not raw:
-        return DEFAULT_YEAR_PATTERN
-    code = _YEAR_NAMES.get(_heading(raw))
-    if code is None:
-        row.problem("year_pattern", f"“{raw}” is not one of all_year, term_time or school_holidays")
-        return DEFAULT_YEAR_PATTERN
-    return code
-
-
-def _check_status(row: _Row, actor: CurrentUser | None) -> str:
-    raw = row.values.get("status", "")
-    status = raw.lower() or "draft"
-    if status not in ("draft", "approved"):
-        row.problem("status", f"“{raw}” is not draft or approved")
-        return "draft"
-    if status == "approved" and (actor is None or actor.role not in STAFF_ROLES):
-        row.problem("status", "Only a staff member can import an approved profile")
-    return status
-
-
-def _check_row(row: _Row, point: geo.GeoPoint | str | None, lookups: dict[str, Any], actor) -> None:
-    _check_email(row, lookups["lines"], lookups["accounts"])
-    full_name = _text(row, "full_name", 120, required=True)
-    display_name = _text(row, "display_name", 80) or (full_name.split() or [""])[0][:80]
-    raw_postcode = row.values.get("home_postcode", "")
-    if not raw_postcode:
-        row.problem("home_postcode", "Enter the PA's home postcode")
-    elif point == geo.NOT_FOUND:
-        row.problem("home_postcode", f"We couldn't find the postcode “{raw_postcode}”")
-    elif isinstance(point, str):
-        row.problem("home_postcode", f"“{raw_postcode}” is not a real postcode: write it like PE1 1AB")
-    row.parsed = {
-        "full_name": full_name,
-        "display_name": display_name,
-        "point": point,
-        "travel_miles": _check_miles(row),
-        "skills": _check_codes(row, "skills", lookups["skills"], "skill", years=True),
-        "client_groups": _check_codes(row, "client_groups", lookups["groups"], "client group", years=False),
-        "languages": _check_languages(row),
-        "driving_licence": _yes_no(row, "driving_licence"),
-        "has_car": _yes_no(row, "has_car"),
-        "min_rate_pence": _check_rate(row),
-        "employment": _check_employment(row),
-        "right_to_work": _yes_no(row, "right_to_work"),
-        "slots": _check_slots(row),
-        "earliest_start": _check_date(row),
-        "wont_do": _check_wont_do(row),
-        "year_pattern": _check_year_pattern(row),
-        "headline": _text(row, "headline", HEADLINE_LIMIT),
-        "status": _check_status(row, actor),
-    }
-    if row.parsed["status"] == "approved":
-        given = {
-            "min_hourly_rate": row.parsed["min_rate_pence"] is not None,
-            "employment": bool(row.parsed["employment"]),
-            "right_to_work": row.parsed["right_to_work"],
-            "skills": bool(row.parsed["skills"]),
-            "availability": bool(row.parsed["slots"]),
-        }
-        flagged = {p.column for p in row.problems}
-        for column, message in NEEDED_FOR_APPROVED.items():
-            if not given[column] and column not in flagged:
-                row.problem(column, message)
-    row.problems.sort(key=lambda p: ORDER.get(p.column, -1))
+# Until training calls the public names (market/training/importer.py imports these).
+_decode = decode
+_records = records
+_heading = heading

@@ -18,12 +18,17 @@ import io
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
+from market.accounts import directory as account_directory
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
+
+# Only to create the new PAs' accounts, in the import's own transaction: accounts has no
+# bulk service for that yet. Every read goes through market.accounts.directory.
 from market.accounts.tables import User
 from market.audit import services as audit
 from market.clock import utcnow
@@ -33,6 +38,7 @@ from market.errors import Conflict, Invalid
 from market.geo import services as geo
 from market.mail import services as mail
 from market.register import changes as change_log
+from market.register.import_checks import Lookups, Row, check_row
 from market.register.import_rows import (  # noqa: F401 - the public names stay importable from here
     BATCH,
     COLUMNS,
@@ -45,11 +51,9 @@ from market.register.import_rows import (  # noqa: F401 - the public names stay 
     Problem,
     Rejected,
     Skipped,
-    _check_row,
-    _decode,
-    _read_header,
-    _records,
-    _Row,
+    decode,
+    read_header,
+    records,
 )
 from market.register.schemas import WONT_DO
 from market.register.tables import (
@@ -85,14 +89,10 @@ async def known_codes() -> dict[str, list[dict[str, Any]]]:
 
 async def _account_roles(emails: list[str]) -> dict[str, str]:
     """The role of each email's existing account."""
-    found: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(emails)), 500):
-        rows = await User.select(User.email, User.role).where(User.email.is_in(list(chunk)))
-        found.update({r["email"]: r["role"] for r in rows})
-    return found
+    return {email: user.role for email, user in (await account_directory.users_by_email(emails)).items()}
 
 
-async def _lookups(rows: list[_Row]) -> dict[str, Any]:
+async def _lookups(rows: list[Row]) -> Lookups:
     lines: dict[str, list[int]] = {}
     for row in rows:
         lines.setdefault(row.email, []).append(row.line)
@@ -102,46 +102,47 @@ async def _lookups(rows: list[_Row]) -> dict[str, Any]:
     groups: dict[str, int] = {}
     for g in await ClientGroup.select(ClientGroup.id, ClientGroup.code, ClientGroup.name):
         groups[g["name"].lower()] = groups[g["code"]] = g["id"]
-    return {"lines": lines, "skills": skills, "groups": groups}
+    accounts_by_email = await _account_roles([r.email for r in rows if r.email])
+    return Lookups(lines=lines, skills=skills, groups=groups, accounts=accounts_by_email)
 
 
-async def check_file(content: bytes, *, file_name: str, mode: Mode, actor=None) -> tuple[ImportReport, list]:
+async def check_file(
+    content: bytes, *, file_name: str, mode: Mode, actor: CurrentUser | None = None
+) -> tuple[ImportReport, list[Row]]:
     """Read and check every row; write nothing. Returns the report and the rows to create."""
     report = ImportReport(file_name=file_name, mode=mode)
-    text = _decode(content, report)
-    records = _records(text, report) if text is not None else None
-    if not records:
+    text = decode(content, report)
+    found = records(text, report) if text is not None else None
+    if not found:
         return report, []
-    (header_line, header), data = records[0], records[1:]
+    (header_line, header), data = found[0], found[1:]
     report.header = header
     if not data:
         report.problems.append(Problem(0, "", "The file has headings but no PAs: add one row for each PA"))
         return report, []
-    where = _read_header(header_line, header, data, report)
+    where = read_header(header_line, header, data, report)
     rows = []
     for line, cells in data:
         values = {
             name: cells[i].strip().replace("\r\n", "\n") if i < len(cells) else ""
             for name, i in where.items()
         }
-        row = _Row(line, cells, values, email=accounts.normalise_email(values.get("email", "")))
+        row = Row(line, cells, values, email=accounts.normalise_email(values.get("email", "")))
         extra = [c for c in cells[len(header) :] if c.strip()]
         if extra:
             row.problem("", f"This row has {len(cells)} cells but the heading row has {len(header)}")
         rows.append(row)
     report.rows = len(rows)
     lookups = await _lookups(rows)
-    roles = await _account_roles([r.email for r in rows if r.email])
-    lookups["accounts"] = roles
     to_check = []
     for row in rows:
-        if roles.get(row.email) == "pa":
+        if lookups.accounts.get(row.email) == "pa":
             report.skipped.append(Skipped(row.line, row.email))
         else:
             to_check.append(row)
     points = await geo.locate_many([r.values.get("home_postcode", "") for r in to_check])
     for row, point in zip(to_check, points, strict=True):
-        _check_row(row, point, lookups, actor)
+        check_row(row, point, lookups, actor)
         report.problems.extend(row.problems)
         if row.problems:
             report.rejected.append(
@@ -154,10 +155,14 @@ async def check_file(content: bytes, *, file_name: str, mode: Mode, actor=None) 
     return report, valid
 
 
-def _profile(row: _Row, user_id: int, actor, now, review_months: int) -> PAProfile:
+def _profile(
+    row: Row, user_id: int, actor: CurrentUser | None, now: datetime, review_months: int
+) -> PAProfile:
     p = row.parsed
     point: geo.GeoPoint = p["point"]
     approved = p["status"] == "approved"
+    # The checks let only a staff member import an approved profile.
+    assert actor is not None or not approved
     return PAProfile(
         user=user_id,
         status=p["status"],
@@ -179,7 +184,7 @@ def _profile(row: _Row, user_id: int, actor, now, review_months: int) -> PAProfi
         wont_do=p["wont_do"],
         year_pattern=p["year_pattern"],
         approved_at=now if approved else None,
-        approved_by=actor.id if approved else None,
+        approved_by=actor.id if actor is not None and approved else None,
         review_due_on=add_months(now.date(), review_months) if approved else None,
     )
 
@@ -215,7 +220,9 @@ def _audit_detail(report: ImportReport) -> dict[str, Any]:
     }
 
 
-async def _create(rows: list[_Row], settings: Settings, actor, report: ImportReport) -> None:
+async def _create(
+    rows: list[Row], settings: Settings, actor: CurrentUser | None, report: ImportReport
+) -> None:
     now = utcnow()
     async with write_transaction():
         if taken := await _account_roles([r.email for r in rows]):
@@ -253,6 +260,7 @@ async def _create(rows: list[_Row], settings: Settings, actor, report: ImportRep
                     for s in r.parsed["slots"]
                 ]
                 if r.parsed["status"] == "approved":
+                    assert actor is not None  # the checks let only staff import approved profiles
                     changes.append(
                         StatusChange(
                             profile=pid,
@@ -324,9 +332,7 @@ def rejects_csv(report: ImportReport) -> str:
 
 async def staff_actor(email: str) -> CurrentUser:
     """The staff account named on the command line as doing the import."""
-    user = await User.select().where(User.email == accounts.normalise_email(email)).first()
-    if user and user["is_active"] and user["role"] in STAFF_ROLES:
-        return CurrentUser(
-            id=user["id"], email=user["email"], role=user["role"], display_name=user["display_name"]
-        )
+    user = await account_directory.user_by_email(email)
+    if user and user.is_active and user.role in STAFF_ROLES:
+        return CurrentUser(id=user.id, email=user.email, role=user.role, display_name=user.display_name)
     raise Invalid({"by": f"{email} is not an active staff or admin account"})

@@ -14,7 +14,6 @@ from market.audit import services as audit
 from market.clock import utcnow
 from market.db import write_transaction
 from market.errors import Invalid, NotFound
-from market.fields import parse_pounds  # compatibility: other features import it from here
 from market.geo import services as geo
 from market.register import changes
 from market.register.availability import Slot, SlotProblem, hours_per_week, slot_from_day_times
@@ -39,8 +38,6 @@ from market.register.schemas import (
 )
 from market.register.tables import AvailabilitySlot, PAProfile, PASkill, Skill
 
-__all__ = ["MAX_TRAVEL_MILES", "MAX_YEARS", "parse_pounds"]
-
 MAX_SLOTS = 40
 EDITABLE = ("draft", "changes_requested", "approved")
 
@@ -55,6 +52,7 @@ async def profile_row(user: CurrentUser) -> dict[str, Any]:
                 first_name = user.display_name.split()[0] if user.display_name.split() else ""
                 await PAProfile.insert(PAProfile(user=user.id, display_name=first_name))
                 row = await PAProfile.select().where(PAProfile.user == user.id).first()
+    assert row is not None  # found, or made just now in this transaction
     return row
 
 

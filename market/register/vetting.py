@@ -7,14 +7,14 @@ is told by email.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import msgspec
 
+from market.accounts import directory as account_directory
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
-from market.accounts.tables import User
 from market.audit import services as audit
 from market.clock import utcnow
 from market.dates import add_months
@@ -83,10 +83,8 @@ class VettingState(msgspec.Struct, kw_only=True):
 
 
 async def _emails(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await User.select(User.id, User.email).where(User.id.is_in(sorted(ids)))
-    return {r["id"]: r["email"] for r in rows}
+    """Who recorded each check or decision; staff who have since left are still named."""
+    return await account_directory.emails(ids, active_only=False)
 
 
 async def _profile(profile_id: int, *, lock: bool = False) -> dict[str, Any]:
@@ -269,7 +267,15 @@ async def add_reference(profile_id: int, data: ReferenceInput, *, actor: Current
         raise Invalid(errors)
     async with write_transaction():
         await _profile(profile_id, lock=True)
-        await Reference.insert(Reference(profile=profile_id, recorded_by=actor.id, **values))
+        await Reference.insert(
+            Reference(
+                profile=profile_id,
+                recorded_by=actor.id,
+                referee_name=values["referee_name"],
+                relationship=values["relationship"],
+                contact=values["contact"],
+            )
+        )
         await audit.record(
             "vetting.reference_added",
             actor=actor,
@@ -385,60 +391,3 @@ async def reinstate(profile_id: int, reason: str, *, actor: CurrentUser, setting
             "Your profile is back on the register",
             "Your profile is shown to people looking for a PA again.",
         )
-
-
-class QueueRow(msgspec.Struct, kw_only=True):
-    profile_id: int
-    name: str
-    email: str
-    district: str
-    status: str
-    since: Any
-    review_due_on: date | None = None
-
-
-async def queue(*, review_within_days: int = 30) -> dict[str, list[QueueRow]]:
-    """Staff's to-do lists: waiting for checks, due for review, suspended."""
-    columns = (
-        PAProfile.id,
-        PAProfile.status,
-        PAProfile.district,
-        PAProfile.submitted_at,
-        PAProfile.updated_at,
-        PAProfile.review_due_on,
-        PAProfile.user.display_name,
-        PAProfile.user.email,
-    )
-
-    def rows(found: list[dict]) -> list[QueueRow]:
-        return [
-            QueueRow(
-                profile_id=r["id"],
-                name=r["user.display_name"],
-                email=r["user.email"],
-                district=r["district"],
-                status=r["status"],
-                since=r["submitted_at"] or r["updated_at"],
-                review_due_on=r["review_due_on"],
-            )
-            for r in found
-        ]
-
-    horizon = utcnow().date() + timedelta(days=review_within_days)
-    return {
-        "submitted": rows(
-            await PAProfile.select(*columns)
-            .where(PAProfile.status == "submitted")
-            .order_by(PAProfile.submitted_at)
-        ),
-        "review": rows(
-            await PAProfile.select(*columns)
-            .where(PAProfile.status == "approved", PAProfile.review_due_on <= horizon)
-            .order_by(PAProfile.review_due_on)
-        ),
-        "suspended": rows(
-            await PAProfile.select(*columns)
-            .where(PAProfile.status == "suspended")
-            .order_by(PAProfile.updated_at)
-        ),
-    }

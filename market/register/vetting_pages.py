@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.errors import Invalid
-from market.register import details, forms, vetting
+from market.register import details, forms, vetting, vetting_queue
 from market.register import services as profiles
 from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS
 from market.settings import Settings
@@ -51,7 +51,9 @@ class VettingPages(Controller):
     @get("/")
     async def queue(self) -> Template:
         return render(
-            "register/vetting_queue.html", lists=await vetting.queue(), status_names=vetting.STATUS_NAMES
+            "register/vetting_queue.html",
+            lists=await vetting_queue.queue(),
+            status_names=vetting.STATUS_NAMES,
         )
 
     async def _page(self, profile_id: int, **extra: Any) -> dict[str, Any]:
