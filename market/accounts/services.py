@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.custom_types import Combinable
@@ -353,3 +355,28 @@ async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> li
     if where:
         select = select.where(*where)
     return [_user_out(r) for r in await select]
+
+
+async def create_invited_accounts(
+    people: Sequence[tuple[str, str]], *, role: str, verified_at: datetime
+) -> dict[str, int]:
+    """Accounts made for people someone else registered (a bulk import): {email: id}.
+
+    Runs in the caller's transaction, so an import adds all or nothing. No password opens
+    them until the person sets one through a reset link: the stored value is not a hash of
+    anything."""
+    if role not in ROLES:
+        raise Invalid({"role": "Choose a role"})
+    rows = await User.insert(
+        *[
+            User(
+                email=normalise_email(email),
+                password_hash="!" + secrets.token_urlsafe(32),
+                role=role,
+                display_name=name,
+                verified_at=verified_at,
+            )
+            for email, name in people
+        ]
+    ).returning(User.id, User.email)
+    return {r["email"]: r["id"] for r in rows}

@@ -11,7 +11,10 @@ from collections.abc import Iterable
 
 import msgspec
 
-from market.register.tables import PAProfile, Skill
+from market.register.tables import PAProfile, PASkill, Skill
+
+# Ids per query: well under PostgreSQL's 32,767 parameters and SQLite's limits.
+BATCH = 1000
 
 
 class ProfileRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -34,6 +37,15 @@ class PAContact(msgspec.Struct, frozen=True, kw_only=True):
     name: str  # the account's full name
 
 
+class PAHome(msgspec.Struct, frozen=True, kw_only=True):
+    """A PA's profile id and home point: for distances the PA sees from their own home
+    (never shown to anyone else; see the privacy rules in docs/architecture.md)."""
+
+    profile_id: int
+    lat: float | None
+    lon: float | None
+
+
 class SkillRef(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     code: str
@@ -50,6 +62,41 @@ async def profile_of_user(user_id: int) -> ProfileRef | None:
 async def profile_id_of(user_id: int) -> int | None:
     profile = await profile_of_user(user_id)
     return None if profile is None else profile.id
+
+
+async def profile_ids_of(user_ids: Iterable[int]) -> dict[int, int]:
+    """Profile id by account id, for the accounts that have a profile, a thousand at a time."""
+    ids = sorted(set(user_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), BATCH):
+        rows = await PAProfile.select(PAProfile.id, PAProfile.user).where(
+            PAProfile.user.is_in(ids[start : start + BATCH])
+        )
+        found |= {r["user"]: r["id"] for r in rows}
+    return found
+
+
+async def home_of_user(user_id: int) -> PAHome | None:
+    """The PA's own profile and home point, or None when they have not started a profile."""
+    row = (
+        await PAProfile.select(PAProfile.id, PAProfile.lat, PAProfile.lon)
+        .where(PAProfile.user == user_id)
+        .first()
+    )
+    return None if row is None else PAHome(profile_id=row["id"], lat=row["lat"], lon=row["lon"])
+
+
+async def skill_codes(profile_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each PA's listed skill codes, by profile id, a thousand profiles at a time."""
+    ids = sorted(set(profile_ids))
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(ids), BATCH):
+        rows = await PASkill.select(PASkill.profile, PASkill.skill.code.as_alias("code")).where(
+            PASkill.profile.is_in(ids[start : start + BATCH])
+        )
+        for row in rows:
+            found.setdefault(row["profile"], []).append(row["code"])
+    return found
 
 
 async def profile_status(profile_id: int) -> str | None:

@@ -208,9 +208,3 @@ def read_header(
         if column.required and column.name not in where:
             report.problems.append(Problem(line, column.name, f"Add the required column {column.name}"))
     return where
-
-
-# Until training calls the public names (market/training/importer.py imports these).
-_decode = decode
-_records = records
-_heading = heading

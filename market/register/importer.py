@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -26,10 +25,6 @@ import asyncpg
 from market.accounts import directory as account_directory
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
-
-# Only to create the new PAs' accounts, in the import's own transaction: accounts has no
-# bulk service for that yet. Every read goes through market.accounts.directory.
-from market.accounts.tables import User
 from market.audit import services as audit
 from market.clock import utcnow
 from market.dates import add_months
@@ -231,20 +226,9 @@ async def _create(
                 "checked: nothing was imported. Run the import again."
             )
         for chunk in _chunks(rows):
-            users = await User.insert(
-                *[
-                    User(
-                        email=r.email,
-                        # Not a hash of anything: no password can match it until the PA sets one.
-                        password_hash="!" + secrets.token_urlsafe(32),
-                        role="pa",
-                        display_name=r.parsed["full_name"],
-                        verified_at=now,
-                    )
-                    for r in chunk
-                ]
-            ).returning(User.id, User.email)
-            user_ids = {u["email"]: u["id"] for u in users}
+            user_ids = await accounts.create_invited_accounts(
+                [(r.email, r.parsed["full_name"]) for r in chunk], role="pa", verified_at=now
+            )
             profiles = await PAProfile.insert(
                 *[_profile(r, user_ids[r.email], actor, now, settings.review_months) for r in chunk]
             ).returning(PAProfile.id, PAProfile.user)

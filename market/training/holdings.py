@@ -9,7 +9,7 @@ from datetime import date
 
 # The skills each PA lists, read in batches: ``gaps`` feeds the matching index and staff's
 # overview across the register, and the register publishes no bulk lookup of them (asked for).
-from market.register.tables import PASkill
+from market.register import directory
 from market.training import rules
 from market.training.tables import Completion, CourseSkill
 
@@ -71,11 +71,7 @@ async def courses_for_skills() -> dict[str, list[int]]:
 async def gaps(profile_ids: Sequence[int], at: date) -> dict[int, dict[str, list[int]]]:
     """Per PA: each listed skill whose linked courses they do not hold current and verified."""
     links = await courses_for_skills()
-    skills: dict[int, list[str]] = {}
-    for row in await PASkill.select(PASkill.profile, PASkill.skill.code.as_alias("code")).where(
-        PASkill.profile.is_in(list(profile_ids))
-    ):
-        skills.setdefault(row["profile"], []).append(row["code"])
+    skills = await directory.skill_codes(profile_ids)
     current = await current_courses(profile_ids, at)
     found = {}
     for profile_id, codes in skills.items():

@@ -26,7 +26,9 @@ from market.errors import Invalid, NotAllowed
 from market.register import directory
 
 # The register import's file reading: the same limits, encodings and messages.
-from market.register.import_rows import MAX_BYTES, MAX_ROWS, Problem, _decode, _heading, _records
+from market.register.import_rows import MAX_BYTES, MAX_ROWS, Problem, heading
+from market.register.import_rows import decode as decode_csv
+from market.register.import_rows import records as csv_records
 from market.training import completions
 from market.training.claims import EARLIEST, EVIDENCE_LIMIT, PROVIDER_LIMIT, VERIFIERS
 from market.training.tables import Completion, Course
@@ -115,7 +117,7 @@ class _Row:
 def _read_header(line: int, header: list[str], report: ImportReport) -> dict[str, int]:
     where: dict[str, int] = {}
     for index, raw in enumerate(header):
-        name = _heading(raw)
+        name = heading(raw)
         if not name:
             continue
         if name in where:
@@ -135,9 +137,10 @@ def _read_header(line: int, header: list[str], report: ImportReport) -> dict[str
 async def _pas(emails: set[str]) -> dict[str, tuple[str, int | None]]:
     """email -> (role, PA profile id or None)."""
     found: dict[str, tuple[str, int | None]] = {}
-    for email, user in (await account_directory.users_by_email(emails)).items():
-        # One lookup per account: the register publishes no bulk one yet (asked for).
-        profile_id = await directory.profile_id_of(user.id)
+    users = await account_directory.users_by_email(emails)
+    profiles = await directory.profile_ids_of(u.id for u in users.values())
+    for email, user in users.items():
+        profile_id = profiles.get(user.id)
         found[email] = (user.role, None) if profile_id is None else ("pa", profile_id)
     return found
 
@@ -170,7 +173,7 @@ def _check_email(row: _Row, pas: dict[str, tuple[str, int | None]]) -> None:
 
 def _check_course(row: _Row, courses: dict[str, dict[str, Any]]) -> None:
     raw = row.values.get("course", "")
-    found = courses.get(raw.lower()) or courses.get(_heading(raw))
+    found = courses.get(raw.lower()) or courses.get(heading(raw))
     if not raw:
         row.problem("course", "Enter the course code or name")
     elif found is None:
@@ -245,8 +248,8 @@ async def check_file(
     # Register's private readers type their report as the register's; they only append to
     # ``report.problems``, which this report has too. Until the register publishes them
     # (asked for), the ignores say so.
-    text = _decode(content, report)  # type: ignore[arg-type]
-    records = _records(text, report) if text is not None else None  # type: ignore[arg-type]
+    text = decode_csv(content, report)
+    records = csv_records(text, report) if text is not None else None
     if not records:
         return report, []
     (header_line, header), data = records[0], records[1:]

@@ -17,7 +17,6 @@ from market.geo.distance import haversine_miles
 from market.register import directory
 
 # The PA's home point: no register lookup publishes it yet (see ``home_of``).
-from market.register.tables import PAProfile
 from market.settings import Settings
 from market.training.sessions import ACTIVE, SessionOut, select_sessions, session_outs
 from market.training.tables import Booking, TrainingSession
@@ -31,27 +30,12 @@ class NearSession(msgspec.Struct, kw_only=True):
     my_position: int | None = None
 
 
-class PAHome(msgspec.Struct, frozen=True, kw_only=True):
-    """A PA as the session lists need them: their profile, and where home is (None until
-    their postcode has been located)."""
-
-    profile_id: int
-    lat: float | None
-    lon: float | None
+PAHome = directory.PAHome
 
 
 async def home_of(user: CurrentUser) -> PAHome | None:
-    """The PA's profile and home point, or None when they have not started a profile.
-
-    Reads the register's table for the point until ``market.register.directory`` publishes
-    it (asked for); the profile itself comes from the directory."""
-    profile_id = await directory.profile_id_of(user.id)
-    if profile_id is None:
-        return None
-    row = await PAProfile.select(PAProfile.lat, PAProfile.lon).where(PAProfile.id == profile_id).first()
-    if row is None:  # the profile went between the two reads
-        return None
-    return PAHome(profile_id=profile_id, lat=row["lat"], lon=row["lon"])
+    """The PA's profile and home point, or None when they have not started a profile."""
+    return await directory.home_of_user(user.id)
 
 
 async def _my_bookings(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from market.accounts import directory, services
 
 
@@ -30,3 +32,24 @@ def _actor(user):
     from market.accounts.schemas import CurrentUser
 
     return CurrentUser(id=user.id, email=user.email, role=user.role, display_name=user.display_name)
+
+
+async def test_invited_accounts_are_made_in_bulk_and_no_password_opens_them(database):
+    from market.accounts.passwords import verify_password
+    from market.accounts.tables import User
+    from market.clock import utcnow
+    from market.errors import Invalid
+
+    made = await services.create_invited_accounts(
+        [("New.One@example.org", "New One"), ("two@example.org", "Two")], role="pa", verified_at=utcnow()
+    )
+    assert set(made) == {"new.one@example.org", "two@example.org"}
+    assert (await directory.users(made.values()))[made["two@example.org"]].role == "pa"
+    stored = (await User.select(User.password_hash).where(User.id == made["two@example.org"]).first())[
+        "password_hash"
+    ]
+    assert stored.startswith("!")
+    assert not any(verify_password(stored, guess) for guess in ("", "!", stored, stored[1:]))
+    with pytest.raises(Invalid) as problem:
+        await services.create_invited_accounts([("x@example.org", "X")], role="wizard", verified_at=utcnow())
+    assert "role" in problem.value.errors

@@ -45,3 +45,17 @@ async def test_ids_by_status_and_every_skill_including_retired(database):
     assert "personal_care" in skills and skills["personal_care"].name
     active = await directory.skills(include_retired=False)
     assert set(active) <= set(skills) and all(s.active for s in active.values())
+
+
+async def test_bulk_lookups_for_training_profiles_by_account_homes_and_skill_codes(database):
+    first = await make_pa(skills={"personal_care": 2, "hoist": 1}, postcode="PE1 1AB")
+    second = await make_pa(skills={"personal_care": 1})
+    profiles = await directory.profile_ids_of([first["user_id"], second["user_id"], 999_999])
+    assert profiles == {first["user_id"]: first["id"], second["user_id"]: second["id"]}
+    home = await directory.home_of_user(first["user_id"])
+    assert home is not None and home.profile_id == first["id"] and home.lat is not None
+    assert await directory.home_of_user(999_999) is None
+    codes = await directory.skill_codes([first["id"], second["id"]])
+    assert sorted(codes[first["id"]]) == ["hoist", "personal_care"] and codes[second["id"]] == [
+        "personal_care"
+    ]
