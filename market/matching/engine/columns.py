@@ -313,10 +313,27 @@ class CandidateIndex:
         A row that stays put is written in place; one that moves goes to the tail (its old place
         retired: inactive, unlisted); a new one is appended to the tail. Use
         ``market.matching.engine.columns.patch_index``, which makes the columns from PA records."""
-        rows_of = self._row_map()
         columns = _derive({name: np.asarray(columns[name]) for name in ROW_COLUMNS})
         ids = columns["profile_id"].tolist()
-        lats, lons = columns["lat"].tolist(), columns["lon"].tolist()
+        here, there, new = self._place(ids, columns["lat"].tolist(), columns["lon"].tolist())
+        if here:
+            for name, buffer in self._buffers.items():
+                buffer[there] = columns[name][here]
+        if new:
+            self._append(columns, ids, new)
+        self._set_away(ids, away)
+        self._deactivate(gone)
+        self._publish()
+        if self.pending > self.pending_limit:
+            self.compact()
+
+    def _place(
+        self, ids: list[int], lats: list[float], lons: list[float]
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Where each incoming row goes: positions written in place, the rows they go to, and
+        positions for the tail. A PA whose sorted row would move (new coordinates) has its old
+        place retired here: inactive and unlisted."""
+        rows_of = self._row_map()
         here: list[int] = []  # positions in ``columns`` written in place ...
         there: list[int] = []  # ... at these rows
         new: list[int] = []  # positions appended to the tail
@@ -333,27 +350,32 @@ class CandidateIndex:
                     self.away.pop(row, None)
                     self._retired += 1
                 new.append(k)
-        if here:
-            for name, buffer in self._buffers.items():
-                buffer[there] = columns[name][here]
-        if new:
-            start = self._reserve(len(new))
-            for name, buffer in self._buffers.items():
-                buffer[start : start + len(new)] = columns[name][new]
-            for offset, k in enumerate(new):
-                rows_of[ids[k]] = start + offset
-            self._n += len(new)
+        return here, there, new
+
+    def _append(self, columns: dict[str, NDArray], ids: list[int], new: list[int]) -> None:
+        """Write the ``new`` positions of ``columns`` to the tail and list their rows."""
+        rows_of = self._row_map()
+        start = self._reserve(len(new))
+        for name, buffer in self._buffers.items():
+            buffer[start : start + len(new)] = columns[name][new]
+        for offset, k in enumerate(new):
+            rows_of[ids[k]] = start + offset
+        self._n += len(new)
+
+    def _set_away(self, ids: list[int], away: dict[int, list[tuple[int, int]]]) -> None:
+        """Replace each patched PA's away periods (none left if ``away`` has no entry)."""
+        rows_of = self._row_map()
         for k, pid in enumerate(ids):
             row = rows_of[pid]
             self.away.pop(row, None)
             if k in away:
                 self.away[row] = away[k]
+
+    def _deactivate(self, gone: Sequence[int]) -> None:
+        rows_of = self._row_map()
         for pid in gone:
             if (row := rows_of.get(int(pid))) is not None:
                 self._buffers["active"][row] = False
-        self._publish()
-        if self.pending > self.pending_limit:
-            self.compact()
 
     def _reserve(self, count: int) -> int:
         """Room for ``count`` more rows; the first new row."""

@@ -234,16 +234,7 @@ def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str,
         rules.append(("dbs", lambda where, near: current[where] >= today))
     if required := index.skill_vocab.mask(need.required_skills):
         rules.append(("skills", _has_all(index.skills, required)))
-    if columns := _required_courses(need, index):
-        until = [index.course_until[:, c] for c in columns]
-        verified = [index.course_verified[:, c] for c in columns]
-
-        def trained(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
-            ok = (until[0][where] > today) & verified[0][where]
-            for more, checked in zip(until[1:], verified[1:], strict=True):
-                ok &= (more[where] > today) & checked[where]
-            return ok
-
+    if trained := _training_rule(need, index, today):
         rules.append(("training", trained))
     if need.languages_required:
         rules.append(
@@ -257,30 +248,59 @@ def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str,
     if need.max_rate_pence:
         ceiling = need.max_rate_pence if need.rate_firm else need.max_rate_pence * RATE_STRETCH
         rules.append(("rate", lambda where, near: index.min_rate[where] <= ceiling))
+    if limits := _limits_rule(need, index):
+        rules.append(("limits", limits))
+    rules.append(("year", _year_rule(need, index)))
+    if shift := _shift_rule(need, index):
+        rules.append(("shift", shift))
+    return rules
+
+
+def _training_rule(need: NeedSpec, index: CandidateIndex, today: int) -> Test | None:
+    """Every course the required skills call for, current and verified (None: no such course)."""
+    columns = _required_courses(need, index)
+    if not columns:
+        return None
+    until = [index.course_until[:, c] for c in columns]
+    verified = [index.course_verified[:, c] for c in columns]
+
+    def trained(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
+        ok = (until[0][where] > today) & verified[0][where]
+        for more, checked in zip(until[1:], verified[1:], strict=True):
+            ok &= (more[where] > today) & checked[where]
+        return ok
+
+    return trained
+
+
+def _limits_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
+    """Nobody who won't do one of the need's tasks (codes the index does not know are ignored)."""
     limits = index.limit_vocab.mask(
         code for code in need.limits if index.limit_vocab.position(code) is not None
     )
-    if limits:
-        refused = np.uint64(limits)
-        rules.append(("limits", lambda where, near: (index.wont_do[where] & refused) == 0))
+    if not limits:
+        return None
+    refused = np.uint64(limits)
+    return lambda where, near: (index.wont_do[where] & refused) == 0
+
+
+def _year_rule(need: NeedSpec, index: CandidateIndex) -> Test:
+    """A PA with a year pattern only suits a need with the same one; a PA without suits any."""
     pattern = YEAR_PATTERNS.index(need.year_pattern) if need.year_pattern in YEAR_PATTERNS else 0
     if pattern:
-        rules.append(
-            (
-                "year",
-                lambda where, near: (index.year_pattern[where] == 0) | (index.year_pattern[where] == pattern),
-            )
-        )
-    else:
-        rules.append(("year", lambda where, near: index.year_pattern[where] == 0))
-    if need.cover_days and need.shift_kinds:
-        wanted = index.shift_vocab.mask(
-            k for k in need.shift_kinds if index.shift_vocab.position(k) is not None
-        )
-        if wanted > 0:
-            offered = np.uint64(wanted)
-            rules.append(("shift", lambda where, near: (index.shift_kinds[where] & offered) != 0))
-    return rules
+        return lambda where, near: (index.year_pattern[where] == 0) | (index.year_pattern[where] == pattern)
+    return lambda where, near: index.year_pattern[where] == 0
+
+
+def _shift_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
+    """For cover: the PA offers at least one of the shift kinds asked for."""
+    if not (need.cover_days and need.shift_kinds):
+        return None
+    wanted = index.shift_vocab.mask(k for k in need.shift_kinds if index.shift_vocab.position(k) is not None)
+    if wanted <= 0:
+        return None
+    offered = np.uint64(wanted)
+    return lambda where, near: (index.shift_kinds[where] & offered) != 0
 
 
 def _survivors(
@@ -573,7 +593,19 @@ def reasons(
         said.append(
             f"Experience with {round(factors['groups'] * len(need.groups))} of {len(need.groups)} groups of people"
         )
-    today = at.toordinal()
+    said.extend(_training_reasons(index, row, held_skills, context, at.toordinal()))
+    if rate := _rate_reason(need, int(index.min_rate[row])):
+        said.append(rate)
+    if need.hours_per_week and factors["hours"] < 1:
+        said.append("Wants a different number of hours a week")
+    return tuple(said)
+
+
+def _training_reasons(
+    index: CandidateIndex, row: int, held_skills: int, context: _Context, today: int
+) -> list[str]:
+    """Missing, expired or soon-expiring training for the need's courses."""
+    said: list[str] = []
     for course, name, required, bits in context.course_facts:
         if not (
             required or held_skills & bits
@@ -589,16 +621,13 @@ def reasons(
             )
         elif until - today < 92:
             said.append(f"{name[0].upper()}{name[1:]} training expires in {until - today} days")
-    minimum = int(index.min_rate[row])
-    if need.max_rate_pence and minimum:
-        if minimum > need.max_rate_pence:
-            said.append(
-                f"Asks £{minimum / 100:.2f} an hour, above the £{need.max_rate_pence / 100:.2f} budget"
-            )
-        else:
-            said.append(
-                f"Asks from £{minimum / 100:.2f} an hour, within the £{need.max_rate_pence / 100:.2f} budget"
-            )
-    if need.hours_per_week and factors["hours"] < 1:
-        said.append("Wants a different number of hours a week")
-    return tuple(said)
+    return said
+
+
+def _rate_reason(need: NeedSpec, minimum: int) -> str | None:
+    """The PA's asking rate against the need's budget (None when either is unset)."""
+    if not (need.max_rate_pence and minimum):
+        return None
+    if minimum > need.max_rate_pence:
+        return f"Asks £{minimum / 100:.2f} an hour, above the £{need.max_rate_pence / 100:.2f} budget"
+    return f"Asks from £{minimum / 100:.2f} an hour, within the £{need.max_rate_pence / 100:.2f} budget"
