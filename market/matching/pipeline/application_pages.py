@@ -20,7 +20,7 @@ from market.fields import FormReader
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import appointments, forms, interviews
-from market.register.tables import PAProfile
+from market.register import directory
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -58,12 +58,8 @@ class ApplicationPages(Controller):
         application, found = detail.application, detail.interviews
         contact = ""
         if application.stage in pipeline.AGREED_STAGES or application.stage == "started":
-            row = (
-                await PAProfile.select(PAProfile.user.email)
-                .where(PAProfile.id == application.profile_id)
-                .first()
-            )
-            contact = row["user.email"] if row else ""
+            pa = await directory.contact(application.profile_id)
+            contact = pa.email if pa else ""
         return render(
             "matching/application.html",
             status_code=status_code,

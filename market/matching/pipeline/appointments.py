@@ -116,6 +116,8 @@ async def appointment_of(application_id: int) -> AppointmentOut | None:
     if row is None:
         return None
     app = await Application.select(Application.profile).where(Application.id == application_id).first()
+    if app is None:
+        raise NotFound()
     subscribed = await _subscribed(app["profile"])
     done = {r["item"]: r for r in await ChecklistItem.select().where(ChecklistItem.appointment == row["id"])}
     checks = []
@@ -271,6 +273,8 @@ async def _close_the_rest(actor: CurrentUser, application_id: int) -> None:
     """Once someone is appointed, everyone else still in the need's pipeline is withdrawn, and
     those who were told of it are told it has gone."""
     row = await Application.select(Application.need).where(Application.id == application_id).first()
+    if row is None:
+        raise NotFound()
     others = await Application.select().where(
         Application.need == row["need"],
         Application.id != application_id,

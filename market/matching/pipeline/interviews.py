@@ -13,8 +13,8 @@ from typing import Any, get_args
 
 import msgspec
 
+from market.accounts import directory as accounts
 from market.accounts.schemas import CurrentUser
-from market.accounts.tables import User
 from market.clock import LONDON, london, utcnow
 from market.errors import Invalid, NotFound
 from market.mail import services as mail
@@ -22,7 +22,6 @@ from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import calendar as ics
 from market.matching.pipeline.schemas import InterviewInput, Minutes, Mode
 from market.matching.tables import Application, Interview, Need, RecipientAccess
-from market.register.tables import PAProfile
 
 MODES = {"in_person": "In person", "video": "Video call", "phone": "Phone call"}
 LENGTHS = {
@@ -194,23 +193,22 @@ def _details(interview: InterviewOut) -> str:
 
 async def _people_to_tell(application: dict[str, Any], actor: CurrentUser) -> list[str]:
     """The PA, everyone who acts for the person, and whoever made the change."""
-    pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == application["profile"]).first()
+    pa_email = await pipeline.pa_email(application["profile"])
     need = await Need.select(Need.recipient).where(Need.id == application["need"]).first()
+    if need is None:
+        raise NotFound()
     acting = await RecipientAccess.select(RecipientAccess.user).where(
         RecipientAccess.recipient == need["recipient"]
     )
-    emails = [
-        r["email"]
-        for r in await User.select(User.email).where(
-            User.id.is_in([r["user"] for r in acting] or [-1]), User.is_active.eq(True)
-        )
-    ]
-    found = [pa["user.email"], *emails, actor.email]
+    emails = (await accounts.emails(r["user"] for r in acting)).values()
+    found = [pa_email, *emails, actor.email]
     return list(dict.fromkeys(e for e in found if e))
 
 
 async def _tell(application: dict[str, Any], actor: CurrentUser, interview_id: int, headline: str) -> None:
     row = await Interview.select().where(Interview.id == interview_id).first()
+    if row is None:
+        raise NotFound()
     interview = _out(row)
     title = await _need_title(application["id"])
     body = "\n".join(
@@ -386,12 +384,12 @@ async def upcoming_for_pa(pa_user: CurrentUser, today: date) -> list[PAInterview
     """The PA's booked interviews from today on, soonest first."""
     rows = (
         await Interview.select(
-            Interview.all_columns(),
-            Interview.application.need.title.as_alias("title"),
-            Interview.application.need.district.as_alias("district"),
+            *Interview.all_columns(),
+            Interview.application._.need._.title.as_alias("title"),
+            Interview.application._.need._.district.as_alias("district"),
         )
         .where(
-            Interview.application.profile.user == pa_user.id,
+            Interview.application._.profile._.user == pa_user.id,
             Interview.status == "booked",
             Interview.starts_at >= datetime(today.year, today.month, today.day, tzinfo=LONDON),
         )
@@ -412,13 +410,13 @@ async def upcoming_for_recipient(user: CurrentUser, today: date) -> list[NeedSid
     people = await RecipientAccess.select(RecipientAccess.recipient).where(RecipientAccess.user == user.id)
     rows = (
         await Interview.select(
-            Interview.all_columns(),
-            Interview.application.need.id.as_alias("need_id"),
-            Interview.application.need.title.as_alias("title"),
-            Interview.application.profile.display_name.as_alias("pa_name"),
+            *Interview.all_columns(),
+            Interview.application._.need._.id.as_alias("need_id"),
+            Interview.application._.need._.title.as_alias("title"),
+            Interview.application._.profile._.display_name.as_alias("pa_name"),
         )
         .where(
-            Interview.application.need.recipient.is_in([p["recipient"] for p in people] or [-1]),
+            Interview.application._.need._.recipient.is_in([p["recipient"] for p in people] or [-1]),
             Interview.status == "booked",
             Interview.starts_at >= datetime(today.year, today.month, today.day, tzinfo=LONDON),
         )
