@@ -15,8 +15,8 @@ from piccolo.query import Select
 from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
-from market.matching.engine.columns import PARow, Vocabularies, build_index
 from market.matching.engine.ranking import CandidateIndex, Vocabulary
+from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.register.schemas import SHIFT_KINDS, WONT_DO
 from market.register.tables import (
     AvailabilitySlot,

@@ -17,8 +17,8 @@ from market.dbs.standing import Policy
 from market.geo.display import distance_band
 from market.geo.distance import haversine_miles
 from market.matching import index as match_index
-from market.matching.engine.columns import build_index
 from market.matching.engine.ranking import rank
+from market.matching.engine.records import build_index
 from market.matching.matches import spec_of
 from market.matching.needs.lifecycle import need_outs
 from market.matching.tables import Need

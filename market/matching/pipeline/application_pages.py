@@ -20,6 +20,7 @@ from market.fields import FormReader
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import appointments, forms, interviews
+from market.matching.pipeline.detail import application_detail
 from market.register import directory
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
@@ -54,7 +55,7 @@ class ApplicationPages(Controller):
         self, request: Request, need_id: int, application_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
         need = await get_need(request.user, need_id)
-        detail = await appointments.application_detail(request.user, need_id, application_id)
+        detail = await application_detail(request.user, need_id, application_id)
         application, found = detail.application, detail.interviews
         contact = ""
         if application.stage in pipeline.AGREED_STAGES or application.stage == "started":
