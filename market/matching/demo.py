@@ -160,12 +160,14 @@ async def seed_pipeline(settings: Settings) -> int:
         first = made[0]
         row = (
             await Application.select(
-                Application.profile.user.as_alias("user"), Application.profile.user.email
+                Application.profile._.user.as_alias("user"),
+                Application.profile._.user._.email.as_alias("email"),
             )
             .where(Application.id == first)
             .first()
         )
-        pa_user = CurrentUser(id=row["user"], email=row["profile.user.email"], role="pa", display_name="")
+        assert row is not None  # the application was made above
+        pa_user = CurrentUser(id=row["user"], email=row["email"], role="pa", display_name="")
         version = await pipeline.respond(pa_user, first, True, 2)
         soon = london_today() + timedelta(days=3)
         values = InterviewInput(

@@ -2,7 +2,7 @@
 
 Every writer of what the engine sees logs the PA's id in ``register.changes`` (in its own
 transaction). ``IndexCache.get`` reads the log at most every ``poll`` seconds and patches the
-PAs changed since the last row it applied (``columns.patch_index``): one small query when
+PAs changed since the last row it applied (``records.patch_index``): one small query when
 nothing changed, a few when something did. It rebuilds instead when there is no index yet,
 the database or DBS policy changed, a change concerns everyone (a course added or changed:
 the courses a skill depends on, expiries), too many PAs changed at once, or ``patch_index``
@@ -36,9 +36,9 @@ import msgspec
 from market import db
 from market.dbs.standing import Policy
 from market.matching import index as match_index
-from market.matching.engine import columns
-from market.matching.engine.columns import PARow
+from market.matching.engine import records
 from market.matching.engine.ranking import CandidateIndex
+from market.matching.engine.records import PARow
 from market.register import changes
 
 log = logging.getLogger(__name__)
@@ -131,8 +131,8 @@ class IndexCache:
         """Patch in place; False when the index must be rebuilt instead."""
         gone = sorted(profiles - {row.profile_id for row in rows})  # off the register now
         try:
-            columns.patch_index(index, [_fit(index, row) for row in rows], gone)
-        except columns.NeedsRebuild:
+            records.patch_index(index, [_fit(index, row) for row in rows], gone)
+        except records.NeedsRebuild:
             return False
         return True
 

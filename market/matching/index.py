@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from piccolo.columns import Column
+from piccolo.query import Select
+
 from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
-from market.matching.engine.columns import PARow, Vocabularies, build_index
 from market.matching.engine.ranking import CandidateIndex, Vocabulary
+from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.register.schemas import SHIFT_KINDS, WONT_DO
 from market.register.tables import (
     AvailabilitySlot,
@@ -74,7 +77,12 @@ async def vocabularies(languages: Sequence[str]) -> Vocabularies:
     )
 
 
-async def _by_profile(table, columns, profile_ids: Sequence[int] | None) -> dict[int, list[dict[str, Any]]]:
+PerPATable = type[PASkill] | type[PAClientGroup] | type[AvailabilitySlot] | type[AwayPeriod]
+
+
+async def _by_profile(
+    table: PerPATable, columns: Sequence[Column], profile_ids: Sequence[int] | None
+) -> dict[int, list[dict[str, Any]]]:
     """Rows of a table of per-PA rows, grouped by profile: of these PAs (in batches, so that no
     query holds too many parameters) or, given None, of every PA on the register (one query,
     joined to the profile, no list of ids at all)."""
@@ -113,7 +121,7 @@ async def dbs_until(profile_ids: Sequence[int], policy: Policy) -> dict[int, dic
 async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | None = None) -> list[PARow]:
     """The engine's view of the PAs on the register (or of these PAs, for a patch)."""
 
-    def on_register():  # a fresh query each time: piccolo's where() adds to the query it is given
+    def on_register() -> Select:  # a fresh query each time: piccolo's where() adds to the query it is given
         return (
             PAProfile.select(*ENGINE_COLUMNS)
             .where(PAProfile.status.is_in(list(ON_REGISTER)))

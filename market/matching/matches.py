@@ -18,7 +18,7 @@ from market.matching.index import language_code
 from market.matching.needs.lifecycle import get_need
 from market.matching.needs.schemas import NeedOut
 from market.matching.tables import Need
-from market.register.tables import PAProfile
+from market.register import directory
 from market.settings import Settings
 
 LIMITS_OF_NEED = {
@@ -129,12 +129,7 @@ async def for_need(need: NeedOut, settings: Settings, at: date, *, limit: int = 
         spec_of(need, where["lat"], where["lon"]), await CACHE.get(policy), at, limit=limit, weights=weights
     )
     ids = [c.profile_id for c in ranking.candidates]
-    names = {
-        r["id"]: r
-        for r in await PAProfile.select(PAProfile.id, PAProfile.display_name, PAProfile.district).where(
-            PAProfile.id.is_in(ids or [-1])
-        )
-    }
+    names = await directory.names(ids)
     badges = await standings(ids, at, policy)
     return MatchesOut(
         need_id=need_id,
@@ -142,8 +137,8 @@ async def for_need(need: NeedOut, settings: Settings, at: date, *, limit: int = 
         matches=[
             MatchOut(
                 profile_id=c.profile_id,
-                display_name=names[c.profile_id]["display_name"],
-                district=names[c.profile_id]["district"],
+                display_name=names[c.profile_id].display_name,
+                district=names[c.profile_id].district,
                 distance_band=distance_band(c.miles),
                 score=round(c.score * 100),
                 dbs=badges[c.profile_id].badge if c.profile_id in badges else "",

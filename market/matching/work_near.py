@@ -17,12 +17,12 @@ from market.dbs.standing import Policy
 from market.geo.display import distance_band
 from market.geo.distance import haversine_miles
 from market.matching import index as match_index
-from market.matching.engine.columns import build_index
 from market.matching.engine.ranking import rank
+from market.matching.engine.records import build_index
 from market.matching.matches import spec_of
 from market.matching.needs.lifecycle import need_outs
 from market.matching.tables import Need
-from market.register.tables import PAProfile
+from market.register import directory
 from market.settings import Settings
 
 
@@ -39,10 +39,10 @@ class WorkOut(msgspec.Struct, kw_only=True):
 
 
 async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit: int = 20) -> list[WorkOut]:
-    profile = await PAProfile.select(PAProfile.id, PAProfile.status).where(PAProfile.user == user.id).first()
-    if profile is None or profile["status"] != "approved":
+    profile = await directory.profile_of_user(user.id)
+    if profile is None or profile.status != "approved":
         return []
-    rows = await match_index.pa_rows([profile["id"]], policy=Policy.of(settings))
+    rows = await match_index.pa_rows([profile.id], policy=Policy.of(settings))
     if not rows:
         return []
     pa = rows[0]

@@ -10,7 +10,7 @@ from litestar.response import Template
 
 from market.clock import london_today
 from market.matching import work_near as work
-from market.register.tables import PAProfile
+from market.register import directory
 from market.settings import Settings
 from market.web.guards import roles
 from market.web.render import render
@@ -23,9 +23,8 @@ class WorkPages(Controller):
 
     @get("/")
     async def page(self, request: Request, settings: NamedDependency[Settings]) -> Template:
-        listed = await PAProfile.exists().where(
-            (PAProfile.user == request.user.id) & (PAProfile.status == "approved")
-        )
+        profile = await directory.profile_of_user(request.user.id)
+        listed = profile is not None and profile.status == "approved"
         found = await work.work_near_me(request.user, settings, london_today())
         return render("matching/work.html", work=found, listed=listed)
 

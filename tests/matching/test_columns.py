@@ -12,15 +12,9 @@ import pytest
 
 from market.geo.distance import haversine_miles
 from market.matching.engine import columns
-from market.matching.engine.columns import (
-    ROW_COLUMNS,
-    CandidateIndex,
-    NeedsRebuild,
-    PARow,
-    build_index,
-    patch_index,
-)
+from market.matching.engine.columns import ROW_COLUMNS, CandidateIndex
 from market.matching.engine.ranking import NeedSpec, rank
+from market.matching.engine.records import NeedsRebuild, PARow, build_index, patch_index
 from market.matching.engine.synthetic import VOCABULARIES, make_index, random_need, random_row
 
 AT = date(2026, 12, 1)

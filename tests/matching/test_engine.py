@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from market.geo.distance import haversine_miles
-from market.matching.engine.columns import DBS_KINDS, PARow, Vocabularies, build_index
+from market.matching.engine.columns import DBS_KINDS
 from market.matching.engine.ranking import NeedSpec, Vocabulary, quarters_in, rank, slots_mask
+from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.matching.engine.synthetic import make_index, random_need
 
 AT = date(2026, 12, 1)

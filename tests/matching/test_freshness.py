@@ -16,7 +16,7 @@ from market.dbs import checks, forms
 from market.dbs.standing import Policy
 from market.geo.centroids import sector_centroid
 from market.matching import freshness, matches
-from market.matching.engine import columns, synthetic
+from market.matching.engine import records, synthetic
 from market.matching.engine.ranking import NeedSpec, Vocabulary, rank
 from market.matching.index import MAX_LANGUAGES
 from market.register import changes, details, services, vetting
@@ -156,9 +156,9 @@ async def test_a_patch_that_cannot_be_applied_and_a_change_to_everyone_rebuild(d
     first, second = await two_workers()
 
     def refuse(index, rows, gone=()):
-        raise columns.NeedsRebuild("test")
+        raise records.NeedsRebuild("test")
 
-    monkeypatch.setattr(columns, "patch_index", refuse)
+    monkeypatch.setattr(records, "patch_index", refuse)
     where = WhereInput(home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True)
     await services.update_where(as_user(paula), where)
     assert await ids(second, need()) == []
@@ -260,15 +260,15 @@ def test_a_language_a_full_vocabulary_has_no_bit_for_is_left_out_not_rebuilt_for
     vocab = msgspec.structs.replace(
         synthetic.VOCABULARIES, languages=Vocabulary(tuple(f"language{i}" for i in range(MAX_LANGUAGES)))
     )
-    index = columns.build_index([synthetic.random_row(rng, 1, at=london_today())], vocab)
+    index = records.build_index([synthetic.random_row(rng, 1, at=london_today())], vocab)
     row = msgspec.structs.replace(
         synthetic.random_row(rng, 2, at=london_today()), languages=("language0", "klingon")
     )
     fitted = freshness._fit(index, row)
     assert fitted.languages == ("language0",)
-    columns.patch_index(index, [fitted])
+    records.patch_index(index, [fitted])
     assert len(index) == 2
-    roomy = columns.build_index([synthetic.random_row(rng, 1)], synthetic.VOCABULARIES)
+    roomy = records.build_index([synthetic.random_row(rng, 1)], synthetic.VOCABULARIES)
     assert freshness._fit(roomy, row) is row  # room for it: the patch asks for a rebuild
 
 

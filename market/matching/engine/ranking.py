@@ -13,10 +13,8 @@ compared with the cosine of each limit; exact miles are worked out for the rows 
 Nothing in the hot path loops over candidates in Python; only the reasons for the rows
 returned are written one by one.
 
-Scores: each factor is in [0, 1]. The recipient's view (availability, distance, preferred
-skills, client groups, training, preferences) and the PA's view (hours, rate, how far within
-their own travel limit) are weighted means; the total is their harmonic mean, so a match
-good for one side only ranks low.
+The soft score is in ``scoring`` (each factor in [0, 1], combined as the harmonic mean of
+the recipient's and the PA's views) and the reasons in ``reasons``.
 """
 
 from __future__ import annotations
@@ -41,13 +39,25 @@ from market.matching.engine.columns import (
     YEAR_PATTERNS,
     CandidateIndex,
     Vocabulary,
-    as_words,
     quarters_in,
     slots_mask,
 )
+from market.matching.engine.need import NeedSpec, required_courses
+from market.matching.engine.reasons import reason_context, reasons
+from market.matching.engine.scoring import (
+    DEFAULT_WEIGHTS,
+    DISTANCE_DECAY_MILES,
+    PA_WEIGHTS,
+    RECIPIENT_WEIGHTS,
+    Weights,
+    combine,
+    miles_to,
+    score,
+)
 
-# The index, its vocabularies and availability masks live in ``columns``; they are importable
-# from here too.
+# The index, its vocabularies and availability masks live in ``columns``, the need in
+# ``need``, the score in ``scoring`` and the reasons in ``reasons``; the engine's callers
+# import them all from here.
 __all__ = [
     "DBS_KINDS",
     "DEFAULT_WEIGHTS",
@@ -79,29 +89,7 @@ __all__ = [
     "slots_mask",
 ]
 
-DISTANCE_DECAY_MILES = 6.0
 RATE_STRETCH = 1.10  # a budget not marked firm may stretch 10% for the right PA
-
-RECIPIENT_WEIGHTS = {
-    "availability": 0.35,
-    "distance": 0.20,
-    "skills": 0.15,
-    "groups": 0.10,
-    "training": 0.10,
-    "preferences": 0.10,
-}
-PA_WEIGHTS = {"hours": 0.40, "rate": 0.35, "travel": 0.25}
-
-
-class Weights(msgspec.Struct, frozen=True, kw_only=True):
-    """The soft score's weights: the documented defaults, or ones ``market matching train``
-    learned from outcomes (used only when they beat the defaults on held-out outcomes)."""
-
-    recipient: dict[str, float] = msgspec.field(default_factory=lambda: dict(RECIPIENT_WEIGHTS))
-    pa: dict[str, float] = msgspec.field(default_factory=lambda: dict(PA_WEIGHTS))
-
-
-DEFAULT_WEIGHTS = Weights()
 
 # The order rules are checked in: each excluded PA is counted once, by the first it fails.
 EXCLUSIONS = {
@@ -122,31 +110,6 @@ EXCLUSIONS = {
 }
 
 
-class NeedSpec(msgspec.Struct, frozen=True, kw_only=True):
-    """A need as the engine sees it: plain values, no names, no database ids but the PA's."""
-
-    lat: float
-    lon: float
-    max_distance: float = 10.0
-    slots: tuple[tuple[int, int], ...] = ()  # minute-of-week intervals; end < start wraps the week
-    hours_per_week: float = 0.0
-    required_skills: tuple[str, ...] = ()
-    preferred_skills: tuple[str, ...] = ()
-    groups: tuple[str, ...] = ()
-    languages_required: tuple[str, ...] = ()
-    languages_preferred: tuple[str, ...] = ()
-    gender: str = ""
-    gender_required: bool = False
-    driver_needed: bool = False
-    limits: tuple[str, ...] = ()  # what the work involves that a PA may refuse (pets, smoking ...)
-    shift_kinds: tuple[str, ...] = ()  # for cover: the PA must offer one of these
-    max_rate_pence: int = 0  # 0: no budget given
-    rate_firm: bool = False
-    year_pattern: str = "all_year"
-    dbs: str = ""  # one of DBS_KINDS, or "" for none
-    cover_days: tuple[date, ...] = ()  # a cover need: the dates it covers
-
-
 class Ranked(msgspec.Struct, frozen=True, kw_only=True):
     profile_id: int
     score: float
@@ -164,33 +127,6 @@ class Ranking(msgspec.Struct, frozen=True, kw_only=True):
 
 
 # -- ranking -----------------------------------------------------------------------------------
-
-
-def _share(values: NDArray[np.uint64], wanted: int, count: int) -> NDArray[np.float64]:
-    """Fraction of the wanted bits each row holds (1 when nothing is wanted)."""
-    if count == 0 or wanted <= 0:
-        return np.ones(len(values))
-    return np.bitwise_count(values & np.uint64(wanted)).astype(np.float64) / count
-
-
-def _required_courses(need: NeedSpec, index: CandidateIndex) -> list[int]:
-    columns = []
-    for skill in need.required_skills:
-        for course in index.skill_courses.get(skill, ()):
-            column = index.course_vocab.position(course)
-            if column is not None and column not in columns:
-                columns.append(column)
-    return columns
-
-
-def _relevant_courses(need: NeedSpec, index: CandidateIndex) -> list[int]:
-    columns = []
-    for skill in (*need.required_skills, *need.preferred_skills):
-        for course in index.skill_courses.get(skill, ()):
-            column = index.course_vocab.position(course)
-            if column is not None and column not in columns:
-                columns.append(column)
-    return columns
 
 
 def _away_on(index: CandidateIndex, rows: NDArray[np.int64], days: Sequence[date]) -> NDArray[np.bool_]:
@@ -234,16 +170,7 @@ def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str,
         rules.append(("dbs", lambda where, near: current[where] >= today))
     if required := index.skill_vocab.mask(need.required_skills):
         rules.append(("skills", _has_all(index.skills, required)))
-    if columns := _required_courses(need, index):
-        until = [index.course_until[:, c] for c in columns]
-        verified = [index.course_verified[:, c] for c in columns]
-
-        def trained(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
-            ok = (until[0][where] > today) & verified[0][where]
-            for more, checked in zip(until[1:], verified[1:], strict=True):
-                ok &= (more[where] > today) & checked[where]
-            return ok
-
+    if trained := _training_rule(need, index, today):
         rules.append(("training", trained))
     if need.languages_required:
         rules.append(
@@ -257,30 +184,59 @@ def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str,
     if need.max_rate_pence:
         ceiling = need.max_rate_pence if need.rate_firm else need.max_rate_pence * RATE_STRETCH
         rules.append(("rate", lambda where, near: index.min_rate[where] <= ceiling))
+    if limits := _limits_rule(need, index):
+        rules.append(("limits", limits))
+    rules.append(("year", _year_rule(need, index)))
+    if shift := _shift_rule(need, index):
+        rules.append(("shift", shift))
+    return rules
+
+
+def _training_rule(need: NeedSpec, index: CandidateIndex, today: int) -> Test | None:
+    """Every course the required skills call for, current and verified (None: no such course)."""
+    columns = required_courses(need, index)
+    if not columns:
+        return None
+    until = [index.course_until[:, c] for c in columns]
+    verified = [index.course_verified[:, c] for c in columns]
+
+    def trained(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
+        ok = (until[0][where] > today) & verified[0][where]
+        for more, checked in zip(until[1:], verified[1:], strict=True):
+            ok &= (more[where] > today) & checked[where]
+        return ok
+
+    return trained
+
+
+def _limits_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
+    """Nobody who won't do one of the need's tasks (codes the index does not know are ignored)."""
     limits = index.limit_vocab.mask(
         code for code in need.limits if index.limit_vocab.position(code) is not None
     )
-    if limits:
-        refused = np.uint64(limits)
-        rules.append(("limits", lambda where, near: (index.wont_do[where] & refused) == 0))
+    if not limits:
+        return None
+    refused = np.uint64(limits)
+    return lambda where, near: (index.wont_do[where] & refused) == 0
+
+
+def _year_rule(need: NeedSpec, index: CandidateIndex) -> Test:
+    """A PA with a year pattern only suits a need with the same one; a PA without suits any."""
     pattern = YEAR_PATTERNS.index(need.year_pattern) if need.year_pattern in YEAR_PATTERNS else 0
     if pattern:
-        rules.append(
-            (
-                "year",
-                lambda where, near: (index.year_pattern[where] == 0) | (index.year_pattern[where] == pattern),
-            )
-        )
-    else:
-        rules.append(("year", lambda where, near: index.year_pattern[where] == 0))
-    if need.cover_days and need.shift_kinds:
-        wanted = index.shift_vocab.mask(
-            k for k in need.shift_kinds if index.shift_vocab.position(k) is not None
-        )
-        if wanted > 0:
-            offered = np.uint64(wanted)
-            rules.append(("shift", lambda where, near: (index.shift_kinds[where] & offered) != 0))
-    return rules
+        return lambda where, near: (index.year_pattern[where] == 0) | (index.year_pattern[where] == pattern)
+    return lambda where, near: index.year_pattern[where] == 0
+
+
+def _shift_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
+    """For cover: the PA offers at least one of the shift kinds asked for."""
+    if not (need.cover_days and need.shift_kinds):
+        return None
+    wanted = index.shift_vocab.mask(k for k in need.shift_kinds if index.shift_vocab.position(k) is not None)
+    if wanted <= 0:
+        return None
+    offered = np.uint64(wanted)
+    return lambda where, near: (index.shift_kinds[where] & offered) != 0
 
 
 def _survivors(
@@ -342,108 +298,6 @@ def _survivors(
     return rows, near, {rule: excluded[rule] for rule in EXCLUSIONS if excluded.get(rule)}
 
 
-def miles_to(need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Straight-line miles from the need to each row's PA (the haversine distance, from the
-    chord between unit vectors: exact at every range)."""
-    x, y, z = unit_vectors(need.lat, need.lon)[0].tolist()
-    dx, dy, dz = index.xyz[:, 0][rows] - x, index.xyz[:, 1][rows] - y, index.xyz[:, 2][rows] - z
-    chord = np.sqrt(dx * dx + dy * dy + dz * dz)
-    return 2.0 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(chord / 2.0, 1.0))
-
-
-def score(
-    need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64], miles: NDArray[np.float64], at: date
-) -> dict[str, NDArray[np.float64]]:
-    """Every factor for every row, each in [0, 1]."""
-    today = at.toordinal()
-    mask = slots_mask(need.slots)
-    wanted = quarters_in(mask)
-    if wanted:
-        words = as_words(mask)
-        held = np.zeros(len(rows), dtype=np.int32)
-        for word in np.flatnonzero(words).tolist():  # only the words of the week the need covers
-            held += np.bitwise_count(index.availability_words[rows, word] & words[word])
-        availability = held / wanted
-    else:
-        availability = np.ones(len(rows))
-    preferred = index.skill_vocab.mask(
-        s for s in need.preferred_skills if index.skill_vocab.position(s) is not None
-    )
-    skills = _share(index.skills[rows], preferred, int(preferred).bit_count() if preferred > 0 else 0)
-    groups_mask = index.group_vocab.mask(g for g in need.groups if index.group_vocab.position(g) is not None)
-    groups = _share(index.groups[rows], groups_mask, int(groups_mask).bit_count() if groups_mask > 0 else 0)
-    if columns := _relevant_courses(need, index):
-        # A course counts fully with a year or more left, less as it nears expiry, not at all after.
-        training = np.zeros(len(rows))
-        for column in columns:
-            left = np.clip((index.course_until[:, column][rows] - today) / 365.0, 0.0, 1.0)
-            training += left * index.course_verified[:, column][rows]
-        training /= len(columns)
-    else:
-        training = np.ones(len(rows))
-    preferences = np.ones(len(rows))
-    parts = 0
-    if need.languages_preferred:
-        lang = index.language_vocab.mask(
-            x for x in need.languages_preferred if index.language_vocab.position(x) is not None
-        )
-        preferences = _share(index.languages[rows], lang, int(lang).bit_count() if lang > 0 else 0)
-        parts = 1
-    if need.gender and not need.gender_required:
-        same = (index.gender[rows] == GENDERS.index(need.gender)).astype(np.float64)
-        preferences = (preferences * parts + same) / (parts + 1)
-    travel = np.maximum(index.travel_miles[rows].astype(np.float64), 0.1)
-    return {
-        "availability": availability,
-        "distance": np.exp(-miles / DISTANCE_DECAY_MILES),
-        "skills": skills,
-        "groups": groups,
-        "training": training,
-        "preferences": preferences,
-        "hours": _hours_fit(need.hours_per_week, index.min_hours[rows], index.max_hours[rows]),
-        "rate": _rate_fit(need.max_rate_pence, index.min_rate[rows]),
-        "travel": np.clip(1.0 - 0.5 * miles / travel, 0.0, 1.0),
-    }
-
-
-def _hours_fit(offered: float, low: NDArray[np.float32], high: NDArray[np.float32]) -> NDArray[np.float64]:
-    """1 when the hours offered are within what the PA wants; less the further outside."""
-    if offered <= 0:
-        return np.ones(len(low))
-    lo = np.where(low > 0, low, 0.0).astype(np.float64)
-    hi = np.where(high > 0, high, np.inf).astype(np.float64)
-    short = np.clip((lo - offered) / np.maximum(lo, 1.0), 0.0, 1.0)
-    over = np.clip((offered - hi) / np.maximum(offered, 1.0), 0.0, 1.0)
-    return 1.0 - np.maximum(short, over)
-
-
-def _rate_fit(budget: int, minimum: NDArray[np.int32]) -> NDArray[np.float64]:
-    """How well the budget pays the PA: 1 at 20% above their minimum or more, 0.6 at exactly
-    their minimum, falling to 0 at 10% below it (the most a budget may stretch)."""
-    if budget <= 0:
-        return np.ones(len(minimum))
-    floor = np.maximum(minimum.astype(np.float64), 1.0)
-    ratio = budget / floor
-    return np.clip(np.where(ratio >= 1.0, 0.6 + 2.0 * (ratio - 1.0), 0.6 * (ratio - 0.9) / 0.1), 0.0, 1.0)
-
-
-def combine(
-    factors: dict[str, NDArray[np.float64]], weights: Weights = DEFAULT_WEIGHTS
-) -> tuple[NDArray[np.float64], ...]:
-    """(total, recipient's view, PA's view): weighted means, then their harmonic mean."""
-    recipient = sum(w * factors[k] for k, w in weights.recipient.items()) / max(
-        sum(weights.recipient.values()), 1e-12
-    )
-    pa = sum(w * factors[k] for k, w in weights.pa.items()) / max(sum(weights.pa.values()), 1e-12)
-    total = np.where(recipient + pa > 0, 2 * recipient * pa / np.maximum(recipient + pa, 1e-12), 0.0)
-    # With no factor in a view its mean is the float 0.0: every score is an array here.
-    return (
-        np.asarray(total, dtype=np.float64),
-        np.broadcast_to(np.asarray(recipient, dtype=np.float64), total.shape),
-        np.broadcast_to(np.asarray(pa, dtype=np.float64), total.shape),
-    )
-
-
 def rank(
     need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20, weights: Weights = DEFAULT_WEIGHTS
 ) -> Ranking:
@@ -455,7 +309,7 @@ def rank(
     factors = score(need, index, rows, miles, at)
     total, recipient, pa = combine(factors, weights)
     best = _best(total, miles, index.profile_id[rows], limit)
-    context = _context(need, index)
+    context = reason_context(need, index)
     # Python values for the chosen rows, read once.
     chosen_rows = rows[best].tolist()
     chosen_ids = index.profile_id[rows[best]].tolist()
@@ -496,109 +350,3 @@ def _best(
 def naive_distance(need: NeedSpec, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.float64]:
     """One vectorised pass over every PA: the scan floor any spatial pre-filter must beat."""
     return haversine_miles(need.lat, need.lon, lat, lon)
-
-
-# -- reasons -----------------------------------------------------------------------------------
-
-
-def _hours(quarters: float) -> str:
-    hours = quarters / 4
-    return f"{hours:g}"
-
-
-class _Context(msgspec.Struct, frozen=True):
-    """What every ranked PA's reasons share, worked out once a ranking."""
-
-    mask: NDArray[np.uint8]
-    wanted: int
-    courses: tuple[int, ...]
-    words: tuple[tuple[int, int], ...] = ()  # (word, bits) of the availability the need covers
-    preferred: tuple[int, ...] = ()  # bit positions of the preferred skills the vocabulary has
-    # Per relevant course: (column, name, whether a required skill depends on it, the bits of
-    # the skills that depend on it): its news matters if required or the PA offers such a skill.
-    course_facts: tuple[tuple[int, str, bool, int], ...] = ()
-
-
-def _context(need: NeedSpec, index: CandidateIndex) -> _Context:
-    mask = slots_mask(need.slots)
-    words = as_words(mask)
-    courses = tuple(_relevant_courses(need, index))
-    facts = []
-    for course in courses:
-        code = index.course_vocab.codes[course]
-        linked = [skill for skill, codes in index.skill_courses.items() if code in codes]
-        bits = 0
-        for skill in linked:
-            if (position := index.skill_vocab.position(skill)) is not None:
-                bits |= 1 << position
-        required = any(skill in need.required_skills for skill in linked)
-        facts.append((course, index.course_vocab.name(course), required, bits))
-    return _Context(
-        mask=mask,
-        wanted=quarters_in(mask),
-        courses=courses,
-        words=tuple((int(w), int(words[w])) for w in np.flatnonzero(words)),
-        preferred=tuple(p for s in need.preferred_skills if (p := index.skill_vocab.position(s)) is not None),
-        course_facts=tuple(facts),
-    )
-
-
-def reasons(
-    need: NeedSpec,
-    index: CandidateIndex,
-    row: int,
-    miles: float,
-    factors: dict[str, float],
-    at: date,
-    context: _Context | None = None,
-) -> tuple[str, ...]:
-    """Plain English for one ranked PA: what the score is made of."""
-    said: list[str] = []
-    if context is None:
-        context = _context(need, index)
-    if wanted := context.wanted:
-        held = index.availability_words[row].tolist()
-        covered = sum((held[word] & bits).bit_count() for word, bits in context.words)
-        said.append(f"Covers {_hours(covered)} of {_hours(wanted)} hours a week")
-    limit = float(index.travel_miles[row])
-    said.append(
-        f"{miles:.1f} miles away as the crow flies, within both travel limits "
-        f"(the need's {need.max_distance:g}, the PA's {limit:g})"
-    )
-    held_skills = int(index.skills[row])
-    if need.preferred_skills:
-        held = sum(held_skills >> position & 1 for position in context.preferred)
-        said.append(f"Has {held} of {len(need.preferred_skills)} preferred skills")
-    if need.groups:
-        said.append(
-            f"Experience with {round(factors['groups'] * len(need.groups))} of {len(need.groups)} groups of people"
-        )
-    today = at.toordinal()
-    for course, name, required, bits in context.course_facts:
-        if not (
-            required or held_skills & bits
-        ):  # training for a preferred skill the PA does not offer: not news
-            continue
-        until = int(index.course_until[row, course])
-        if until == 0:
-            said.append(f"No {name[0].lower()}{name[1:]} training")
-        elif until <= today:
-            months = max(1, round((today - until) / 30.4))
-            said.append(
-                f"{name.capitalize()} training expired {months} month{'s' if months != 1 else ''} ago"
-            )
-        elif until - today < 92:
-            said.append(f"{name[0].upper()}{name[1:]} training expires in {until - today} days")
-    minimum = int(index.min_rate[row])
-    if need.max_rate_pence and minimum:
-        if minimum > need.max_rate_pence:
-            said.append(
-                f"Asks £{minimum / 100:.2f} an hour, above the £{need.max_rate_pence / 100:.2f} budget"
-            )
-        else:
-            said.append(
-                f"Asks from £{minimum / 100:.2f} an hour, within the £{need.max_rate_pence / 100:.2f} budget"
-            )
-    if need.hours_per_week and factors["hours"] < 1:
-        said.append("Wants a different number of hours a week")
-    return tuple(said)

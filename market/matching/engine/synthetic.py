@@ -15,12 +15,11 @@ from market.matching.engine.columns import (
     MASK_BYTES,
     QUARTER,
     CandidateIndex,
-    PARow,
-    Vocabularies,
     Vocabulary,
     slots_mask,
 )
 from market.matching.engine.ranking import NeedSpec
+from market.matching.engine.records import PARow, Vocabularies
 
 # Postcode areas outside England (Scotland, and Wales's wholly Welsh areas).
 NOT_ENGLAND = {

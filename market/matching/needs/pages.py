@@ -33,7 +33,7 @@ from market.matching.needs.schemas import (
     TRANSITIONS,
     YEAR_PATTERNS,
 )
-from market.matching.pipeline import interviews
+from market.matching.pipeline.upcoming import upcoming_for_recipient
 from market.register.availability import DAYS
 from market.register.details import client_group_list
 from market.register.schemas import SHIFT_KINDS
@@ -145,7 +145,7 @@ class NeedPages(Controller):
             people=people,
             needs=await needs.list_needs(request.user),
             statuses=STATUSES,
-            interviews=await interviews.upcoming_for_recipient(request.user, london_today()),
+            interviews=await upcoming_for_recipient(request.user, london_today()),
             flash=DONE.get(done or "", ""),
         )
 

@@ -19,7 +19,12 @@ from market.errors import Invalid
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import appointments, interviews
 from market.matching.pipeline.applications import ApplicationOut, InvitationOut
-from market.matching.pipeline.appointments import ApplicationDetail, InvitationDetail
+from market.matching.pipeline.detail import (
+    ApplicationDetail,
+    InvitationDetail,
+    application_detail,
+    invitation_detail,
+)
 from market.matching.pipeline.schemas import (
     HOURS_PER_WEEK,
     RATE_PENCE,
@@ -132,7 +137,7 @@ class ApplicationsAPI(Controller):
     tags = ["pipeline"]
 
     async def _detail(self, request: Request, need_id: int, application_id: int) -> ApplicationDetail:
-        return await appointments.application_detail(request.user, need_id, application_id)
+        return await application_detail(request.user, need_id, application_id)
 
     @get("/", summary="A need's shortlist and everyone taken further, with their history")
     async def index(self, request: Request, need_id: RecordId) -> list[ApplicationOut]:
@@ -192,7 +197,7 @@ class InvitationsAPI(Controller):
     tags = ["pipeline"]
 
     async def _detail(self, request: Request, application_id: int) -> InvitationDetail:
-        return await appointments.invitation_detail(request.user, application_id)
+        return await invitation_detail(request.user, application_id)
 
     @get("/", summary="Your invitations: no recipient names or addresses")
     async def index(self, request: Request) -> list[InvitationOut]:

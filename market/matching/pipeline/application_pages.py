@@ -20,7 +20,8 @@ from market.fields import FormReader
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import appointments, forms, interviews
-from market.register.tables import PAProfile
+from market.matching.pipeline.detail import application_detail
+from market.register import directory
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -54,16 +55,12 @@ class ApplicationPages(Controller):
         self, request: Request, need_id: int, application_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
         need = await get_need(request.user, need_id)
-        detail = await appointments.application_detail(request.user, need_id, application_id)
+        detail = await application_detail(request.user, need_id, application_id)
         application, found = detail.application, detail.interviews
         contact = ""
         if application.stage in pipeline.AGREED_STAGES or application.stage == "started":
-            row = (
-                await PAProfile.select(PAProfile.user.email)
-                .where(PAProfile.id == application.profile_id)
-                .first()
-            )
-            contact = row["user.email"] if row else ""
+            pa = await directory.contact(application.profile_id)
+            contact = pa.email if pa else ""
         return render(
             "matching/application.html",
             status_code=status_code,

@@ -30,7 +30,7 @@ from market.matching.needs.schemas import CoverDateOut, SlotOut
 from market.matching.needs.versions import need_row
 from market.matching.pipeline import outcomes
 from market.matching.tables import Application, Need, StageChange
-from market.register.tables import PAProfile
+from market.register import directory
 
 STAGES = {
     "shortlisted": "Shortlisted",
@@ -113,17 +113,13 @@ async def _history(application_id: int) -> list[StageChangeOut]:
 
 
 async def _application_out(row: dict[str, Any]) -> ApplicationOut:
-    profile = (
-        await PAProfile.select(PAProfile.display_name, PAProfile.district)
-        .where(PAProfile.id == row["profile"])
-        .first()
-    )
+    profile = (await directory.names([row["profile"]])).get(row["profile"])
     return ApplicationOut(
         id=row["id"],
         need_id=row["need"],
         profile_id=row["profile"],
-        pa_name=profile["display_name"] if profile else "",
-        district=profile["district"] if profile else "",
+        pa_name=profile.display_name if profile else "",
+        district=profile.district if profile else "",
         stage=row["stage"],
         stage_text=STAGES.get(row["stage"], row["stage"]),
         version=row["version"],
@@ -223,8 +219,7 @@ async def shortlist(user: CurrentUser, need_id: int, profile_id: int) -> int:
     """Put an approved PA on a need's shortlist; the application's id (the existing one if
     the PA is already on it)."""
     await get_need(user, need_id)
-    profile = await PAProfile.select(PAProfile.id, PAProfile.status).where(PAProfile.id == profile_id).first()
-    if profile is None or profile["status"] != "approved":
+    if await directory.profile_status(profile_id) != "approved":
         raise Invalid({"profile": "Only PAs approved onto the register can be shortlisted"})
     async with write_transaction():
         existing = (
@@ -303,10 +298,10 @@ async def invite(user: CurrentUser, application_id: int, version: int | None, *,
     await need_side_row(user, application_id)
 
     async def tell_the_pa(current: dict[str, Any]) -> None:
-        pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == current["profile"]).first()
+        email = await pa_email(current["profile"])
         invitation = await _invitation_out(current)
         subject, body = invitation_email(invitation, f"{base_url.rstrip('/')}/invitations/{application_id}")
-        await mail.queue(pa["user.email"], subject, body, kind="invitation")
+        await mail.queue(email, subject, body, kind="invitation")
 
     return await move(user, application_id, version, "invited", ("shortlisted",), also=tell_the_pa)
 
@@ -319,12 +314,22 @@ async def _reopen(current: dict[str, Any]) -> None:
         )
 
 
+async def pa_email(profile_id: int) -> str:
+    """The email address of an application's PA (an application's profile always exists)."""
+    pa = await directory.contact(profile_id)
+    if pa is None:
+        raise NotFound()
+    return pa.email
+
+
 async def email_pa(application: dict[str, Any], subject: str, lines: list[str]) -> None:
     """Email the application's PA (the need's title ends the subject): the caller says only
     what a PA may see."""
-    pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == application["profile"]).first()
+    email = await pa_email(application["profile"])
     need = await Need.select(Need.title).where(Need.id == application["need"]).first()
-    await mail.queue(pa["user.email"], f"{subject}: {need['title']}"[:200], "\n".join(lines), kind="pipeline")
+    if need is None:
+        raise NotFound()
+    await mail.queue(email, f"{subject}: {need['title']}"[:200], "\n".join(lines), kind="pipeline")
 
 
 async def _stopped(current: dict[str, Any]) -> None:
@@ -367,7 +372,7 @@ async def pa_row(pa_user: CurrentUser, application_id: int) -> dict[str, Any]:
     """The application if it is an invitation to ``pa_user``; NotFound otherwise (including
     when they were only shortlisted: they have not been told of the need)."""
     row = (
-        await Application.select(Application.all_columns(), Application.profile.user)
+        await Application.select(*Application.all_columns(), Application.profile.user)
         .where(Application.id == application_id)
         .first()
     )

@@ -22,7 +22,6 @@ from market.matching.engine.ranking import slots_mask
 from market.matching.needs import times
 from market.matching.needs.schemas import CoverDateOut, SlotOut
 from market.matching.pipeline import applications as pipeline
-from market.matching.pipeline import interviews
 from market.matching.pipeline.schemas import CheckInput, OfferInput
 from market.matching.tables import Application, Appointment, ChecklistItem, Need
 
@@ -116,6 +115,8 @@ async def appointment_of(application_id: int) -> AppointmentOut | None:
     if row is None:
         return None
     app = await Application.select(Application.profile).where(Application.id == application_id).first()
+    if app is None:
+        raise NotFound()
     subscribed = await _subscribed(app["profile"])
     done = {r["item"]: r for r in await ChecklistItem.select().where(ChecklistItem.appointment == row["id"])}
     checks = []
@@ -271,6 +272,8 @@ async def _close_the_rest(actor: CurrentUser, application_id: int) -> None:
     """Once someone is appointed, everyone else still in the need's pipeline is withdrawn, and
     those who were told of it are told it has gone."""
     row = await Application.select(Application.need).where(Application.id == application_id).first()
+    if row is None:
+        raise NotFound()
     others = await Application.select().where(
         Application.need == row["need"],
         Application.id != application_id,
@@ -413,43 +416,4 @@ async def start(user: CurrentUser, application_id: int, version: int | None) -> 
 
     return await pipeline.move(
         user, application_id, version, "started", ("appointed",), "Started work", also=write
-    )
-
-
-# -- one application in full, for the pages and the API ------------------------------------
-
-
-class ApplicationDetail(msgspec.Struct, kw_only=True):
-    application: pipeline.ApplicationOut
-    interviews: list[interviews.InterviewOut]
-    appointment: AppointmentOut | None
-    overlapping_hours: list[str]
-
-
-class InvitationDetail(msgspec.Struct, kw_only=True):
-    invitation: pipeline.InvitationOut
-    interviews: list[interviews.InterviewOut]
-    offer: AppointmentOut | None
-    overlapping_hours: list[str]
-
-
-async def application_detail(user: CurrentUser, need_id: int, application_id: int) -> ApplicationDetail:
-    """An application as the need's side sees it (404 unless they act for the need)."""
-    application = await pipeline.get_application(user, need_id, application_id)
-    return ApplicationDetail(
-        application=application,
-        interviews=await interviews.interviews_of(application_id),
-        appointment=await appointment_of(application_id),
-        overlapping_hours=await overlapping_labels(need_id, application.profile_id),
-    )
-
-
-async def invitation_detail(pa_user: CurrentUser, application_id: int) -> InvitationDetail:
-    """An invitation as its PA sees it (404 unless it is theirs)."""
-    invitation = await pipeline.get_invitation(pa_user, application_id)
-    return InvitationDetail(
-        invitation=invitation,
-        interviews=await interviews.interviews_of(application_id),
-        offer=await appointment_of(application_id),
-        overlapping_hours=await overlapping_labels(invitation.need_id, invitation.profile_id),
     )

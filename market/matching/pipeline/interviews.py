@@ -8,13 +8,13 @@ changing the same interview at once get a Conflict, never a silent overwrite.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
 import msgspec
 
+from market.accounts import directory as accounts
 from market.accounts.schemas import CurrentUser
-from market.accounts.tables import User
 from market.clock import LONDON, london, utcnow
 from market.errors import Invalid, NotFound
 from market.mail import services as mail
@@ -22,7 +22,6 @@ from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import calendar as ics
 from market.matching.pipeline.schemas import InterviewInput, Minutes, Mode
 from market.matching.tables import Application, Interview, Need, RecipientAccess
-from market.register.tables import PAProfile
 
 MODES = {"in_person": "In person", "video": "Video call", "phone": "Phone call"}
 LENGTHS = {
@@ -120,7 +119,7 @@ def form_values(interview: InterviewOut) -> dict[str, str]:
     }
 
 
-def _out(row: dict[str, Any]) -> InterviewOut:
+def interview_out(row: dict[str, Any]) -> InterviewOut:
     starts = row["starts_at"] if row["starts_at"].tzinfo else row["starts_at"].replace(tzinfo=UTC)
     return InterviewOut(
         id=row["id"],
@@ -142,7 +141,7 @@ async def interviews_of(application_id: int) -> list[InterviewOut]:
     rows = (
         await Interview.select().where(Interview.application == application_id).order_by(Interview.starts_at)
     )
-    return [_out(r) for r in rows]
+    return [interview_out(r) for r in rows]
 
 
 async def _interview_row(application_id: int, interview_id: int) -> dict[str, Any]:
@@ -194,24 +193,23 @@ def _details(interview: InterviewOut) -> str:
 
 async def _people_to_tell(application: dict[str, Any], actor: CurrentUser) -> list[str]:
     """The PA, everyone who acts for the person, and whoever made the change."""
-    pa = await PAProfile.select(PAProfile.user.email).where(PAProfile.id == application["profile"]).first()
+    pa_email = await pipeline.pa_email(application["profile"])
     need = await Need.select(Need.recipient).where(Need.id == application["need"]).first()
+    if need is None:
+        raise NotFound()
     acting = await RecipientAccess.select(RecipientAccess.user).where(
         RecipientAccess.recipient == need["recipient"]
     )
-    emails = [
-        r["email"]
-        for r in await User.select(User.email).where(
-            User.id.is_in([r["user"] for r in acting] or [-1]), User.is_active.eq(True)
-        )
-    ]
-    found = [pa["user.email"], *emails, actor.email]
+    emails = (await accounts.emails(r["user"] for r in acting)).values()
+    found = [pa_email, *emails, actor.email]
     return list(dict.fromkeys(e for e in found if e))
 
 
 async def _tell(application: dict[str, Any], actor: CurrentUser, interview_id: int, headline: str) -> None:
     row = await Interview.select().where(Interview.id == interview_id).first()
-    interview = _out(row)
+    if row is None:
+        raise NotFound()
+    interview = interview_out(row)
     title = await _need_title(application["id"])
     body = "\n".join(
         [headline, "", f"Work: {title}", _details(interview), "", "The calendar file is attached."]
@@ -362,7 +360,7 @@ async def record_outcome(
 
 
 async def _calendar(application_id: int, interview_id: int) -> str:
-    interview = _out(await _interview_row(application_id, interview_id))
+    interview = interview_out(await _interview_row(application_id, interview_id))
     return calendar_file(interview, await _need_title(application_id))
 
 
@@ -374,57 +372,3 @@ async def calendar_for_need_side(user: CurrentUser, application_id: int, intervi
 async def calendar_for_pa(pa_user: CurrentUser, application_id: int, interview_id: int) -> str:
     await pipeline.pa_row(pa_user, application_id)
     return await _calendar(application_id, interview_id)
-
-
-class PAInterviewOut(msgspec.Struct, kw_only=True):
-    interview: InterviewOut
-    title: str
-    district: str
-
-
-async def upcoming_for_pa(pa_user: CurrentUser, today: date) -> list[PAInterviewOut]:
-    """The PA's booked interviews from today on, soonest first."""
-    rows = (
-        await Interview.select(
-            Interview.all_columns(),
-            Interview.application.need.title.as_alias("title"),
-            Interview.application.need.district.as_alias("district"),
-        )
-        .where(
-            Interview.application.profile.user == pa_user.id,
-            Interview.status == "booked",
-            Interview.starts_at >= datetime(today.year, today.month, today.day, tzinfo=LONDON),
-        )
-        .order_by(Interview.starts_at)
-    )
-    return [PAInterviewOut(interview=_out(r), title=r["title"], district=r["district"]) for r in rows]
-
-
-class NeedSideInterviewOut(msgspec.Struct, kw_only=True):
-    interview: InterviewOut
-    need_id: int
-    title: str
-    pa_name: str
-
-
-async def upcoming_for_recipient(user: CurrentUser, today: date) -> list[NeedSideInterviewOut]:
-    """Booked interviews from today on for the needs of everyone ``user`` acts for."""
-    people = await RecipientAccess.select(RecipientAccess.recipient).where(RecipientAccess.user == user.id)
-    rows = (
-        await Interview.select(
-            Interview.all_columns(),
-            Interview.application.need.id.as_alias("need_id"),
-            Interview.application.need.title.as_alias("title"),
-            Interview.application.profile.display_name.as_alias("pa_name"),
-        )
-        .where(
-            Interview.application.need.recipient.is_in([p["recipient"] for p in people] or [-1]),
-            Interview.status == "booked",
-            Interview.starts_at >= datetime(today.year, today.month, today.day, tzinfo=LONDON),
-        )
-        .order_by(Interview.starts_at)
-    )
-    return [
-        NeedSideInterviewOut(interview=_out(r), need_id=r["need_id"], title=r["title"], pa_name=r["pa_name"])
-        for r in rows
-    ]

@@ -30,7 +30,7 @@ from market.dbs.standing import Policy
 from market.geo.distance import haversine_miles
 from market.matching import index as match_index
 from market.matching.engine import ranking as engine
-from market.matching.engine.columns import build_index
+from market.matching.engine.records import build_index
 from market.matching.matches import spec_of
 from market.matching.needs.lifecycle import need_out
 from market.matching.tables import Need, OutcomeSnapshot

@@ -19,6 +19,8 @@ from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import appointments, interviews
 from market.matching.pipeline.application_pages import calendar_response, version_of
+from market.matching.pipeline.detail import invitation_detail
+from market.matching.pipeline.upcoming import upcoming_for_pa
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -133,7 +135,7 @@ class InvitationPages(Controller):
     async def _page(
         self, request: Request, application_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
-        detail = await appointments.invitation_detail(request.user, application_id)
+        detail = await invitation_detail(request.user, application_id)
         return render(
             "matching/invitation.html",
             status_code=status_code,
@@ -195,7 +197,7 @@ class PAInterviewPages(Controller):
     async def upcoming(self, request: Request) -> Template:
         return render(
             "matching/interviews.html",
-            interviews=await interviews.upcoming_for_pa(request.user, london_today()),
+            interviews=await upcoming_for_pa(request.user, london_today()),
             lengths=interviews.LENGTHS,
         )
 

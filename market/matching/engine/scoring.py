@@ -1,0 +1,149 @@
+"""The soft score: every factor in [0, 1] for the rows that passed the hard requirements,
+and how they combine. The recipient's view (availability, distance, preferred skills,
+client groups, training, preferences) and the PA's view (hours, rate, how far within their
+own travel limit) are weighted means; the total is their harmonic mean, so a match good for
+one side only ranks low."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+import numpy as np
+from numpy.typing import NDArray
+
+from market.geo.distance import EARTH_RADIUS_MILES, unit_vectors
+from market.matching.engine.columns import GENDERS, CandidateIndex, as_words, quarters_in, slots_mask
+from market.matching.engine.need import NeedSpec, relevant_courses
+
+DISTANCE_DECAY_MILES = 6.0
+
+RECIPIENT_WEIGHTS = {
+    "availability": 0.35,
+    "distance": 0.20,
+    "skills": 0.15,
+    "groups": 0.10,
+    "training": 0.10,
+    "preferences": 0.10,
+}
+PA_WEIGHTS = {"hours": 0.40, "rate": 0.35, "travel": 0.25}
+
+
+class Weights(msgspec.Struct, frozen=True, kw_only=True):
+    """The soft score's weights: the documented defaults, or ones ``market matching train``
+    learned from outcomes (used only when they beat the defaults on held-out outcomes)."""
+
+    recipient: dict[str, float] = msgspec.field(default_factory=lambda: dict(RECIPIENT_WEIGHTS))
+    pa: dict[str, float] = msgspec.field(default_factory=lambda: dict(PA_WEIGHTS))
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def _share(values: NDArray[np.uint64], wanted: int, count: int) -> NDArray[np.float64]:
+    """Fraction of the wanted bits each row holds (1 when nothing is wanted)."""
+    if count == 0 or wanted <= 0:
+        return np.ones(len(values))
+    return np.bitwise_count(values & np.uint64(wanted)).astype(np.float64) / count
+
+
+def miles_to(need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Straight-line miles from the need to each row's PA (the haversine distance, from the
+    chord between unit vectors: exact at every range)."""
+    x, y, z = unit_vectors(need.lat, need.lon)[0].tolist()
+    dx, dy, dz = index.xyz[:, 0][rows] - x, index.xyz[:, 1][rows] - y, index.xyz[:, 2][rows] - z
+    chord = np.sqrt(dx * dx + dy * dy + dz * dz)
+    return 2.0 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(chord / 2.0, 1.0))
+
+
+def score(
+    need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64], miles: NDArray[np.float64], at: date
+) -> dict[str, NDArray[np.float64]]:
+    """Every factor for every row, each in [0, 1]."""
+    today = at.toordinal()
+    mask = slots_mask(need.slots)
+    wanted = quarters_in(mask)
+    if wanted:
+        words = as_words(mask)
+        held = np.zeros(len(rows), dtype=np.int32)
+        for word in np.flatnonzero(words).tolist():  # only the words of the week the need covers
+            held += np.bitwise_count(index.availability_words[rows, word] & words[word])
+        availability = held / wanted
+    else:
+        availability = np.ones(len(rows))
+    preferred = index.skill_vocab.mask(
+        s for s in need.preferred_skills if index.skill_vocab.position(s) is not None
+    )
+    skills = _share(index.skills[rows], preferred, int(preferred).bit_count() if preferred > 0 else 0)
+    groups_mask = index.group_vocab.mask(g for g in need.groups if index.group_vocab.position(g) is not None)
+    groups = _share(index.groups[rows], groups_mask, int(groups_mask).bit_count() if groups_mask > 0 else 0)
+    if columns := relevant_courses(need, index):
+        # A course counts fully with a year or more left, less as it nears expiry, not at all after.
+        training = np.zeros(len(rows))
+        for column in columns:
+            left = np.clip((index.course_until[:, column][rows] - today) / 365.0, 0.0, 1.0)
+            training += left * index.course_verified[:, column][rows]
+        training /= len(columns)
+    else:
+        training = np.ones(len(rows))
+    preferences = np.ones(len(rows))
+    parts = 0
+    if need.languages_preferred:
+        lang = index.language_vocab.mask(
+            x for x in need.languages_preferred if index.language_vocab.position(x) is not None
+        )
+        preferences = _share(index.languages[rows], lang, int(lang).bit_count() if lang > 0 else 0)
+        parts = 1
+    if need.gender and not need.gender_required:
+        same = (index.gender[rows] == GENDERS.index(need.gender)).astype(np.float64)
+        preferences = (preferences * parts + same) / (parts + 1)
+    travel = np.maximum(index.travel_miles[rows].astype(np.float64), 0.1)
+    return {
+        "availability": availability,
+        "distance": np.exp(-miles / DISTANCE_DECAY_MILES),
+        "skills": skills,
+        "groups": groups,
+        "training": training,
+        "preferences": preferences,
+        "hours": _hours_fit(need.hours_per_week, index.min_hours[rows], index.max_hours[rows]),
+        "rate": _rate_fit(need.max_rate_pence, index.min_rate[rows]),
+        "travel": np.clip(1.0 - 0.5 * miles / travel, 0.0, 1.0),
+    }
+
+
+def _hours_fit(offered: float, low: NDArray[np.float32], high: NDArray[np.float32]) -> NDArray[np.float64]:
+    """1 when the hours offered are within what the PA wants; less the further outside."""
+    if offered <= 0:
+        return np.ones(len(low))
+    lo = np.where(low > 0, low, 0.0).astype(np.float64)
+    hi = np.where(high > 0, high, np.inf).astype(np.float64)
+    short = np.clip((lo - offered) / np.maximum(lo, 1.0), 0.0, 1.0)
+    over = np.clip((offered - hi) / np.maximum(offered, 1.0), 0.0, 1.0)
+    return 1.0 - np.maximum(short, over)
+
+
+def _rate_fit(budget: int, minimum: NDArray[np.int32]) -> NDArray[np.float64]:
+    """How well the budget pays the PA: 1 at 20% above their minimum or more, 0.6 at exactly
+    their minimum, falling to 0 at 10% below it (the most a budget may stretch)."""
+    if budget <= 0:
+        return np.ones(len(minimum))
+    floor = np.maximum(minimum.astype(np.float64), 1.0)
+    ratio = budget / floor
+    return np.clip(np.where(ratio >= 1.0, 0.6 + 2.0 * (ratio - 1.0), 0.6 * (ratio - 0.9) / 0.1), 0.0, 1.0)
+
+
+def combine(
+    factors: dict[str, NDArray[np.float64]], weights: Weights = DEFAULT_WEIGHTS
+) -> tuple[NDArray[np.float64], ...]:
+    """(total, recipient's view, PA's view): weighted means, then their harmonic mean."""
+    recipient = sum(w * factors[k] for k, w in weights.recipient.items()) / max(
+        sum(weights.recipient.values()), 1e-12
+    )
+    pa = sum(w * factors[k] for k, w in weights.pa.items()) / max(sum(weights.pa.values()), 1e-12)
+    total = np.where(recipient + pa > 0, 2 * recipient * pa / np.maximum(recipient + pa, 1e-12), 0.0)
+    # With no factor in a view its mean is the float 0.0: every score is an array here.
+    return (
+        np.asarray(total, dtype=np.float64),
+        np.broadcast_to(np.asarray(recipient, dtype=np.float64), total.shape),
+        np.broadcast_to(np.asarray(pa, dtype=np.float64), total.shape),
+    )
