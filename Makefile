@@ -19,10 +19,11 @@ run: install assets
 	$(BIN)/market demo --if-empty
 	$(BIN)/market serve --host $(HOST) --port $(PORT)
 
-## test: lint, the layering contracts, then the whole suite (SQLite; PostgreSQL and Chromium when available)
+## test: lint, the layering contracts, the type checker, then the whole suite (SQLite; PostgreSQL and Chromium when available)
 test: install-test assets
 	$(BIN)/ruff check .
 	PYTHONPATH=scripts $(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 $(BIN)/activate:
