@@ -51,7 +51,7 @@ class ProfileDetailPages(Controller):
         values = await read_form(request)
         groups = await details.client_group_list()
         try:
-            data = forms.experience_input(values, [g["code"] for g in groups])
+            data = forms.experience_input(values, [g.code for g in groups])
             await details.set_experience(request.user, data)
         except Invalid as problem:
             return render(

@@ -4,8 +4,6 @@ they will not do and when in the year they work)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from market.accounts.schemas import CurrentUser
@@ -24,6 +22,7 @@ from market.register.schemas import (
     YEAR_PATTERNS,
     AwayInput,
     AwayOut,
+    Choice,
     ExperienceInput,
     ExperienceOut,
     PatternInput,
@@ -67,8 +66,12 @@ def check_limits(data: PatternInput, kinds: list[str]) -> tuple[list[str], str, 
     return wont, year, errors
 
 
-async def client_group_list() -> list[dict[str, Any]]:
-    return await ClientGroup.select().order_by(ClientGroup.position)
+async def client_group_list() -> list[Choice]:
+    """The client groups, in list order."""
+    rows = await ClientGroup.select(ClientGroup.id, ClientGroup.code, ClientGroup.name).order_by(
+        ClientGroup.position
+    )
+    return [Choice(id=r["id"], code=r["code"], name=r["name"]) for r in rows]
 
 
 async def experience(profile_id: int) -> ExperienceOut:
@@ -123,7 +126,7 @@ def experience_problems(data: ExperienceInput) -> dict[str, str]:
 async def set_experience(user: CurrentUser, data: ExperienceInput) -> None:
     """Client groups (codes) and languages."""
     row = await profile_row(user)
-    groups = {g["code"]: g for g in await client_group_list()}
+    groups = {g.code: g for g in await client_group_list()}
     if unknown := sorted(set(data.client_groups) - set(groups)):
         raise Invalid({"client_groups": f"Unknown client group: {', '.join(unknown)}"})
     if errors := experience_problems(data):
@@ -135,7 +138,7 @@ async def set_experience(user: CurrentUser, data: ExperienceInput) -> None:
         await PAClientGroup.delete().where(PAClientGroup.profile == row["id"])
         if chosen:
             await PAClientGroup.insert(
-                *[PAClientGroup(profile=row["id"], group=groups[c]["id"]) for c in chosen]
+                *[PAClientGroup(profile=row["id"], group=groups[c].id) for c in chosen]
             )
 
     await save_change(

@@ -122,7 +122,7 @@ class ProfilePages(Controller):
         values = await read_form(request)
         skills = await services.skill_list()
         try:
-            data = forms.skills_input(values, {s["code"]: s["name"] for s in skills})
+            data = forms.skills_input(values, {s.code: s.name for s in skills})
             await services.set_skills(request.user, data)
         except Invalid as problem:
             return render(

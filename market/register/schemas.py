@@ -190,6 +190,14 @@ class ReferenceInput(msgspec.Struct, kw_only=True):
     contact: str = ""
 
 
+class Choice(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry of a controlled list other features offer (a skill, a client group)."""
+
+    id: int
+    code: str
+    name: str
+
+
 class SkillOut(msgspec.Struct, kw_only=True):
     code: str
     name: str

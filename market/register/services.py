@@ -27,6 +27,7 @@ from market.register.schemas import (
     TEXT_LIMIT,
     AboutInput,
     ChecklistItem,
+    Choice,
     OwnProfileOut,
     SkillOut,
     SkillsInput,
@@ -181,8 +182,14 @@ async def update_terms(user: CurrentUser, data: TermsInput) -> None:
     )
 
 
-async def skill_list() -> list[dict[str, Any]]:
-    return await Skill.select().where(Skill.active.eq(True)).order_by(Skill.position)
+async def skill_list() -> list[Choice]:
+    """The skills a PA or a need can choose now (retired ones left out), in list order."""
+    rows = (
+        await Skill.select(Skill.id, Skill.code, Skill.name)
+        .where(Skill.active.eq(True))
+        .order_by(Skill.position)
+    )
+    return [Choice(id=r["id"], code=r["code"], name=r["name"]) for r in rows]
 
 
 def skills_problems(data: SkillsInput, names: dict[str, str]) -> dict[str, str]:
@@ -203,8 +210,8 @@ def skills_problems(data: SkillsInput, names: dict[str, str]) -> dict[str, str]:
 
 async def set_skills(user: CurrentUser, data: SkillsInput) -> None:
     row = await profile_row(user)
-    skills = {s["code"]: s for s in await skill_list()}
-    if errors := skills_problems(data, {code: s["name"] for code, s in skills.items()}):
+    skills = {s.code: s for s in await skill_list()}
+    if errors := skills_problems(data, {code: s.name for code, s in skills.items()}):
         raise Invalid(errors)
     # In the list's order, as the form showed them.
     chosen = {code: data.skills[code] for code in skills if code in data.skills}
@@ -212,7 +219,7 @@ async def set_skills(user: CurrentUser, data: SkillsInput) -> None:
     async def replace_skills() -> None:
         await PASkill.delete().where(PASkill.profile == row["id"])
         await PASkill.insert(
-            *[PASkill(profile=row["id"], skill=skills[c]["id"], years=y) for c, y in chosen.items()]
+            *[PASkill(profile=row["id"], skill=skills[c].id, years=y) for c, y in chosen.items()]
         )
 
     await save_change(user, row, {}, "profile.skills_changed", {"skills": chosen}, also=replace_skills)

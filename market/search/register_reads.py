@@ -14,7 +14,8 @@ from market.accounts.schemas import CurrentUser
 from market.errors import NotFound
 from market.register import services as register
 from market.register.availability import Slot
-from market.register.schemas import SkillOut
+from market.register.details import client_group_list
+from market.register.schemas import Choice, SkillOut
 from market.register.tables import (
     AvailabilitySlot,
     ClientGroup,
@@ -126,9 +127,6 @@ async def all_known(skills: Sequence[str], groups: Sequence[str]) -> tuple[bool,
     return skills_ok, groups_ok
 
 
-async def form_lists() -> dict[str, list[dict[str, Any]]]:
+async def form_lists() -> dict[str, list[Choice]]:
     """The controlled lists the search form offers: the active skills, every client group."""
-    return {
-        "skills": await register.skill_list(),
-        "groups": await ClientGroup.select(ClientGroup.code, ClientGroup.name).order_by(ClientGroup.position),
-    }
+    return {"skills": await register.skill_list(), "groups": await client_group_list()}

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from market.errors import Invalid
 from market.register import services as register
+from market.register.schemas import Choice
 from market.training import catalogue, forms, rules
 from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN
@@ -17,7 +18,7 @@ from market.web.params import RecordId
 from market.web.render import render
 
 
-async def _skills() -> list[dict[str, Any]]:
+async def _skills() -> list[Choice]:
     """The skills a course can count for: the register's active skills, in its order."""
     return await register.skill_list()
 

@@ -29,7 +29,7 @@ from market.matching.needs.schemas import (
     YEAR_PATTERNS,
     NeedInput,
 )
-from market.register.schemas import SHIFT_KINDS
+from market.register.schemas import SHIFT_KINDS, Choice
 
 REFERRAL_DATES = {
     "referred_on": "The date of referral",
@@ -146,18 +146,18 @@ def _known(errors: dict[str, str], field: str, chosen: Sequence[str], known: dic
 
 
 def _skills(
-    errors: dict[str, str], data: NeedInput, skills: list[dict[str, Any]], groups: list[dict[str, Any]]
+    errors: dict[str, str], data: NeedInput, skills: list[Choice], groups: list[Choice]
 ) -> tuple[dict[int, bool], list[int]]:
-    names = {s["code"]: s["name"] for s in skills}
+    names = {s.code: s.name for s in skills}
     required = _known(errors, "required_skills", data.required_skills, names)
     preferred = _known(errors, "preferred_skills", data.preferred_skills, names)
     both = [names[c] for c in required if c in preferred]
     if both:
         errors["preferred_skills"] = f"{both[0]} is already a required skill: untick it here"
-    group_names = {g["code"]: g["name"] for g in groups}
+    group_names = {g.code: g.name for g in groups}
     chosen_groups = _known(errors, "client_groups", data.client_groups, group_names)
-    ids = {s["code"]: s["id"] for s in skills}
-    group_ids = {g["code"]: g["id"] for g in groups}
+    ids = {s.code: s.id for s in skills}
+    group_ids = {g.code: g.id for g in groups}
     chosen = {ids[c]: True for c in required} | {ids[c]: False for c in preferred}
     return chosen, [group_ids[c] for c in chosen_groups]
 
@@ -272,8 +272,8 @@ async def need_values(
     data: NeedInput,
     *,
     recipient: dict[str, Any],
-    skills: list[dict[str, Any]],
-    groups: list[dict[str, Any]],
+    skills: list[Choice],
+    groups: list[Choice],
     staff: bool,
     current: dict[str, Any] | None = None,
 ) -> NeedValues:

@@ -186,8 +186,8 @@ class NeedPages(Controller):
         self, request: Request, need_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
         need = await needs.get_need(request.user, need_id)
-        skill_names = {s["code"]: s["name"] for s in await skill_list()}
-        group_names = {g["code"]: g["name"] for g in await client_group_list()}
+        skill_names = {s.code: s.name for s in await skill_list()}
+        group_names = {g.code: g.name for g in await client_group_list()}
         return render(
             "matching/need.html",
             status_code=status_code,
