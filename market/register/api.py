@@ -58,7 +58,7 @@ class OwnProfileAPI(Controller):
 
     @post("/slots", status_code=201, summary="Add a weekly slot (an end before the start means the next day)")
     async def add_slot(self, request: Request, data: JSONBody[SlotInput]) -> OwnProfileOut:
-        await services.add_slot(request.user, data.day, data.start, data.end)
+        await services.add_slot(request.user, data)
         return await services.own_profile(request.user)
 
     @delete("/slots/{slot_id:int}", status_code=204, summary="Remove one of your slots")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import time
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -191,6 +192,17 @@ def slot_from_day_times(day: int | str, start: str, end: str) -> Slot:
     begin = day_index * DAY + start_minute
     finish = day_index * DAY + end_minute
     return Slot(begin, finish if finish <= WEEK else finish - WEEK)
+
+
+def clock_text(at: time) -> str:
+    """A time as ``slot_from_day_times`` reads it (HH:MM; seconds are refused there)."""
+    return f"{at:%H:%M}" if not (at.second or at.microsecond) else at.isoformat()
+
+
+def slot_of(day: int | str, start: time, end: time) -> Slot:
+    """The slot a typed input describes (see ``slot_from_day_times``); SlotProblem keyed
+    day/start/end."""
+    return slot_from_day_times(day, clock_text(start), clock_text(end))
 
 
 def _merge(pieces: Iterable[Piece]) -> list[Piece]:

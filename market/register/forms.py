@@ -9,12 +9,13 @@ before any service is called.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from typing import cast
 
-from market.fields import FormReader
+from market.fields import FormReader, parse_clock
 from market.geo.postcodes import InvalidPostcode, parse_postcode
 from market.register import details, services
+from market.register.availability import DAYS, SlotProblem, slot_from_day_times
 from market.register.schemas import (
     EMPLOYMENT,
     MAX_HOURS,
@@ -24,6 +25,7 @@ from market.register.schemas import (
     SHIFT_KINDS,
     AboutInput,
     AwayInput,
+    Day,
     Employment,
     ExperienceInput,
     Gender,
@@ -33,6 +35,7 @@ from market.register.schemas import (
     ReferenceInput,
     SkillNameInput,
     SkillsInput,
+    SlotInput,
     TermsInput,
     WhereInput,
 )
@@ -179,3 +182,37 @@ def reference_input(form: Mapping[str, str]) -> ReferenceInput:
 
 def skill_name_input(form: Mapping[str, str]) -> SkillNameInput:
     return SkillNameInput(name=FormReader(form).raw("name"))
+
+
+# -- a weekly slot (the PA's availability, and a need's times) ---------------------------------
+
+
+def _clock_or_midnight(read: FormReader, field: str) -> time:
+    """A time a slot form gave; 24:00 (an evening shift ending at midnight) is 00:00, which a
+    slot reads as the next midnight. Unreadable times are already in ``read.errors``."""
+    raw = read.raw(field)
+    if raw in ("24:00", "24.00"):
+        return time(0, 0)
+    return parse_clock(raw) or time(0, 0)
+
+
+def slot_times(read: FormReader, day: str) -> tuple[time, time]:
+    """The start and end, checked as a slot is (the day, quarter hours, an end that is not the
+    start), so the form names every problem with them at once."""
+    try:
+        slot_from_day_times(day, read.raw("start"), read.raw("end"))
+    except SlotProblem as problem:
+        for field, message in problem.errors.items():
+            read.problem(field, message)
+    return _clock_or_midnight(read, "start"), _clock_or_midnight(read, "end")
+
+
+def slot_input(read: FormReader) -> SlotInput:
+    """A weekly slot from a form's day (a name, its first three letters or its index) and
+    times; every problem is in ``read.errors``."""
+    day = read.raw("day")
+    start, end = slot_times(read, day)
+    name = next((d for d in DAYS if day.lower() in (d.lower(), d[:3].lower())), None)
+    if name is None and day.isdigit() and int(day) < len(DAYS):
+        name = DAYS[int(day)]
+    return SlotInput(day=cast(Day, name or "Monday"), start=start, end=end)

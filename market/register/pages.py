@@ -9,6 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.errors import Invalid
+from market.fields import FormReader
 from market.register import forms, services
 from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS, AboutInput
@@ -150,9 +151,10 @@ class ProfilePages(Controller):
     async def add_slot(self, request: Request) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await services.add_slot(
-                request.user, values.get("day", ""), values.get("start", ""), values.get("end", "")
-            )
+            read = FormReader(values)
+            data = forms.slot_input(read)
+            read.done()
+            await services.add_slot(request.user, data)
         except Invalid as problem:
             return render(
                 "register/availability.html",

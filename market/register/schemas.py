@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal, get_args
 
 import msgspec
@@ -159,10 +159,16 @@ class SkillNameInput(msgspec.Struct, kw_only=True):
     name: str
 
 
+Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
 class SlotInput(msgspec.Struct, kw_only=True):
-    day: str
-    start: str
-    end: str
+    """A weekly slot: a day and two times (London); an end at or before the start runs
+    overnight into the next day, so Saturday 22:00 to 07:00 ends on Sunday."""
+
+    day: Day
+    start: time
+    end: time
 
 
 class CheckInput(msgspec.Struct, kw_only=True):

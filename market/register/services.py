@@ -16,7 +16,7 @@ from market.db import write_transaction
 from market.errors import Invalid, NotFound
 from market.geo import services as geo
 from market.register import changes
-from market.register.availability import Slot, SlotProblem, hours_per_week, slot_from_day_times
+from market.register.availability import Slot, SlotProblem, hours_per_week, slot_of
 from market.register.schemas import (
     EMPLOYMENT,
     HEADLINE_LIMIT,
@@ -31,6 +31,7 @@ from market.register.schemas import (
     OwnProfileOut,
     SkillOut,
     SkillsInput,
+    SlotInput,
     SlotOut,
     TermsInput,
     WhereInput,
@@ -251,10 +252,10 @@ async def profile_slots(profile_id: int) -> list[SlotOut]:
     return out
 
 
-async def add_slot(user: CurrentUser, day: str, start: str, end: str) -> None:
+async def add_slot(user: CurrentUser, data: SlotInput) -> None:
     row = await profile_row(user)
     try:
-        slot = slot_from_day_times(day, start, end)
+        slot = slot_of(data.day, data.start, data.end)
     except SlotProblem as problem:
         raise Invalid(problem.errors) from None
     existing = await profile_slots(row["id"])

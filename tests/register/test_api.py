@@ -54,7 +54,7 @@ async def test_a_pa_builds_a_profile_and_staff_approve_it_through_the_api(client
             {"min_rate_pence": 1250, "employment": "either", "right_to_work_declared": True},
         ),
         ("put", "/api/v1/profile/skills", {"skills": {"hoist": 3, "personal_care": 1}}),
-        ("post", "/api/v1/profile/slots", {"day": "Saturday", "start": "22:00", "end": "07:00"}),
+        ("post", "/api/v1/profile/slots", {"day": "Saturday", "start": "22:00:00", "end": "07:00:00"}),
     ]
     for method, path, body in steps:
         response = await getattr(client, method)(path, json=body, headers=pa)
@@ -109,3 +109,15 @@ async def test_the_schema_documents_the_profile_fields_typed(client):
     assert where["type"] == "integer" and (where["minimum"], where["maximum"]) == (1, 100)
     assert properties("TermsInput")["right_to_work_declared"]["type"] == "boolean"
     assert properties("OwnProfileOut")["right_to_work_declared"]["type"] == "boolean"
+
+
+async def test_a_slot_in_the_old_string_forms_is_a_422_naming_the_field(client, create_user):
+    pa = await bearer(client, (await create_user("pa")).email)
+    bad_time = await client.post(
+        "/api/v1/profile/slots", json={"day": "Monday", "start": "9am", "end": "17:00:00"}, headers=pa
+    )
+    assert bad_time.status_code == 422 and "start" in bad_time.json()["errors"]
+    bad_day = await client.post(
+        "/api/v1/profile/slots", json={"day": "Funday", "start": "09:00:00", "end": "17:00:00"}, headers=pa
+    )
+    assert bad_day.status_code == 422 and "day" in bad_day.json()["errors"]

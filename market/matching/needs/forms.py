@@ -6,15 +6,14 @@ recipients.py, times.py), and a page reports both at once."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from market.clock import london_today
-from market.fields import YES, FormReader, date_values, parse_clock
+from market.fields import YES, FormReader, date_values
 from market.matching.needs.checks import REFERRAL_DATES
-from market.matching.needs.schemas import CoverDateInput, NeedInput, RecipientInput, SlotInput
-from market.register.availability import DAYS, SlotProblem, slot_from_day_times
+from market.matching.needs.schemas import CoverDateInput, NeedInput, RecipientInput
+from market.register.forms import slot_times
 
 # Each list of checkboxes posts ``<prefix><code>``.
 PREFIXES = {
@@ -111,38 +110,11 @@ def need_input(read: FormReader) -> NeedInput:
     return NeedInput(**cast(Any, fields))
 
 
-def _clock_or_midnight(read: FormReader, field: str) -> time:
-    """A time a slot form gave; 24:00 (an evening shift ending at midnight) is 00:00, which a
-    slot reads as the next midnight. Unreadable times are already in ``read.errors``."""
-    raw = read.raw(field)
-    if raw in ("24:00", "24.00"):
-        return time(0, 0)
-    return parse_clock(raw) or time(0, 0)
-
-
-def _times(read: FormReader, day: str) -> tuple[time, time]:
-    """The start and end, checked as a slot is (the day, quarter hours, an end that is not the
-    start), so the form names every problem with them at once."""
-    try:
-        slot_from_day_times(day, read.raw("start"), read.raw("end"))
-    except SlotProblem as problem:
-        for field, message in problem.errors.items():
-            read.problem(field, message)
-    return _clock_or_midnight(read, "start"), _clock_or_midnight(read, "end")
-
-
-def slot_input(read: FormReader) -> SlotInput:
-    day = read.raw("day")
-    start, end = _times(read, day)
-    name = next((d for d in DAYS if day.lower() in (d.lower(), d[:3].lower())), day)
-    return SlotInput(day=cast(Any, name), start=start, end=end)
-
-
 def cover_date_input(read: FormReader) -> CoverDateInput:
     on_date = read.date("date", "The date")
     if on_date and on_date < london_today():
         read.problem("date", "The date must be today or in the future")
-    start, end = _times(read, "Monday")  # any day: the times and the overnight rule
+    start, end = slot_times(read, "Monday")  # any day: the times and the overnight rule
     return CoverDateInput(date=on_date or london_today(), start=start, end=end)
 
 

@@ -36,6 +36,7 @@ from market.matching.needs.schemas import (
 from market.matching.pipeline.upcoming import upcoming_for_recipient
 from market.register.availability import DAYS
 from market.register.details import client_group_list
+from market.register.forms import slot_input
 from market.register.schemas import SHIFT_KINDS
 from market.register.services import skill_list
 from market.web.forms import form_errors, read_form
@@ -101,7 +102,7 @@ async def update_need_from(user: CurrentUser, need_id: int, values: Mapping[str,
 
 async def add_slot_from(user: CurrentUser, need_id: int, values: Mapping[str, str]) -> None:
     read = FormReader(values)
-    data = forms.slot_input(read)
+    data = slot_input(read)
     read.done()
     await times.add_slot(user, need_id, data)
 

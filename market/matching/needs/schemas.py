@@ -9,7 +9,7 @@ import msgspec
 
 from market.dbs.rules import LEVELS
 from market.register.availability import DAYS
-from market.register.schemas import SHIFT_KINDS
+from market.register.schemas import SHIFT_KINDS, Day, SlotInput
 
 TITLE_LIMIT = 120
 TEXT_LIMIT = 2000
@@ -33,7 +33,6 @@ DbsLevel = Literal["basic", "standard", "enhanced"]
 ShiftKind = Literal[
     "day", "evening", "sleeping_night", "waking_night", "weekend", "live_in", "emergency_cover"
 ]
-Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 AGE_GROUPS = {
     "child": "Child (under 18)",
@@ -208,14 +207,6 @@ class NeedSummary(msgspec.Struct, kw_only=True):
     district: str
     status: str
     updated_at: datetime
-
-
-class SlotInput(msgspec.Struct, kw_only=True):
-    """A weekly slot: an end at or before the start runs overnight into the next day."""
-
-    day: Day
-    start: time
-    end: time
 
 
 class CoverDateInput(msgspec.Struct, kw_only=True):

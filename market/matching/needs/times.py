@@ -7,7 +7,7 @@ start means the next morning, so the stored end is always after the start (up to
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from market.accounts.schemas import CurrentUser
@@ -16,7 +16,15 @@ from market.errors import Invalid, NotFound
 from market.matching.needs.schemas import CoverDateInput, CoverDateOut, SlotInput, SlotOut
 from market.matching.needs.versions import need_row, save
 from market.matching.tables import NeedCoverDate, NeedSlot
-from market.register.availability import DAY, Slot, SlotProblem, hours_per_week, slot_from_day_times
+from market.register.availability import (
+    DAY,
+    Slot,
+    SlotProblem,
+    clock_text,
+    hours_per_week,
+    slot_from_day_times,
+    slot_of,
+)
 
 MAX_SLOTS = 40
 MAX_COVER_DATES = 62
@@ -87,15 +95,10 @@ async def cover_dates_by_need(need_ids: list[int]) -> dict[int, list[CoverDateOu
     return found
 
 
-def _clock_text(at: time) -> str:
-    """A time as the availability parser reads it; seconds would be refused there."""
-    return f"{at:%H:%M}" if not (at.second or at.microsecond) else at.isoformat()
-
-
 def parse_slot(data: SlotInput) -> Slot:
     """One weekly slot from a day and two times; Invalid keyed day/start/end."""
     try:
-        return slot_from_day_times(data.day, _clock_text(data.start), _clock_text(data.end))
+        return slot_of(data.day, data.start, data.end)
     except SlotProblem as problem:
         raise Invalid(problem.errors) from None
 
@@ -107,7 +110,7 @@ def parse_cover(data: CoverDateInput, today: date) -> tuple[date, int, int]:
         errors["date"] = "The date must be today or in the future"
     try:
         # Any weekday will do: the availability parser reads the times and the overnight rule.
-        slot = slot_from_day_times(0, _clock_text(data.start), _clock_text(data.end))
+        slot = slot_from_day_times(0, clock_text(data.start), clock_text(data.end))
     except SlotProblem as problem:
         errors |= {k: v for k, v in problem.errors.items() if k in ("start", "end")}
         slot = None
