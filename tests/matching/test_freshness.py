@@ -6,6 +6,7 @@ a patch cannot be applied or a change concerns everyone."""
 from __future__ import annotations
 
 import asyncio
+from datetime import time
 
 import msgspec
 import numpy as np
@@ -20,7 +21,7 @@ from market.matching.engine import records, synthetic
 from market.matching.engine.ranking import NeedSpec, Vocabulary, rank
 from market.matching.index import MAX_LANGUAGES
 from market.register import changes, details, services, vetting
-from market.register.schemas import AwayInput, ReferenceInput, WhereInput
+from market.register.schemas import AwayInput, ReferenceInput, SlotInput, WhereInput
 from market.register.tables import PAProfile, ProfileChange
 from market.training import catalogue, completions
 from market.training import forms as training_forms
@@ -77,7 +78,7 @@ async def test_profile_edits_in_one_worker_are_patched_into_another(database):
     tuesday = need(slots=((1440 + 540, 1440 + 1020),))
     before = {c.profile_id: c for c in (await ranked(second, tuesday)).candidates}
     assert before[other["id"]].factors["availability"] == 0
-    await services.add_slot(as_user(other), "Tuesday", "09:00", "17:00")
+    await services.add_slot(as_user(other), SlotInput(day="Tuesday", start=time(9), end=time(17)))
     after = {c.profile_id: c for c in (await ranked(second, tuesday)).candidates}
     assert after[other["id"]].factors["availability"] == 1
     # Nina is away on the day of a cover need: she drops out of it.
