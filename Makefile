@@ -22,7 +22,7 @@ run: install assets
 ## test: lint, the layering contracts, the type checker, then the whole suite (SQLite; PostgreSQL and Chromium when available)
 test: install-test assets
 	$(BIN)/ruff check .
-	PYTHONPATH=scripts $(BIN)/lint-imports
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/pytest
 

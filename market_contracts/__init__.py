@@ -5,7 +5,8 @@ be listed; the web-facing modules can, by name. This contract takes every module
 ``source_package`` whose last name part matches none of ``web_module_names`` (fnmatch
 patterns such as ``*pages``) and checks that none of them directly imports any of
 ``forbidden_modules`` (internal packages or external roots such as ``litestar``).
-Loaded by ``lint-imports`` through ``contract_types`` in pyproject.toml (PYTHONPATH=scripts).
+Loaded by ``lint-imports`` through ``contract_types`` in pyproject.toml; a package of its own
+(installed with the project, outside ``market``) so that plain ``lint-imports`` finds it.
 """
 
 from __future__ import annotations
