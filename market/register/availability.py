@@ -21,6 +21,7 @@ from typing import NamedTuple
 import msgspec
 
 from market.errors import Invalid
+from market.fields import whole_number
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 QUARTER = 15
@@ -158,8 +159,8 @@ def _parse_time(text: str | None, field: str, errors: dict[str, str]) -> int | N
 
 def _parse_day(day: int | str | None, errors: dict[str, str]) -> int | None:
     text = str(day if day is not None else "").strip()
-    if text.isdigit() and int(text) < len(DAYS):
-        return int(text)
+    if (index := whole_number(text)) is not None and index < len(DAYS):
+        return index
     for index, name in enumerate(DAYS):
         if text.lower() in (name.lower(), name[:3].lower()):
             return index

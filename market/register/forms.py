@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import cast
 
-from market.fields import FormReader, parse_clock
+from market.fields import FormReader, parse_clock, whole_number
 from market.geo.postcodes import InvalidPostcode, parse_postcode
 from market.register import details, services
 from market.register.availability import DAYS, SlotProblem, slot_from_day_times
@@ -213,6 +213,6 @@ def slot_input(read: FormReader) -> SlotInput:
     day = read.raw("day")
     start, end = slot_times(read, day)
     name = next((d for d in DAYS if day.lower() in (d.lower(), d[:3].lower())), None)
-    if name is None and day.isdigit() and int(day) < len(DAYS):
-        name = DAYS[int(day)]
+    if name is None and (index := whole_number(day)) is not None and index < len(DAYS):
+        name = DAYS[index]
     return SlotInput(day=cast(Day, name or "Monday"), start=start, end=end)

@@ -13,7 +13,7 @@ from typing import Any
 
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
-from market.fields import parse_pounds
+from market.fields import parse_pounds, whole_number
 from market.geo import services as geo
 from market.register.availability import DAYS, Slot, SlotProblem, slot_from_day_times
 from market.register.import_rows import MAX_LANGUAGES, ORDER, Problem, heading
@@ -110,10 +110,10 @@ def _check_miles(row: Row) -> int | None:
     raw = row.values.get("travel_miles", "")
     if not raw:
         row.problem("travel_miles", "Enter how many miles the PA will travel, like 10")
-    elif not raw.isdigit() or not 1 <= int(raw) <= MAX_TRAVEL_MILES:
+    elif (miles := whole_number(raw)) is None or not 1 <= miles <= MAX_TRAVEL_MILES:
         row.problem("travel_miles", f"“{raw}” is not a whole number of miles from 1 to {MAX_TRAVEL_MILES}")
     else:
-        return int(raw)
+        return miles
     return None
 
 
@@ -130,10 +130,10 @@ def _check_codes(row: Row, column: str, known: dict[str, int], what: str, years:
         raw_years = raw_years.strip()
         if raw_years and not years:
             row.problem(column, f"“{item}”: years can only be given for skills")
-        elif raw_years and (not raw_years.isdigit() or int(raw_years) > MAX_YEARS):
+        elif raw_years and ((given := whole_number(raw_years)) is None or given > MAX_YEARS):
             row.problem(column, f"“{item}”: years must be a whole number from 0 to {MAX_YEARS}")
         else:
-            chosen[found] = max(chosen.get(found, 0), int(raw_years or 0))
+            chosen[found] = max(chosen.get(found, 0), whole_number(raw_years) or 0)
     return chosen
 
 

@@ -17,6 +17,7 @@ from market.clock import london_today
 from market.dates import DateProblem, parse_date_parts
 from market.db import write_transaction
 from market.errors import NotFound
+from market.fields import whole_number
 from market.reports import charts, exports, listings, periods, returns
 from market.reports.periods import Period, PeriodError
 from market.web.forms import form_errors
@@ -46,9 +47,9 @@ def _year_or_quarter(
     kind: str, query: dict[str, str], this_year: int
 ) -> tuple[Period | None, dict[str, str]]:
     year_text = query.get("year", str(this_year))
-    if not (year_text.isdigit() and 2000 <= int(year_text) <= this_year + 1):
+    year = whole_number(year_text) or 0
+    if not 2000 <= year <= this_year + 1:
         return None, {"year": "Select a financial year from the list"}
-    year = int(year_text)
     if kind == "year":
         return periods.financial_year(year), {}
     number = query.get("quarter", "")

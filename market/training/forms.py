@@ -53,8 +53,8 @@ def claim_input(form: Mapping[str, str], today: date) -> ClaimInput:
     course: int | str = raw_course
     if not raw_course:
         read.problem("course", "Select the course you completed")
-    elif raw_course.isdigit():
-        course = whole_number(raw_course) or 0
+    elif (course_id := whole_number(raw_course)) is not None:
+        course = course_id
     completed_on = read.date("completed_on", "The date you completed it")
     data = ClaimInput(
         course=course,

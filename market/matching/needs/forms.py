@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from market.clock import london_today
-from market.fields import YES, FormReader, date_values
+from market.fields import YES, FormReader, date_values, whole_number
 from market.matching.needs.checks import REFERRAL_DATES
 from market.matching.needs.schemas import CoverDateInput, NeedInput, RecipientInput
 from market.register.forms import slot_times
@@ -55,10 +55,10 @@ def _hours(read: FormReader) -> float | None:
 
 def _miles(read: FormReader) -> int | None:
     raw = read.raw("max_distance_miles")
-    if raw and not raw.isdigit():
+    miles = whole_number(raw) if raw else None
+    if raw and miles is None:
         read.problem("max_distance_miles", "The distance must be a whole number of miles, like 10")
-        return None
-    return int(raw) if raw else None
+    return miles
 
 
 def _rate(read: FormReader) -> int | None:

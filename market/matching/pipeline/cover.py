@@ -8,6 +8,7 @@ from datetime import date
 
 from market.accounts.schemas import CurrentUser
 from market.errors import Invalid, NotFound
+from market.fields import whole_number
 from market.matching import matches
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
@@ -18,9 +19,10 @@ MAX_AT_ONCE = 10
 
 def read_count(raw: str) -> int:
     text = raw.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_AT_ONCE:
+    count = whole_number(text)
+    if count is None or not 1 <= count <= MAX_AT_ONCE:
         raise Invalid({"count": f"Enter how many PAs to send it to, from 1 to {MAX_AT_ONCE}"})
-    return int(text)
+    return count
 
 
 async def send_to_best(

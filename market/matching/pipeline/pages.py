@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from market.clock import london_today
 from market.errors import Conflict, Invalid, NotFound
+from market.fields import whole_number
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import appointments, interviews
@@ -78,7 +79,7 @@ class ShortlistPages(Controller):
         data = await read_form(request)
         raw = data.get("profile_id", "")
         try:
-            await pipeline.shortlist(request.user, need_id, int(raw) if raw.isdigit() else 0)
+            await pipeline.shortlist(request.user, need_id, whole_number(raw) or 0)
         except Invalid as invalid:
             message = next(iter(invalid.errors.values()))
             return await self._page(
