@@ -10,6 +10,10 @@ BENCH_SIZES ?= 1000,10000,100000
 # PAs on the register for the HTTP matches benchmark; BENCH_POSTGRES=<url> runs it on PostgreSQL too.
 BENCH_HTTP_PAS ?= 100000
 BENCH_POSTGRES ?=
+# Without MARKET_ENV the service runs as production (and wants MARKET_SECRET_KEY). `make run`,
+# `make test` and the benchmarks are a developer's: they choose development unless told otherwise.
+MARKET_ENV ?= development
+export MARKET_ENV
 
 .PHONY: run test install install-test assets lint format bench bench-reports clean
 

@@ -46,7 +46,9 @@ async def geocoding(rng: random.Random) -> None:
     parse_rate = POSTCODES / (time.perf_counter() - start)
 
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(database_url=f"sqlite:///{folder}/geo.db", secret_key="b" * 40, var_dir=folder)
+        settings = Settings(
+            database_url=f"sqlite:///{folder}/geo.db", secret_key="b" * 40, env="development", var_dir=folder
+        )
         db.activate(db.create_engine(settings))
         await db.migrate()
         start = time.perf_counter()

@@ -54,6 +54,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from market import demo
 
     settings = _settings()
+    if settings.is_production:
+        # The demo accounts share one published password: never on a live service.
+        print(
+            "market: the demo accounts have a published password, so `market demo` runs only "
+            "with MARKET_ENV=development.",
+            file=sys.stderr,
+        )
+        return 2
     created = asyncio.run(_with_db(settings, lambda: demo.seed(settings, only_if_empty=args.if_empty)))
     if created is None:
         print("The database already has accounts: demo data not added.")

@@ -15,7 +15,15 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+# Development (and "test", its alias for harnesses) must be chosen: without MARKET_ENV the
+# service is production, which needs a secret key and hides the development-only pages.
 ENVIRONMENTS = ("development", "production", "test")
+DEFAULT_ENV = "production"
+SECRET_KEY_HELP = (
+    "Set MARKET_SECRET_KEY to 32 or more random characters, for example the output of: "
+    "python3 -c 'import secrets; print(secrets.token_urlsafe(48))' "
+    "(production is the default; a developer's machine sets MARKET_ENV=development instead)."
+)
 DBS_STUCK_DAYS_DEFAULT = {"requested": 7, "id_verified": 7, "submitted": 42, "issued": 14, "seen": 7}
 
 
@@ -26,7 +34,7 @@ class ConfigError(Exception):
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str
     secret_key: str
-    env: str = "development"
+    env: str = DEFAULT_ENV
     base_url: str = "http://127.0.0.1:8000"
     service_name: str = "PA register"
     var_dir: str = "var"
@@ -65,10 +73,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # How far (miles) from a PA's home a session counts as "near them".
     training_near_miles: int = 20
     dbs_stuck_days: dict[str, int] = msgspec.field(default_factory=lambda: dict(DBS_STUCK_DAYS_DEFAULT))
+    # The OpenAPI document and its viewer under /schema; None: on in development, off in production.
+    api_docs: bool | None = None
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return (not self.is_production) if self.api_docs is None else self.api_docs
 
     @property
     def is_postgres(self) -> bool:
@@ -131,7 +145,7 @@ def _secret_key(environ: Mapping[str, str], env: str, var_dir: Path) -> str:
             raise ConfigError("MARKET_SECRET_KEY must be at least 32 characters long.")
         return key
     if env == "production":
-        raise ConfigError("MARKET_SECRET_KEY must be set in production (32 or more random characters).")
+        raise ConfigError(SECRET_KEY_HELP)
     # Development: keep one generated key so that sessions survive a restart.
     key_file = var_dir / "secret_key"
     if key_file.exists():
@@ -146,7 +160,7 @@ def _secret_key(environ: Mapping[str, str], env: str, var_dir: Path) -> str:
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from environment variables; raise ConfigError on bad values."""
     environ = os.environ if environ is None else environ
-    env = environ.get("MARKET_ENV", "development").strip().lower() or "development"
+    env = environ.get("MARKET_ENV", "").strip().lower() or DEFAULT_ENV
     if env not in ENVIRONMENTS:
         raise ConfigError(f"MARKET_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
     var_dir = Path(environ.get("MARKET_VAR_DIR", "var"))
@@ -179,6 +193,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         dbs_stuck_days=_stuck_days(environ.get("MARKET_DBS_STUCK_DAYS", "")),
         training_reminder_days=_int(environ, "MARKET_TRAINING_REMINDER_DAYS", 30),
         training_near_miles=_int(environ, "MARKET_TRAINING_NEAR_MILES", 20),
+        api_docs=_bool(environ, "MARKET_API_DOCS", env != "production"),
         **_geocoder(environ),
     )
 

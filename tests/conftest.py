@@ -4,6 +4,7 @@ running the migrations, the app, and an httpx client on the test's own event loo
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
 import uuid
@@ -26,12 +27,17 @@ from tests.support import PASSWORD, POSTGRES_URL, skip_or_fail, submit
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
+# Without MARKET_ENV the service is production; the suite is a developer's run (make test sets
+# it too). Anything that reads the environment under test, and every `market` subprocess that
+# inherits it, is development unless a test says otherwise.
+os.environ.setdefault("MARKET_ENV", "development")
+
 
 def make_settings(database_url: str, var_dir: Path, **overrides) -> Settings:
     values = dict(
         database_url=database_url,
         secret_key=SECRET,
-        env="test",
+        env="development",
         base_url="http://testserver",
         var_dir=str(var_dir),
         mail_poll_seconds=0,

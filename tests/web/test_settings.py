@@ -3,16 +3,25 @@ import sys
 
 import pytest
 
-from market.settings import ConfigError, load_settings
+from market.settings import SECRET_KEY_HELP, ConfigError, load_settings
 
 KEY = "k" * 40
 
 
-def test_defaults_give_a_development_sqlite_file_and_a_kept_secret(tmp_path):
-    environ = {"MARKET_VAR_DIR": str(tmp_path)}
+def test_without_market_env_the_service_is_production_and_needs_a_key(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_settings({"MARKET_VAR_DIR": str(tmp_path)})
+    assert str(error.value) == SECRET_KEY_HELP
+    assert not (tmp_path / "secret_key").exists()  # no key is made up for production
+    settings = load_settings({"MARKET_VAR_DIR": str(tmp_path), "MARKET_SECRET_KEY": KEY})
+    assert settings.is_production and not settings.serves_api_docs
+
+
+def test_development_gives_a_sqlite_file_and_a_kept_secret(tmp_path):
+    environ = {"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "development"}
     settings = load_settings(environ)
     assert settings.database_url == f"sqlite:///{tmp_path / 'market.db'}"
-    assert settings.env == "development" and not settings.is_postgres
+    assert settings.env == "development" and not settings.is_postgres and settings.serves_api_docs
     assert len(settings.secret_key) >= 32
     assert load_settings(environ).secret_key == settings.secret_key  # kept across restarts
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
@@ -20,7 +29,11 @@ def test_defaults_give_a_development_sqlite_file_and_a_kept_secret(tmp_path):
 
 def test_postgres_url_selects_postgres(tmp_path):
     settings = load_settings(
-        {"MARKET_VAR_DIR": str(tmp_path), "MARKET_DATABASE_URL": "postgresql://u@db.example:5432/market"}
+        {
+            "MARKET_VAR_DIR": str(tmp_path),
+            "MARKET_ENV": "development",
+            "MARKET_DATABASE_URL": "postgresql://u@db.example:5432/market",
+        }
     )
     assert settings.is_postgres
 
@@ -35,7 +48,8 @@ def test_postgres_url_selects_postgres(tmp_path):
         ({"MARKET_DATABASE_URL": "postgresql://host:notaport/db"}, "malformed"),
         ({"MARKET_DATABASE_URL": "postgresql://host:5432"}, "malformed"),
         ({"MARKET_ENV": "staging"}, "MARKET_ENV must be one of"),
-        ({"MARKET_ENV": "production"}, "MARKET_SECRET_KEY must be set in production"),
+        ({"MARKET_ENV": "production"}, "Set MARKET_SECRET_KEY to 32 or more random characters"),
+        ({"MARKET_API_DOCS": "maybe"}, "MARKET_API_DOCS must be true or false"),
         ({"MARKET_SECRET_KEY": "short"}, "at least 32 characters"),
         ({"MARKET_SMTP_PORT": "twenty-five"}, "MARKET_SMTP_PORT must be a whole number"),
         ({"MARKET_BASE_URL": "ftp://x"}, "MARKET_BASE_URL must be an http(s) address"),
@@ -45,7 +59,7 @@ def test_postgres_url_selects_postgres(tmp_path):
 )
 def test_bad_settings_stop_with_one_clear_sentence(tmp_path, environ, message):
     with pytest.raises(ConfigError) as error:
-        load_settings({"MARKET_VAR_DIR": str(tmp_path), **environ})
+        load_settings({"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "development", **environ})
     assert message in str(error.value)
     assert str(error.value).endswith(".") and "\n" not in str(error.value)
 
@@ -55,6 +69,15 @@ def test_production_with_a_key_starts(tmp_path):
         {"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "production", "MARKET_SECRET_KEY": KEY}
     )
     assert settings.is_production and not (tmp_path / "secret_key").exists()
+    on = load_settings(
+        {
+            "MARKET_VAR_DIR": str(tmp_path),
+            "MARKET_ENV": "production",
+            "MARKET_SECRET_KEY": KEY,
+            "MARKET_API_DOCS": "on",
+        }
+    )
+    assert on.serves_api_docs  # an operator may publish the API's documentation
 
 
 def test_the_command_line_prints_the_sentence_not_a_traceback(tmp_path):
@@ -62,6 +85,7 @@ def test_the_command_line_prints_the_sentence_not_a_traceback(tmp_path):
         [sys.executable, "-m", "market.cli", "migrate"],
         env={
             "MARKET_VAR_DIR": str(tmp_path),
+            "MARKET_ENV": "development",
             "MARKET_DATABASE_URL": "mysql://x@y/z",
             "PATH": "/usr/bin:/bin",
         },
@@ -72,3 +96,29 @@ def test_the_command_line_prints_the_sentence_not_a_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("market: MARKET_DATABASE_URL has an unknown scheme 'mysql'")
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def _market(args: list[str], tmp_path, **environ: str) -> subprocess.CompletedProcess[str]:
+    """The ``market`` command with only the environment given (no MARKET_ENV unless named)."""
+    return subprocess.run(
+        [sys.executable, "-m", "market.cli", *args],
+        env={"MARKET_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_serve_without_market_env_or_a_key_refuses_with_one_sentence(tmp_path):
+    result = _market(["serve", "--port", "1"], tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"market: {SECRET_KEY_HELP}\n"
+    assert "Traceback" not in result.stderr
+    assert "secrets.token_urlsafe(48)" in result.stderr
+
+
+def test_the_demo_refuses_to_run_in_production(tmp_path):
+    result = _market(["demo"], tmp_path, MARKET_SECRET_KEY=KEY)
+    assert result.returncode == 2
+    assert "runs only with MARKET_ENV=development" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "market.db").exists()  # nothing was created
