@@ -8,11 +8,9 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from market import db, jobs
@@ -22,7 +20,8 @@ from market.mail import routes as mail_routes
 from market.settings import Settings
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
-from market.web.security import CSRFUnlessBearerMiddleware, SecurityHeadersMiddleware, csrf_config
+from market.web.openapi import document_problems, openapi_config
+from market.web.security import CSRFUnlessBearerMiddleware, csrf_config, security_headers
 from market.web.strict_json import check_json_body
 from market.web.templating import template_config
 
@@ -63,26 +62,23 @@ def create_app(settings: Settings) -> Litestar:
         # The outbox shows reset links: fine on a developer's machine, never in production.
         route_handlers += mail_routes.ROUTES
 
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers,
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         guards=[role_guard],
         before_request=check_json_body,
+        # On every response, litestar's own 404s and 405s included (a middleware would miss them).
+        before_send=[security_headers(production=settings.is_production)],
         middleware=[
-            DefineMiddleware(SecurityHeadersMiddleware, production=settings.is_production),
             DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config(settings)),
             DefineMiddleware(AuthMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(settings),
-        openapi_config=OpenAPIConfig(
-            title=f"{settings.service_name} API",
-            version="1",
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC),
-        ),
+        openapi_config=openapi_config(settings),
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
+    document_problems(app)
+    return app

@@ -125,6 +125,14 @@ def handle_domain_error(request: Request, exc: DomainError) -> Response:
 
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+    response = _http_exception_response(request, exc)
+    # What the exception says about the answer (a 405's Allow, a 429's Retry-After) is kept.
+    for name, value in (exc.headers or {}).items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _http_exception_response(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException) and _only_path_errors(exc):
         # A malformed or impossible id in the address names no record.

@@ -8,7 +8,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 
 from market.settings import Settings
 
@@ -26,42 +26,61 @@ def csrf_config(settings: Settings) -> CSRFConfig:
     )
 
 
-class SecurityHeadersMiddleware:
-    """Adds the security headers, and a fresh CSP nonce per response for inline scripts."""
+STATIC_PREFIX = "/assets/"
 
-    def __init__(self, app: ASGIApp, production: bool) -> None:
-        self.app = app
-        self.production = production
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
+def csp_nonce(scope: Scope) -> str:
+    """This response's nonce for inline scripts, made the first time it is asked for.
+
+    The layout asks while rendering; the headers hook asks when the response starts. Both run
+    on the one request scope, for routed pages and for the errors litestar answers before any
+    route is found (an unknown address, a method the address does not take).
+    """
+    state = scope.setdefault("state", {})
+    nonce = state.get("csp_nonce")
+    if not nonce:
+        nonce = state["csp_nonce"] = secrets.token_urlsafe(16)
+    return str(nonce)
+
+
+def content_security_policy(nonce: str) -> str:
+    """One policy for every response, the API viewer's included: everything from this site.
+    (The viewer is our copy of Swagger UI in /assets/, started by a file, not an inline script.)"""
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'self'; object-src 'none'"
+    )
+
+
+def security_headers(production: bool) -> BeforeMessageSendHookHandler:
+    """A before-send hook: the security headers on every HTTP response, errors included.
+
+    A hook rather than a middleware: litestar runs middleware only for a matched route, so
+    its own 404s and 405s (and anything its exception handling answers) would go without.
+    Every response but a static asset is ``Cache-Control: no-store``: pages and API answers
+    are personal once signed in (DBS details, health), and a page for someone not signed in
+    carries a CSRF token; static assets keep their ETag and Last-Modified revalidation.
+    """
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
             return
-        nonce = secrets.token_urlsafe(16)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
-        is_docs = scope["path"].startswith("/schema")
+        path = scope["path"]
+        headers = MutableScopeHeaders.from_message(message)
+        headers["content-security-policy"] = content_security_policy(csp_nonce(scope))
+        headers["x-content-type-options"] = "nosniff"
+        headers["referrer-policy"] = "same-origin"
+        headers["x-frame-options"] = "DENY"
+        headers["permissions-policy"] = "camera=(), microphone=(), geolocation=()"
+        if production:
+            headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+        if not path.startswith(STATIC_PREFIX):
+            headers["cache-control"] = "no-store"
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                if not is_docs:
-                    # The API docs page loads its viewer's script from a CDN; all else is strict.
-                    headers["content-security-policy"] = (
-                        "default-src 'self'; "
-                        f"script-src 'self' 'nonce-{nonce}'; "
-                        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
-                        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                        "base-uri 'self'; object-src 'none'"
-                    )
-                headers["x-content-type-options"] = "nosniff"
-                headers["referrer-policy"] = "same-origin"
-                headers["x-frame-options"] = "DENY"
-                headers["permissions-policy"] = "camera=(), microphone=(), geolocation=()"
-                if self.production:
-                    headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    return add_headers
 
 
 class CSRFUnlessBearerMiddleware:
