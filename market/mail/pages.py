@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
 from market.errors import NotFound
-from market.mail import services
+from market.mail import outbox
 from market.web.guards import STAFF
 from market.web.params import RecordId
 from market.web.render import render
@@ -21,16 +21,16 @@ class OutboxPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def outbox(self, to: FromQuery[str | None] = None) -> Template:
-        emails = await services.recent(to_address=to or "")
-        return render("mail/outbox.html", emails=emails, to=to or "")
+    async def outbox(self, request: Request, to: FromQuery[str | None] = None) -> Template:
+        emails = await outbox.listing(request.user.email, to_address=to or "")
+        return render("mail/outbox.html", emails=emails, to=to or "", withheld_reason=outbox.WITHHELD_REASON)
 
     @get("/{email_id:int}")
-    async def email(self, email_id: RecordId) -> Template:
-        email = await services.get(email_id)
+    async def email(self, request: Request, email_id: RecordId) -> Template:
+        email = await outbox.one(email_id, request.user.email)
         if email is None:
             raise NotFound()
-        return render("mail/email.html", email=email)
+        return render("mail/email.html", email=email, withheld_reason=outbox.WITHHELD_REASON)
 
 
 ROUTES: list[Any] = [OutboxPages]

@@ -39,6 +39,8 @@ class OutboxRow(msgspec.Struct, kw_only=True):
     failed_at: datetime | None
     last_error: str
     attachment_name: str = ""
+    # True where the outbox does not show this viewer the text (market.mail.outbox).
+    withheld: bool = False
 
     @property
     def status(self) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +44,14 @@ class Server:
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
+
+    def email_text(self, email_id: int) -> str:
+        """An outbox email's text, read from the server's SQLite database."""
+        path = self.env["MARKET_DATABASE_URL"].removeprefix("sqlite:///")
+        with closing(sqlite3.connect(path)) as connection:
+            row = connection.execute("SELECT body_text FROM mail_outbox WHERE id = ?", (email_id,)).fetchone()
+        assert row, f"no email {email_id} in the outbox"
+        return str(row[0])
 
     def create_user(self, role: str, email: str, name: str, password: str) -> None:
         """A verified account made with ``market users create``, as an admin would."""

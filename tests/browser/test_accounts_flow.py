@@ -63,7 +63,7 @@ async def test_sign_up_confirm_sign_in_and_reset_password(server: Server, new_co
     await expect(pa.get_by_role("main")).to_contain_text(email)
     await check_a11y(pa)
 
-    # In another browser, staff sign in and read the confirmation link from the outbox.
+    # In another browser, staff sign in and find the confirmation email in the outbox.
     await sign_in(staff, server, server.staff_email, server.staff_password)
     await expect_home(staff, server, "Recruitment support")
     verify_link = await link_from_outbox(staff, server, email, "Confirm your email address", "/verify-email/")
@@ -96,7 +96,7 @@ async def test_sign_up_confirm_sign_in_and_reset_password(server: Server, new_co
     await expect(pa.get_by_role("main")).to_contain_text(email)
     await check_a11y(pa)
 
-    # Staff read the reset link from the outbox.
+    # Staff see the reset email in the outbox (its text withheld); the link is as the PA got it.
     reset_link = await link_from_outbox(staff, server, email, "Reset your", "/password/reset/")
 
     # The link lets the PA choose a new password.
