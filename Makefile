@@ -15,7 +15,7 @@ BENCH_POSTGRES ?=
 MARKET_ENV ?= development
 export MARKET_ENV
 
-.PHONY: run test install install-test assets lint format bench bench-reports clean
+.PHONY: run test install install-test lock assets lint format bench bench-reports clean
 
 ## run: set everything up, migrate, seed demo data when empty, and serve on $(HOST):$(PORT)
 run: install assets
@@ -33,8 +33,13 @@ test: install-test assets
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+# The runtime dependencies come from requirements.lock: every version pinned, every file's hash
+# checked (docs/security.md). The project itself then goes in without resolving anything more;
+# pip check fails if pyproject.toml names a dependency the lock lacks (run `make lock`).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "requirements.lock is out of date: run make lock"; exit 1; }
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -43,6 +48,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+
+## lock: re-pin the runtime dependencies with hashes after changing them in pyproject.toml
+lock: | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check 'uv>=0.9'
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--quiet --custom-compile-command "make lock" -o requirements.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
