@@ -13,6 +13,7 @@ from tests.conftest import SECRET
 def run(tmp_path):
     env = {
         "PATH": "/usr/bin:/bin",
+        "MARKET_ENV": "development",  # `market demo` runs only in development
         "MARKET_VAR_DIR": str(tmp_path),
         "MARKET_SECRET_KEY": SECRET,
         "MARKET_DATABASE_URL": f"sqlite:///{tmp_path / 'market.db'}",
