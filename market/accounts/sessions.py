@@ -59,10 +59,10 @@ async def login(
         raise Invalid({"email": WRONG_DETAILS, "password": WRONG_DETAILS}, WRONG_DETAILS)
     if user["verified_at"] is None:
         async with write_transaction():
-            await throttle.release(email, ip)  # the password was right
+            await throttle.release(email, ip, settings)  # the password was right
         raise Unverified("Confirm your email address before you sign in: use the link we emailed you.")
     async with write_transaction():
-        await throttle.release(email, ip)
+        await throttle.release(email, ip, settings)
         token, current, expires_at = await _start(user, settings, ip=ip, user_agent=user_agent)
         await audit.record("account.login", actor=current, subject_type="user", subject_id=user["id"], ip=ip)
     return token, current, expires_at
@@ -82,7 +82,7 @@ async def login_with_link(
             raise Invalid({"token": links.NOT_VALID})
         if user["verified_at"] is None:
             await User.update({User.verified_at: utcnow()}).where(User.id == user["id"])
-        await throttle.release(user["email"], ip, reserved=False)
+        await throttle.release(user["email"], ip, settings, reserved=False)
         token, current, expires_at = await _start(user, settings, ip=ip, user_agent=user_agent)
         await audit.record(
             "account.login",

@@ -6,8 +6,8 @@ Each attempt counts in two buckets before its password is checked:
   address cannot try a few passwords on each of many accounts.
 A bucket that is full refuses the attempt unchecked (429 with Retry-After) and counts nothing.
 An attempt that succeeds gives its place back, so a bucket holds failures plus attempts still
-being checked: 200 wrong passwords at once get counts 1 to 200, and only the first five are
-checked. Failures from one address never stop the account signing in from another, so knowing
+being checked: of 200 wrong passwords sent at once, the first five are checked and the rest
+refused. Failures from one address never stop the account signing in from another, so knowing
 someone's email is not enough to lock them out; and someone stopped at their own address can
 still sign in with a link emailed to them (market.accounts.sessions.login_with_link).
 
@@ -18,12 +18,14 @@ locked in the same order (account, then address), so two attempts cannot deadloc
 
 Windows are fixed: a bucket's window opens at its first attempt and lasts
 ``login_window_seconds``; a later attempt finds it stale and starts a new one. Buckets are
-named by a hash, so the table keeps neither emails nor addresses.
+named by an HMAC under the secret key, so the table holds no email or address, nor anything
+that could be turned back into one without the key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 from datetime import datetime, timedelta
 
@@ -43,13 +45,14 @@ _COUNT = (
 )
 
 
-def _bucket(kind: str, *parts: str) -> str:
-    return kind + ":" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+def _bucket(settings: Settings, kind: str, *parts: str) -> str:
+    name = "\n".join((kind, *parts)).encode()
+    return kind + ":" + hmac.new(settings.secret_key.encode(), name, hashlib.sha256).hexdigest()
 
 
-def buckets(email: str, ip: str) -> tuple[str, str]:
+def buckets(email: str, ip: str, settings: Settings) -> tuple[str, str]:
     """The (account at this address, address) buckets of a sign-in attempt."""
-    return _bucket("account", email, ip), _bucket("address", ip)
+    return _bucket(settings, "account", email, ip), _bucket(settings, "address", ip)
 
 
 def too_many_message(wait_seconds: int) -> str:
@@ -85,7 +88,7 @@ async def reserve(email: str, ip: str, settings: Settings, now: datetime) -> Non
     when either bucket is already full."""
     window = timedelta(seconds=settings.login_window_seconds)
     limit = settings.login_attempts_per_window
-    account, address = buckets(email, ip)
+    account, address = buckets(email, ip, settings)
     async with write_transaction():
         for bucket, most in ((account, limit), (address, limit * ADDRESS_MULTIPLIER)):
             if await _count(bucket, now, window) > most:
@@ -94,10 +97,10 @@ async def reserve(email: str, ip: str, settings: Settings, now: datetime) -> Non
                 raise RateLimited(too_many_message(wait), retry_after=wait)
 
 
-async def release(email: str, ip: str, *, reserved: bool = True) -> None:
+async def release(email: str, ip: str, settings: Settings, *, reserved: bool = True) -> None:
     """After a sign-in succeeds: the account starts afresh at this address, and a ``reserved``
     attempt gives its place at the address back. Call it in the sign-in's transaction."""
-    account, address = buckets(email, ip)
+    account, address = buckets(email, ip, settings)
     await LoginThrottle.delete().where(LoginThrottle.bucket == account)
     if reserved:
         await LoginThrottle.update({LoginThrottle.attempts: LoginThrottle.attempts - 1}).where(
