@@ -33,6 +33,11 @@ class RateLimited(DomainError):
     status_code = 429
     title = "Too many attempts"
 
+    def __init__(self, detail: str = "", *, retry_after: int | None = None) -> None:
+        super().__init__(detail)
+        # Seconds until trying again can succeed: sent as the Retry-After header.
+        self.retry_after = retry_after
+
 
 class Invalid(DomainError):
     """Input that breaks a rule; ``errors`` maps each field to its message."""

@@ -1,6 +1,7 @@
-"""Accounts: users and their roles, sign-up with email confirmation, sign-in sessions and their
-middleware, login rate limits, one-time links (confirm, reset), passwords, and account
-administration. Tables: User, UserSession, LoginAttempt, AccountToken.
+"""Accounts: users and their roles, sign-up with email confirmation (never saying whether an
+address is taken), sign-in sessions and their middleware, the sign-in rate limit (throttle),
+one-time emailed links (links: confirm, reset, sign in, invitation), passwords, and account
+administration. Tables: User, UserSession, LoginThrottle, AccountToken.
 """
 
 from market.features import routes_of

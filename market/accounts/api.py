@@ -27,17 +27,30 @@ from market.web.guards import ADMIN, PUBLIC, SIGNED_IN
 from market.web.params import RecordId
 from market.web.render import ip_of
 
+SIGNUP_SENT = (
+    "We have emailed a link to confirm the address. If it already has an account, the email says "
+    "how to sign in instead."
+)
+
 
 class AuthAPI(Controller):
     path = "/api/v1/auth"
     opt = PUBLIC
     tags = ["accounts"]
 
-    @post("/signup", status_code=201, summary="Create a PA or recipient account")
+    @post(
+        "/signup",
+        status_code=202,
+        summary="Create a PA or recipient account",
+        description="The answer is the same whether or not the email already has an account: "
+        "a new account is sent a link to confirm the address, an existing one's owner is told "
+        "how to sign in. Input that breaks a rule is a 422 naming each field.",
+    )
     async def signup(
         self, request: Request, data: JSONBody[SignupInput], settings: NamedDependency[Settings]
-    ) -> UserOut:
-        return await services.signup(data, settings, ip=ip_of(request))
+    ) -> Message:
+        await services.signup(data, settings, ip=ip_of(request))
+        return Message(message=SIGNUP_SENT)
 
     @post("/login", status_code=200, summary="Sign in; the token goes in 'Authorization: Bearer'")
     async def login(
@@ -45,6 +58,22 @@ class AuthAPI(Controller):
     ) -> LoginOut:
         token, user, expires_at = await sessions.login(
             data, settings, ip=ip_of(request), user_agent=request.headers.get("user-agent", "")
+        )
+        return LoginOut(token=token, expires_at=expires_at, user=await services.get_user(user.id))
+
+    @post("/sign-in-link", status_code=202, summary="Email a one-time sign-in link")
+    async def request_sign_in_link(
+        self, request: Request, data: JSONBody[EmailInput], settings: NamedDependency[Settings]
+    ) -> Message:
+        await services.request_sign_in_link(data.email, settings, ip=ip_of(request))
+        return Message(message="If that email belongs to an account, a sign-in link has been sent.")
+
+    @post("/sign-in-link/confirm", status_code=200, summary="Sign in with the emailed sign-in link's token")
+    async def sign_in_with_link(
+        self, request: Request, data: JSONBody[TokenInput], settings: NamedDependency[Settings]
+    ) -> LoginOut:
+        token, user, expires_at = await sessions.login_with_link(
+            data.token, settings, ip=ip_of(request), user_agent=request.headers.get("user-agent", "")
         )
         return LoginOut(token=token, expires_at=expires_at, user=await services.get_user(user.id))
 

@@ -12,12 +12,13 @@ from litestar.response import Redirect, Template
 from market.accounts import forms, services, sessions
 from market.accounts.middleware import clear_session_cookie, session_cookie
 from market.accounts.schemas import ACTING_AS
-from market.errors import Invalid
+from market.errors import Invalid, RateLimited
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.guards import PUBLIC, SIGNED_IN
 from market.web.params import RecordId
 from market.web.render import ip_of, render
+from market.web.security import fresh_csrf_cookie
 
 DONE_MESSAGES = {
     "signed-out": "You have signed out.",
@@ -30,6 +31,14 @@ DONE_MESSAGES = {
 
 def done_message(code: str | None) -> str:
     return DONE_MESSAGES.get(code or "", "")
+
+
+def signed_in(target: str, settings: Settings, token: str) -> Redirect:
+    """The response that signs someone in: the session cookie, and a new CSRF token."""
+    response = Redirect(target)
+    response.set_cookie(session_cookie(settings, token, settings.session_days * 86400))
+    response.set_cookie(fresh_csrf_cookie(settings))
+    return response
 
 
 def safe_next(target: str | None) -> str:
@@ -52,7 +61,8 @@ class SignupPages(Controller):
     async def submit(self, request: Request, settings: NamedDependency[Settings]) -> Template:
         values = await read_form(request)
         try:
-            user = await services.signup(forms.signup_input(values), settings, ip=ip_of(request))
+            data = forms.signup_input(values)
+            await services.signup(data, settings, ip=ip_of(request))
         except Invalid as problem:
             return render(
                 "accounts/signup.html",
@@ -60,7 +70,10 @@ class SignupPages(Controller):
                 acting_as=ACTING_AS,
                 **form_errors(problem, forms.without_passwords(values)),
             )
-        return render("accounts/check_email.html", email=user.email, purpose="verify")
+        # The same answer whether or not the address already had an account.
+        return render(
+            "accounts/check_email.html", email=services.normalise_email(data.email), purpose="verify"
+        )
 
 
 class SignInPages(Controller):
@@ -96,15 +109,76 @@ class SignInPages(Controller):
                     "Check your inbox and spam folder."
                 }
             )
+        except RateLimited as limited:
+            page = render(
+                "accounts/login.html",
+                status_code=429,
+                next_path=next_path,
+                throttled=True,
+                **form_errors(Invalid({"email": limited.detail}), values),
+            )
+            page.headers["Retry-After"] = str(limited.retry_after or 60)
+            return page
         except Invalid as invalid:
             problem = invalid
         if problem is not None:
             return render(
                 "accounts/login.html", status_code=422, next_path=next_path, **form_errors(problem, values)
             )
-        response = Redirect(next_path)
-        response.set_cookie(session_cookie(settings, token, settings.session_days * 86400))
-        return response
+        return signed_in(next_path, settings, token)
+
+
+class SignInLinkPages(Controller):
+    """Signing in with a one-time link emailed to the account's address: the way in for
+    someone the rate limit has stopped (or who has forgotten their password)."""
+
+    path = "/login/link"
+    opt = PUBLIC
+    include_in_schema = False
+
+    @get("/")
+    async def request_form(self) -> Template:
+        return render("accounts/sign_in_link.html")
+
+    @post("/")
+    async def request_link(self, request: Request, settings: NamedDependency[Settings]) -> Template:
+        values = await read_form(request)
+        try:
+            email = forms.email_input(values).email
+            await services.request_sign_in_link(email, settings, ip=ip_of(request))
+        except Invalid as problem:
+            return render("accounts/sign_in_link.html", status_code=422, **form_errors(problem, values))
+        return render(
+            "accounts/check_email.html",
+            email=services.normalise_email(email),
+            purpose="sign-in",
+            minutes=int(services.SIGN_IN_LIFETIME.total_seconds() // 60),
+        )
+
+    @get("/{token:str}")
+    async def confirm_form(self, token: FromPath[str]) -> Template:
+        # Opening the link uses nothing (mail scanners open links); the button signs in.
+        try:
+            await services.check_sign_in_link(token)
+        except Invalid as invalid:
+            return render(
+                "accounts/link_problem.html", status_code=400, problem=invalid.errors["token"], link="sign-in"
+            )
+        return render("accounts/sign_in_link_confirm.html", token=token)
+
+    @post("/{token:str}")
+    async def confirm(
+        self, request: Request, token: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
+        try:
+            session_token, _, _ = await sessions.login_with_link(
+                token, settings, ip=ip_of(request), user_agent=request.headers.get("user-agent", "")
+            )
+        except Invalid as invalid:
+            return render(
+                "accounts/link_problem.html", status_code=400, problem=invalid.errors["token"], link="sign-in"
+            )
+        return signed_in("/home", settings, session_token)
 
 
 class SignOutPages(Controller):
@@ -229,6 +303,7 @@ class AccountPages(Controller):
 ROUTES: list[Any] = [
     SignupPages,
     SignInPages,
+    SignInLinkPages,
     SignOutPages,
     EmailVerificationPages,
     PasswordResetPages,

@@ -11,7 +11,9 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from market.accounts import sessions
+from market.accounts import emails, links, sessions
+from market.accounts.links import INVITE as INVITE  # for the importer's invitations
+from market.accounts.links import RESET, RESET_LIFETIME, SIGN_IN_LIFETIME, VERIFY
 from market.accounts.passwords import hash_password, password_problem, verify_password
 from market.accounts.schemas import (
     ACTING_AS,
@@ -23,18 +25,14 @@ from market.accounts.schemas import (
     UserOut,
 )
 from market.accounts.tables import AccountToken, User
-from market.accounts.tokens import new_token, token_hash
 from market.audit import services as audit
 from market.clock import utcnow
-from market.db import for_update, ilike, write_transaction
+from market.db import ilike, write_transaction
 from market.errors import Conflict, Invalid, NotFound
-from market.mail import services as mail
 from market.roles import ROLES, SELF_SIGNUP_ROLES
 from market.settings import Settings
 
-VERIFY = "verify"
-RESET = "reset"
-RESET_LIFETIME = timedelta(hours=1)
+# A second email of the same kind to the same person waits at least this long.
 RESEND_AFTER = timedelta(minutes=5)
 
 SIGNUP_ROLE_MESSAGE = "Select whether you are a personal assistant or looking for one"
@@ -97,35 +95,24 @@ def new_account_problems(email: str, display_name: str, password: str) -> dict[s
 
 
 async def issue_token(user_id: int, purpose: str, lifetime: timedelta) -> str:
-    """A one-time token (VERIFY or RESET) for an emailed link; only its hash is stored."""
-    token = new_token()
-    await AccountToken.insert(
-        AccountToken(
-            user=user_id,
-            purpose=purpose,
-            token_hash=token_hash(token),
-            expires_at=utcnow() + lifetime,
-        )
-    )
-    return token
+    """A one-time token for an emailed link (a purpose of market.accounts.links); the user's
+    older links of that purpose stop working. Call it in a write transaction."""
+    return await links.issue(user_id, purpose, lifetime)
 
 
 async def _send_verification(settings: Settings, user_id: int, email: str, name: str) -> None:
     token = await issue_token(user_id, VERIFY, timedelta(hours=settings.token_hours))
-    await mail.queue(
-        email,
-        f"Confirm your email address for the {settings.service_name}",
-        f"Hello {name},\n\n"
-        f"Confirm your email address to finish setting up your {settings.service_name} account:\n\n"
-        f"{settings.base_url}/verify-email/{token}\n\n"
-        f"The link works once and expires in {settings.token_hours} hours.\n"
-        "If you did not sign up, you can ignore this email.\n",
-        kind="verify-email",
-    )
+    await emails.verification(settings, email, name, token)
 
 
-async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> UserOut:
-    """Create a PA or recipient account and email a link to confirm the address."""
+async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> None:
+    """Create a PA or recipient account and email a link to confirm the address.
+
+    The answer never says whether the email already has an account (that would let anyone
+    test addresses): a taken address gets the same answer as a new one, and its owner is
+    emailed instead. The email's unique constraint decides, inside the transaction, so the
+    same sign-up sent many times at once makes one account and gives every copy this answer.
+    """
     email = normalise_email(data.email)
     name = data.display_name.strip()
     errors = new_account_problems(email, name, data.password)
@@ -134,34 +121,57 @@ async def signup(data: SignupInput, settings: Settings, *, ip: str = "") -> User
         errors["role"] = SIGNUP_ROLE_MESSAGE
     elif data.role == "recipient" and data.acting_as not in ACTING_AS:
         errors["acting_as"] = ACTING_AS_MESSAGE
-    # argon2 is slow on purpose: hash before taking the write lock, off the event loop.
-    password_hash = "" if errors else await asyncio.to_thread(hash_password, data.password)
+    if errors:
+        raise Invalid(errors)
+    # argon2 is slow on purpose: hash before taking the write lock, off the event loop. A taken
+    # address is hashed too, so that it takes as long as a new one.
+    password_hash = await asyncio.to_thread(hash_password, data.password)
     async with write_transaction():
-        if "email" not in errors and await _email_taken(email):
-            errors["email"] = (
-                "An account with this email address already exists: sign in, or reset your password"
+        rows = (
+            await User.insert(
+                User(
+                    email=email,
+                    password_hash=password_hash,
+                    role=data.role,
+                    display_name=name,
+                    acting_as=(data.acting_as or "") if data.role == "recipient" else "",
+                )
             )
-        if errors:
-            raise Invalid(errors)
-        rows = await User.insert(
-            User(
-                email=email,
-                password_hash=password_hash,
-                role=data.role,
-                display_name=name,
-                acting_as=(data.acting_as or "") if data.role == "recipient" else "",
-            )
-        ).returning(*User.all_columns())
-        user = rows[0]
-        await _send_verification(settings, user["id"], email, name)
+            .on_conflict(target=User.email, action="DO NOTHING")
+            .returning(User.id)
+        )
+        if not rows:
+            await _tell_owner(email, settings, ip=ip)
+            return
+        await _send_verification(settings, rows[0]["id"], email, name)
         await audit.record(
             "account.signup",
             subject_type="user",
-            subject_id=user["id"],
+            subject_id=rows[0]["id"],
             detail={"email": email, "role": data.role},
             ip=ip,
         )
-    return _user_out(user)
+
+
+async def _tell_owner(email: str, settings: Settings, *, ip: str) -> None:
+    """Someone signed up with an address that has an account: tell its owner, not them.
+
+    An unconfirmed account gets a fresh confirmation link (the person has probably lost the
+    first); a confirmed one a note saying how to sign in. Neither is sent twice within
+    RESEND_AFTER: not to the sign-up that raced the one that made the account, nor to someone
+    flooding an address."""
+    owner = await User.select().where(User.email == email).first()
+    if owner is None:
+        return
+    now = utcnow()
+    recent = [e for e in await audit.for_subject("user", owner["id"], limit=20) if e.at > now - RESEND_AFTER]
+    await audit.record("account.signup_existing", subject_type="user", subject_id=owner["id"], ip=ip)
+    if owner["created_at"] > now - RESEND_AFTER or any(e.action == "account.signup_existing" for e in recent):
+        return
+    if owner["verified_at"] is None:
+        await _send_verification(settings, owner["id"], email, owner["display_name"])
+        return
+    await emails.account_exists(settings, email, owner["display_name"])
 
 
 async def resend_verification(email: str, settings: Settings) -> None:
@@ -180,32 +190,18 @@ async def resend_verification(email: str, settings: Settings) -> None:
             await _send_verification(settings, user["id"], email, user["display_name"])
 
 
-async def _use_token(token: str, purpose: str) -> dict[str, Any]:
-    """Mark a token used and return it; Invalid when unknown, used or expired."""
-    # Locked, so that two requests racing with one link cannot both use it.
-    row = await for_update(
-        AccountToken.select().where(
-            AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == purpose
-        )
-    ).first()
-    if row is None:
-        raise Invalid({"token": "This link is not valid. Check you copied the whole link from the email."})
-    if row["used_at"] is not None:
-        raise Invalid({"token": "This link has already been used. Links work once."})
-    if row["expires_at"] < utcnow():
-        raise Invalid({"token": "This link has expired. Ask for a new one."})
-    await AccountToken.update({AccountToken.used_at: utcnow()}).where(AccountToken.id == row["id"])
-    return row
-
-
 async def verify_email(token: str, *, ip: str = "") -> UserOut:
     async with write_transaction():
-        row = await _use_token(token, VERIFY)
+        row = await links.use(token, [VERIFY])
         await User.update({User.verified_at: utcnow()}).where(
             User.id == row["user"], User.verified_at.is_null()
         )
         await audit.record("account.email_verified", subject_type="user", subject_id=row["user"], ip=ip)
     return await get_user(row["user"])
+
+
+async def _active_user(email: str) -> dict[str, Any] | None:
+    return await User.select().where(User.email == email, User.is_active.eq(True)).first()
 
 
 async def request_password_reset(email: str, settings: Settings, *, ip: str = "") -> None:
@@ -214,48 +210,52 @@ async def request_password_reset(email: str, settings: Settings, *, ip: str = ""
     if problem := email_problem(email):
         raise Invalid({"email": problem})
     async with write_transaction():
-        user = await User.select().where(User.email == email, User.is_active.eq(True)).first()
+        user = await _active_user(email)
         if user is None:
             return
-        token = await issue_token(user["id"], RESET, RESET_LIFETIME)
-        await mail.queue(
-            email,
-            f"Reset your {settings.service_name} password",
-            f"Hello {user['display_name']},\n\n"
-            "Someone (we hope you) asked to reset your password. Choose a new one here:\n\n"
-            f"{settings.base_url}/password/reset/{token}\n\n"
-            "The link works once and expires in 1 hour. If you did not ask, ignore this email: "
-            "your password has not changed.\n",
-            kind="password-reset",
-        )
+        token = await links.issue(user["id"], RESET, RESET_LIFETIME)
+        await emails.password_reset(settings, email, user["display_name"], token)
         await audit.record(
             "account.password_reset_requested", subject_type="user", subject_id=user["id"], ip=ip
         )
 
 
+async def request_sign_in_link(email: str, settings: Settings, *, ip: str = "") -> None:
+    """Email a one-time sign-in link if the account exists: the way in for someone the sign-in
+    rate limit has stopped. The caller says the same thing either way."""
+    email = normalise_email(email)
+    if problem := email_problem(email):
+        raise Invalid({"email": problem})
+    async with write_transaction():
+        user = await _active_user(email)
+        if user is None:
+            return
+        token = await links.issue(user["id"], links.SIGN_IN, SIGN_IN_LIFETIME)
+        minutes = int(SIGN_IN_LIFETIME.total_seconds() // 60)
+        await emails.sign_in_link(settings, email, user["display_name"], token, minutes)
+        await audit.record(
+            "account.sign_in_link_requested", subject_type="user", subject_id=user["id"], ip=ip
+        )
+
+
+async def check_sign_in_link(token: str) -> None:
+    """Invalid when the sign-in link cannot be used (the page says so before the button)."""
+    await links.check(token, [links.SIGN_IN])
+
+
 async def check_reset_token(token: str) -> None:
     """Invalid when the link cannot be used, so the page can say so before asking for a password."""
-    row = (
-        await AccountToken.select()
-        .where(AccountToken.token_hash == token_hash(token or ""), AccountToken.purpose == RESET)
-        .first()
-    )
-    if row is None or row["used_at"] is not None or row["expires_at"] < utcnow():
-        async with write_transaction():
-            await _use_token(token, RESET)  # raises the specific reason
+    await links.check(token, links.PASSWORD_LINKS)
 
 
 async def reset_password(data: PasswordResetInput, settings: Settings, *, ip: str = "") -> UserOut:
+    """Set a new password with a reset or invitation link; every session and link ends."""
     async with write_transaction():
-        row = (
-            await AccountToken.select()
-            .where(AccountToken.token_hash == token_hash(data.token or ""), AccountToken.purpose == RESET)
-            .first()
-        )
-        user = await User.select().where(User.id == row["user"]).first() if row else None
+        owner = await links.owner(data.token, links.PASSWORD_LINKS)
+        user = await User.select().where(User.id == owner).first() if owner else None
         if problem := password_problem(data.password, user["email"] if user else ""):
             raise Invalid({"password": problem})
-        used = await _use_token(data.token, RESET)
+        used = await links.use(data.token, links.PASSWORD_LINKS)
         await _set_password(used["user"], data.password)
         # A reset proves control of the mailbox, so it also confirms the address.
         await User.update({User.verified_at: utcnow()}).where(
@@ -267,10 +267,13 @@ async def reset_password(data: PasswordResetInput, settings: Settings, *, ip: st
 
 
 async def _set_password(user_id: int, password: str) -> None:
+    """Store a new password; every emailed link of the user stops working (the caller ends
+    the sessions it should)."""
     password_hash = await asyncio.to_thread(hash_password, password)
     await User.update({User.password_hash: password_hash, User.password_changed_at: utcnow()}).where(
         User.id == user_id
     )
+    await links.revoke_all(user_id)
 
 
 async def change_password(user: CurrentUser, data: PasswordChangeInput, *, ip: str = "") -> None:
@@ -306,15 +309,21 @@ async def create_user(data: NewUserInput, *, actor: CurrentUser | None = None, i
             errors["email"] = "An account with this email address already exists"
         if errors:
             raise Invalid(errors)
-        rows = await User.insert(
-            User(
-                email=email,
-                password_hash=password_hash,
-                role=data.role,
-                display_name=name,
-                verified_at=utcnow(),
+        rows = (
+            await User.insert(
+                User(
+                    email=email,
+                    password_hash=password_hash,
+                    role=data.role,
+                    display_name=name,
+                    verified_at=utcnow(),
+                )
             )
-        ).returning(*User.all_columns())
+            .on_conflict(target=User.email, action="DO NOTHING")
+            .returning(*User.all_columns())
+        )
+        if not rows:  # made by someone else since the check above
+            raise Invalid({"email": "An account with this email address already exists"})
         await audit.record(
             "account.created",
             actor=actor,

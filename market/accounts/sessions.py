@@ -1,26 +1,24 @@
-"""Signing in and out: server-side sessions and the failed-login rate limit."""
+"""Signing in and out: server-side sessions, the sign-in rate limit, and one-time sign-in links."""
 
 from __future__ import annotations
 
 import asyncio
-import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from market.accounts import links, throttle
 from market.accounts.passwords import verify_password
 from market.accounts.schemas import CurrentUser, LoginInput, SessionOut
-from market.accounts.tables import LoginAttempt, User, UserSession
+from market.accounts.tables import User, UserSession
 from market.accounts.tokens import new_token, token_hash
 from market.audit import services as audit
 from market.clock import utcnow
 from market.db import write_transaction
-from market.errors import Invalid, NotAllowed, NotFound, RateLimited
+from market.errors import Invalid, NotAllowed, NotFound
 from market.settings import Settings
 
 # Touch last_seen_at at most this often, so reads do not become writes.
 TOUCH_EVERY = timedelta(minutes=5)
-# Many failures from one address (across emails) also stop it, at a higher bar.
-IP_MULTIPLIER = 4
 
 WRONG_DETAILS = "Enter a correct email address and password"
 
@@ -29,39 +27,13 @@ class Unverified(NotAllowed):
     title = "Confirm your email address first"
 
 
-async def _check_rate(email: str, ip: str, settings: Settings, now: datetime) -> None:
-    since = now - timedelta(seconds=settings.login_window_seconds)
-    failures = (
-        await LoginAttempt.select(LoginAttempt.at)
-        .where(
-            LoginAttempt.email == email,
-            LoginAttempt.succeeded.eq(False),
-            LoginAttempt.at > since,
-        )
-        .order_by(LoginAttempt.at)
-    )
-    from_ip = 0
-    if ip:
-        from_ip = await LoginAttempt.count().where(
-            LoginAttempt.ip == ip,
-            LoginAttempt.succeeded.eq(False),
-            LoginAttempt.at > since,
-        )
-    limit = settings.login_attempts_per_window
-    if len(failures) >= limit or from_ip >= limit * IP_MULTIPLIER:
-        oldest = failures[-limit]["at"] if len(failures) >= limit else since
-        wait = (oldest + timedelta(seconds=settings.login_window_seconds) - now).total_seconds()
-        minutes = max(1, math.ceil(wait / 60))
-        raise RateLimited(
-            f"Too many failed attempts to sign in. Wait {minutes} minute"
-            f"{'s' if minutes != 1 else ''} and try again, or reset your password."
-        )
-
-
 async def login(
     data: LoginInput, settings: Settings, *, ip: str = "", user_agent: str = ""
 ) -> tuple[str, CurrentUser, datetime]:
-    """Check the credentials and start a session; return its token, the user and its expiry."""
+    """Check the credentials and start a session; return its token, the user and its expiry.
+
+    RateLimited, before the password is looked at, once this account has failed too often at
+    this address or this address too often overall (market.accounts.throttle)."""
     email = data.email.strip().lower()
     errors = {}
     if not email:
@@ -71,39 +43,72 @@ async def login(
     if errors:
         raise Invalid(errors)
     now = utcnow()
-    await _check_rate(email, ip, settings, now)
+    await throttle.reserve(email, ip, settings, now)
     user = await User.select().where(User.email == email).first()
     # argon2 takes tens of milliseconds: keep it off the event loop.
     ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, data.password)
     if user is None or not ok or not user["is_active"]:
-        async with write_transaction():
-            await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, at=now, succeeded=False))
-            await audit.record(
-                "account.login_failed",
-                subject_type="user",
-                subject_id=user["id"] if user else "",
-                detail={"email": email},
-                ip=ip,
-            )
+        # The attempt stays counted in its buckets.
+        await audit.record(
+            "account.login_failed",
+            subject_type="user",
+            subject_id=user["id"] if user else "",
+            detail={"email": email},
+            ip=ip,
+        )
         raise Invalid({"email": WRONG_DETAILS, "password": WRONG_DETAILS}, WRONG_DETAILS)
     if user["verified_at"] is None:
+        async with write_transaction():
+            await throttle.release(email, ip, settings)  # the password was right
         raise Unverified("Confirm your email address before you sign in: use the link we emailed you.")
-    token, expires_at = new_token(), now + timedelta(days=settings.session_days)
     async with write_transaction():
-        rows = await UserSession.insert(
-            UserSession(
-                user=user["id"],
-                token_hash=token_hash(token),
-                ip=ip,
-                user_agent=user_agent[:255],
-                expires_at=expires_at,
-            )
-        ).returning(UserSession.id)
-        # Success clears the failures for this email.
-        await LoginAttempt.delete().where(LoginAttempt.email == email)
-        current = _current(user, rows[0]["id"])
+        await throttle.release(email, ip, settings)
+        token, current, expires_at = await _start(user, settings, ip=ip, user_agent=user_agent)
         await audit.record("account.login", actor=current, subject_type="user", subject_id=user["id"], ip=ip)
     return token, current, expires_at
+
+
+async def login_with_link(
+    link_token: str, settings: Settings, *, ip: str = "", user_agent: str = ""
+) -> tuple[str, CurrentUser, datetime]:
+    """Start a session with an emailed one-time sign-in link (Invalid when it cannot be used).
+
+    The link proves the person reads the account's mailbox, so it also confirms the address,
+    and the account starts afresh at this address in the rate limit."""
+    async with write_transaction():
+        row = await links.use(link_token, [links.SIGN_IN])
+        user = await User.select().where(User.id == row["user"], User.is_active.eq(True)).first()
+        if user is None:
+            raise Invalid({"token": links.NOT_VALID})
+        if user["verified_at"] is None:
+            await User.update({User.verified_at: utcnow()}).where(User.id == user["id"])
+        await throttle.release(user["email"], ip, settings, reserved=False)
+        token, current, expires_at = await _start(user, settings, ip=ip, user_agent=user_agent)
+        await audit.record(
+            "account.login",
+            actor=current,
+            subject_type="user",
+            subject_id=user["id"],
+            detail={"with": "sign-in link"},
+            ip=ip,
+        )
+    return token, current, expires_at
+
+
+async def _start(
+    user: dict[str, Any], settings: Settings, *, ip: str, user_agent: str
+) -> tuple[str, CurrentUser, datetime]:
+    token, expires_at = new_token(), utcnow() + timedelta(days=settings.session_days)
+    rows = await UserSession.insert(
+        UserSession(
+            user=user["id"],
+            token_hash=token_hash(token),
+            ip=ip,
+            user_agent=user_agent[:255],
+            expires_at=expires_at,
+        )
+    ).returning(UserSession.id)
+    return token, _current(user, rows[0]["id"]), expires_at
 
 
 def _current(user: dict[str, Any], session_id: int) -> CurrentUser:
@@ -185,8 +190,8 @@ async def end_session(user: CurrentUser, session_id: int, *, ip: str = "") -> No
 
 
 async def purge_expired(now: datetime | None = None) -> int:
-    """Delete expired sessions and old login attempts; return the sessions removed."""
+    """Delete expired sessions and old rate-limit buckets; return the sessions removed."""
     now = now or utcnow()
     gone = await UserSession.delete().where(UserSession.expires_at < now).returning(UserSession.id)
-    await LoginAttempt.delete().where(LoginAttempt.at < now - timedelta(days=1))
+    await throttle.purge(now - timedelta(days=1))
     return len(gone)

@@ -1,6 +1,7 @@
 from piccolo.columns import (
     Boolean,
     ForeignKey,
+    Integer,
     Serial,
     Timestamptz,
     Varchar,
@@ -38,7 +39,8 @@ class UserSession(Table, tablename="account_session"):
 
 
 class AccountToken(Table, tablename="account_token"):
-    """A one-time token sent by email: to verify an address or to reset a password."""
+    """A one-time token sent by email: verify an address, reset a password, sign in, or
+    accept an invitation (see market.accounts.links for the purposes and lifetimes)."""
 
     id = Serial(primary_key=True)
     user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade, index=True)
@@ -49,11 +51,13 @@ class AccountToken(Table, tablename="account_token"):
     used_at = Timestamptz(null=True, default=None)
 
 
-class LoginAttempt(Table, tablename="account_login_attempt"):
-    """Failed sign-ins, kept for the rate limit window (shared by every worker)."""
+class LoginThrottle(Table, tablename="account_login_attempt"):
+    """Sign-in attempts counted per bucket (an account at an address, or an address) in the
+    current rate-limit window, shared by every worker. One row per bucket, so that one
+    upsert counts an attempt atomically (market.accounts.throttle). The table keeps the name
+    of the failed-attempt log it replaced, which the export already leaves out."""
 
     id = Serial(primary_key=True)
-    email = Varchar(length=254, index=True)
-    ip = Varchar(length=45, default="", index=True)
-    at = Timestamptz(default=TimestamptzNow(), index=True)
-    succeeded = Boolean(default=False)
+    bucket = Varchar(length=80, unique=True, index=True)
+    attempts = Integer(default=0)
+    window_started_at = Timestamptz(default=TimestamptzNow())

@@ -185,8 +185,9 @@ def _profile(
 
 
 async def _invite(settings: Settings, user_id: int, email: str, name: str) -> None:
-    # A password-reset token that lasts long enough for an invitation: the reset page sets it.
-    token = await accounts.issue_token(user_id, accounts.RESET, INVITE_LIFETIME)
+    # An invitation link: the reset page sets the first password with it. Its own purpose, so
+    # that a reset request (which revokes older reset links) leaves the invitation working.
+    token = await accounts.issue_token(user_id, accounts.INVITE, INVITE_LIFETIME)
     await mail.queue(
         email,
         f"You have been added to the {settings.service_name}",

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
-from market.errors import DomainError, Invalid
+from market.errors import DomainError, Invalid, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +120,12 @@ def _only_path_errors(exc: ValidationException) -> bool:
 def handle_domain_error(request: Request, exc: DomainError) -> Response:
     errors = exc.errors if isinstance(exc, Invalid) else None
     if is_api(request):
-        return problem(exc.status_code, exc.detail, errors=errors, title=exc.title)
-    return error_page(request, exc.status_code, exc.detail, exc.title)
+        response = problem(exc.status_code, exc.detail, errors=errors, title=exc.title)
+    else:
+        response = error_page(request, exc.status_code, exc.detail, exc.title)
+    if isinstance(exc, RateLimited) and exc.retry_after:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 
 from market.settings import Settings
@@ -23,6 +23,21 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         cookie_samesite="lax",
         cookie_secure=settings.is_production,
         header_name="x-csrf-token",
+    )
+
+
+def fresh_csrf_cookie(settings: Settings) -> Cookie:
+    """A new CSRF token, set on the response that signs someone in: a token anyone learnt
+    before (say, from a shared computer's cookie) is no use in the signed-in session."""
+    config = csrf_config(settings)
+    return Cookie(
+        key=config.cookie_name,
+        value=generate_csrf_token(secret=config.secret),
+        path=config.cookie_path,
+        secure=config.cookie_secure,
+        httponly=config.cookie_httponly,
+        samesite=config.cookie_samesite,
+        domain=config.cookie_domain,
     )
 
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from market.accounts.tables import UserSession
 from market.audit.tables import AuditEvent
-from tests.support import PASSWORD, submit
+from tests.support import PASSWORD, csrf_token, submit
 
 
 async def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(client, create_user):
@@ -17,8 +17,6 @@ async def test_sign_in_sets_a_safe_session_cookie_and_sign_out_ends_it(client, c
     assert (await client.get("/home")).status_code == 200
 
     home = await client.get("/home")
-    from tests.support import csrf_token
-
     out = await client.post("/logout", data={"_csrf_token": csrf_token(home.text)})
     assert out.status_code == 302 and out.headers["location"] == "/login?done=signed-out"
     assert await UserSession.count() == 0
@@ -76,3 +74,19 @@ async def test_next_cannot_send_people_to_another_site(client, create_user):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = await submit(client, "/login", {"email": user.email, "password": PASSWORD, "next": target})
         assert response.headers["location"] == "/home", target
+
+
+async def test_signing_in_gives_a_new_csrf_token(client, create_user):
+    user = await create_user("pa")
+    before = await client.get("/login")
+    old_token, old_cookie = csrf_token(before.text), client.cookies["market_csrf"]
+    response = await client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "_csrf_token": old_token}
+    )
+    assert response.status_code == 302
+    assert client.cookies["market_csrf"] != old_cookie
+    # A token learnt before signing in is no use afterwards...
+    assert (await client.post("/logout", data={"_csrf_token": old_token})).status_code == 403
+    # ...while the signed-in pages carry the new one.
+    home = await client.get("/home")
+    assert (await client.post("/logout", data={"_csrf_token": csrf_token(home.text)})).status_code == 302
