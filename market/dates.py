@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+# The years a date typed into the service may fall in: every birth date and every date of
+# the service's work does. Outside them a date is a slip (0202, 20277) or an attack, and
+# arithmetic on it (a year's end, a renewal date) would fail past 9999.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_DAY_OR_MONTH = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 class DateProblem(ValueError):
     pass
+
+
+def year_in_range(day: date) -> bool:
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
+def _within_years(day: date, label: str) -> date:
+    if not year_in_range(day):
+        raise DateProblem(f"{label} must be a real date, with a year from {MIN_YEAR} to {MAX_YEAR}")
+    return day
 
 
 def parse_date_parts(day: str, month: str, year: str, label: str) -> date | None:
@@ -17,12 +35,15 @@ def parse_date_parts(day: str, month: str, year: str, label: str) -> date | None
     missing = [name for name, value in (("day", day), ("month", month), ("year", year)) if not value]
     if missing:
         raise DateProblem(f"{label} must include a {' and a '.join(missing)}")
-    if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+    # ASCII digits only, of a date's lengths: str.isdigit() also takes "²" and "٣", and a
+    # part of 23 digits overflows date() (OverflowError, not ValueError).
+    if not (_DAY_OR_MONTH.fullmatch(day) and _DAY_OR_MONTH.fullmatch(month) and _YEAR.fullmatch(year)):
         raise DateProblem(f"{label} must be a real date, like 27 3 2027")
     try:
-        return date(int(year), int(month), int(day))
+        parsed = date(int(year), int(month), int(day))
     except ValueError:
         raise DateProblem(f"{label} must be a real date, like 27 3 2027") from None
+    return _within_years(parsed, label)
 
 
 def parse_date_text(text: str, label: str) -> date:
@@ -35,7 +56,7 @@ def parse_date_text(text: str, label: str) -> date:
             if parsed is None:
                 raise DateProblem(f"Enter {label.lower()}")
             return parsed
-        return date.fromisoformat(text)
+        return _within_years(date.fromisoformat(text), label)
     except ValueError as error:
         if isinstance(error, DateProblem):
             raise

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from market.dates import DateProblem, parse_date_parts, parse_date_text
 from market.errors import Invalid
@@ -31,19 +31,42 @@ from market.errors import Invalid
 YES = ("yes", "true", "on", "1")
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 _DIGITS = re.compile(r"[0-9]{1,10}")
+# A number as people type it: ASCII digits and at most one point, nothing else. Decimal()
+# and float() also read "1e309", "NaN", "Infinity", "1_000" and other scripts' digits, none
+# of which a person means; the lengths keep every accepted number exact in a Decimal.
+_PLAIN_NUMBER = re.compile(r"-?(?:[0-9]{1,15}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
 PG_INT_MAX = 2_147_483_647
+# The most any amount typed into the service may be: far beyond any hourly rate or fee,
+# well inside an integer column (in pence).
+MAX_PENCE = 100_000_000  # £1,000,000.00
 
 
-def parse_pounds(raw: str) -> int:
-    """'12.50', '£12.5' or '12' as pence; ValueError when it is not money."""
+class AmountTooLarge(ValueError):
+    """An amount of money that reads but is beyond ``MAX_PENCE`` (or the caller's maximum)."""
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A plain decimal number ('12', '12.5', '.25', '-3'), exactly; None for anything else
+    (exponents, NaN, infinity, underscores, non-ASCII digits, more than 15 digits before the
+    point or 12 after it). Never an exception."""
+    text = text.strip()
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    return Decimal(text)
+
+
+def parse_pounds(raw: str, *, maximum: int = MAX_PENCE) -> int:
+    """'12.50', '£12.5', '1,250' or '12' as pence. ValueError when it is not money (a
+    negative, a fraction of a penny, exponent notation, NaN ...), AmountTooLarge when it is
+    more than ``maximum`` pence."""
     cleaned = raw.strip().lstrip("£").strip().replace(",", "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(raw) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount < 0:
+    amount = parse_number(cleaned)
+    if amount is None or amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValueError(raw)
-    return int(amount * 100)
+    pence = int(amount * 100)
+    if pence > maximum:
+        raise AmountTooLarge(raw)
+    return pence
 
 
 def whole_number(text: str, limit: int = PG_INT_MAX) -> int | None:
@@ -168,9 +191,47 @@ class FormReader:
             return None
         try:
             return parse_pounds(raw)
+        except AmountTooLarge:
+            self.problem(field, f"{_sentence(label)} must be £{MAX_PENCE // 100:,} or less")
+            return None
         except ValueError:
             self.problem(field, f"Enter {label} in pounds and pence, like {example}")
             return None
+
+    def number(
+        self,
+        field: str,
+        label: str,
+        *,
+        required: bool = True,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        example: str = "12.5",
+    ) -> float | None:
+        """A plain decimal number ("12", "12.5"), optionally within limits; None when blank
+        and not required, or when it cannot be read (NaN, infinity, "1e309" are refused)."""
+        raw = self.raw(field)
+        if not raw:
+            if required:
+                self.problem(field, f"Enter {label}")
+            return None
+        value = parse_number(raw)
+        if value is None:
+            self.problem(field, f"{_sentence(label)} must be a number, like {example}")
+            return None
+        if (minimum is not None and value < Decimal(str(minimum))) or (
+            maximum is not None and value > Decimal(str(maximum))
+        ):
+            low = "" if minimum is None else f"{minimum:g}"
+            high = "" if maximum is None else f"{maximum:g}"
+            if low and high:
+                self.problem(field, f"{_sentence(label)} must be between {low} and {high}")
+            elif low:
+                self.problem(field, f"{_sentence(label)} must be {low} or more")
+            else:
+                self.problem(field, f"{_sentence(label)} must be {high} or less")
+            return None
+        return float(value)
 
     def date(self, field: str, label: str, *, required: bool = True) -> date | None:
         """``field`` as the GOV.UK date input's ``_day``/``_month``/``_year`` boxes, or as

@@ -11,6 +11,7 @@ from litestar.params import FromQuery, QueryParameter
 from market.audit import services
 from market.audit.pages import parse_filter
 from market.web.guards import STAFF
+from market.web.params import PageNumber
 
 
 class AuditPage(msgspec.Struct, kw_only=True):
@@ -34,7 +35,7 @@ class AuditAPI(Controller):
         subject_id: FromQuery[str | None] = None,
         date_from: FromQuery[str | None] = None,
         date_to: FromQuery[str | None] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: PageNumber = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> AuditPage:
         values = {

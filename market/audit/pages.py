@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from market.audit import services
+from market.dates import DateProblem, parse_date_text
 from market.errors import Invalid
 from market.web.forms import form_errors
 from market.web.guards import STAFF
+from market.web.params import PageNumber
 from market.web.render import render
 
 PER_PAGE = 50
@@ -22,8 +24,10 @@ def _date(name: str, raw: str | None, errors: dict[str, str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
+        # The shared reader: ISO or 27/03/2027, and a year from 1900 to 2100 (the day after
+        # 9999-12-31 would overflow when the search adds a day).
+        return parse_date_text(raw, "The date")
+    except DateProblem:
         errors[name] = "Enter a real date, like 2026-11-25"
         return None
 
@@ -59,7 +63,7 @@ class AuditPages(Controller):
         subject_id: FromQuery[str | None] = None,
         date_from: FromQuery[str | None] = None,
         date_to: FromQuery[str | None] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: PageNumber = 1,
     ) -> Template:
         values = {
             k: v

@@ -31,6 +31,8 @@ from piccolo.columns import (
 from piccolo.columns.base import Column
 from piccolo.table import Table
 
+from market import spreadsheets
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 
@@ -209,7 +211,11 @@ def to_json(kind: str, value: Any) -> Any:
 
 
 def to_csv(kind: str, value: Any) -> str:
-    """A JSON Lines value as the CSV shows it: empty for null, true/false, JSON as its text."""
+    """A JSON Lines value as the CSV shows it: empty for null, true/false, JSON as its text.
+
+    The CSVs are for people's spreadsheets (the import reads the JSON Lines), so text that a
+    spreadsheet would run as a formula ("=...", "+...", "-...", "@...") gets a single quote
+    in front (market.spreadsheets); numbers, dates and JSON are never escaped."""
     if value is None:
         return ""
     if kind == "boolean":
@@ -218,6 +224,8 @@ def to_csv(kind: str, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if kind == "number":
         return repr(value)
+    if kind == "text":
+        return str(spreadsheets.csv_text(str(value)))
     return str(value)
 
 

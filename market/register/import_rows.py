@@ -19,6 +19,7 @@ from typing import Literal, NamedTuple, Protocol, TypeGuard
 import msgspec
 
 from market.register.schemas import HEADLINE_LIMIT, MAX_TRAVEL_MILES, MAX_YEARS
+from market.spreadsheets import unescape
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -162,7 +163,9 @@ def decode(content: bytes, report: CollectsProblems) -> str | None:
 
 
 def records(text: str, report: CollectsProblems) -> list[tuple[int, list[str]]] | None:
-    """(first line, cells) of each row that is not blank; Excel's quoting rules."""
+    """(first line, cells) of each row that is not blank; Excel's quoting rules. A cell the
+    service quoted so that a spreadsheet shows it as text ("'=...", "'+44 ...": a rejects
+    file handed back) is read as it was before (market.spreadsheets.unescape)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     found: list[tuple[int, list[str]]] = []
     last = 0
@@ -170,7 +173,7 @@ def records(text: str, report: CollectsProblems) -> list[tuple[int, list[str]]] 
         for cells in reader:
             start, last = last + 1, reader.line_num
             if any(cell.strip() for cell in cells):
-                found.append((start, cells))
+                found.append((start, [unescape(cell) for cell in cells]))
     except csv.Error as error:
         report.problems.append(Problem(0, "", f"Line {last + 1} cannot be read as CSV: {error}"))
         return None

@@ -13,7 +13,6 @@ the pages and the documentation's test all read.
 
 from __future__ import annotations
 
-import csv
 import io
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -22,6 +21,7 @@ from typing import Any
 
 import asyncpg
 
+from market import spreadsheets
 from market.accounts import directory as account_directory
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
@@ -304,9 +304,11 @@ async def import_csv(
 def rejects_csv(report: ImportReport) -> str:
     """The rejected rows as they were, with their line number and problems: fix and import it.
 
-    Write it with a byte-order mark (encoding "utf-8-sig") so that Excel reads it as UTF-8."""
+    Write it with a byte-order mark (encoding "utf-8-sig") so that Excel reads it as UTF-8.
+    Cells a spreadsheet would run as formulas are quoted (market.spreadsheets); the import
+    takes the quote off again, so the fixed file loads the values as they were."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = spreadsheets.csv_writer(out, lineterminator="\r\n")
     writer.writerow([*report.header, "line", "problems"])
     width = len(report.header)
     for rejected in report.rejected:

@@ -1,16 +1,17 @@
 """Report downloads: each section as CSV, and the whole monitoring return as one XLSX
 workbook (a sheet per section: its figures, then each breakdown). Beyond staff, counts from 1
-to 4 are shown as "<5" (``for_staff=False``), so no person can be picked out."""
+to 4 are shown as "<5" (``for_staff=False``), so no person can be picked out. Every cell is
+written through ``market.spreadsheets``, so no text (a name, a label) runs as a formula."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from market import spreadsheets
 from market.reports.figures import Figure, Section, suppressed
 from market.reports.periods import Period
 
@@ -46,7 +47,7 @@ def _rows(section: Section, *, for_staff: bool) -> list[list[str | int | float]]
 
 def section_csv(section: Section, period: Period, *, for_staff: bool = True) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.csv_writer(out)
     writer.writerow([f"{section.title}: {period.label} ({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y})"])
     writer.writerows(_rows(section, for_staff=for_staff))
     return out.getvalue()
@@ -58,21 +59,25 @@ def workbook(sections: Sequence[Section], period: Period, *, for_staff: bool = T
     book = Workbook()
     cover = book.active
     cover.title = "About"
-    cover.append([TITLE])
-    cover["A1"].font = Font(bold=True, size=14)
-    cover.append(["Period", period.label])
-    cover.append(["From", period.start])
-    cover.append(["To", period.end])
-    cover.append([])
-    cover.append(["Every figure is computed from the records; each sheet says how."])
+    lines: list[list[object]] = [
+        [TITLE],
+        ["Period", period.label],
+        ["From", period.start],
+        ["To", period.end],
+        [],
+        ["Every figure is computed from the records; each sheet says how."],
+    ]
     if not for_staff:
-        cover.append(
+        lines.append(
             ["Counts of people supported from 1 to 4 are shown as <5, so that no one can be identified."]
         )
+    for line in lines:
+        spreadsheets.append_row(cover, line)
+    cover["A1"].font = Font(bold=True, size=14)
     for section in sections:
         sheet = book.create_sheet(section.title[:31])
         for row in _rows(section, for_staff=for_staff or section.key not in ABOUT_PEOPLE):
-            sheet.append(row)
+            spreadsheets.append_row(sheet, row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.column_dimensions["A"].width = 48
@@ -84,7 +89,7 @@ def workbook(sections: Sequence[Section], period: Period, *, for_staff: bool = T
 
 def table_csv(title: str, headings: list[str], rows: Sequence[Sequence[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.csv_writer(out)
     writer.writerow([title])
     writer.writerow(headings)
     writer.writerows(rows)
@@ -95,11 +100,11 @@ def table_xlsx(title: str, headings: list[str], rows: Sequence[Sequence[object]]
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(headings)
+    spreadsheets.append_row(sheet, headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        spreadsheets.append_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

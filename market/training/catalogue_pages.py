@@ -14,7 +14,7 @@ from market.register.schemas import Choice
 from market.training import catalogue, forms, rules
 from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN
-from market.web.params import RecordId
+from market.web.params import OptionalQueryWholeNumber, RecordId
 from market.web.render import render
 
 
@@ -30,7 +30,7 @@ class CataloguePages(Controller):
 
     @get("/")
     async def list(
-        self, done: FromQuery[str | None] = None, recomputed: FromQuery[int | None] = None
+        self, done: FromQuery[str | None] = None, recomputed: OptionalQueryWholeNumber = None
     ) -> Template:
         flash = ""
         if done == "saved":

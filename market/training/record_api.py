@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from market.clock import london_today
 from market.errors import Invalid, NotFound
@@ -16,7 +16,7 @@ from market.settings import Settings
 from market.training import claims, records
 from market.training.schemas import ClaimInput, RejectInput
 from market.web.guards import STAFF, roles
-from market.web.params import RecordId
+from market.web.params import QueryWholeNumber, RecordId
 
 
 class CreatedOut(msgspec.Struct, kw_only=True):
@@ -78,7 +78,7 @@ class StaffTrainingAPI(Controller):
     tags = ["training"]
 
     @get("/overview", summary="Approved PAs with training expiring, expired, gaps or claims waiting")
-    async def overview(self, days: FromQuery[int] = records.OVERVIEW_DAYS[0]) -> list[records.OverviewRow]:
+    async def overview(self, days: QueryWholeNumber = records.OVERVIEW_DAYS[0]) -> list[records.OverviewRow]:
         if days not in records.OVERVIEW_DAYS:
             raise Invalid({"days": f"Choose one of {', '.join(map(str, records.OVERVIEW_DAYS))}"})
         return await records.overview(london_today(), days)

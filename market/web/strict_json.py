@@ -1,23 +1,45 @@
 """JSON bodies are read strictly: ``"travel_miles": "10"`` is refused, not quietly coerced.
 
 Litestar converts a decoded body into the handler's ``data`` type in msgspec's lax mode,
-which turns the string "10" into 10 and "true" into True. Our API documents real types, so
-a client sending the old string forms must hear about it: before the handler runs, the raw
-body is decoded strictly against the same Struct, and any mismatch answers 422 with the
-field named (see web/errors.py). The handler's own (lax) decoding then sees only bodies
-that already passed.
+which turns the string "10" into 10, "true" into True and the number 0 into False. Our API
+documents real types, so a client sending anything else must hear about it: before the
+handler runs, the raw body is decoded strictly against the same type, and any mismatch
+answers 422 with the field named (see web/errors.py). The handler's own (lax) decoding then
+sees only bodies that already passed.
+
+A body of the right types can still hold values no column can keep, which would fail in the
+database driver with a 500. The decoded body is walked once more and each of these is a 422
+naming its field too:
+
+- a whole number beyond PostgreSQL's integer (every integer column, ids included, is 32-bit
+  there; SQLite's 64-bit limit is wider, so this one bound serves both);
+- a date outside the years 1900 to 2100 (``market.dates``: the forms' bound too);
+- text holding the NUL character, which PostgreSQL's text cannot store.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import ValidationException
+from litestar.handlers import HTTPRouteHandler
+
+from market.dates import MAX_YEAR, MIN_YEAR, year_in_range
+from market.fields import PG_INT_MAX
 
 _PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+INT_MIN = -PG_INT_MAX - 1
+TOO_BIG = f"must be a whole number from {INT_MIN:,} to {PG_INT_MAX:,}"
+BAD_YEAR = f"must be a date with a year from {MIN_YEAR} to {MAX_YEAR}"
+NUL = "must not contain the NUL character (\\u0000)"
+NOT_FINITE = "must be a finite number"
 
 
 def _field_of(message: str) -> tuple[str, str]:
@@ -29,30 +51,88 @@ def _field_of(message: str) -> tuple[str, str]:
     return path, message[: match.start()]
 
 
-def _body_type(request: Request) -> Any:
-    field = request.route_handler.parsed_data_field
+def body_type(handler: HTTPRouteHandler) -> Any:
+    """The type a handler's JSON body is decoded into, or None when it takes no JSON body
+    (no ``data``, or a form or multipart body, which forms.py reads)."""
+    field = handler.parsed_data_field
     if field is None:
         return None
-    annotation = field.annotation
-    return annotation if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct) else None
+    media_type = getattr(field.kwarg_definition, "media_type", RequestEncodingType.JSON)
+    if media_type != RequestEncodingType.JSON:
+        return None
+    return field.annotation
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _children(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, msgspec.Struct):
+        for name, encoded in zip(value.__struct_fields__, value.__struct_encode_fields__, strict=True):
+            yield _join(path, encoded), getattr(value, name)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield _join(path, str(key)), item
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            yield f"{path}[{index}]", item
+
+
+def _problem(value: Any) -> str | None:
+    """What is wrong with one scalar the database would be given, if anything."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if INT_MIN <= value <= PG_INT_MAX else TOO_BIG
+    if isinstance(value, float):
+        return None if math.isfinite(value) else NOT_FINITE
+    if isinstance(value, str):
+        return NUL if "\x00" in value else None
+    if isinstance(value, date):  # a datetime is a date too
+        return None if year_in_range(value) else BAD_YEAR
+    return None
+
+
+def out_of_range(value: Any, path: str = "") -> dict[str, str]:
+    """Every value in a decoded body that no column could hold, by field path
+    ("slots[0].start", as msgspec names them)."""
+    found: dict[str, str] = {}
+    stack = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        problem = _problem(item)
+        if problem:
+            found.setdefault(where or "body", problem)
+        stack.extend(_children(item, where))
+    return found
+
+
+def _refuse(errors: dict[str, str]) -> ValidationException:
+    return ValidationException(
+        "The request body does not match the documented types",
+        extra=[{"key": key, "message": message, "source": "body"} for key, message in sorted(errors.items())],
+    )
 
 
 async def check_json_body(request: Request) -> None:
-    """A ``before_request`` hook for every route: a JSON body meant for a Struct must match
-    it exactly (types as documented, no coercion)."""
-    if request.method in ("GET", "HEAD", "OPTIONS", "DELETE") or not request.url.path.startswith("/api/"):
-        return
-    struct = _body_type(request)
-    if struct is None:
+    """A ``before_request`` hook for every route: a JSON body must match the handler's
+    type exactly (types as documented, no coercion) and hold only values the database can
+    keep."""
+    target = body_type(request.route_handler)
+    if target is None:
         return
     body = await request.body()
+    if not body.strip():
+        return  # no body: litestar's own decoding says what is missing
     try:
-        msgspec.json.decode(body, type=struct, strict=True)
+        decoded = msgspec.json.decode(body, type=target, strict=True)
     except msgspec.ValidationError as error:
         key, message = _field_of(str(error))
-        raise ValidationException(
-            "The request body does not match the documented types",
-            extra=[{"key": key, "message": message, "source": "body"}],
-        ) from None
+        raise _refuse({key: message}) from None
     except msgspec.DecodeError:
         return  # malformed JSON: litestar's own decoding answers 400 for that
+    except TypeError:
+        return  # a type msgspec cannot decode into (none today): litestar's decoding decides
+    if errors := out_of_range(decoded):
+        raise _refuse(errors)

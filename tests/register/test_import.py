@@ -246,6 +246,25 @@ async def test_valid_only_imports_the_good_rows_and_gives_back_the_rest(database
     assert 2 not in {p.line for p in again.problems}  # the fixed postcode row is fine now
 
 
+async def test_the_rejects_file_is_safe_in_a_spreadsheet_and_imports_as_it_was(database):
+    """Cells that a spreadsheet would run as formulas are quoted in the rejects file; the
+    import takes the quote off, so the fixed file loads the values as they were typed."""
+    staff = await staff_actor()
+    names = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)"]
+    content = "email,full_name,display_name,home_postcode,travel_miles\n" + "".join(
+        f'f{n}@example.org,Formula Person,"{name.replace(chr(34), chr(34) * 2)}",hello,10\n'
+        for n, name in enumerate(names)
+    )
+    report = await run(database, content, actor=staff, mode="check")
+    rejects = importer.rejects_csv(report)
+    assert [row[2] for row in csv.reader(io.StringIO(rejects))][1:] == ["'" + name for name in names]
+    fixed = rejects.replace(",hello,", ",PE1 1AB,")
+    again = await run(database, fixed, actor=staff, mode="all")
+    assert again.ok and again.created == len(names)
+    shown = {r["display_name"] for r in await PAProfile.select(PAProfile.display_name)}
+    assert shown == set(names)
+
+
 async def test_a_second_run_creates_no_duplicates_and_reports_the_skipped_rows(database):
     staff = await staff_actor()
     await run(database, EXAMPLE.read_bytes(), actor=staff)

@@ -462,7 +462,9 @@ async def test_the_shortlist_api(client, login_as):
     assert (await client.post(url, json={"profile_id": pa["id"]})).status_code == 200
     assert (await client.post(url, json={"profile_id": draft["id"]})).status_code == 404
     assert (await client.post(url, json={"profile_id": "x"})).status_code == 422
-    assert (await client.post(url, json={"profile_id": 99999999999})).status_code == 404
+    # Beyond any id column: the body is refused, naming the field (issue 15; was 404).
+    huge = await client.post(url, json={"profile_id": 99999999999})
+    assert huge.status_code == 422 and "profile_id" in huge.json()["errors"]
     assert (await client.delete(f"{url}/99999999999")).status_code == 404
     listing = await client.get(url)
     assert [item["profile_id"] for item in listing.json()] == [pa["id"]]

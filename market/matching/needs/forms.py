@@ -6,7 +6,6 @@ recipients.py, times.py), and a page reports both at once."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from market.clock import london_today
@@ -40,17 +39,8 @@ def _names(raw: str) -> list[str]:
 
 
 def _hours(read: FormReader) -> float | None:
-    raw = read.raw("hours_per_week")
-    if not raw:
-        return None
-    try:
-        hours = Decimal(raw)
-    except InvalidOperation:
-        hours = Decimal("NaN")
-    if not hours.is_finite():
-        read.problem("hours_per_week", "Hours a week must be a number, like 12 or 12.5")
-        return None
-    return float(hours)
+    # The range and the quarter hours are the service's rules (checks.py).
+    return read.number("hours_per_week", "hours a week", required=False, example="12 or 12.5")
 
 
 def _miles(read: FormReader) -> int | None:

@@ -41,7 +41,7 @@ from market.register.schemas import SHIFT_KINDS
 from market.register.services import skill_list
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
-from market.web.params import RecordId
+from market.web.params import OptionalQueryId, QueryId, RecordId
 from market.web.render import render
 
 ACTORS = roles("recipient", "staff", "admin")
@@ -151,7 +151,7 @@ class NeedPages(Controller):
         )
 
     @get("/new")
-    async def new(self, request: Request, recipient: FromQuery[int | None] = None) -> Template | Redirect:
+    async def new(self, request: Request, recipient: OptionalQueryId = None) -> Template | Redirect:
         people = await recipients.list_recipients(request.user)
         if recipient is None and len(people) == 1 and not recipients.is_staff(request.user):
             recipient = people[0].id
@@ -169,7 +169,7 @@ class NeedPages(Controller):
         return render("matching/need_form.html", values=values, **context)
 
     @post("/new")
-    async def create(self, request: Request, recipient: FromQuery[int]) -> Template | Redirect:
+    async def create(self, request: Request, recipient: QueryId) -> Template | Redirect:
         values = await read_form(request)
         context = await form_context(request, recipient)
         try:

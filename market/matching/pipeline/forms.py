@@ -5,7 +5,6 @@ bad time and a missing address together; the service checks them again for the A
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import cast
@@ -37,16 +36,8 @@ def read_interview(form: Mapping[str, str], *, now: datetime | None = None) -> I
 
 
 def _hours(read: FormReader) -> float | None:
-    raw = read.raw("hours_per_week")
-    if not raw:
-        read.problem("hours_per_week", "Enter the hours a week")
-        return None
-    try:
-        hours = float(raw)
-    except ValueError:
-        read.problem("hours_per_week", "Enter the hours a week, like 12 or 12.5")
-        return None
-    return hours if math.isfinite(hours) else math.inf  # the service says it is out of range
+    # The range is the service's rule (appointments.offer_problems), run below.
+    return read.number("hours_per_week", "the hours a week", example="12 or 12.5")
 
 
 def _rate(read: FormReader) -> int | None:

@@ -1,0 +1,68 @@
+"""Dates typed by people are read within the years 1900 to 2100, from ASCII digits of a
+date's lengths: a 23-digit day or an unknown script is a named problem, not an overflow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from market.dates import DateProblem, parse_date_parts, parse_date_text
+from market.fields import FormReader
+
+
+def test_real_dates_are_read():
+    assert parse_date_parts("27", "3", "2027", "The date") == date(2027, 3, 27)
+    assert parse_date_parts("01", "01", "1900", "The date") == date(1900, 1, 1)
+    assert parse_date_parts("31", "12", "2100", "The date") == date(2100, 12, 31)
+    assert parse_date_text("2027-03-27", "The date") == date(2027, 3, 27)
+    assert parse_date_text("27/03/2027", "The date") == date(2027, 3, 27)
+    assert parse_date_parts("", "", "", "The date") is None
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [("1" * 23, "1", "2027"), ("1", "1" * 23, "2027"), ("1", "1", "1" * 23), ("1", "1", "9" * 5000),
+     ("٣", "1", "2027"), ("²", "1", "2027"), ("1", "1", "27"), ("001", "1", "2027"), ("-1", "1", "2027"),
+     ("30", "2", "2027"), ("1", "13", "2027")],
+)  # fmt: skip
+def test_parts_that_are_not_a_date_are_a_problem(day, month, year):
+    with pytest.raises(DateProblem, match="The date must be a real date, like 27 3 2027"):
+        parse_date_parts(day, month, year, "The date")
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [("31", "12", "1899"), ("1", "1", "2101"), ("1", "1", "9999"), ("1", "1", "0001")],
+)
+def test_years_outside_1900_to_2100_are_refused(day, month, year):
+    with pytest.raises(DateProblem, match="with a year from 1900 to 2100"):
+        parse_date_parts(day, month, year, "The date")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9999-12-31",
+        "0001-01-01",
+        "1899-12-31",
+        "2101-01-01",
+        "31/12/9999",
+        "1/1/" + "1" * 23,
+        "1" * 23,
+        "NaN",
+    ],
+)
+def test_text_dates_are_bounded_too(text):
+    with pytest.raises(DateProblem):
+        parse_date_text(text, "The date")
+
+
+def test_the_form_reader_names_the_field():
+    read = FormReader({"start_day": "1" * 23, "start_month": "1", "start_year": "2027", "end": "9999-12-31"})
+    assert read.date("start", "The start date") is None
+    assert read.date("end", "The end date") is None
+    assert read.errors == {
+        "start": "The start date must be a real date, like 27 3 2027",
+        "end": "The end date must be a real date, with a year from 1900 to 2100",
+    }
