@@ -134,6 +134,8 @@ class SearchPages(Controller):
         context = {**await _form_context(settings, request.user), "flash": DONE.get(done or "", "")}
         values = forms.shown(search)
         if not any(key != "done" for key in request.query_params):
+            if context["own_places"]:  # a blank form starts from the searcher's first place
+                values["postcode"] = context["own_places"][0].postcode
             return render("search/search.html", values=values, **context)
         data, problems = forms.read_search(search)
         try:

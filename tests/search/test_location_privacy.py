@@ -218,3 +218,34 @@ async def test_work_near_me_cannot_locate_the_person_below_their_sector(client, 
         await move_pa(pa["id"], postcode, table)
         assert await work() == seen, postcode
     assert centroids.sector_point(pa["home_postcode"]) == centroids.sector_centroid(PA_SECTOR)
+
+
+async def test_a_recipient_searches_from_their_own_places_and_is_told_which(client, create_user):
+    """Without the full table: the shipped sector centres answer, with the same rules."""
+    pa = await make_pa(name="Amira Near", postcode="PE2 5DE")
+    user = await create_user("recipient")
+    await submit(client, "/login", {"email": user.email, "password": PASSWORD})
+    # No person yet: nowhere to search from, and the page says what to do.
+    page = await client.get("/search")
+    assert "Add the person you are finding support for first" in page.text
+    refused = await client.get("/api/v1/register/search", params={"postcode": "PE1 1AB"})
+    assert refused.status_code == 422 and "Add the person" in refused.json()["errors"]["postcode"]
+
+    person = await make_recipient(user=current(user), name="Sam Person", postcode="PE1 1AB")
+    await make_need(person, title="Evenings", postcode="PE7 1AB")
+    page = await client.get("/search")
+    assert "PE1 1AB, Sam Person&#39;s home; PE7 1AB, Evenings" in page.text
+    assert 'value="PE1 1AB"' in page.text  # the blank form starts from their first place
+    for place, band in (("pe11ab", "about 3 miles"), ("PE7 1AB", "about 5 miles")):
+        found = await client.get("/api/v1/register/search", params={"postcode": place})
+        assert [(r["id"], r["distance_band"]) for r in found.json()["results"]] == [(pa["id"], band)]
+        one = await client.get(f"/api/v1/register/pas/{pa['id']}", params={"from": place})
+        assert one.json()["distance_band"] == band
+    other = await client.get(f"/pas/{pa['id']}", params={"from": "PE2 5DE"})
+    assert other.status_code == 422
+    assert "Enter your own postcode or the postcode of one of your needs: PE1 1AB, PE7 1AB" in other.text
+    # Staff ask from anywhere.
+    staff = await create_user("staff")
+    await submit(client, "/login", {"email": staff.email, "password": PASSWORD})
+    anywhere = await client.get(f"/api/v1/register/pas/{pa['id']}", params={"from": "PE2 5DE"})
+    assert anywhere.status_code == 200 and anywhere.json()["distance_band"] == "under 1 mile"
