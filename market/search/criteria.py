@@ -95,10 +95,18 @@ async def own_point(viewer: CurrentUser | None, text: str, *, field: str) -> Geo
     """One of the caller's own places, as precisely as distances from it are worked: its
     sector's centre. Invalid naming ``field`` when the text is not one of their places."""
     place = await own.own_place(viewer, text, field=field)
-    point = await geo.locate(place.postcode, field=field)
-    centre = centroids.sector_point(point.postcode, point.lat, point.lon)
-    assert centre is not None  # a located point always has a nearest sector
-    return msgspec.structs.replace(point, lat=centre[0], lon=centre[1], precision="sector")
+    postcode = parse_postcode(place.postcode)
+    centre = centroids.sector_point(postcode.full)
+    if centre is None:  # a district the shipped table does not know
+        raise Invalid({field: geo.NOT_FOUND})
+    return GeoPoint(
+        postcode=postcode.full,
+        sector=postcode.sector,
+        district=postcode.district,
+        lat=centre[0],
+        lon=centre[1],
+        precision="sector",
+    )
 
 
 async def _where(
