@@ -20,17 +20,21 @@ from typing import Literal
 import msgspec
 import numpy as np
 
+from market.geo.distance import haversine_miles
 from market.geo.postcodes import InvalidPostcode, PartialPostcode, Postcode, parse_outward_or_sector
 
 __all__ = [
     "CentroidTable",
     "Location",
     "district_centroid",
+    "districts_within",
     "known_district",
     "known_sector",
     "load_table",
     "locate",
+    "nearest_sector",
     "sector_centroid",
+    "sector_point",
 ]
 
 DATA_PACKAGE = "market.geo.data"
@@ -147,3 +151,57 @@ def locate(postcode: Postcode | PartialPostcode | str) -> Location | None:
     if (found := table.districts.get(postcode.district)) is not None:
         return Location(lat=found[0], lon=found[1], precision="district", code=postcode.district)
     return None
+
+
+def nearest_sector(lat: float, lon: float) -> str:
+    """The code of the sector whose centroid is nearest (lat, lon): one vectorised pass over
+    the table's ~11,000 sectors (well under a millisecond)."""
+    table = load_table()
+    # Squared degrees with longitude scaled by cos(lat): the nearest centroid, not a distance.
+    across = np.cos(np.radians(lat))
+    gap = (table.sector_lat - lat) ** 2 + ((table.sector_lon - lon) * across) ** 2
+    return str(table.sector_codes[int(np.argmin(gap))])
+
+
+def sector_point(code: str | None, lat: float | None = None, lon: float | None = None) -> LatLon | None:
+    """Where someone is, as precisely as others may be told: the centroid of the sector of
+    ``code`` (a full postcode "PE1 1AB", a sector "PE1 1", or a district "PE1").
+
+    A sector the table lacks (a new one) falls back to its district's centroid; text that is
+    no postcode, or a district the table lacks, falls back to the sector centroid nearest
+    (lat, lon) when a position is given. None when nothing is known. Every distance shown to
+    someone who is neither staff nor the person themself is measured between two of these.
+    """
+    table = load_table()
+    text = " ".join((code or "").upper().split())
+    if text:
+        try:
+            parsed = parse_outward_or_sector(text)
+        except InvalidPostcode:
+            parsed = None
+        if parsed is not None:
+            if parsed.sector is not None and (found := table.sectors.get(parsed.sector)) is not None:
+                return found
+            if (found := table.districts.get(parsed.district)) is not None:
+                return found
+    if lat is None or lon is None:
+        return None
+    return table.sectors[nearest_sector(lat, lon)]
+
+
+@cache
+def _sector_districts() -> np.ndarray:
+    """The district of each sector in the table, aligned with ``sector_codes``."""
+    return np.array([code.split()[0] for code in load_table().sector_codes.tolist()], dtype=str)
+
+
+def districts_within(lat: float, lon: float, miles: float) -> list[str]:
+    """Every district with a sector centre, or its own centre, within ``miles`` of (lat, lon):
+    the districts of everyone whose ``sector_point`` can be that close (sorted)."""
+    table = load_table()
+    near_sectors = haversine_miles(lat, lon, table.sector_lat, table.sector_lon) <= miles
+    near_districts = haversine_miles(lat, lon, table.district_lat, table.district_lon) <= miles
+    found = set(_sector_districts()[near_sectors].tolist()) | set(
+        table.district_codes[near_districts].tolist()
+    )
+    return sorted(found)

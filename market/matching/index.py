@@ -1,7 +1,11 @@
 """Building the engine's candidate index from the database: one ``PARow`` per PA on the
 register (approved or suspended: suspended rows are kept, inactive, so that reinstating is a
 patch), with their DBS currency per requirement kind (from ``market.dbs.standing``) and their
-training (from ``market.training.holdings``). Reads in batches; one query per table."""
+training (from ``market.training.holdings``). Reads in batches; one query per table.
+
+A PA's place in the index is the centre of their postcode sector, never their exact home
+(``pa_place``; see "Location privacy" in docs/matching.md): what the engine decides from it,
+inclusion by both travel limits and the score, is seen by people who may not know more."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from piccolo.query import Select
 from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
+from market.geo.centroids import sector_point
 from market.matching.engine.ranking import CandidateIndex, Vocabulary
 from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.register.schemas import SHIFT_KINDS, WONT_DO
@@ -36,7 +41,8 @@ MAX_LANGUAGES = 64  # one bit each; a rarer language cannot be required (it matc
 
 # What the engine reads of a profile (not the one-page texts).
 ENGINE_COLUMNS = (
-    PAProfile.id, PAProfile.status, PAProfile.lat, PAProfile.lon, PAProfile.travel_miles,
+    PAProfile.id, PAProfile.status, PAProfile.lat, PAProfile.lon, PAProfile.sector,
+    PAProfile.district, PAProfile.travel_miles,
     PAProfile.languages, PAProfile.gender, PAProfile.driving_licence, PAProfile.has_car,
     PAProfile.min_rate_pence, PAProfile.wont_do, PAProfile.year_pattern, PAProfile.shift_kinds,
     PAProfile.min_hours, PAProfile.max_hours,
@@ -51,6 +57,12 @@ DBS_REQUIREMENTS = {
     "enhanced_children": dbs_rules.Requirement(level="enhanced", children_barred=True),
     "enhanced_both": dbs_rules.Requirement(level="enhanced", adults_barred=True, children_barred=True),
 }
+
+
+def pa_place(row: dict[str, Any]) -> tuple[float, float] | None:
+    """Where the engine puts a PA (or a need: any row with sector, district, lat and lon):
+    the centre of their sector (``market.geo.centroids.sector_point``)."""
+    return sector_point(row["sector"] or row["district"], row["lat"], row["lon"])
 
 
 def language_code(text: str) -> str:
@@ -135,7 +147,8 @@ async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | 
         found = []
         for start in range(0, len(asked), BATCH):
             found += await on_register().where(PAProfile.id.is_in(asked[start : start + BATCH]))
-    profiles = [p for p in found if p["lat"] is not None and p["lon"] is not None]
+    places = {p["id"]: place for p in found if p["lat"] is not None and (place := pa_place(p)) is not None}
+    profiles = [p for p in found if p["id"] in places]
     ids = [p["id"] for p in profiles]
     if not ids:
         return []
@@ -160,8 +173,8 @@ async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | 
         rows.append(
             PARow(
                 profile_id=pid,
-                lat=p["lat"],
-                lon=p["lon"],
+                lat=places[pid][0],
+                lon=places[pid][1],
                 active=p["status"] == "approved",
                 travel_miles=float(p["travel_miles"] or 0),
                 dbs_until=dbs.get(pid, {}),

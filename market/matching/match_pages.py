@@ -36,8 +36,8 @@ class MatchPages(Controller):
         self, request: Request, need_id: int, settings: Settings, *, status_code: int = 200, **extra: Any
     ) -> Template:
         need = await get_need(request.user, need_id)
-        found = await matches.for_need(need, settings, london_today())
         staff = request.user.role in ("staff", "admin")
+        found = await matches.for_need(need, settings, london_today(), banded=not staff)
         return render(
             "matching/matches.html", status_code=status_code, need=need, found=found, staff=staff, **extra
         )

@@ -1,20 +1,24 @@
 """Matches for a need: the need as the engine sees it, the candidate index (kept per worker
 and patched from the register's change log), and the ranked PAs as a recipient may see
 them: a first name, a district and a distance band, the DBS badge, the reasons. Never a
-postcode."""
+postcode. The need is placed at the centre of its sector, as the PAs are; for anyone but
+staff the ranking is banded (``engine.ranking.rank(banded=True)``), so its order and scores
+say no more of a PA's home than the band shown."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import msgspec
 
+from market.accounts import places
 from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy, standings
 from market.geo.display import distance_band
 from market.matching import freshness
 from market.matching.engine.ranking import EXCLUSIONS, NeedSpec, rank
-from market.matching.index import language_code
+from market.matching.index import language_code, pa_place
 from market.matching.needs.lifecycle import get_need
 from market.matching.needs.schemas import NeedOut
 from market.matching.tables import Need
@@ -108,25 +112,39 @@ class IndexCache(freshness.IndexCache):
 CACHE = IndexCache()
 
 
+def need_place(row: dict[str, Any]) -> tuple[float, float] | None:
+    """Where the engine puts a need (a row with sector, district, lat and lon): the centre
+    of its sector, as for PAs; None when the need has no position."""
+    if row["lat"] is None or row["lon"] is None:
+        return None
+    return pa_place(row)
+
+
 async def matches(
     user: CurrentUser, need_id: int, settings: Settings, at: date, *, limit: int = 20
 ) -> MatchesOut:
-    """A need's matches, for someone who may act for it (404 otherwise)."""
-    return await for_need(await get_need(user, need_id), settings, at, limit=limit)
+    """A need's matches, for someone who may act for it (404 otherwise); banded unless
+    ``user`` is staff."""
+    need = await get_need(user, need_id)
+    return await for_need(need, settings, at, limit=limit, banded=not places.unrestricted(user))
 
 
-async def for_need(need: NeedOut, settings: Settings, at: date, *, limit: int = 20) -> MatchesOut:
-    """The matches of a need already read (and its access already checked)."""
+async def for_need(
+    need: NeedOut, settings: Settings, at: date, *, limit: int = 20, banded: bool = True
+) -> MatchesOut:
+    """The matches of a need already read (and its access already checked). ``banded``
+    (the default) for anyone but staff: see the module docstring."""
     need_id = need.id
-    where = await Need.select(Need.lat, Need.lon).where(Need.id == need_id).first()
-    if where is None or where["lat"] is None:
+    row = await Need.select(Need.lat, Need.lon, Need.sector, Need.district).where(Need.id == need_id).first()
+    where = need_place(row) if row is not None else None
+    if where is None:
         return MatchesOut(need_id=need_id, total=0, matches=[], excluded=[])
     policy = Policy.of(settings)
     from market.matching.pipeline import learning_store as learning
 
     weights = await learning.current_weights()
     ranking = rank(
-        spec_of(need, where["lat"], where["lon"]), await CACHE.get(policy), at, limit=limit, weights=weights
+        spec_of(need, *where), await CACHE.get(policy), at, limit=limit, weights=weights, banded=banded
     )
     ids = [c.profile_id for c in ranking.candidates]
     names = await directory.names(ids)

@@ -3,7 +3,9 @@ rules and score as a need's matches (the engine run the other way: one PA agains
 
 A PA sees a need's title, district, times and hours, a distance band and the reasons; never
 the person's name, the address or the description (which may name people) before an
-invitation."""
+invitation. The need and the PA are both placed at the centres of their sectors and the
+ranking is banded, so no list, however often the PA moves their own home or travel limit,
+says more of where the person lives than their sector."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from market.geo.distance import haversine_miles
 from market.matching import index as match_index
 from market.matching.engine.ranking import rank
 from market.matching.engine.records import build_index
-from market.matching.matches import spec_of
+from market.matching.matches import need_place, spec_of
 from market.matching.needs.lifecycle import need_outs
 from market.matching.tables import Need
 from market.register import directory
@@ -49,16 +51,18 @@ async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit
     one = build_index(rows, await match_index.vocabularies(list(pa.languages)))
     # Every open need's place in one query; one vectorised pass keeps those within both travel
     # limits (the engine checks them again); only those are read in full, in a few queries.
-    places = await Need.select(Need.id, Need.lat, Need.lon, Need.max_distance_miles).where(
-        Need.status == "open", Need.lat.is_not_null(), Need.lon.is_not_null()
-    )
+    open_needs = await Need.select(
+        Need.id, Need.lat, Need.lon, Need.sector, Need.district, Need.max_distance_miles
+    ).where(Need.status == "open", Need.lat.is_not_null(), Need.lon.is_not_null())
+    where = {r["id"]: point for r in open_needs if (point := need_place(r)) is not None}
+    places = [r for r in open_needs if r["id"] in where]
     if not places:
         return []
     miles = haversine_miles(
         pa.lat,
         pa.lon,
-        np.array([p["lat"] for p in places]),
-        np.array([p["lon"] for p in places]),
+        np.array([where[p["id"]][0] for p in places]),
+        np.array([where[p["id"]][1] for p in places]),
     )
     reach = np.minimum(np.array([p["max_distance_miles"] for p in places], dtype=float), pa.travel_miles)
     near = [places[i]["id"] for i in np.flatnonzero(miles <= reach + 1e-9).tolist()]
@@ -67,7 +71,7 @@ async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit
     full = await Need.select().where(Need.id.is_in(near))
     found: list[WorkOut] = []
     for row, need in zip(full, await need_outs(full, staff=False), strict=True):
-        ranked = rank(spec_of(need, row["lat"], row["lon"]), one, at, limit=1).candidates
+        ranked = rank(spec_of(need, *where[row["id"]]), one, at, limit=1, banded=True).candidates
         if not ranked:
             continue
         match = ranked[0]
@@ -86,5 +90,6 @@ async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit
                 reasons=[r for r in match.reasons if "miles away" not in r],
             )
         )
-    found.sort(key=lambda w: -w.score)
+    # Best first; one score apart, by need id (the score already holds distance as a band).
+    found.sort(key=lambda w: (-w.score, w.need_id))
     return found[:limit]

@@ -25,7 +25,14 @@ SHORTLISTERS = roles(*shortlist.SHORTLISTERS)
 
 FromAddress = Annotated[
     str | None,
-    QueryParameter(name="from", description="A postcode (or a place name) to show the distance from"),
+    QueryParameter(
+        name="from",
+        description=(
+            "Where to show the distance from: for staff any postcode (or a place name); for anyone "
+            "else one of their own places (the postcode of a person they act for or of a need), "
+            "else 422 naming `from`"
+        ),
+    ),
 ]
 
 
@@ -75,7 +82,7 @@ class RegisterSearchAPI(Controller):
         settings: NamedDependency[Settings],
     ) -> SearchOut:
         data, problems = forms.read_search(search)
-        checked = await criteria.check(data, settings, problems=problems)
+        checked = await criteria.check(data, settings, viewer=request.user, problems=problems)
         return await query.search(checked, viewer=request.user, policy=Policy.of(settings))
 
     @post(
@@ -86,7 +93,7 @@ class RegisterSearchAPI(Controller):
     async def search_typed(
         self, request: Request, data: JSONBody[SearchInput], settings: NamedDependency[Settings]
     ) -> SearchOut:
-        checked = await criteria.check(data, settings)
+        checked = await criteria.check(data, settings, viewer=request.user)
         return await query.search(checked, viewer=request.user, policy=Policy.of(settings))
 
     @get("/pas/{profile_id:int}", summary="A listed PA's one-page profile")

@@ -1,10 +1,13 @@
 """A search checked against the rules and the database: where it is from, which days and
 times it needs, and the lists its choices come from.
 
-Where: a postcode, located offline. With an online geocoder configured
+Where: for staff, a postcode, located offline; with an online geocoder configured
 (``MARKET_GEOCODER``), text that is not a postcode is looked up as a place name
 (``market.geo.places``), so "Peterborough" finds PAs near Peterborough; without one only
-postcodes are understood.
+postcodes are understood. Everyone else searches from one of their own places
+(``market.accounts.places``: the postcode of a person they act for, or of a need), measured
+from its sector's centre; any other postcode or place is refused, naming the field, because
+answers from places of the caller's choosing would let them trilaterate a PA's home.
 
 Days: on each chosen day the PA has some availability; with a time window (start and end,
 on the quarter hour; an end at or before the start runs past midnight) each chosen day's
@@ -20,8 +23,10 @@ from datetime import time
 
 import msgspec
 
+from market.accounts import places as own
+from market.accounts.schemas import CurrentUser
 from market.errors import Invalid
-from market.geo import places
+from market.geo import centroids, places
 from market.geo import services as geo
 from market.geo.postcodes import InvalidPostcode, parse_postcode
 from market.geo.services import GeoPoint
@@ -46,12 +51,15 @@ _FIELDS = SearchInput.__struct_fields__
 
 class Criteria(msgspec.Struct, frozen=True, kw_only=True):
     """A checked search. ``place`` names where distances are from (a district, or a place
-    name as typed); the searcher's own text is kept by the pages for their links only."""
+    name as typed); the searcher's own text is kept by the pages for their links only.
+    ``coarse``: the searcher is not staff, so (lat, lon) is their own place's sector centre,
+    and every distance, inclusion and order is worked from sector centres on both ends."""
 
     district: str
     place: str
     lat: float
     lon: float
+    coarse: bool = True
     radius: int = DEFAULT_RADIUS
     days: tuple[int, ...] = ()
     # One slot per chosen day: the time window, or (with no window) the whole day.
@@ -83,11 +91,41 @@ async def locate_near(text: str, settings: Settings | None, *, field: str = "pos
     return await places.locate_place(text, settings, field=field)
 
 
-async def _where(data: SearchInput, settings: Settings | None, errors: dict[str, str]) -> GeoPoint | None:
+async def own_point(viewer: CurrentUser | None, text: str, *, field: str) -> GeoPoint:
+    """One of the caller's own places, as precisely as distances from it are worked: its
+    sector's centre. Invalid naming ``field`` when the text is not one of their places."""
+    place = await own.own_place(viewer, text, field=field)
+    postcode = parse_postcode(place.postcode)
+    centre = centroids.sector_point(postcode.full)
+    if centre is None:  # a district the shipped table does not know
+        raise Invalid({field: geo.NOT_FOUND})
+    return GeoPoint(
+        postcode=postcode.full,
+        sector=postcode.sector,
+        district=postcode.district,
+        lat=centre[0],
+        lon=centre[1],
+        precision="sector",
+    )
+
+
+async def _where(
+    data: SearchInput, settings: Settings | None, errors: dict[str, str], viewer: CurrentUser | None
+) -> GeoPoint | None:
     text = " ".join(data.postcode.split())
+    staff = own.unrestricted(viewer)
     if not text:
-        errors["postcode"] = ENTER_POSTCODE_OR_PLACE if settings and settings.geocoder else ENTER_POSTCODE
+        if staff:
+            errors["postcode"] = ENTER_POSTCODE_OR_PLACE if settings and settings.geocoder else ENTER_POSTCODE
+        else:
+            errors["postcode"] = own.refusal(await own.places_of(viewer))
         return None
+    if not staff:
+        try:
+            return await own_point(viewer, text, field="postcode")
+        except Invalid as invalid:
+            errors.update(invalid.errors)
+            return None
     if settings and settings.geocoder and len(text) > MAX_NEAR:
         errors["postcode"] = f"Where the PA would work must be {MAX_NEAR} characters or fewer"
         return None
@@ -160,13 +198,18 @@ def _in_field_order(*problems: Mapping[str, str]) -> dict[str, str]:
 
 
 async def check(
-    data: SearchInput, settings: Settings | None = None, *, problems: Mapping[str, str] | None = None
+    data: SearchInput,
+    settings: Settings | None = None,
+    *,
+    viewer: CurrentUser | None,
+    problems: Mapping[str, str] | None = None,
 ) -> Criteria:
-    """The checked search; Invalid naming every field wrong at once, with ``problems`` (the
-    form's own, for fields it could not read) first."""
+    """The checked search by ``viewer`` (None: nobody signed in, who has no places); Invalid
+    naming every field wrong at once, with ``problems`` (the form's own, for fields it could
+    not read) first."""
     problems = problems or {}
     errors: dict[str, str] = {}
-    point = await _where(data, settings, errors)
+    point = await _where(data, settings, errors, viewer)
     days = sorted({DAYS.index(name) for name in data.day})
     asked = (
         data.time_from is not None
@@ -187,6 +230,7 @@ async def check(
         place=point.district or " ".join(data.postcode.split()),
         lat=point.lat,
         lon=point.lon,
+        coarse=not own.unrestricted(viewer),
         radius=data.radius,
         days=tuple(days),
         needed=tuple(needed),

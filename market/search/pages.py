@@ -17,6 +17,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from market.accounts import places as own
+from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy
 from market.errors import Invalid, NotFound
 from market.fields import whole_number
@@ -100,8 +102,12 @@ def _is_partial(request: Request) -> bool:
     )
 
 
-async def _form_context(settings: Settings) -> dict[str, Any]:
+async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, Any]:
+    staff = own.unrestricted(viewer)
     return {
+        # Staff search from anywhere; everyone else from one of their own places.
+        "staff_search": staff,
+        "own_places": [] if staff else await own.places_of(viewer),
         **await register_reads.form_lists(),
         "radii": RADII,
         "days": DAYS,
@@ -109,7 +115,7 @@ async def _form_context(settings: Settings) -> dict[str, Any]:
         "dbs_filters": DBS_FILTERS,
         "sorts": SORTS,
         # Without an online geocoder only postcodes are understood, and the page says so.
-        "places": bool(settings.geocoder),
+        "places": bool(settings.geocoder) and staff,
     }
 
 
@@ -125,13 +131,15 @@ class SearchPages(Controller):
         settings: NamedDependency[Settings],
         done: FromQuery[str | None] = None,
     ) -> Template:
-        context = {**await _form_context(settings), "flash": DONE.get(done or "", "")}
+        context = {**await _form_context(settings, request.user), "flash": DONE.get(done or "", "")}
         values = forms.shown(search)
         if not any(key != "done" for key in request.query_params):
+            if context["own_places"]:  # a blank form starts from the searcher's first place
+                values["postcode"] = context["own_places"][0].postcode
             return render("search/search.html", values=values, **context)
         data, problems = forms.read_search(search)
         try:
-            checked = await criteria.check(data, settings, problems=problems)
+            checked = await criteria.check(data, settings, viewer=request.user, problems=problems)
         except Invalid as problem:
             # form_errors keeps the single-valued fields; the checkbox lists are kept too.
             return render(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from market.accounts import places as own
 from market.accounts.schemas import CurrentUser
 from market.clock import london_date, london_today
 from market.db import json_list
 from market.dbs.standing import Policy, standing
 from market.errors import Invalid
+from market.geo import centroids
 from market.geo.display import distance_band
 from market.geo.distance import haversine_miles
 from market.register import services as register
@@ -17,7 +21,7 @@ from market.register.schemas import (
     year_pattern_label,
 )
 from market.search import register_reads as reads
-from market.search.criteria import locate_near
+from market.search.criteria import locate_near, own_point
 from market.search.ranking import grid_out
 from market.search.schemas import PublicProfileOut, TrainingOut
 from market.settings import Settings
@@ -25,17 +29,26 @@ from market.training.holdings import current_courses
 
 
 async def _band(
-    from_text: str | None, lat: float | None, lon: float | None, settings: Settings | None
+    from_text: str | None, row: dict[str, Any], viewer: CurrentUser | None, settings: Settings | None
 ) -> str | None:
-    """How far the profile is from where the searcher said; None when that does not locate:
-    the distance is a courtesy, not a question."""
-    if not from_text or not from_text.strip() or lat is None or lon is None:
+    """How far the profile is from where the searcher said. Staff may say anywhere (None when
+    it does not locate: the distance is a courtesy, not a question). Anyone else must name one
+    of their own places (Invalid, naming ``from``, otherwise), and is told the band between
+    the two sector centres."""
+    if not from_text or not from_text.strip() or row["lat"] is None or row["lon"] is None:
         return None
+    text = " ".join(from_text.split())
+    if not own.unrestricted(viewer):
+        here = await own_point(viewer, text, field="from")
+        there = centroids.sector_point(row["sector"] or row["district"], row["lat"], row["lon"])
+        if there is None:
+            return None
+        return distance_band(haversine_miles(here.lat, here.lon, there[0], there[1]))
     try:
-        point = await locate_near(" ".join(from_text.split()), settings, field="from")
+        point = await locate_near(text, settings, field="from")
     except Invalid:
         return None
-    return distance_band(haversine_miles(point.lat, point.lon, lat, lon))
+    return distance_band(haversine_miles(point.lat, point.lon, row["lat"], row["lon"]))
 
 
 async def public_profile(
@@ -46,7 +59,8 @@ async def public_profile(
     settings: Settings | None = None,
 ) -> PublicProfileOut:
     """The listed profile; NotFound unless it is approved. ``from_postcode`` is where the
-    searcher is (a postcode, or a place name when a geocoder is configured)."""
+    distance is from: for staff any postcode (or a place name when a geocoder is configured),
+    for anyone else one of their own places (else Invalid, naming ``from``)."""
     row = await reads.listed_row(profile_id)
     slots = (await reads.slots_for([profile_id]))[profile_id]
     groups = (await reads.groups_for([profile_id]))[profile_id]
@@ -61,7 +75,7 @@ async def public_profile(
         matters=row["matters"],
         how_to_work=row["how_to_work"],
         district=row["district"],
-        distance_band=await _band(from_postcode, row["lat"], row["lon"], settings),
+        distance_band=await _band(from_postcode, row, viewer, settings),
         skills=await register.profile_skills(profile_id),
         client_groups=[name for _, name in groups],
         languages=[str(x) for x in json_list(row["languages"])],

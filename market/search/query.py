@@ -4,6 +4,13 @@ Who appears: only approved profiles (not draft, submitted, suspended ...) whose 
 distance from the searcher's place is within BOTH the searcher's radius and the PA's own
 travel limit. Those two are hard requirements and nothing outranks them.
 
+Where from: for staff, exact positions. For everyone else (``Criteria.coarse``) the distance
+is between two sector centres, the searcher's own place's and the PA's
+(``market.geo.centroids.sector_point``), and is banded before anything uses it: inclusion,
+the band shown and the order (``market.geo.display.banded_miles``: two PAs in one band are
+ordered by the rest of the key, then by id, never by which is nearer). So no search, from
+any place, with any radius or order, says more of a PA's home than its sector.
+
 Filters (every one given must hold): the days and times (see ``market.search.criteria``);
 skills and client groups: the PA has every one chosen; languages: each language named is in
 the PA's list, ignoring case and spacing; drives: a driving licence and a car; gender: only
@@ -12,7 +19,8 @@ words: every word appears in the headline or the three profile texts, ignoring c
 order is ``market.search.ranking``'s.
 
 Performance: one SQL query fetches the approved profiles inside the radius's latitude and
-longitude bounding box; numpy computes exact distances; skills, client groups and slots for
+longitude bounding box (for a coarse search: in the districts that have a sector centre
+within the radius, in batches); numpy computes exact distances; skills, client groups and slots for
 the candidates come in one query each (batched), never a query per PA.
 """
 
@@ -28,7 +36,8 @@ from market.accounts.schemas import CurrentUser
 from market.clock import london_date, london_today
 from market.db import json_list
 from market.dbs.standing import Policy, Standing, meeting, standings
-from market.geo.display import distance_band
+from market.geo import centroids
+from market.geo.display import banded_miles, distance_band
 from market.geo.distance import haversine_miles
 from market.register.availability import Slot
 from market.register.schemas import SkillOut
@@ -58,14 +67,13 @@ class _Found(msgspec.Struct, kw_only=True):
     slots: dict[int, list[Slot]]
 
 
-async def _in_box(criteria: Criteria) -> list[dict[str, Any]]:
-    """Listed profiles inside the radius's bounding box, with the hard SQL-able filters."""
-    south, north, west, east = bounding_box(criteria.lat, criteria.lon, criteria.radius)
+def _columns(criteria: Criteria) -> list[Any]:
     columns = [
         PAProfile.id,
         PAProfile.display_name,
         PAProfile.headline,
         PAProfile.district,
+        PAProfile.sector,
         PAProfile.lat,
         PAProfile.lon,
         PAProfile.travel_miles,
@@ -75,32 +83,71 @@ async def _in_box(criteria: Criteria) -> list[dict[str, Any]]:
     ]
     if criteria.words:
         columns += [PAProfile.admire, PAProfile.matters, PAProfile.how_to_work]
+    return columns
+
+
+def _filters(criteria: Criteria) -> list[Any]:
+    """The hard requirements SQL can test."""
     where = [
         PAProfile.status == reads.LISTED,
         PAProfile.lat.is_not_null(),
         PAProfile.lon.is_not_null(),
         PAProfile.travel_miles.is_not_null(),
-        PAProfile.lat >= south,
-        PAProfile.lat <= north,
-        PAProfile.lon >= west,
-        PAProfile.lon <= east,
     ]
     if criteria.drives:
         where += [PAProfile.driving_licence.eq(True), PAProfile.has_car.eq(True)]
     if criteria.gender:
         where.append(PAProfile.gender == criteria.gender)
-    return await PAProfile.select(*columns).where(*where)
+    return where
+
+
+async def _candidates(criteria: Criteria) -> list[dict[str, Any]]:
+    """Listed profiles that may be within the radius: inside its bounding box (exact
+    positions), or for a coarse search in the districts with a sector centre within it."""
+    if not criteria.coarse:
+        south, north, west, east = bounding_box(criteria.lat, criteria.lon, criteria.radius)
+        inside = [
+            PAProfile.lat >= south,
+            PAProfile.lat <= north,
+            PAProfile.lon >= west,
+            PAProfile.lon <= east,
+        ]
+        return await PAProfile.select(*_columns(criteria)).where(*_filters(criteria), *inside)
+    districts = centroids.districts_within(criteria.lat, criteria.lon, criteria.radius)
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(districts), reads.BATCH):
+        rows += await PAProfile.select(*_columns(criteria)).where(
+            *_filters(criteria), PAProfile.district.is_in(districts[start : start + reads.BATCH])
+        )
+    return rows
+
+
+def _positions(rows: list[dict[str, Any]], coarse: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's position: exact, or (coarse) the centre of its sector."""
+    if not coarse:
+        return (
+            np.array([r["lat"] for r in rows], dtype=np.float64),
+            np.array([r["lon"] for r in rows], dtype=np.float64),
+        )
+    points = [centroids.sector_point(r["sector"] or r["district"], r["lat"], r["lon"]) for r in rows]
+    return (
+        np.array([p[0] if p else np.nan for p in points], dtype=np.float64),
+        np.array([p[1] if p else np.nan for p in points], dtype=np.float64),
+    )
 
 
 def _within_reach(rows: list[dict[str, Any]], criteria: Criteria) -> Reach:
-    """Rows within both the search radius and the PA's own travel limit, with their miles."""
+    """Rows within both the search radius and the PA's own travel limit, with the miles the
+    search goes on: exact for staff; else both limits are tested on the distance between sector
+    centres, and the miles kept (for the order and the band shown) are banded."""
     if not rows:
         return []
-    lats = np.array([r["lat"] for r in rows], dtype=np.float64)
-    lons = np.array([r["lon"] for r in rows], dtype=np.float64)
+    lats, lons = _positions(rows, criteria.coarse)
     travel = np.array([r["travel_miles"] for r in rows], dtype=np.float64)
     miles = np.atleast_1d(haversine_miles(criteria.lat, criteria.lon, lats, lons))
-    keep = (miles <= criteria.radius) & (miles <= travel)
+    keep = (miles <= criteria.radius) & (miles <= travel)  # a row with no position (NaN) fails
+    if criteria.coarse:
+        miles = np.atleast_1d(banded_miles(np.nan_to_num(miles, nan=np.inf)))
     return [(rows[i], float(miles[i])) for i in np.flatnonzero(keep)]
 
 
@@ -188,7 +235,7 @@ async def search(
     is the DBS currency rule (the settings' recheck periods)."""
     policy = policy or Policy()
     today = london_today()
-    found = await _filtered(criteria, _within_reach(await _in_box(criteria), criteria), policy, today)
+    found = await _filtered(criteria, _within_reach(await _candidates(criteria), criteria), policy, today)
     ordered = rank(
         (
             Candidate(

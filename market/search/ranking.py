@@ -10,6 +10,10 @@ Ranking (``rank``, on plain values): by relevance, the key is
 3. distance, nearest first; then the profile id, so the order is stable across pages.
 
 By distance: nearest first, then the same relevance key, then the id.
+
+``Candidate.miles`` is what the searcher may know of the distance: exact for staff, the band
+(``market.geo.display.banded_miles``) for everyone else, so that within a band the order
+falls to the other parts of the key and then the id, and says nothing of who is nearer.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     """One PA as ranking sees it: plain values, no database."""
 
     id: int
-    miles: float
+    miles: float  # exact for staff, else banded: see the module docstring
     skill_years: dict[str, int] = msgspec.field(default_factory=dict)
     text_hits: int = 0
 

@@ -98,6 +98,16 @@ async def sign_in(page: Page, server: Server, email: str, password: str) -> None
     await page.get_by_role("button", name="Sign in", exact=True).click()
 
 
+async def add_person(page: Page, server: Server, name: str = "Pat Person", postcode: str = "PE1 1AB") -> None:
+    """A recipient says who they are finding support for: the place they may search from."""
+    await visit_checked(page, server.url("/needs/people/new"))
+    await page.get_by_label("Their name").fill(name)
+    await page.get_by_label("Adult (18 to 64)").check()
+    await page.get_by_label("Postcode where they live").fill(postcode)
+    await page.get_by_role("button", name="Continue").click()
+    await page.wait_for_url(lambda url: "/needs/new?recipient=" in url)
+
+
 async def expect_home(page: Page, server: Server, heading: str) -> None:
     await expect(page).to_have_url(server.url("/home"))
     await expect(page.get_by_role("heading", level=1)).to_have_text(heading)

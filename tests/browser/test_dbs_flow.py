@@ -15,7 +15,7 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import _run_cli
-from tests.browser.helpers import check_a11y, expect_banner, expect_error, sign_in, visit_checked
+from tests.browser.helpers import add_person, check_a11y, expect_banner, expect_error, sign_in, visit_checked
 
 if TYPE_CHECKING:
     from tests.browser.conftest import Server
@@ -165,6 +165,7 @@ async def test_staff_take_an_application_to_a_decision_then_a_status_check(
         recipient.get_by_text(f"Enhanced DBS with the adults' barred list, checked by staff on {long(today)}")
     ).to_be_visible()
     assert NUMBER[-4:] not in await recipient.content()
+    await add_person(recipient, server)  # searches start from their own place
     await visit_checked(recipient, server.url("/search?postcode=PE1+1AB&dbs=enhanced_children"))
     await expect(recipient.get_by_role("link", name=name)).to_have_count(0)
     await visit_checked(recipient, server.url("/search?postcode=PE1+1AB&dbs=enhanced_adults"))

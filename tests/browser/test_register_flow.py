@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.helpers import check_a11y, expect_banner, link_from_outbox, sign_in, visit_checked
+from tests.browser.helpers import (
+    add_person,
+    check_a11y,
+    expect_banner,
+    link_from_outbox,
+    sign_in,
+    visit_checked,
+)
 
 if TYPE_CHECKING:
     from tests.browser.conftest import Server
@@ -165,6 +172,7 @@ async def test_a_pa_completes_and_sends_a_profile_and_staff_approve_it(server: S
     server.create_user("recipient", recipient_email, "Rita Recipient", PASSWORD)
     recipient = await (await new_context()).new_page()
     await sign_in(recipient, server, recipient_email, PASSWORD)
+    await add_person(recipient, server)  # searches start from their own place
     await recipient.get_by_role("link", name="Find a PA").first.click()
     await check_a11y(recipient)
     await recipient.get_by_label("Postcode", exact=False).first.fill("PE1 1AB")

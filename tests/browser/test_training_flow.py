@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import _run_cli
-from tests.browser.helpers import check_a11y, link_from_outbox, sign_in, visit_checked
+from tests.browser.helpers import add_person, check_a11y, link_from_outbox, sign_in, visit_checked
 
 if TYPE_CHECKING:
     from tests.browser.conftest import Server
@@ -122,6 +122,7 @@ async def test_a_trainer_runs_a_session_and_the_completion_reaches_the_profile(
     # A recipient sees the course on Ann's profile: verified, with the month it expires.
     recipient = await (await new_context()).new_page()
     await sign_in(recipient, server, recipient_email, PASSWORD)
+    await add_person(recipient, server)  # searches start from their own place
     await visit_checked(recipient, server.url("/search?postcode=PE1+1AB"))
     await recipient.get_by_role("link", name=ann).first.click()
     expiry = date.today().replace(year=date.today().year + 1)

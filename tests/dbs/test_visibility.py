@@ -6,6 +6,7 @@ import pytest
 from market.audit.tables import AuditEvent
 from market.dbs.tables import DBSApplication, DBSCheck, DBSFee
 from tests.dbs.support import NUMBER, as_current, certificate, days_ago, permit
+from tests.matching.factories import current, make_recipient
 from tests.register.factories import make_pa
 from tests.support import PASSWORD, submit
 
@@ -45,7 +46,8 @@ async def test_a_recipient_sees_only_the_badge_and_staff_pages_are_closed(client
     staff = await as_current(await create_user("staff"))
     pa = await make_pa()
     await certificate(pa["id"], staff)
-    await login_as("recipient")
+    user = await login_as("recipient")
+    await make_recipient(user=current(user), postcode="PE1 1AB")  # the place they search from
     profile = await client.get(f"/pas/{pa['id']}")
     assert profile.status_code == 200
     assert "Enhanced DBS with the adults&#39; barred list, checked by staff on" in profile.text
@@ -191,7 +193,9 @@ async def test_no_role_but_staff_ever_receives_the_certificate_number(client, lo
     staff = await as_current(await create_user("staff"))
     pa = await make_pa()
     check_id = await certificate(pa["id"], staff, update_service=True)
-    await login_as(role)
+    user = await login_as(role)
+    if role == "recipient":
+        await make_recipient(user=current(user), postcode="PE1 1AB")  # so their search is answered
     paths = [
         f"/pas/{pa['id']}",
         f"/api/v1/register/pas/{pa['id']}",

@@ -109,3 +109,18 @@ def test_peterborough_to_oxford_is_about_71_miles():
     # the straight line on the National Grid agrees (grid scale is within 0.1% here)
     grid_miles = np.hypot(518993 - 451420, 298647 - 205951) / 1609.344
     assert grid_miles == pytest.approx(71.3, abs=0.1)
+
+
+def test_sector_point_is_the_sector_centre_whatever_is_given():
+    from market.geo.centroids import districts_within, nearest_sector, sector_centroid, sector_point
+
+    centre = sector_centroid("PE1 1")
+    assert sector_point("PE1 1AB") == sector_point("pe1 1bf") == sector_point("PE1 1") == centre
+    assert sector_point("PE1") == district_centroid("PE1")  # a district: its centre
+    # A sector the table lacks falls back to its district; no postcode at all, to the nearest sector.
+    assert sector_point("PE1 9ZZ") in (sector_centroid("PE1 9"), district_centroid("PE1"))
+    assert sector_point("", 52.5727, -0.2456) == centre == sector_point("not a postcode", *centre)
+    assert nearest_sector(52.5727, -0.2456) == "PE1 1"
+    assert sector_point(None) is None and sector_point("") is None
+    near = districts_within(*centre, 5)
+    assert {"PE1", "PE2", "PE3"} <= set(near) and "OX1" not in near

@@ -78,3 +78,21 @@ def test_district_of_never_reveals_more_than_the_district(text, district):
 def test_district_of_rejects_nonsense():
     with pytest.raises(InvalidPostcode):
         district_of("my house")
+
+
+@given(st.floats(min_value=0, max_value=500, allow_nan=False))
+def test_the_band_as_miles_is_in_the_same_band(miles):
+    from market.geo.display import banded_miles
+
+    assert distance_band(banded_miles(miles)) == distance_band(miles)
+
+
+def test_banded_miles_is_one_number_a_band_and_takes_arrays():
+    import numpy as np
+
+    from market.geo.display import FAR_MILES, banded_miles
+
+    assert banded_miles(0.2) == banded_miles(0.99) == 0.5
+    assert banded_miles(3.4) == 3 and banded_miles(7.4) == 5 and banded_miles(7.5) == 10
+    assert banded_miles(51) == banded_miles(400) == FAR_MILES + 5
+    assert banded_miles(np.array([0.1, 2.6, 12.6])).tolist() == [0.5, 3.0, 15.0]

@@ -305,3 +305,20 @@ def test_rank_agrees_with_the_rules_read_one_pa_at_a_time(need, miles):
     assert ranking.excluded == excluded
     scores = [c.score for c in ranking.candidates]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_banded_ranking_tells_two_pas_in_one_band_apart_by_id_not_by_who_is_nearer():
+    """For anyone but staff (see "Location privacy" in docs/matching.md)."""
+    need = NeedSpec(lat=PETERBOROUGH[0], lon=PETERBOROUGH[1], max_distance=10, slots=MONDAY_9_TO_5)
+    # Both "about 2 miles" away; the second is nearer.
+    far = pa(1, lat=PETERBOROUGH[0] + 2.3 / 69.1)
+    near = pa(2, lat=PETERBOROUGH[0] + 1.6 / 69.1)
+    index = build_index([far, near], VOCAB)
+    exact = rank(need, index, AT)
+    assert [c.profile_id for c in exact.candidates] == [2, 1]
+    assert exact.candidates[0].score > exact.candidates[1].score
+    banded = rank(need, index, AT, banded=True)
+    assert [c.profile_id for c in banded.candidates] == [1, 2]
+    assert banded.candidates[0].score == banded.candidates[1].score
+    assert {c.miles for c in banded.candidates} == {2.0}
+    assert banded.total == exact.total == 2  # the same PAs are in: only what is shown changes

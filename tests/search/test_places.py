@@ -51,9 +51,10 @@ def nominatim(monkeypatch) -> FakeNominatim:
 
 
 async def test_a_place_name_finds_pas_near_it(client, login_as, nominatim):
+    """Staff only: anyone else searches from their own places (see test_location_privacy)."""
     pa = await make_pa(name="Pia Place", postcode="PE2 5DE")
     await make_pa(name="Ollie Oxford", postcode="OX1 1DP", travel_miles=100)
-    await login_as("recipient")
+    await login_as("staff")
 
     page = await client.get("/search", params={"postcode": "Peterborough", "radius": "10"})
     assert page.status_code == 200, page.text
@@ -72,8 +73,20 @@ async def test_a_place_name_finds_pas_near_it(client, login_as, nominatim):
     assert await PlaceCache.count() == 1
 
 
-async def test_postcodes_never_go_online_and_unknown_places_are_named(client, login_as, nominatim):
+async def test_a_place_name_is_not_a_recipients_own_place(client, login_as, nominatim):
+    pa = await make_pa(name="Pia Place", postcode="PE2 5DE")
     await login_as("recipient")
+    page = await client.get("/search", params={"postcode": "Peterborough"})
+    assert page.status_code == 422
+    assert "Enter your own postcode or the postcode of one of your needs: PE1 1AB" in page.text
+    assert "Postcode or place" not in page.text
+    profile = await client.get(f"/api/v1/register/pas/{pa['id']}", params={"from": "Peterborough"})
+    assert profile.status_code == 422 and set(profile.json()["errors"]) == {"from"}
+    assert nominatim.asked == []  # refused before anything is looked up
+
+
+async def test_postcodes_never_go_online_and_unknown_places_are_named(client, login_as, nominatim):
+    await login_as("staff")
     assert (await client.get("/search", params={"postcode": "PE1 1AB"})).status_code == 200
     assert nominatim.asked == []
     unknown = await client.get("/search", params={"postcode": "Nowhere-on-sea"})

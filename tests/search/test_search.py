@@ -286,7 +286,9 @@ async def test_results_come_twenty_a_page_with_the_count(client, login_as):
 
 
 async def test_search_names_every_problem_and_keeps_the_input(client, login_as):
-    await login_as("recipient")
+    # Staff, who may search from any postcode, see the postcode's own problems; anyone else is
+    # told which of their own places to search from (tests/search/test_location_privacy.py).
+    await login_as("staff")
     blank = await client.get("/search")
     assert blank.status_code == 200 and "Enter the postcode where the PA would work" in blank.text
     assert blank.text.count("<h1") == 1
@@ -553,7 +555,7 @@ def test_whole_numbers_never_raise():
 
 
 async def test_without_a_geocoder_the_page_says_only_postcodes_are_understood(client, login_as):
-    await login_as("recipient")
+    await login_as("staff")
     page = await client.get("/search")
     assert "Only postcodes are understood here, not place names" in page.text
     place = await find(client, postcode="Peterborough")

@@ -26,6 +26,7 @@ import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
+from market.geo.display import banded_miles
 from market.geo.distance import EARTH_RADIUS_MILES, haversine_miles, unit_vectors
 from market.matching.engine.columns import (
     DBS_KINDS,
@@ -299,13 +300,27 @@ def _survivors(
 
 
 def rank(
-    need: NeedSpec, index: CandidateIndex, at: date, *, limit: int = 20, weights: Weights = DEFAULT_WEIGHTS
+    need: NeedSpec,
+    index: CandidateIndex,
+    at: date,
+    *,
+    limit: int = 20,
+    weights: Weights = DEFAULT_WEIGHTS,
+    banded: bool = False,
 ) -> Ranking:
-    """The PAs who meet every hard requirement of the need, best first (at most ``limit``)."""
+    """The PAs who meet every hard requirement of the need, best first (at most ``limit``).
+
+    ``banded``: the ranking is for someone who may know distances only as bands (anyone but
+    staff). The distance then enters the score, the order, the reasons and ``Ranked.miles``
+    as its band (``market.geo.display.banded_miles``), so that two PAs in one band are told
+    apart by everything else, then by profile id, never by which is nearer. Inclusion (the
+    travel limits) is the same either way."""
     rows, _, excluded = _survivors(need, index, at)
     if not len(rows):
         return Ranking(candidates=(), total=0, excluded=excluded)
     miles = miles_to(need, index, rows)
+    if banded:
+        miles = np.asarray(banded_miles(miles), dtype=np.float64).reshape(-1)
     factors = score(need, index, rows, miles, at)
     total, recipient, pa = combine(factors, weights)
     best = _best(total, miles, index.profile_id[rows], limit)

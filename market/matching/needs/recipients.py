@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from market.accounts import places
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
@@ -26,7 +27,7 @@ from market.matching.needs.schemas import (
     RecipientInput,
     RecipientOut,
 )
-from market.matching.tables import Recipient, RecipientAccess
+from market.matching.tables import Need, Recipient, RecipientAccess
 from market.roles import STAFF_ROLES
 
 NAME_LIMIT = 80
@@ -195,3 +196,29 @@ async def create_recipient(user: CurrentUser, data: RecipientInput) -> int:
             detail={"district": values[Recipient.district], "relationship": relationship},
         )
     return recipient_id
+
+
+async def own_places(user: CurrentUser) -> list[places.OwnPlace]:
+    """The places a recipient-role user may ask distances from: the home of each person they
+    act for, then each of those people's needs (staff need none: they are unrestricted)."""
+    if user.role != "recipient":
+        return []
+    ids = await accessible_ids(user)
+    if not ids:
+        return []
+    people = (
+        await Recipient.select(Recipient.id, Recipient.display_name, Recipient.postcode)
+        .where(Recipient.id.is_in(ids))
+        .order_by(Recipient.display_name)
+    )
+    needs = (
+        await Need.select(Need.title, Need.postcode)
+        .where(Need.recipient.is_in(ids), Need.postcode != "")
+        .order_by(Need.id)
+    )
+    found = [places.OwnPlace(postcode=p["postcode"], label=f"{p['display_name']}'s home") for p in people]
+    found += [places.OwnPlace(postcode=n["postcode"], label=n["title"]) for n in needs]
+    return [p for p in found if p.postcode]
+
+
+places.provide("matching", own_places)

@@ -37,7 +37,7 @@ async def send_to_best(
     if need.status != "open":
         raise Invalid({"count": "Open the need before sending it to PAs"})
     asked = await pipeline.shortlisted_profiles(user, need_id)
-    found = await matches.for_need(need, settings, at, limit=count + len(asked))
+    found = await matches.for_need(need, settings, at, limit=count + len(asked), banded=False)
     chosen = [m for m in found.matches if m.profile_id not in asked][:count]
     if not chosen:
         raise Invalid({"count": "Every PA who matches has already been asked"})

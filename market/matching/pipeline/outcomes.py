@@ -31,7 +31,7 @@ from market.geo.distance import haversine_miles
 from market.matching import index as match_index
 from market.matching.engine import ranking as engine
 from market.matching.engine.records import build_index
-from market.matching.matches import spec_of
+from market.matching.matches import need_place, spec_of
 from market.matching.needs.lifecycle import need_out
 from market.matching.tables import Need, OutcomeSnapshot
 
@@ -44,12 +44,13 @@ async def pair_factors(
     """The engine's soft factors for one (need, PA) pair at ``at``, hard rules or not; empty
     when the need has no location or the PA is not on the register (or has no location)."""
     row = await Need.select().where(Need.id == need_id).first()
-    if row is None or row["lat"] is None or row["lon"] is None:
+    where = need_place(row) if row is not None else None
+    if row is None or where is None:
         return {}
     pas = await match_index.pa_rows([profile_id], policy=policy or Policy())
     if not pas:
         return {}
-    spec = spec_of(await need_out(row, staff=False), row["lat"], row["lon"])
+    spec = spec_of(await need_out(row, staff=False), *where)
     pa = pas[0]
     # The need's languages join the PA's in the vocabulary, so that a preferred language the
     # PA does not speak counts against them, as it does in the full index.
