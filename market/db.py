@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.query.methods.select import Select
 from piccolo.table import Table
 
+from market.errors import DomainError
 from market.settings import Settings
 
 # piccolo's migration runner finds its configuration through this variable.
@@ -100,6 +103,37 @@ def for_update(query: Select) -> Select:
     if isinstance(current_engine(), PostgresEngine):
         return query.lock_rows()
     return query
+
+
+# PostgreSQL's SQLSTATE for unique_violation (asyncpg raises UniqueViolationError with it).
+_UNIQUE_VIOLATION = "23505"
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """Whether ``error`` is the database refusing a row that a unique index forbids, on
+    either engine: sqlite3's IntegrityError "UNIQUE constraint failed", or PostgreSQL's
+    SQLSTATE 23505. Checked by value, so this module needs no asyncpg import."""
+    if isinstance(error, sqlite3.IntegrityError):
+        return str(error).startswith("UNIQUE constraint failed")
+    return getattr(error, "sqlstate", None) == _UNIQUE_VIOLATION
+
+
+@asynccontextmanager
+async def unique_or(refusal: DomainError) -> AsyncIterator[None]:
+    """Raise ``refusal`` (say a Conflict) when a unique index refuses a write in the block.
+
+    The rule itself is checked inside the write transaction first; on SQLite that is
+    enough, since IMMEDIATE serialises writers. On PostgreSQL two transactions can both
+    pass that check, and the index then stops the later one: its loser gets the same clear
+    answer as someone who asked after the winner, never a 500. Wrap the transaction, so
+    that it has been rolled back by the time ``refusal`` is raised.
+    """
+    try:
+        yield
+    except Exception as error:
+        if is_unique_violation(error):
+            raise refusal from error
+        raise
 
 
 def ilike(column: Column, pattern: str) -> Where:

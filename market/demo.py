@@ -14,6 +14,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, Role]] = [
     ("pa@demo.example", "Priya Shah", "pa"),
     ("recipient@demo.example", "Robert Evans", "recipient"),
     ("staff@demo.example", "Sam Taylor", "staff"),
+    # Staff without the DBS permission: sees certificate numbers and dates of birth masked.
+    ("support@demo.example", "Jo Green", "staff"),
     ("trainer@demo.example", "Tina Okafor", "trainer"),
     ("admin@demo.example", "Alex Morgan", "admin"),
 ]

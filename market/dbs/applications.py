@@ -18,7 +18,7 @@ from piccolo.columns import Column
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london_today, utcnow
-from market.db import for_update, write_transaction
+from market.db import for_update, unique_or, write_transaction
 from market.dbs import checks, rules
 from market.dbs.permissions import require_permission
 from market.dbs.schemas import (
@@ -31,7 +31,7 @@ from market.dbs.schemas import (
     WithdrawInput,
 )
 from market.dbs.tables import DBSApplication
-from market.errors import Invalid, NotFound
+from market.errors import Conflict, Invalid, NotFound
 
 NEXT_STEP = {
     "requested": "id_verified",
@@ -57,6 +57,13 @@ STEP_DATE_LABEL = {
     "decided": "The date of the decision",
 }
 PA_ROUTES = ("service", "own")  # a PA asks for these; the employer route is recorded by staff
+# One open application per PA: checked in the write transaction, and held by a partial unique
+# index (dbs_application_one_open, over rules.OPEN_STEPS) for the race the check cannot see.
+ALREADY_OPEN_PA = "You already have an application in progress: our team will be in touch"
+ALREADY_OPEN_STAFF = (
+    "This PA already has an application in progress: record its next step, or withdraw it, "
+    "before starting another"
+)
 
 
 def application_problems(data: ApplicationInput, today: date) -> dict[str, str]:
@@ -86,31 +93,36 @@ def application_values(data: ApplicationInput) -> dict[str, Any]:
 
 
 async def start(profile_id: int, data: ApplicationInput, *, actor: CurrentUser) -> int:
-    """Staff open an application for a PA (any route)."""
+    """Staff open an application for a PA (any route); Conflict while one is open."""
     await checks.require_profile(profile_id)
     today = london_today()
     if problems := application_problems(data, today):
         raise Invalid(problems)
-    return await _insert(profile_id, application_values(data), data.requested_on or today, actor)
+    return await _insert(
+        profile_id, application_values(data), data.requested_on or today, actor, ALREADY_OPEN_STAFF
+    )
 
 
 async def request_by_pa(user: CurrentUser, data: ApplicationInput) -> int:
-    """A PA asks for a check through our service, or says they are applying themselves."""
+    """A PA asks for a check through our service, or says they are applying themselves;
+    Conflict while they have one open."""
     profile_id = await checks.own_profile_id(user)
     problems = application_problems(data, london_today())
     if data.route not in PA_ROUTES:
         problems["route"] = "Select how the check will be applied for"
-    if not problems and await DBSApplication.exists().where(
-        (DBSApplication.profile == profile_id) & DBSApplication.step.is_in(list(rules.OPEN_STEPS))
-    ):
-        problems["route"] = "You already have an application in progress: our team will be in touch"
     if problems:
         raise Invalid(problems)
-    return await _insert(profile_id, application_values(data), london_today(), user)
+    return await _insert(profile_id, application_values(data), london_today(), user, ALREADY_OPEN_PA)
 
 
-async def _insert(profile_id: int, values: dict, requested_on: date, actor: CurrentUser) -> int:
-    async with write_transaction():
+async def _insert(
+    profile_id: int, values: dict, requested_on: date, actor: CurrentUser, already_open: str
+) -> int:
+    async with unique_or(Conflict(already_open)), write_transaction():
+        if await DBSApplication.exists().where(
+            (DBSApplication.profile == profile_id) & DBSApplication.step.is_in(list(rules.OPEN_STEPS))
+        ):
+            raise Conflict(already_open)
         rows = await DBSApplication.insert(
             DBSApplication(profile=profile_id, requested_on=requested_on, created_by=actor.id, **values)
         ).returning(DBSApplication.id)

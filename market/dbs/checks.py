@@ -17,7 +17,7 @@ from market.audit import services as audit
 from market.clock import at_london_noon, london_today, utcnow
 from market.db import for_update, write_transaction
 from market.dbs import rules
-from market.dbs.permissions import require_permission
+from market.dbs.permissions import has_permission, require_permission
 from market.dbs.schemas import (
     MAX_RATIONALE,
     MAX_SURNAME,
@@ -172,6 +172,10 @@ async def update_holder(profile_id: int, check_id: int, data: HolderInput, *, ac
     if problems:
         raise Invalid(problems)
     values = holder_values(data)
+    if values["holder_birth_date"] is None and not await has_permission(actor):
+        # Staff without the DBS permission never see the recorded date of birth, so their
+        # form comes without it: blank keeps it (they may still enter a new one).
+        values["holder_birth_date"] = row["holder_birth_date"]
     async with write_transaction():
         await DBSCheck.update(
             {

@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.dbs import applications, checks, fees, forms, permissions, records, rules
-from market.errors import Invalid
+from market.errors import Conflict, Invalid
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN, PUBLIC, roles
@@ -69,6 +69,14 @@ class OwnDBSPages(Controller):
                 status_code=422,
                 **await self._context(request, settings),
                 **form_errors(problem, values),
+            )
+        except Conflict as open_already:
+            # An application is already open (perhaps sent a moment ago from another tab).
+            return render(
+                "dbs/own.html",
+                status_code=409,
+                **await self._context(request, settings),
+                **form_errors({"route": open_already.detail}, values),
             )
         return Redirect("/profile/dbs?done=requested")
 

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from market.dbs import application_lists, applications, checks, forms, records, rules, worklist
 from market.dbs.schemas import StaffRecordOut
 from market.dbs.standing import london_date
-from market.errors import Invalid
+from market.errors import Conflict, Invalid
 from market.fields import date_values
 from market.settings import Settings
 from market.web.forms import error_list, form_errors, read_form
@@ -124,14 +124,23 @@ async def record_page(
 
 
 async def refused(
-    request: Request, profile_id: int, settings: Settings, problem: Invalid, values: dict[str, str], form: str
+    request: Request,
+    profile_id: int,
+    settings: Settings,
+    problem: Invalid,
+    values: dict[str, str],
+    form: str,
+    *,
+    status_code: int = 422,
 ) -> Template:
     """The record again, each error shown in the form that holds its field."""
     by_form = split_errors(form, problem.errors)
     shown = form_errors(problem, values, form=form)
     shown["error_list"] = [item for name, errors in by_form.items() for item in error_list(errors, name)]
     del shown["errors"]  # the record's forms read theirs from ``form_errors``, by form
-    return await record_page(request, profile_id, settings, status_code=422, form_errors=by_form, **shown)
+    return await record_page(
+        request, profile_id, settings, status_code=status_code, form_errors=by_form, **shown
+    )
 
 
 def done(profile_id: int, key: str) -> Redirect:
@@ -263,6 +272,16 @@ class StaffDBSPages(Controller):
             await applications.start(profile_id, forms.application_input(values), actor=request.user)
         except Invalid as problem:
             return await refused(request, profile_id, settings, problem, values, "new-application")
+        except Conflict as open_already:
+            return await refused(
+                request,
+                profile_id,
+                settings,
+                Invalid({"route": open_already.detail}),
+                values,
+                "new-application",
+                status_code=409,
+            )
         return done(profile_id, "application")
 
     @post("/pa/{profile_id:int}/applications/{application_id:int}/step")

@@ -1,5 +1,9 @@
-"""Reading DBS records: staff's full record (each read audit-logged), the PA's own view
-(number masked, never staff's notes), and who looked at a PA's DBS data."""
+"""Reading DBS records: staff's record (each read audit-logged), the PA's own view (number
+masked, never staff's notes), and who looked at a PA's DBS data.
+
+Data minimisation: only staff with the DBS permission see certificate numbers and dates of
+birth in full. Other staff see the number's last four digits and the year of birth, which
+tell records apart but are no use for an Update Service status check."""
 
 from __future__ import annotations
 
@@ -85,13 +89,16 @@ async def staff_record(profile_id: int, viewer: CurrentUser, settings: Settings)
                 barred_lists=row["barred_lists"],
                 workforce=row["workforce"],
                 description=rules.describe(row["level"], row["barred_lists"]),
-                certificate_number=row["certificate_number"],
+                certificate_number=row["certificate_number"]
+                if permitted
+                else rules.mask(row["certificate_number"]),
                 issued_on=row["issued_on"],
                 certificate_result=row["certificate_result"],
                 update_service=row["update_service"],
                 update_service_joined_on=row["update_service_joined_on"],
                 holder_surname=row["holder_surname"],
-                holder_birth_date=row["holder_birth_date"],
+                holder_birth_date=row["holder_birth_date"] if permitted else None,
+                holder_birth_year=row["holder_birth_date"].year if row["holder_birth_date"] else None,
                 consent_on=row["consent_on"],
                 original_seen_at=row["original_seen_at"],
                 original_seen_by=emails.get(row["original_seen_by"], ""),
@@ -112,6 +119,7 @@ async def staff_record(profile_id: int, viewer: CurrentUser, settings: Settings)
         pa_name=name.full_name or name.display_name,
         standing=standing_out(best_standing(profile_id, found, today, policy)),
         can_decide=permitted,
+        full_details=permitted,
         checks=outs,
         applications=await application_lists.for_profile(profile_id, settings.dbs_stuck_days),
     )
@@ -120,6 +128,7 @@ async def staff_record(profile_id: int, viewer: CurrentUser, settings: Settings)
         profile_id,
         viewer,
         checks=len(outs),
+        full_details=permitted,
         rationale_shown=permitted and any(c.rationale for c in outs),
     )
     return record

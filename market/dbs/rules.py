@@ -55,6 +55,8 @@ STEPS = {
     "decided": "Decision made",
     "withdrawn": "Withdrawn",
 }
+# The database holds one application per PA in these steps (a partial unique index made by
+# the dbs migration of 2026-12-02): a change to this list needs a migration of that index.
 OPEN_STEPS = ("requested", "id_verified", "submitted", "issued", "seen")
 
 

@@ -19,7 +19,9 @@ class StatusCheckOut(msgspec.Struct, kw_only=True):
 
 
 class StaffCheckOut(msgspec.Struct, kw_only=True):
-    """Everything recorded about a certificate; the rationale only for the DBS permission."""
+    """Everything recorded about a certificate. For staff without the DBS permission the
+    number is masked to its last four digits, the date of birth is withheld (its year is
+    kept) and the rationale is withheld."""
 
     id: int
     level: str
@@ -32,7 +34,8 @@ class StaffCheckOut(msgspec.Struct, kw_only=True):
     update_service: bool
     update_service_joined_on: date | None
     holder_surname: str
-    holder_birth_date: date | None
+    holder_birth_date: date | None  # None: not recorded, or withheld (no DBS permission)
+    holder_birth_year: int | None  # None: no date of birth recorded
     consent_on: date | None
     original_seen_at: datetime | None
     original_seen_by: str
@@ -90,6 +93,8 @@ class StaffRecordOut(msgspec.Struct, kw_only=True):
     pa_name: str
     standing: StandingOut | None
     can_decide: bool
+    # True: certificate numbers and dates of birth in full (the DBS permission); False: masked.
+    full_details: bool
     checks: list[StaffCheckOut]
     applications: list[ApplicationOut]
 

@@ -45,16 +45,20 @@ EDITABLE = ("draft", "changes_requested", "approved")
 
 
 async def profile_row(user: CurrentUser) -> dict[str, Any]:
-    """The PA's profile, made on first use."""
+    """The PA's profile, made on first use.
+
+    A new PA's first pages often arrive together (several tabs, or an app's first calls):
+    the unique index on the profile's user makes the insert "do nothing" for all but one,
+    and each then reads the one profile there is."""
     row = await PAProfile.select().where(PAProfile.user == user.id).first()
     if row is None:
+        first_name = user.display_name.split()[0] if user.display_name.split() else ""
         async with write_transaction():
-            row = await PAProfile.select().where(PAProfile.user == user.id).first()
-            if row is None:
-                first_name = user.display_name.split()[0] if user.display_name.split() else ""
-                await PAProfile.insert(PAProfile(user=user.id, display_name=first_name))
-                row = await PAProfile.select().where(PAProfile.user == user.id).first()
-    assert row is not None  # found, or made just now in this transaction
+            await PAProfile.insert(PAProfile(user=user.id, display_name=first_name)).on_conflict(
+                target=PAProfile.user, action="DO NOTHING"
+            )
+        row = await PAProfile.select().where(PAProfile.user == user.id).first()
+    assert row is not None  # made just now, by this request or the one that won the race
     return row
 
 

@@ -9,18 +9,13 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from piccolo.engine.postgres import PostgresEngine
 
 from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
-from market.db import current_engine, write_transaction
+from market.db import write_transaction
 from market.errors import NotFound
 from market.register.tables import ShortlistEntry
 from market.search.register_reads import LISTED, SHORTLISTERS, check_id, listed_row  # noqa: F401 - SHORTLISTERS re-exported
-
-# A PostgreSQL advisory lock class for "this owner's shortlist", so two saves at once
-# cannot both insert (SQLite's IMMEDIATE transaction already serialises writers).
-_SHORTLIST_LOCK = 7301
 
 
 class ShortlistInput(msgspec.Struct, kw_only=True):
@@ -81,20 +76,22 @@ async def _entry(owner: CurrentUser, profile_id: int) -> dict[str, Any] | None:
 
 async def add_to_shortlist(owner: CurrentUser, profile_id: int) -> tuple[ShortlistItemOut, bool]:
     """Save a listed PA (NotFound otherwise); (the entry, whether it is new). Saving twice
-    keeps one entry."""
+    keeps one entry: the unique index on (owner, profile) makes a second insert, even one
+    sent at the same moment, do nothing."""
     await listed_row(profile_id)
     async with write_transaction():
-        if isinstance(current_engine(), PostgresEngine):
-            await ShortlistEntry.raw("SELECT pg_advisory_xact_lock({}, {})", _SHORTLIST_LOCK, owner.id)
-        existing = await _entry(owner, profile_id)
-        if existing is None:
+        added = (
             await ShortlistEntry.insert(ShortlistEntry(owner=owner.id, profile=profile_id))
+            .on_conflict(target=(ShortlistEntry.owner, ShortlistEntry.profile), action="DO NOTHING")
+            .returning(ShortlistEntry.id)
+        )
+        if added:
             await audit.record(
                 "shortlist.added", actor=owner, subject_type="pa_profile", subject_id=profile_id
             )
     row = await _entry(owner, profile_id)
-    assert row is not None
-    return _item(row), existing is None
+    assert row is not None  # saved just now, by this request or an earlier one
+    return _item(row), bool(added)
 
 
 async def remove_from_shortlist(owner: CurrentUser, profile_id: int) -> None:

@@ -14,7 +14,7 @@ from market.audit.tables import AuditEvent
 from market.dbs import application_lists, applications, forms
 from market.dbs.standing import london_date
 from market.dbs.tables import DBSApplication, DBSCheck
-from market.errors import Invalid, NotAllowed, NotFound
+from market.errors import Conflict, Invalid, NotAllowed, NotFound
 from tests.dbs.support import NUMBER, as_current, check_row, days_ago, iso, permit
 from tests.register.factories import make_pa
 from tests.support import PASSWORD
@@ -385,9 +385,16 @@ async def test_a_pa_with_an_open_application_cannot_ask_again(database):
     pa = await make_pa()
     user = await pa_user(pa)
     await applications.request_by_pa(user, forms.pa_request_input({"route": "own"}))
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(Conflict, match="already have an application in progress"):
         await applications.request_by_pa(user, forms.pa_request_input({"route": "service"}))
-    assert "already have an application in progress" in refused.value.errors["route"]
+    assert await DBSApplication.count() == 1
+
+
+async def test_staff_cannot_start_a_second_open_application(database):
+    staff = await make_staff()
+    profile_id, first = await opened(staff)
+    with pytest.raises(Conflict, match="already has an application in progress"):
+        await applications.start(profile_id, forms.application_input({"route": "own"}), actor=staff)
     assert await DBSApplication.count() == 1
 
 

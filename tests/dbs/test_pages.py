@@ -32,7 +32,7 @@ async def test_staff_record_a_certificate_and_every_view_is_audited(client, logi
     )
     assert sent.status_code == 302, sent.text
     record = await client.get(sent.headers["location"])
-    assert NUMBER in record.text
+    assert "\u2022" * 8 + NUMBER[-4:] in record.text  # in full only with the DBS permission
     assert "Waiting for a decision" in record.text
     views = await AuditEvent.count().where(
         (AuditEvent.action == "dbs.viewed")
@@ -104,3 +104,15 @@ async def test_dashboard_and_queue_pages(client, login_as):
     access = await client.get(f"/staff/dbs/pa/{pa['id']}/access")
     assert access.status_code == 200
     assert "Recorded a certificate" in access.text
+
+
+async def test_a_second_open_application_is_refused_on_the_page(client, login_as):
+    await login_as("staff")
+    pa = await make_pa()
+    page = f"/staff/dbs/pa/{pa['id']}"
+    first = await submit(client, page, {"route": "service"}, action=f"{page}/applications")
+    assert first.status_code == 302, first.text
+    second = await submit(client, page, {"route": "own"}, action=f"{page}/applications")
+    assert second.status_code == 409
+    assert "This PA already has an application in progress" in second.text
+    assert 'href="#new-application-route"' in second.text  # the summary links to the form

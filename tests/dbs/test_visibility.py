@@ -115,7 +115,7 @@ async def test_the_pa_consents_and_asks_for_a_check(client):
     again = await submit(
         client, "/profile/dbs", {"route": "service", "barred_lists": "adults"}, action="/profile/dbs/request"
     )
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert "You already have an application in progress" in again.text
     employer = await submit(
         client, "/profile/dbs", {"route": "employer", "barred_lists": "adults"}, action="/profile/dbs/request"

@@ -35,12 +35,13 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     assert run("migrate").returncode == 0
     first = run("demo", "--if-empty")
     assert first.returncode == 0, first.stderr
-    assert "Demo data ready (5 new accounts)" in first.stdout
+    assert "Demo data ready (6 new accounts)" in first.stdout
     assert "Demo register: 300 PAs round Peterborough and Oxfordshire" in first.stdout
     for email in (
         "pa@demo.example",
         "recipient@demo.example",
         "staff@demo.example",
+        "support@demo.example",
         "trainer@demo.example",
         "admin@demo.example",
     ):
@@ -94,8 +95,8 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     done = run("backup", str(backup))
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(backup) as copy:
-        # The five demo sign-ins, the staff account made above, and the 300 demo-register PAs.
-        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 306
+        # The six demo sign-ins, the staff account made above, and the 300 demo-register PAs.
+        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 307
         assert copy.execute("SELECT count(*) FROM register_pa_profile").fetchone()[0] == 300
     assert run("backup", str(backup)).returncode == 1  # will not overwrite without --force
     assert run("backup", str(backup), "--force").returncode == 0

@@ -222,16 +222,25 @@ async def shortlist(user: CurrentUser, need_id: int, profile_id: int) -> int:
     if await directory.profile_status(profile_id) != "approved":
         raise Invalid({"profile": "Only PAs approved onto the register can be shortlisted"})
     async with write_transaction():
-        existing = (
-            await Application.select(Application.id)
-            .where(Application.need == need_id, Application.profile == profile_id)
-            .first()
+        # One application per (need, PA), held by a unique index: a second shortlisting, even
+        # one sent at the same moment, inserts nothing and answers the existing application.
+        rows = (
+            await Application.insert(
+                Application(
+                    need=need_id, profile=profile_id, stage="shortlisted", version=1, created_by=user.id
+                )
+            )
+            .on_conflict(target=(Application.need, Application.profile), action="DO NOTHING")
+            .returning(Application.id)
         )
-        if existing is not None:
+        if not rows:
+            existing = (
+                await Application.select(Application.id)
+                .where(Application.need == need_id, Application.profile == profile_id)
+                .first()
+            )
+            assert existing is not None  # the row the unique index kept this insert from repeating
             return existing["id"]
-        rows = await Application.insert(
-            Application(need=need_id, profile=profile_id, stage="shortlisted", version=1, created_by=user.id)
-        ).returning(Application.id)
         application_id = rows[0]["id"]
         await StageChange.insert(
             StageChange(application=application_id, from_stage="", to_stage="shortlisted", actor_id=user.id)
