@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.static_files import create_static_files_router
@@ -20,6 +20,7 @@ from market.mail import routes as mail_routes
 from market.settings import Settings
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
+from market.web.nul import refuse_nul
 from market.web.openapi import document_problems, openapi_config
 from market.web.security import CSRFUnlessBearerMiddleware, csrf_config, security_headers
 from market.web.strict_json import check_json_body
@@ -28,6 +29,13 @@ from market.web.templating import template_config
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+async def check_input(request: Request) -> None:
+    """Before every handler: no NUL anywhere in the request (web/nul.py), then a JSON body
+    strictly of its documented types and within what the database can hold (web/strict_json.py)."""
+    await refuse_nul(request)
+    await check_json_body(request)
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -66,7 +74,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=route_handlers,
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         guards=[role_guard],
-        before_request=check_json_body,
+        before_request=check_input,
         # On every response, litestar's own 404s and 405s included (a middleware would miss them).
         before_send=[security_headers(production=settings.is_production)],
         middleware=[

@@ -13,6 +13,8 @@ import pytest
 REQUIRE_ALL = os.environ.get("MARKET_REQUIRE_ALL_TESTS") == "1"
 POSTGRES_URL = os.environ.get("MARKET_TEST_POSTGRES_URL", "").strip()
 CHROMIUM = os.environ.get("MARKET_TEST_CHROMIUM", "/usr/bin/chromium")
+# Cases per API operation in tests/web/test_fuzz_api.py; raise it for a deeper search.
+FUZZ_EXAMPLES = int(os.environ.get("MARKET_FUZZ_EXAMPLES", "4"))
 
 PASSWORD = "correct horse battery"
 

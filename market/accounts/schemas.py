@@ -25,7 +25,8 @@ assert get_args(SignupRole) == SELF_SIGNUP_ROLES
 assert tuple(ROLE_NAMES) == get_args(Role) == ROLES
 
 # Limits the service also checks (with messages for people); here they show in the OpenAPI schema.
-Email = Annotated[str, msgspec.Meta(max_length=254)]
+EMAIL_MAX_LENGTH = 254
+Email = Annotated[str, msgspec.Meta(max_length=EMAIL_MAX_LENGTH)]
 DisplayName = Annotated[str, msgspec.Meta(max_length=120)]
 
 
@@ -52,7 +53,7 @@ class SignupInput(msgspec.Struct, kw_only=True):
 
 
 class LoginInput(msgspec.Struct, kw_only=True):
-    email: str = ""
+    email: Email = ""
     password: str = ""
 
 

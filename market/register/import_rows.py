@@ -156,6 +156,13 @@ def decode(content: bytes, report: CollectsProblems) -> str | None:
             Problem(0, "", f"Line {line} is not UTF-8 text: save the file as CSV UTF-8 (comma delimited)")
         )
         return None
+    if "\x00" in text:
+        # A UTF-16 file read as UTF-8 is full of them; PostgreSQL cannot store one (it was a 500).
+        line = text[: text.index("\x00")].count("\n") + 1
+        report.problems.append(
+            Problem(0, "", f"Line {line} has a NUL character: save the file as CSV UTF-8 (comma delimited)")
+        )
+        return None
     if not text.strip():
         report.problems.append(Problem(0, "", "The file is empty"))
         return None
