@@ -65,7 +65,7 @@ class _PageParser(HTMLParser):
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._select: Field | None = None
-        self._first_option = ""
+        self._first_option: str | None = None
         self._textarea: Field | None = None
         self._submit_named = False
 
@@ -100,11 +100,11 @@ class _PageParser(HTMLParser):
             self._button(name, attrs.get("value", ""))
         elif tag == "select" and name:
             self._select = Field(name, "select", "", sent=False)
-            self._first_option = ""
+            self._first_option = None
             self._form.fields.append(self._select)
         elif tag == "option" and self._select is not None:
             value = attrs.get("value", "")
-            if not self._select.sent and not self._first_option:
+            if self._first_option is None:
                 self._first_option = value
             if "selected" in dict(attrs_list):
                 self._select.value, self._select.sent = value, True
@@ -128,7 +128,7 @@ class _PageParser(HTMLParser):
             self._textarea = None
         elif tag == "select" and self._select is not None:
             if not self._select.sent:  # nothing selected: the browser sends the first option
-                self._select.value, self._select.sent = self._first_option, True
+                self._select.value, self._select.sent = self._first_option or "", True
             self._select = None
         elif tag == "form" and self._form is not None:
             self.forms.append(self._form)

@@ -120,7 +120,7 @@ async def _fuzz_role(
     raised in the inputs branch's files, and how many posts were made."""
     problems: list[str] = []
     expected: list[str] = []
-    posts = 0
+    posts = refused = 0
     http = await _sign_in(app, role, number)
     try:
         found = await walk(http)
@@ -139,6 +139,7 @@ async def _fuzz_role(
                     response = await _send(http, form, {**data, "_csrf_token": [token]})
                     after = await snapshot.take()
                     posts += 1
+                    refused += response.status_code in (401, 403)
                     where = f"{role}: {form.method.upper()} {form.action} ({why}) from {form.page}"
                     if response.status_code >= 500:
                         known = errors.in_inputs_branch_files()
@@ -152,6 +153,10 @@ async def _fuzz_role(
                 await _still_signed_in(http, role)
     finally:
         await http.aclose()
+    if refused > posts // 20:
+        problems.append(
+            f"{role}: {refused} of {posts} posts were refused (401/403): is the CSRF token right?"
+        )
     return problems, expected, posts
 
 
