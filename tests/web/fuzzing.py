@@ -15,13 +15,8 @@ from market.settings import Settings
 DEMO_PASSWORD = demo.DEMO_PASSWORD
 
 
-# The shared parsers the inputs branch hardens (issue 15, item 7): a 500 raised inside one of
-# them is that branch's to fix, and is expected until it is merged.
-INPUTS_BRANCH_FILES = ("fields.py", "dates.py", "web/strict_json.py", "web/params.py")
-
-
 class ServerErrors(logging.Handler):
-    """Keeps the last unhandled exception the app logged (web/errors.py logs each 500), and
+    """Keeps the last unhandled exception the app logged (web/errors.py logs each 500), with
     where in market/ it was raised."""
 
     def __init__(self) -> None:
@@ -44,13 +39,9 @@ class ServerErrors(logging.Handler):
             self.last, self.where = record.getMessage()[:200], ""
 
     def take(self) -> str:
-        """The last error, forgotten once read (see in_inputs_branch_files)."""
+        """The last error, forgotten once read."""
         last, self.last, self.where = self.last, "", ""
         return last
-
-    def in_inputs_branch_files(self) -> bool:
-        """Whether the last error, not yet taken, was raised in one of INPUTS_BRANCH_FILES."""
-        return self.where.split(":")[0] in INPUTS_BRANCH_FILES
 
 
 @contextmanager

@@ -20,10 +20,7 @@ password) signs in again.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import httpx
-import pytest
 
 from market import demo
 from tests.support import submit
@@ -113,13 +110,10 @@ async def _still_signed_in(http: httpx.AsyncClient, role: str) -> None:
         await _log_in(http, role)
 
 
-async def _fuzz_role(
-    app, snapshot: Snapshot, role: str, number: int, done: set
-) -> tuple[list[str], list[str], int]:
-    """Walk as ``role`` and post to every form not yet fuzzed: the problems found, the 500s
-    raised in the inputs branch's files, and how many posts were made."""
+async def _fuzz_role(app, snapshot: Snapshot, role: str, number: int, done: set) -> tuple[list[str], int]:
+    """Walk as ``role`` and post to every form not yet fuzzed: the problems found, and how
+    many posts were made."""
     problems: list[str] = []
-    expected: list[str] = []
     posts = refused = 0
     http = await _sign_in(app, role, number)
     try:
@@ -142,9 +136,7 @@ async def _fuzz_role(
                     refused += response.status_code in (401, 403)
                     where = f"{role}: {form.method.upper()} {form.action} ({why}) from {form.page}"
                     if response.status_code >= 500:
-                        known = errors.in_inputs_branch_files()
-                        message = f"{where} answered {response.status_code}: {errors.take()}"
-                        (expected if known else problems).append(message)
+                        problems.append(f"{where} answered {response.status_code}: {errors.take()}")
                     elif response.status_code >= 400 and (saved := changed(before, after)):
                         problems.append(f"{where} answered {response.status_code} but changed {saved}")
                     before = after
@@ -157,7 +149,7 @@ async def _fuzz_role(
         problems.append(
             f"{role}: {refused} of {posts} posts were refused (401/403): is the CSRF token right?"
         )
-    return problems, expected, posts
+    return problems, posts
 
 
 def _token(html: str) -> str:
@@ -166,44 +158,14 @@ def _token(html: str) -> str:
     return html[start + len(marker) : html.index('"', start + len(marker))] if start >= 0 else ""
 
 
-class Outcome(NamedTuple):
-    problems: list[str]
-    expected: list[str]  # 500s raised in the inputs branch's files (fuzzing.INPUTS_BRANCH_FILES)
-    posts: dict[str, int]
-
-
-# One fuzz per database per session: both tests below read the same outcome.
-_OUTCOMES: dict[str, Outcome] = {}
-
-
-async def _outcome(app, settings) -> Outcome:
-    key = "postgres" if settings.is_postgres else "sqlite"
-    if key not in _OUTCOMES:
-        await seed_demo(settings)
-        problems: list[str] = []
-        expected: list[str] = []
-        done: set = set()
-        posts = {}
-        async with Snapshot(settings) as snapshot:
-            for number, role in enumerate(ROLES):
-                found, known, posts[role] = await _fuzz_role(app, snapshot, role, number, done)
-                problems += found
-                expected += known
-        _OUTCOMES[key] = Outcome(problems, expected, posts)
-    return _OUTCOMES[key]
-
-
 async def test_no_form_answers_500_or_saves_half(app, settings):
-    outcome = await _outcome(app, settings)
-    assert sum(outcome.posts.values()) > 300, f"the walk found too few forms to fuzz: {outcome.posts}"
-    assert not outcome.problems, f"{len(outcome.problems)} problems ({outcome.posts} posts):\n" + "\n".join(
-        outcome.problems
-    )
-
-
-@pytest.mark.xfail(strict=True, reason="fixed on branch inputs")
-async def test_no_form_answers_500_in_the_shared_parsers(app, settings):
-    """The 500s raised in market/fields.py, dates.py, web/strict_json.py and web/params.py
-    (money 1e309, 23-digit date parts ...), kept apart so that the test above guards all else."""
-    outcome = await _outcome(app, settings)
-    assert not outcome.expected, f"{len(outcome.expected)} answers were 500:\n" + "\n".join(outcome.expected)
+    await seed_demo(settings)
+    problems: list[str] = []
+    done: set = set()
+    posts = {}
+    async with Snapshot(settings) as snapshot:
+        for number, role in enumerate(ROLES):
+            found, posts[role] = await _fuzz_role(app, snapshot, role, number, done)
+            problems += found
+    assert sum(posts.values()) > 300, f"the walk found too few forms to fuzz: {posts}"
+    assert not problems, f"{len(problems)} problems ({posts} posts):\n" + "\n".join(problems)

@@ -3,7 +3,7 @@ them, and the snapshot sees a saved row (so "nothing was saved" means something)
 
 from __future__ import annotations
 
-from market.accounts.tables import LoginAttempt
+from market.accounts.tables import LoginThrottle
 from market.register.tables import Skill
 from tests.web.crawl import parse_page, shape
 from tests.web.fuzzing import Snapshot, changed
@@ -54,7 +54,7 @@ def test_the_walk_reads_a_form_as_a_browser_sends_it():
 async def test_the_snapshot_sees_a_saved_row_but_not_the_audit_trail(database):
     async with Snapshot(database) as snapshot:
         before = await snapshot.take()
-        await LoginAttempt.insert(LoginAttempt(email="a@example.org", ip="x"))
+        await LoginThrottle.insert(LoginThrottle(bucket="address:x", attempts=1))
         assert changed(before, await snapshot.take()) == []
         await Skill.update({Skill.name: "Renamed"}).where(Skill.id == 1)
         assert changed(before, await snapshot.take()) == [
