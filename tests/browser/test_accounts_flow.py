@@ -122,3 +122,41 @@ async def test_sign_in_works_without_javascript(server: Server, new_context) -> 
     await visit_checked(page, server.url("/login"))
     await sign_in(page, server, server.staff_email, server.staff_password)
     await expect_home(page, server, "Recruitment support")
+
+
+async def test_a_throttled_person_signs_in_with_an_emailed_link(server: Server, new_context) -> None:
+    email = f"pa-{uuid.uuid4().hex[:10]}@example.org"
+    server.create_user("pa", email, PA_NAME, PA_PASSWORD)
+    pa = await (await new_context()).new_page()
+    staff = await (await new_context()).new_page()
+
+    # Five wrong passwords use up this account's attempts from this address ...
+    for _ in range(5):
+        await sign_in(pa, server, email, "not the password at all 1")
+        await expect_error(pa, "Enter a correct email address and password")
+    # ... so even the right one is refused, and the page says how to get in now.
+    await sign_in(pa, server, email, PA_PASSWORD)
+    await expect_error(
+        pa,
+        "Too many failed attempts to sign in. Wait 15 minutes and try again, or ask us to email you a sign-in link.",
+    )
+    await pa.get_by_role("main").get_by_role("link", name="email me a sign-in link", exact=True).click()
+    await expect(pa).to_have_url(server.url("/login/link"))
+    await check_a11y(pa)
+    await pa.get_by_label("Email address").fill(email)
+    await pa.get_by_role("button", name="Send sign-in link").click()
+    await expect(pa.get_by_role("heading", level=1)).to_have_text("Check your email")
+    await check_a11y(pa)
+
+    await sign_in(staff, server, server.staff_email, server.staff_password)
+    link = await link_from_outbox(staff, server, email, "Your link to sign in", "/login/link/")
+
+    # Opening the link signs nobody in (a mail scanner may follow it); the button does.
+    await visit_checked(pa, link)
+    await expect(pa.get_by_role("heading", level=1)).to_have_text("Sign in with your link")
+    await pa.get_by_role("main").get_by_role("button", name="Sign in").click()
+    await expect_home(pa, server, "Your personal assistant home")
+
+    # The link works once: opened again, it says so before anything is pressed.
+    await visit_checked(pa, link)
+    await expect(pa.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
