@@ -217,6 +217,18 @@ async def _add_profile(
     top = max(held, key=lambda s: years[s["id"]])
     wont_do, year_pattern = _limits(limits_rng, {s["code"] for s in held})
     approved_at = now - timedelta(days=rng.randint(20, 700)) if status in ("approved", "suspended") else None
+    # The history must read in order (submitted, then approved, then suspended), each at its
+    # own date: reports rebuild a PA's status at any moment from these changes.
+    submitted_at = (
+        None
+        if status == "draft"
+        else approved_at - timedelta(days=rng.randint(3, 14))
+        if approved_at
+        else now - timedelta(days=rng.randint(1, 30))
+    )
+    suspended_at = (
+        approved_at + (now - approved_at) * rng.uniform(0.5, 0.95) if status == "suspended" else None
+    )
     profile = await PAProfile.insert(
         PAProfile(
             user=user["id"],
@@ -243,7 +255,7 @@ async def _add_profile(
             shift_kinds=msgspec.json.encode(
                 rng.sample(("day", "evening", "weekend", "sleeping_night"), 2)
             ).decode(),
-            submitted_at=now - timedelta(days=rng.randint(1, 30)) if status != "draft" else None,
+            submitted_at=submitted_at,
             approved_at=approved_at,
             review_due_on=(approved_at + timedelta(days=365)).date() if approved_at else None,
             status_reason="A concern is being looked into." if status == "suspended" else "",
@@ -260,16 +272,21 @@ async def _add_profile(
     await AvailabilitySlot.insert(
         *[AvailabilitySlot(profile=profile_id, start_minute=s.start, end_minute=s.end) for s in slots]
     )
-    if status != "draft":
-        await StatusChange.insert(
-            StatusChange(profile=profile_id, from_status="draft", to_status="submitted")
+    history = [("draft", "submitted", submitted_at), ("submitted", "approved", approved_at)]
+    history.append(("approved", "suspended", suspended_at))
+    changes = [
+        StatusChange(
+            profile=profile_id,
+            from_status=old,
+            to_status=new,
+            changed_at=at,
+            reason="A concern is being looked into." if new == "suspended" else "",
         )
-    if approved_at:
-        await StatusChange.insert(
-            StatusChange(
-                profile=profile_id, from_status="submitted", to_status="approved", changed_at=approved_at
-            )
-        )
+        for old, new, at in history
+        if at is not None
+    ]
+    if changes:
+        await StatusChange.insert(*changes)
 
 
 async def summary() -> str:

@@ -27,3 +27,28 @@ async def test_the_demo_register_is_realistic_and_added_once(database):
     assert not [h for h in held if h["skill.code"] in limits[h["profile"]]]
     assert await seed_register(count=60) == 0  # idempotent
     assert (await summary()).startswith("Demo register: 60 PAs")
+
+
+async def test_every_demo_pas_rebuilt_status_today_is_its_stored_status(database):
+    """Reports rebuild a PA's status at a moment from the status history, so the demo's
+    history must end where the profile is: submitted, approved and suspended PAs alike."""
+    from datetime import UTC, datetime
+
+    from market.register.tables import StatusChange
+    from market.reports.register_figures import holding_cte, raw
+
+    await seed_register(count=120)
+    stored = {r["id"]: r["status"] for r in await PAProfile.select(PAProfile.id, PAProfile.status)}
+    assert {"approved", "submitted", "suspended", "draft"} <= set(stored.values())
+    now = datetime.now(UTC)
+    changes = await StatusChange.select().order_by(StatusChange.changed_at).order_by(StatusChange.id)
+    rebuilt = dict.fromkeys(stored, "draft")
+    for change in changes:
+        assert change["changed_at"] < now
+        assert change["from_status"] == rebuilt[change["profile"]], "the history reads in order"
+        rebuilt[change["profile"]] = change["to_status"]
+    assert rebuilt == stored
+    # The reports' own reading of the history agrees: everyone approved is on the register.
+    for status in ("approved", "suspended", "submitted"):
+        rows = await raw(holding_cte("holding", (status,)) + "SELECT COUNT(*) AS n FROM holding", now, now)
+        assert rows[0]["n"] == sum(s == status for s in stored.values())
