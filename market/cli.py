@@ -30,12 +30,22 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-async def _with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[T]], *, migrated: bool = True) -> T:
+    """Run ``work`` against the database; unless this is the migration itself, first make sure
+    the database is up to date, or say in one line what to do (not a traceback from a missing
+    table halfway through)."""
     from market import db
 
     engine = db.activate(db.create_engine(settings))
     await db.open_pool(engine, max_size=2)
     try:
+        if migrated and (pending := await db.pending_migrations()):
+            print(
+                f"market: the database is not up to date ({pending} migration{'s' if pending != 1 else ''}"
+                " not yet run): run `market migrate` first.",
+                file=sys.stderr,
+            )
+            raise SystemExit(2)
         return await work()
     finally:
         await db.close_pool(engine)
@@ -45,7 +55,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from market import db
 
     settings = _settings()
-    asyncio.run(_with_db(settings, db.migrate))
+    asyncio.run(_with_db(settings, db.migrate, migrated=False))
     print(f"Database is up to date ({'PostgreSQL' if settings.is_postgres else settings.sqlite_path}).")
     return 0
 

@@ -154,6 +154,15 @@ async def migrate() -> None:
         raise RuntimeError(f"Migrations failed: {result.message}")
 
 
+async def pending_migrations() -> int:
+    """How many of the features' migrations the active database has not run yet (all of them
+    on a new database)."""
+    from piccolo.apps.migrations.commands.check import CheckMigrationManager
+
+    current_engine()
+    return await CheckMigrationManager(app_name="all").havent_ran_count()
+
+
 async def open_pool(engine: Engine, max_size: int = 10) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=max_size)

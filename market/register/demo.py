@@ -226,9 +226,9 @@ async def _add_profile(
         if approved_at
         else now - timedelta(days=rng.randint(1, 30))
     )
-    suspended_at = (
-        approved_at + (now - approved_at) * rng.uniform(0.5, 0.95) if status == "suspended" else None
-    )
+    suspended_at = None
+    if status == "suspended" and approved_at:
+        suspended_at = approved_at + (now - approved_at) * rng.uniform(0.5, 0.95)
     profile = await PAProfile.insert(
         PAProfile(
             user=user["id"],

@@ -111,3 +111,19 @@ def test_mail_send_without_smtp_says_so(run):
     run("migrate")
     result = run("mail", "send")
     assert result.returncode == 2 and "MARKET_SMTP_HOST is not set" in result.stderr
+
+
+def test_a_command_before_migrate_says_in_one_line_to_run_it_first(run):
+    for command in (
+        ("geo", "lookup", "PE1 1AB"),
+        ("reports", "return", "--from", "2026-04-01", "--to", "2026-06-30"),
+    ):
+        result = run(*command)
+        assert result.returncode == 2, (command, result.stderr)
+        assert (
+            result.stderr.strip().splitlines() == [result.stderr.strip().splitlines()[0]]
+            and "run `market migrate` first" in result.stderr
+        ), (command, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert run("migrate").returncode == 0
+    assert run("geo", "lookup", "PE1 1AB").returncode != 2

@@ -58,3 +58,17 @@ async def test_unknown_page_is_a_finished_404(client):
     assert api.status_code == 404
     assert api.headers["content-type"].startswith("application/problem+json")
     assert api.json()["status"] == 404
+
+
+async def test_every_step_on_the_staff_home_is_a_link_that_answers(client, login_as):
+    import re
+
+    await login_as("staff")
+    home = await client.get("/home")
+    steps = re.findall(r'<h2 class="govuk-heading-s govuk-!-margin-bottom-1">(.*?)</h2>', home.text)
+    assert steps and all("<a " in step for step in steps), steps
+    assert '<a class="govuk-link" href="/staff/reports">Run the commissioner&#39;s reports</a>' in home.text
+    for href in re.findall(
+        r'<h2 class="govuk-heading-s govuk-!-margin-bottom-1"><a class="govuk-link" href="([^"]+)"', home.text
+    ):
+        assert (await client.get(href)).status_code == 200, href
