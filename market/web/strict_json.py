@@ -14,7 +14,8 @@ naming its field too:
 - a whole number beyond PostgreSQL's integer (every integer column, ids included, is 32-bit
   there; SQLite's 64-bit limit is wider, so this one bound serves both);
 - a date outside the years 1900 to 2100 (``market.dates``: the forms' bound too);
-- text holding the NUL character, which PostgreSQL's text cannot store.
+- text holding the NUL character, which PostgreSQL's text cannot store (web/nul.py refuses
+  those before this runs, with the same message; this keeps the walk whole on its own).
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ from litestar.handlers import HTTPRouteHandler
 
 from market.dates import MAX_YEAR, MIN_YEAR, year_in_range
 from market.fields import PG_INT_MAX
+from market.web.nul import MESSAGE as NUL_MESSAGE
 
 _PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 INT_MIN = -PG_INT_MAX - 1
 TOO_BIG = f"must be a whole number from {INT_MIN:,} to {PG_INT_MAX:,}"
 BAD_YEAR = f"must be a date with a year from {MIN_YEAR} to {MAX_YEAR}"
-NUL = "must not contain the NUL character (\\u0000)"
 NOT_FINITE = "must be a finite number"
 
 
@@ -88,7 +89,7 @@ def _problem(value: Any) -> str | None:
     if isinstance(value, float):
         return None if math.isfinite(value) else NOT_FINITE
     if isinstance(value, str):
-        return NUL if "\x00" in value else None
+        return NUL_MESSAGE if "\x00" in value else None
     if isinstance(value, date):  # a datetime is a date too
         return None if year_in_range(value) else BAD_YEAR
     return None
