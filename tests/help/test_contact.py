@@ -11,6 +11,7 @@ from market.mail import services as mail
 from market.mail.tables import OutboxEmail
 from market.settings import Contact
 from tests.mail.test_delivery import smtp_server  # noqa: F401 - the fixture
+from tests.support import submit
 
 COUNCIL = Contact(
     email="pa-help@shire.example",
@@ -88,3 +89,24 @@ async def test_the_outbox_shows_the_foot_the_email_goes_with(client, login_as, s
     foot = page.text[page.text.index("app-email-signature") :]
     assert f"Phone: {settings.contact.phone}" in foot
     assert f'Email: <a href="mailto:{settings.contact.email}">' in foot
+
+
+async def test_error_pages_say_how_to_reach_the_team(client, login_as, settings, monkeypatch):
+    await login_as("pa")
+    refused = await client.get("/staff/feedback")
+    assert refused.status_code == 403 and 'href="/contact">contact us</a>' in refused.text
+    assert "support team" not in refused.text
+
+    from market.help import feedback
+
+    async def explode(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    # An unexpected failure (here, the feedback service's) still leaves people a way to reach us.
+    monkeypatch.setattr(feedback, "submit", explode)
+    failed = await submit(client, "/feedback", {"problem": "It broke"})
+    assert failed.status_code == 500 and "secret internals" not in failed.text
+    main = failed.text[failed.text.index('id="main-content"') : failed.text.index("</main>")]
+    assert (
+        f"phone us on {settings.contact.phone}" in main and f'href="mailto:{settings.contact.email}"' in main
+    )
