@@ -25,6 +25,7 @@ FEATURES = (
     "matching",
     "reports",
     "export",
+    "help",
 )
 
 

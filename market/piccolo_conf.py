@@ -13,6 +13,7 @@ APP_REGISTRY = AppRegistry(
         "market.dbs.piccolo_app",
         "market.training.piccolo_app",
         "market.matching.piccolo_app",
+        "market.help.piccolo_app",
     ]
 )
 

@@ -24,11 +24,43 @@ SECRET_KEY_HELP = (
     "python3 -c 'import secrets; print(secrets.token_urlsafe(48))' "
     "(production is the default; a developer's machine sets MARKET_ENV=development instead)."
 )
+# The contact details and data controller a live service must name: no default can be true
+# for a real council, so production refuses to start without them (development has demo ones).
+CONTACT_REQUIRED = ("MARKET_CONTACT_EMAIL", "MARKET_CONTACT_PHONE", "MARKET_DATA_CONTROLLER")
 DBS_STUCK_DAYS_DEFAULT = {"requested": 7, "id_verified": 7, "submitted": 42, "issued": 14, "seen": 7}
 
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message is one sentence for the operator."""
+
+
+class Contact(msgspec.Struct, frozen=True, kw_only=True):
+    """How people reach the team that runs the service, and who answers for their data.
+
+    Shown on /contact, in every page's footer, at the foot of every email and in the privacy
+    notice. The defaults are development's demo details (a reserved example domain and an
+    Ofcom drama number); production must set its own (``CONTACT_REQUIRED``).
+    """
+
+    email: str = "help@pa-register.example"
+    phone: str = "01632 960 123"
+    hours: str = "Monday to Friday, 9am to 5pm, except bank holidays"
+    # Postal address, its lines separated by commas; "" shows none.
+    address: str = "Direct Payment Support Service, County Hall, Market Street, Exampleton, EX1 1AA"
+    # The organisation that decides why and how personal data is used (UK GDPR Article 4(7)).
+    data_controller: str = "Example County Council"
+    # The data protection officer's address; "" sends data protection questions to ``email``.
+    dpo_email: str = ""
+    # The controller's number on the ICO's register of fee payers; "" leaves it unsaid.
+    ico_registration: str = ""
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.split(",") if line.strip()]
+
+    @property
+    def data_protection_email(self) -> str:
+        return self.dpo_email or self.email
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,6 +107,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     dbs_stuck_days: dict[str, int] = msgspec.field(default_factory=lambda: dict(DBS_STUCK_DAYS_DEFAULT))
     # The OpenAPI document and its viewer under /schema; None: on in development, off in production.
     api_docs: bool | None = None
+    contact: Contact = msgspec.field(default_factory=Contact)
 
     @property
     def is_production(self) -> bool:
@@ -194,8 +227,39 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         training_reminder_days=_int(environ, "MARKET_TRAINING_REMINDER_DAYS", 30),
         training_near_miles=_int(environ, "MARKET_TRAINING_NEAR_MILES", 20),
         api_docs=_bool(environ, "MARKET_API_DOCS", env != "production"),
+        contact=_contact(environ, env),
         **_geocoder(environ),
     )
+
+
+def _contact(environ: Mapping[str, str], env: str) -> Contact:
+    """The MARKET_CONTACT_* settings: production names its own, development keeps the demo's."""
+    values = {name: environ.get(name, "").strip() for name in CONTACT_REQUIRED}
+    missing = [name for name, value in values.items() if not value]
+    if env == "production" and missing:
+        raise ConfigError(
+            f"Set {' and '.join(missing)}: a live service must tell people how to reach its team "
+            "and who controls their data (a developer's machine sets MARKET_ENV=development instead)."
+        )
+    for name in ("MARKET_CONTACT_EMAIL", "MARKET_DPO_EMAIL"):
+        address = environ.get(name, "").strip()
+        local, at, domain = address.partition("@")
+        if address and not (at and local and "." in domain and " " not in address and "@" not in domain):
+            raise ConfigError(f"{name} must be an email address, not {address!r}.")
+    demo = Contact()
+    given = {
+        "email": values["MARKET_CONTACT_EMAIL"],
+        "phone": values["MARKET_CONTACT_PHONE"],
+        "data_controller": values["MARKET_DATA_CONTROLLER"],
+        "hours": environ.get("MARKET_CONTACT_HOURS", "").strip(),
+        "address": environ.get("MARKET_CONTACT_ADDRESS", "").strip(),
+        "dpo_email": environ.get("MARKET_DPO_EMAIL", "").strip(),
+        "ico_registration": environ.get("MARKET_ICO_REGISTRATION", "").strip(),
+    }
+    if env == "production":
+        # Nothing of the demo's may show on a live service: unset optional details show nothing.
+        return Contact(**given)
+    return Contact(**{key: value or getattr(demo, key) for key, value in given.items()})
 
 
 def _stuck_days(raw: str) -> dict[str, int]:

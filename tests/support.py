@@ -54,3 +54,12 @@ def link_in(body: str, path_prefix: str) -> str:
     match = re.search(rf"https?://[^\s/]+({re.escape(path_prefix)}[^\s]+)", body)
     assert match, f"no {path_prefix} link in the email"
     return match.group(1)
+
+
+# What a `market` command run as production (no MARKET_ENV) must be told besides its secret key
+# (market.settings.CONTACT_REQUIRED).
+PRODUCTION_CONTACT = {
+    "MARKET_CONTACT_EMAIL": "pa-help@shire.example",
+    "MARKET_CONTACT_PHONE": "01632 960 456",
+    "MARKET_DATA_CONTROLLER": "Shire County Council",
+}

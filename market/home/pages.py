@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts.pages import done_message
 from market.register import services as register
+from market.register.import_rows import INVITE_LIFETIME
+from market.settings import Settings
 from market.web.guards import PUBLIC, SIGNED_IN
 from market.web.render import render
 
@@ -25,12 +28,21 @@ class PublicPages(Controller):
         return render("pages/start.html")
 
     @get("/privacy")
-    async def privacy(self) -> Template:
-        return render("pages/privacy.html")
+    async def privacy(self, settings: NamedDependency[Settings]) -> Template:
+        # The notice states the retention periods and the online look-ups actually configured.
+        return render(
+            "pages/privacy.html",
+            rationale_months=settings.dbs_rationale_retention_months,
+            session_days=settings.session_days,
+            token_hours=settings.token_hours,
+            invite_days=INVITE_LIFETIME.days,
+            geocoder=settings.geocoder,
+            smtp=bool(settings.smtp_host),
+        )
 
     @get("/accessibility")
-    async def accessibility(self) -> Template:
-        return render("pages/accessibility.html")
+    async def accessibility(self, settings: NamedDependency[Settings]) -> Template:
+        return render("pages/accessibility.html", base_url=settings.base_url)
 
     @get("/cookies")
     async def cookies(self) -> Template:

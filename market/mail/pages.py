@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
 from market.errors import NotFound
-from market.mail import outbox
+from market.mail import outbox, services
+from market.settings import Settings
 from market.web.guards import STAFF
 from market.web.params import RecordId
 from market.web.render import render
@@ -26,11 +28,19 @@ class OutboxPages(Controller):
         return render("mail/outbox.html", emails=emails, to=to or "", withheld_reason=outbox.WITHHELD_REASON)
 
     @get("/{email_id:int}")
-    async def email(self, request: Request, email_id: RecordId) -> Template:
+    async def email(
+        self, request: Request, email_id: RecordId, settings: NamedDependency[Settings]
+    ) -> Template:
         email = await outbox.one(email_id, request.user.email)
         if email is None:
             raise NotFound()
-        return render("mail/email.html", email=email, withheld_reason=outbox.WITHHELD_REASON)
+        return render(
+            "mail/email.html",
+            email=email,
+            withheld_reason=outbox.WITHHELD_REASON,
+            # What the sender adds at the foot when the email goes (mail.services.signature).
+            signature=services.signature(settings),
+        )
 
 
 ROUTES: list[Any] = [OutboxPages]

@@ -134,12 +134,25 @@ async def _claim(now: datetime, limit: int) -> list[dict[str, Any]]:
     return claimed
 
 
+def signature(settings: Settings) -> str:
+    """The foot of every email: how to reach the team (Settings.contact), added when the
+    email is sent, so a queued email carries the details in force when it goes."""
+    contact = settings.contact
+    hours = f" ({contact.hours})" if contact.hours else ""
+    return (
+        f"\n-- \nThe {settings.service_name} team\n"
+        f"Phone: {contact.phone}{hours}\n"
+        f"Email: {contact.email}\n"
+        f"Contact us: {settings.base_url}/contact\n"
+    )
+
+
 def _message(settings: Settings, row: dict[str, Any]) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = row["to_address"]
     message["Subject"] = row["subject"]
-    message.set_content(row["body_text"])
+    message.set_content(row["body_text"].rstrip("\n") + "\n" + signature(settings))
     if row.get("attachment_name"):
         maintype, _, rest = row["attachment_type"].partition("/")
         subtype, *params = [p.strip() for p in rest.split(";")]

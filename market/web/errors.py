@@ -168,10 +168,12 @@ def _http_exception_response(request: Request, exc: HTTPException) -> Response:
 
 def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("Unhandled error on %s %s", request.method, request.url.path)
-    detail = "Try again later. If the problem continues, contact the support team."
     if is_api(request):
-        return problem(HTTP_500_INTERNAL_SERVER_ERROR, detail)
-    return error_page(request, 500, detail)
+        return problem(
+            HTTP_500_INTERNAL_SERVER_ERROR, "Try again later. If the problem continues, see /contact."
+        )
+    # The error page itself says how to reach the team (templates/errors/error.html).
+    return error_page(request, 500, "Try again later.")
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

@@ -42,6 +42,8 @@ def environment(settings: Settings) -> Environment:
     env.globals.update(
         service_name=settings.service_name,
         is_production=settings.is_production,
+        # The team's details and the data controller: /contact, the footer, the privacy notice.
+        contact=settings.contact,
         os_attribution=OS_ATTRIBUTION,
         # The inline script's nonce, matching this response's Content-Security-Policy.
         csp_nonce=csp_nonce,

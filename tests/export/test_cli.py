@@ -9,6 +9,7 @@ from pathlib import Path
 
 from market.export import dump
 from tests.export.test_import_checks import _small_export
+from tests.support import PRODUCTION_CONTACT
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,6 +20,7 @@ def _market(database_url: str, tmp_path: Path, *args: str) -> subprocess.Complet
         "MARKET_VAR_DIR": str(tmp_path),
         "MARKET_DATABASE_URL": database_url,
         "MARKET_SECRET_KEY": "export-test-secret-key-that-is-long-enough-0123456789",
+        **PRODUCTION_CONTACT,
     }
     command = [sys.executable, "-m", "market.cli", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)

@@ -4,6 +4,7 @@ import sys
 
 from tests.conftest import SECRET
 from tests.geo.codepo import build_zip
+from tests.support import PRODUCTION_CONTACT
 
 
 def market(tmp_path, *args):
@@ -13,6 +14,7 @@ def market(tmp_path, *args):
             "PATH": "/usr/bin:/bin",
             "MARKET_VAR_DIR": str(tmp_path),
             "MARKET_SECRET_KEY": SECRET,
+            **PRODUCTION_CONTACT,
             "MARKET_DATABASE_URL": f"sqlite:///{tmp_path / 'market.db'}",
         },
         capture_output=True,

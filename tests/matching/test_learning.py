@@ -28,6 +28,7 @@ from tests.conftest import SECRET
 from tests.dbs.support import certificate
 from tests.matching.factories import make_need, make_recipient, make_user
 from tests.register.factories import make_pa
+from tests.support import PRODUCTION_CONTACT
 
 
 async def _snapshots(application_id: int) -> list[dict]:
@@ -332,6 +333,7 @@ async def test_market_matching_train_command(database, tmp_path):
             "PATH": "/usr/bin:/bin",
             "MARKET_VAR_DIR": str(tmp_path),
             "MARKET_SECRET_KEY": SECRET,
+            **PRODUCTION_CONTACT,
             "MARKET_DATABASE_URL": database.database_url,
         },
         capture_output=True,

@@ -30,7 +30,7 @@ from market.register.tables import (
     StatusChange,
 )
 from tests.conftest import SECRET
-from tests.support import PASSWORD, csrf_token
+from tests.support import PASSWORD, PRODUCTION_CONTACT, csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "register-import-example.csv"
@@ -506,6 +506,7 @@ def market(tmp_path):
         "PATH": "/usr/bin:/bin",
         "MARKET_VAR_DIR": str(tmp_path),
         "MARKET_SECRET_KEY": SECRET,
+        **PRODUCTION_CONTACT,
         "MARKET_DATABASE_URL": f"sqlite:///{tmp_path / 'market.db'}",
     }
 

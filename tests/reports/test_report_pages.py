@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from market.clock import london_today
 from market.reports.periods import financial_year_of
 from tests.matching.factories import make_user
-from tests.support import PASSWORD, submit
+from tests.support import PASSWORD, PRODUCTION_CONTACT, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,6 +67,7 @@ def test_the_command_line_prints_json_and_writes_xlsx(database, tmp_path):
         "MARKET_VAR_DIR": str(tmp_path),
         "MARKET_DATABASE_URL": database.database_url,
         "MARKET_SECRET_KEY": "reports-test-secret-key-that-is-long-enough-0123456789",
+        **PRODUCTION_CONTACT,
     }
     command = [
         sys.executable,

@@ -3,9 +3,15 @@ import sys
 
 import pytest
 
-from market.settings import SECRET_KEY_HELP, ConfigError, load_settings
+from market.settings import SECRET_KEY_HELP, ConfigError, Contact, load_settings
 
 KEY = "k" * 40
+# What production must name besides its key: how to reach the team, and who controls the data.
+CONTACT = {
+    "MARKET_CONTACT_EMAIL": "pa-help@shire.example",
+    "MARKET_CONTACT_PHONE": "01632 960 456",
+    "MARKET_DATA_CONTROLLER": "Shire County Council",
+}
 
 
 def test_without_market_env_the_service_is_production_and_needs_a_key(tmp_path):
@@ -13,7 +19,7 @@ def test_without_market_env_the_service_is_production_and_needs_a_key(tmp_path):
         load_settings({"MARKET_VAR_DIR": str(tmp_path)})
     assert str(error.value) == SECRET_KEY_HELP
     assert not (tmp_path / "secret_key").exists()  # no key is made up for production
-    settings = load_settings({"MARKET_VAR_DIR": str(tmp_path), "MARKET_SECRET_KEY": KEY})
+    settings = load_settings({"MARKET_VAR_DIR": str(tmp_path), "MARKET_SECRET_KEY": KEY, **CONTACT})
     assert settings.is_production and not settings.serves_api_docs
 
 
@@ -66,7 +72,7 @@ def test_bad_settings_stop_with_one_clear_sentence(tmp_path, environ, message):
 
 def test_production_with_a_key_starts(tmp_path):
     settings = load_settings(
-        {"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "production", "MARKET_SECRET_KEY": KEY}
+        {"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "production", "MARKET_SECRET_KEY": KEY, **CONTACT}
     )
     assert settings.is_production and not (tmp_path / "secret_key").exists()
     on = load_settings(
@@ -75,9 +81,56 @@ def test_production_with_a_key_starts(tmp_path):
             "MARKET_ENV": "production",
             "MARKET_SECRET_KEY": KEY,
             "MARKET_API_DOCS": "on",
+            **CONTACT,
         }
     )
     assert on.serves_api_docs  # an operator may publish the API's documentation
+
+
+def test_production_must_name_its_contact_details_and_data_controller(tmp_path):
+    environ = {"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "production", "MARKET_SECRET_KEY": KEY}
+    with pytest.raises(ConfigError) as error:
+        load_settings(environ)
+    message = str(error.value)
+    assert message.startswith(
+        "Set MARKET_CONTACT_EMAIL and MARKET_CONTACT_PHONE and MARKET_DATA_CONTROLLER: a live service"
+    )
+    assert message.endswith(".") and "\n" not in message
+    with pytest.raises(ConfigError, match=r"^Set MARKET_CONTACT_PHONE: "):
+        load_settings({**environ, **CONTACT, "MARKET_CONTACT_PHONE": " "})
+    settings = load_settings(
+        {**environ, **CONTACT, "MARKET_CONTACT_ADDRESS": "Shire Hall, Shiretown, SH1 2AB"}
+    )
+    assert settings.contact == Contact(
+        email="pa-help@shire.example",
+        phone="01632 960 456",
+        data_controller="Shire County Council",
+        address="Shire Hall, Shiretown, SH1 2AB",
+        hours="",  # nothing of the demo's shows on a live service
+        dpo_email="",
+        ico_registration="",
+    )
+    assert settings.contact.address_lines == ["Shire Hall", "Shiretown", "SH1 2AB"]
+    assert settings.contact.data_protection_email == "pa-help@shire.example"
+
+
+def test_development_has_the_demo_s_contact_details_unless_told(tmp_path):
+    environ = {"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "development"}
+    assert load_settings(environ).contact == Contact()
+    told = load_settings(
+        {**environ, "MARKET_CONTACT_PHONE": "0300 123 4567", "MARKET_DPO_EMAIL": "dpo@shire.example"}
+    )
+    assert told.contact.phone == "0300 123 4567" and told.contact.email == Contact().email
+    assert told.contact.data_protection_email == "dpo@shire.example"
+
+
+@pytest.mark.parametrize("name", ["MARKET_CONTACT_EMAIL", "MARKET_DPO_EMAIL"])
+@pytest.mark.parametrize(
+    "value", ["help", "help@", "@shire.example", "a b@shire.example", "a@b@shire.example"]
+)
+def test_a_contact_address_must_be_an_email_address(tmp_path, name, value):
+    with pytest.raises(ConfigError, match=f"^{name} must be an email address"):
+        load_settings({"MARKET_VAR_DIR": str(tmp_path), "MARKET_ENV": "development", name: value})
 
 
 def test_the_command_line_prints_the_sentence_not_a_traceback(tmp_path):
@@ -118,7 +171,7 @@ def test_serve_without_market_env_or_a_key_refuses_with_one_sentence(tmp_path):
 
 
 def test_the_demo_refuses_to_run_in_production(tmp_path):
-    result = _market(["demo"], tmp_path, MARKET_SECRET_KEY=KEY)
+    result = _market(["demo"], tmp_path, MARKET_SECRET_KEY=KEY, **CONTACT)
     assert result.returncode == 2
     assert "runs only with MARKET_ENV=development" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "market.db").exists()  # nothing was created
