@@ -43,10 +43,15 @@ async def test_a_recipient_posts_a_need_adds_times_and_opens_it(client, login_as
     assert created.status_code in (302, 303)
     times_path = created.headers["location"].split("?")[0]
     need_id = int(times_path.split("/")[2])
+    slip = {"day": "Tuesday", "start": "09:00", "end": "05:00"}
+    asked = await submit(client, times_path, slip, action=f"/needs/{need_id}/slots")
+    assert asked.status_code == 422 and "No times yet" in asked.text
+    assert "Is this an overnight shift from Tuesday 09:00 to Wednesday 05:00 (20 hours)?" in asked.text
+    assert 'href="#slot-overnight"' in asked.text and 'value="05:00"' in asked.text
     overnight = await submit(
         client,
         times_path,
-        {"day": "Saturday", "start": "22:00", "end": "07:00"},
+        {"day": "Saturday", "start": "10pm", "end": "7", "overnight": "yes"},
         action=f"/needs/{need_id}/slots",
     )
     assert overnight.status_code in (302, 303)
