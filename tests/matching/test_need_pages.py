@@ -70,19 +70,17 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
         ("where", {"postcode": "", "max_distance_miles": "10"}, "hours"),
         ("hours", {"hours_per_week": "10", "shift_day": "yes", "year_pattern": "all_year"}, "person"),
         ("person", {"age_group": "adult", "personal_care": "yes", "group_older_people": "yes"}, "skills"),
-        (
-            "skills",
-            {"skill_hoist": "essential", "skill_dementia": "preferred", "languages_required": "English"},
-            "home",
-        ),
+        ("skills", {"required_hoist": "yes"}, "preferred"),
+        ("preferred", {"preferred_dementia": "yes"}, "languages"),
+        ("languages", {"languages_required": "English"}, "home"),
         ("home", {"gender_preference": "", "pets": "yes"}, "pay"),
     ]
     for section, data, following in steps:
         saved = await answer(client, need_id, section, data)
         assert saved.headers["location"] == f"/needs/{need_id}/section/{following}?flow=continue", section
-    skills = await client.get(f"/needs/{need_id}/section/skills")
-    # Each skill is asked once (must have, good to have or not needed), not in two lists.
-    assert skills.text.count('name="skill_hoist"') == 3 and "required_hoist" not in skills.text
+    # One list of skills in two steps: what a PA must have is not offered again as good to have.
+    preferred = await client.get(f"/needs/{need_id}/section/preferred")
+    assert 'name="preferred_hoist"' not in preferred.text and 'name="preferred_dementia"' in preferred.text
     paid = await answer(client, need_id, "pay", {"max_rate": "14.50"})
     assert paid.headers["location"] == f"/needs/{need_id}/times?done=saved"
     need = await needs.get_need(user, need_id)
@@ -115,7 +113,7 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     assert summary.status_code == 200
     assert "Check your answers before opening the need" in summary.text and "Version" not in summary.text
     assert "PE1 1AB" in summary.text and "Enhanced DBS with the adults&#39; barred list" in summary.text
-    for section in ("about", "where", "hours", "person", "skills", "home", "pay"):
+    for section in ("about", "where", "hours", "person", "skills", "preferred", "languages", "home", "pay"):
         assert f'href="/needs/{need_id}/section/{section}"' in summary.text
     assert "/section/referral" not in summary.text and "Referral" not in summary.text  # staff only
     assert (await client.get(f"/needs/{need_id}/edit")).headers["location"] == f"/needs/{need_id}"
@@ -136,6 +134,12 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     )
     assert opened.status_code in (302, 303)
     assert (await needs.get_need(user, need_id)).status == "open"
+    both = await answer(
+        client, need_id, "skills", {"required_hoist": "yes", "required_dementia": "yes"}, "check"
+    )
+    assert both.headers["location"] == f"/needs/{need_id}?done=saved"
+    need = await needs.get_need(user, need_id)
+    assert need.required_skills == ["hoist", "dementia"] and need.preferred_skills == []  # now needed
     listing = await client.get("/needs")
     assert "Morning help" in listing.text and "For Jo Smith" in listing.text
 

@@ -13,7 +13,6 @@ from market.clock import london_today
 from market.fields import YES, FormReader, date_values, whole_number
 from market.matching.needs.checks import REFERRAL_DATES
 from market.matching.needs.schemas import CoverDateInput, NeedInput, RecipientInput
-from market.matching.needs.sections import skill_values
 from market.register.forms import slot_times
 
 # Each list of checkboxes posts ``<prefix><code>``.
@@ -133,8 +132,7 @@ def recipient_input(read: FormReader) -> RecipientInput:
 
 
 def form_values(need: Any, *, staff: bool) -> dict[str, str]:
-    """A stored need (a NeedOut) as the form's fields: every section's, and the skills both
-    as the lists the reader takes and as the skills question's answers."""
+    """A stored need (a NeedOut) as the form's fields, every section's."""
     values = {
         "title": need.title,
         "description": need.description,
@@ -157,7 +155,6 @@ def form_values(need: Any, *, staff: bool) -> dict[str, str]:
     values |= {f"required_{c}": "yes" for c in need.required_skills}
     values |= {f"preferred_{c}": "yes" for c in need.preferred_skills}
     values |= {f"group_{c}": "yes" for c in need.client_groups}
-    values |= skill_values(need.required_skills, need.preferred_skills)
     if staff:
         values |= _staff_values(need)
     return values

@@ -24,7 +24,7 @@ from market.matching.needs import lifecycle as needs
 from market.matching.needs import recipients
 from market.matching.needs.forms import form_values
 from market.matching.needs.pages import ACTORS, create_need_from, form_context, update_need_from
-from market.matching.needs.sections import BY_NAME, SKILL_LEVELS, Section, merged, next_section, section_for
+from market.matching.needs.sections import BY_NAME, Section, merged, next_section, section_for
 from market.web.forms import form_errors, read_form
 from market.web.params import OptionalQueryId, QueryId, RecordId
 from market.web.render import render
@@ -67,7 +67,6 @@ async def _page(
         status_code=status_code,
         section=section,
         flow=flow,
-        skill_levels=SKILL_LEVELS,
         **await form_context(request, recipient_id, need),
         **extra,
     )
@@ -164,13 +163,7 @@ class NeedSectionPages(Controller):
 
 
 def _errors(problem: Invalid, posted: Mapping[str, str]) -> dict[str, Any]:
-    """The section's problems by their fields. The skills question asks once per skill, so a
-    problem with either list is shown on that question."""
-    errors = dict(problem.errors)
-    for field in ("required_skills", "preferred_skills"):
-        if field in errors:
-            errors.setdefault("skills", errors.pop(field))
-    return form_errors(errors, posted, form="need")
+    return form_errors(problem, posted, form="need")
 
 
 ROUTES: list[Any] = [NeedSectionPages]

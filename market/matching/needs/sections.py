@@ -12,10 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-SKILL_PREFIX = "skill_"
-# Each skill is one question with these answers (so the list is shown once, not twice).
-SKILL_LEVELS = {"": "Not needed", "preferred": "Good to have", "essential": "Must have"}
-
 
 class Section(NamedTuple):
     name: str
@@ -35,12 +31,11 @@ SECTIONS: tuple[Section, ...] = (
         ("shift_",),
     ),
     Section("person", "About the person", ("age_group", "personal_care"), ("group_",)),
-    Section(
-        "skills",
-        "Skills and languages",
-        ("languages_required", "languages_preferred"),
-        (SKILL_PREFIX, "required_", "preferred_"),
-    ),
+    # One list of skills, asked in two steps: those a PA must have, then, of the rest,
+    # those that would be good to have (so no skill is offered twice).
+    Section("skills", "Skills a PA must have", (), ("required_",)),
+    Section("preferred", "Skills that would be good to have", (), ("preferred_",)),
+    Section("languages", "Languages", ("languages_required", "languages_preferred")),
     Section(
         "home",
         "Preferences and the home",
@@ -85,21 +80,6 @@ def _mine(section: Section, key: str) -> bool:
     return key in section.fields or any(key.startswith(p) for p in section.prefixes)
 
 
-def skill_levels(values: Mapping[str, str]) -> dict[str, str]:
-    """The skills question's answers (``skill_<code>`` = preferred or essential) as the
-    required and preferred lists the form reader takes; an unknown answer counts as not
-    needed."""
-    lists: dict[str, str] = {}
-    for key, level in values.items():
-        if key.startswith(SKILL_PREFIX) and key != SKILL_PREFIX:
-            code = key.removeprefix(SKILL_PREFIX)
-            if level == "essential":
-                lists[f"required_{code}"] = "yes"
-            elif level == "preferred":
-                lists[f"preferred_{code}"] = "yes"
-    return lists
-
-
 def merged(saved: Mapping[str, str], section: Section, posted: Mapping[str, str]) -> dict[str, str]:
     """The whole form: the saved need's fields, with ``section``'s replaced by what was
     posted (an unticked box posts nothing, so the section's old answers are dropped first)
@@ -107,13 +87,10 @@ def merged(saved: Mapping[str, str], section: Section, posted: Mapping[str, str]
     values = {k: v for k, v in saved.items() if not _mine(section, k) and k != "version"}
     values |= {k: v for k, v in posted.items() if _mine(section, k) or k == "version"}
     if section.name == "skills":
-        values = {k: v for k, v in values.items() if not k.startswith(("required_", "preferred_"))}
-        values |= skill_levels(posted)
+        # A skill now needed is no longer only good to have.
+        values = {
+            k: v
+            for k, v in values.items()
+            if not (k.startswith("preferred_") and f"required_{k.removeprefix('preferred_')}" in values)
+        }
     return values
-
-
-def skill_values(required: list[str], preferred: list[str]) -> dict[str, str]:
-    """A stored need's skills as the skills question's answers."""
-    return {f"{SKILL_PREFIX}{c}": "preferred" for c in preferred} | {
-        f"{SKILL_PREFIX}{c}": "essential" for c in required
-    }
