@@ -29,7 +29,10 @@ from market.dates import DateProblem, parse_date_parts, parse_date_text
 from market.errors import Invalid
 
 YES = ("yes", "true", "on", "1")
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+# "9", "09:30", "9.30", "9am", "9:30 pm", "5 p.m.": hours, optional minutes, optional am/pm.
+_TIME = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm|a\.m\.?|p\.m\.?)?")
+_NAMED_TIMES = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0}
+TIME_EXAMPLE = "like 09:00, 9am, 17:30 or 5pm"
 _DIGITS = re.compile(r"[0-9]{1,10}")
 # A number as people type it: ASCII digits and at most one point, nothing else. Decimal()
 # and float() also read "1e309", "NaN", "Infinity", "1_000" and other scripts' digits, none
@@ -77,15 +80,34 @@ def whole_number(text: str, limit: int = PG_INT_MAX) -> int | None:
     return int(text)
 
 
-def parse_clock(text: str) -> time | None:
-    """'09:30', '9.30' or '21:00' as a time; None when it is not a time of day."""
-    match = _TIME.fullmatch(text.strip())
+def clock_minutes(text: str) -> int | None:
+    """Minutes after midnight (0..1439) of a time of day as people type it: "9", "09:30",
+    "9.30", "17:30", "9am", "5:30 pm", "noon", "midday" or "midnight" (0); None when it is
+    not one ("25", "13pm", "9:75", "0am"). The one parser of times, for a PA's availability,
+    a need's times, cover dates and searches alike."""
+    cleaned = " ".join(text.strip().lower().split())
+    if cleaned in _NAMED_TIMES:
+        return _NAMED_TIMES[cleaned]
+    match = _TIME.fullmatch(cleaned)
     if not match:
         return None
-    hours, minutes = int(match[1]), int(match[2])
-    if not (0 <= hours < 24 and 0 <= minutes < 60):
+    hours, minutes, half = int(match[1]), int(match[2] or 0), match[3]
+    if minutes >= 60:
         return None
-    return time(hours, minutes)
+    if half:
+        # 12am is midnight and 12pm is noon; a 12-hour clock has no 0 or 13.
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if half.startswith("p") else 0)
+    if hours >= 24:
+        return None
+    return hours * 60 + minutes
+
+
+def parse_clock(text: str) -> time | None:
+    """A time of day as ``clock_minutes`` reads it; None when it is not one."""
+    minutes = clock_minutes(text)
+    return None if minutes is None else time(*divmod(minutes, 60))
 
 
 def date_values(prefix: str, day: date | None) -> dict[str, str]:
@@ -258,9 +280,7 @@ class FormReader:
             return None
         value = parse_clock(raw)
         if value is None:
-            self.problem(
-                field, f"Enter the {label} time as hours and minutes on the 24-hour clock, for example 14:30"
-            )
+            self.problem(field, f"Enter the {label} time as a time of day, {TIME_EXAMPLE}")
         return value
 
     def version(self, field: str = "version") -> int | None:

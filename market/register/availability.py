@@ -12,7 +12,6 @@ them (``covered_minutes``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import time
 from enum import StrEnum
@@ -21,7 +20,7 @@ from typing import NamedTuple
 import msgspec
 
 from market.errors import Invalid
-from market.fields import whole_number
+from market.fields import TIME_EXAMPLE, clock_minutes, whole_number
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 QUARTER = 15
@@ -132,7 +131,6 @@ def _clock(minute: int) -> str:
     return f"{hours:02d}:{minutes:02d}"
 
 
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 _EMPTY = {"start": "Enter a start time, like 09:00", "end": "Enter an end time, like 17:00"}
 _NAMES = {"start": "start time", "end": "end time"}
 
@@ -143,18 +141,17 @@ def _parse_time(text: str | None, field: str, errors: dict[str, str]) -> int | N
     if not text:
         errors[field] = _EMPTY[field]
         return None
-    match = _TIME.fullmatch(text)
-    hours, minutes = (int(match[1]), int(match[2])) if match else (-1, -1)
     # "24:00" is a natural way to say an evening shift ends at midnight.
-    if field == "end" and (hours, minutes) == (24, 0):
+    if field == "end" and text in ("24:00", "24.00", "24"):
         return DAY
-    if not (0 <= hours < 24 and 0 <= minutes < 60):
-        errors[field] = f"Enter the {_NAMES[field]} as hours and minutes, like 09:00 or 21:30"
+    minute = clock_minutes(text)
+    if minute is None:
+        errors[field] = f"Enter the {_NAMES[field]} as a time of day, {TIME_EXAMPLE}"
         return None
-    if minutes % QUARTER:
+    if minute % QUARTER:
         errors[field] = "Times must be on the quarter hour, like 09:15"
         return None
-    return hours * 60 + minutes
+    return minute
 
 
 def _parse_day(day: int | str | None, errors: dict[str, str]) -> int | None:

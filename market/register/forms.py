@@ -191,25 +191,55 @@ def _clock_or_midnight(read: FormReader, field: str) -> time:
     """A time a slot form gave; 24:00 (an evening shift ending at midnight) is 00:00, which a
     slot reads as the next midnight. Unreadable times are already in ``read.errors``."""
     raw = read.raw(field)
-    if raw in ("24:00", "24.00"):
+    if raw in ("24:00", "24.00", "24"):
         return time(0, 0)
     return parse_clock(raw) or time(0, 0)
 
 
-def slot_times(read: FormReader, day: str) -> tuple[time, time]:
+def _hours_text(minutes: int) -> str:
+    hours = minutes / 60
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
+def overnight_question(first_day: str, next_day: str, start: time, end: time) -> str:
+    """The question a form asks before it saves an end earlier than the start."""
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) + 24 * 60
+    return (
+        f"Is this an overnight shift from {first_day} {start:%H:%M} to {next_day} {end:%H:%M} "
+        f"({_hours_text(minutes)})? If it is, tick the box and save again; if not, change the times"
+    )
+
+
+def slot_times(read: FormReader, day: str, days: tuple[str, str] | None = None) -> tuple[time, time]:
     """The start and end, checked as a slot is (the day, quarter hours, an end that is not the
-    start), so the form names every problem with them at once."""
+    start), so the form names every problem with them at once.
+
+    An end earlier than the start is an overnight shift, and a typing slip looks the same
+    (09:00 to 05:00 for 09:00 to 17:00), so a page asks before it saves one: the problem
+    "overnight" carries the question until the form posts ``overnight=yes``. An end at
+    midnight is plainly the same evening's end and is not asked about. ``days`` names the
+    start's day and the next (for the question); by default ``day`` and the weekday after
+    it. The API takes an overnight slot as it is sent: a client says what it means."""
+    problems = False
     try:
         slot_from_day_times(day, read.raw("start"), read.raw("end"))
     except SlotProblem as problem:
+        problems = True
         for field, message in problem.errors.items():
             read.problem(field, message)
-    return _clock_or_midnight(read, "start"), _clock_or_midnight(read, "end")
+    start, end = _clock_or_midnight(read, "start"), _clock_or_midnight(read, "end")
+    if not problems and time(0, 0) < end < start and not read.yes("overnight"):
+        if days is None:
+            index = next(i for i, d in enumerate(DAYS) if day.lower() in (d.lower(), d[:3].lower(), str(i)))
+            days = (DAYS[index], DAYS[(index + 1) % len(DAYS)])
+        read.problem("overnight", overnight_question(*days, start, end))
+    return start, end
 
 
 def slot_input(read: FormReader) -> SlotInput:
     """A weekly slot from a form's day (a name, its first three letters or its index) and
-    times; every problem is in ``read.errors``."""
+    times; every problem is in ``read.errors``, and an overnight slot waits for the form's
+    ``overnight=yes`` (see ``slot_times``)."""
     day = read.raw("day")
     start, end = slot_times(read, day)
     name = next((d for d in DAYS if day.lower() in (d.lower(), d[:3].lower())), None)

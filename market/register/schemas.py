@@ -164,7 +164,8 @@ Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 
 class SlotInput(msgspec.Struct, kw_only=True):
     """A weekly slot: a day and two times (London); an end at or before the start runs
-    overnight into the next day, so Saturday 22:00 to 07:00 ends on Sunday."""
+    overnight into the next day, so Saturday 22:00 to 07:00 ends on Sunday. The API takes
+    an overnight slot as sent; the pages ask "Is this an overnight shift...?" first."""
 
     day: Day
     start: time

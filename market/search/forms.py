@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import time
 from typing import Any, cast
 
-from market.fields import FormReader, parse_clock, whole_number
+from market.fields import TIME_EXAMPLE, FormReader, parse_clock, whole_number
 from market.register.availability import DAYS
 from market.search.schemas import DBS_FILTERS, DEFAULT_RADIUS, GENDERS, RADII, SORTS, SearchInput
 
@@ -67,7 +67,7 @@ def _time(read: FormReader, field: str) -> time | None:
         return time(0, 0)
     value = parse_clock(raw)
     if value is None:
-        read.problem(field, f"Enter the {_TIME_NAMES[field]} as hours and minutes, like 09:00 or 21:30")
+        read.problem(field, f"Enter the {_TIME_NAMES[field]} as a time of day, {TIME_EXAMPLE}")
     return value
 
 

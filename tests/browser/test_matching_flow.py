@@ -207,17 +207,25 @@ async def test_a_need_is_matched_and_filled_from_shortlist_to_first_day(
 
     # The need: regular weekday support, no personal care (so a basic DBS check will do).
     await expect(recipient).to_have_url(re.compile(re.escape(server.url("/needs/new?recipient=")) + r"\d+$"))
-    await expect(recipient.get_by_role("heading", level=1)).to_have_text("Describe the support needed")
+    await expect(recipient.get_by_role("heading", level=1)).to_have_text("About the support")
     await check_a11y(recipient)
     await recipient.get_by_label("Title").fill(title)
     await recipient.get_by_label("What the support involves").fill(
         "Help with shopping, cooking and getting out and about."
     )
-    await recipient.get_by_label("Hours a week (optional)").fill("3")
-    await recipient.get_by_role("button", name="Save and add times").click()
-    await expect(recipient).to_have_url(re.compile(r"/needs/\d+/times\?done=created$"))
-    need_id = int(re.search(r"/needs/(\d+)/times", recipient.url).group(1))
+    await recipient.get_by_role("button", name="Save and continue").click()
+    await expect(recipient).to_have_url(re.compile(r"/needs/\d+/section/where\?flow=continue&done=created$"))
+    need_id = int(re.search(r"/needs/(\d+)/section", recipient.url).group(1))
     await expect(recipient.locator(".govuk-notification-banner--success")).to_contain_text("saved as a draft")
+    # Each short page in turn, saved as it goes; the answers already there are kept.
+    for heading in ("Where support is needed", "Hours and shifts", "About the person", "Skills a PA must have",
+                    "Skills that would be good to have", "Languages", "Preferences and the home", "Pay"):  # fmt: skip
+        await expect(recipient.get_by_role("heading", level=1)).to_have_text(heading)
+        await check_a11y(recipient)
+        if heading == "Hours and shifts":
+            await recipient.get_by_label("Hours a week (optional)").fill("3")
+        await recipient.get_by_role("button", name="Save and continue").click()
+    await expect(recipient).to_have_url(server.url(f"/needs/{need_id}/times?done=saved"))
     await check_a11y(recipient)
 
     # When: Monday, 10:00 to 13:00.
@@ -230,8 +238,13 @@ async def test_a_need_is_matched_and_filled_from_shortlist_to_first_day(
     )
     await expect(recipient.get_by_role("cell", name="Monday 10:00 to 13:00", exact=True)).to_be_visible()
 
-    # Opened, it matches; its DBS requirement follows from the person.
-    await visit_checked(recipient, server.url(f"/needs/{need_id}"))
+    # Checked, opened, it matches; its DBS requirement follows from the person.
+    await recipient.get_by_role("button", name="Continue to check your answers").click()
+    await expect(recipient).to_have_url(server.url(f"/needs/{need_id}"))
+    await check_a11y(recipient)
+    await expect(
+        recipient.get_by_role("heading", name="Check your answers before opening the need")
+    ).to_be_visible()
     await expect(recipient.locator("#need-status")).to_contain_text("Draft")
     await recipient.get_by_role("button", name="Open", exact=True).click()
     await expect_banner(recipient, server, f"/needs/{need_id}?done=open", "The need is open")

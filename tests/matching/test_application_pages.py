@@ -31,11 +31,11 @@ async def test_interview_offer_checklist_start_through_the_pages(client, make_cl
         client,
         page_path,
         f"{page_path}/interview",
-        {"version": str(version), "time": "9am", "place": "Café Rouge"},
+        {"version": str(version), "time": "13pm", "place": "Café Rouge"},
     )
     assert bad.status_code == 422
     assert "There is a problem" in bad.text and 'href="#book-day"' in bad.text
-    assert "on the 24-hour clock" in bad.text and 'value="Café Rouge"' in bad.text  # input kept
+    assert "as a time of day, like 09:00, 9am" in bad.text and 'value="Café Rouge"' in bad.text  # input kept
 
     booked = await _post(
         client, page_path, f"{page_path}/interview", {"version": str(version), **interview_form()}

@@ -4,6 +4,7 @@ and raise the DBS check, and only owners and staff reach a need (its postcode wi
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from market.clock import london_today
@@ -31,22 +32,73 @@ async def signed_in_recipient(client, login_as):
     return user, int(done.headers["location"].split("recipient=")[1])
 
 
-async def test_a_recipient_posts_a_need_adds_times_and_opens_it(client, login_as):
+async def answer(client, need_id: int, section: str, data: dict[str, str], flow: str = "continue"):
+    """Post one question page of a need, with the version it shows, as a browser would."""
+    path = f"/needs/{need_id}/section/{section}" + ("?flow=continue" if flow == "continue" else "")
+    page = await client.get(path)
+    assert page.status_code == 200, path
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    return await submit(
+        client, path, {"version": version, "flow": flow, **data}, action=f"/needs/{need_id}/section/{section}"
+    )
+
+
+async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(client, login_as):
     user, recipient_id = await signed_in_recipient(client, login_as)
     form_path = f"/needs/new?recipient={recipient_id}"
-    bad = await submit(client, form_path, need_form(title="", max_distance_miles="500"))
+    first = await client.get(form_path)
+    assert '<h1 class="govuk-heading-l">About the support</h1>' in first.text
+    assert "Skills a PA must have" not in first.text  # one short page, not the whole form
+    bad = await submit(client, form_path, {"title": "", "description": "Help to get up"})
     assert bad.status_code == 422
     assert "Enter a short title for the need" in bad.text
-    assert "The distance must be between 1 and 100 miles" in bad.text
-    assert 'href="#need-title"' in bad.text and "Help to get up, washed and dressed" in bad.text  # input kept
-    created = await submit(client, form_path, need_form(personal_care="yes"))
+    assert 'href="#need-title"' in bad.text and "Help to get up" in bad.text  # input kept
+    created = await submit(
+        client, form_path, {"title": "Morning support", "description": "Help to get up", "kind": "regular"}
+    )
     assert created.status_code in (302, 303)
-    times_path = created.headers["location"].split("?")[0]
-    need_id = int(times_path.split("/")[2])
+    need_id = int(created.headers["location"].split("/")[2])
+    assert created.headers["location"] == f"/needs/{need_id}/section/where?flow=continue&done=created"
+    where = await client.get(created.headers["location"])
+    assert "saved as a draft" in where.text and "Where support is needed" in where.text
+    assert "Version" not in where.text and 'type="hidden" name="version" value="1"' in where.text
+
+    far = await answer(client, need_id, "where", {"postcode": "", "max_distance_miles": "500"})
+    assert far.status_code == 422 and "The distance must be between 1 and 100 miles" in far.text
+    assert 'value="500"' in far.text
+    steps = [
+        ("where", {"postcode": "", "max_distance_miles": "10"}, "hours"),
+        ("hours", {"hours_per_week": "10", "shift_day": "yes", "year_pattern": "all_year"}, "person"),
+        ("person", {"age_group": "adult", "personal_care": "yes", "group_older_people": "yes"}, "skills"),
+        ("skills", {"required_hoist": "yes"}, "preferred"),
+        ("preferred", {"preferred_dementia": "yes"}, "languages"),
+        ("languages", {"languages_required": "English"}, "home"),
+        ("home", {"gender_preference": "", "pets": "yes"}, "pay"),
+    ]
+    for section, data, following in steps:
+        saved = await answer(client, need_id, section, data)
+        assert saved.headers["location"] == f"/needs/{need_id}/section/{following}?flow=continue", section
+    # One list of skills in two steps: what a PA must have is not offered again as good to have.
+    preferred = await client.get(f"/needs/{need_id}/section/preferred")
+    assert 'name="preferred_hoist"' not in preferred.text and 'name="preferred_dementia"' in preferred.text
+    paid = await answer(client, need_id, "pay", {"max_rate": "14.50"})
+    assert paid.headers["location"] == f"/needs/{need_id}/times?done=saved"
+    need = await needs.get_need(user, need_id)
+    # Each page changed only its own answers; the others were kept.
+    assert need.required_skills == ["hoist"] and need.preferred_skills == ["dementia"]
+    assert need.personal_care and need.pets and need.shift_kinds == ["day"] and need.max_rate_pence == 1450
+    assert need.client_groups == ["older_people"] and need.languages_required == ["English"]
+
+    times_path = f"/needs/{need_id}/times"
+    slip = {"day": "Tuesday", "start": "09:00", "end": "05:00"}
+    asked = await submit(client, times_path, slip, action=f"/needs/{need_id}/slots")
+    assert asked.status_code == 422 and "No times yet" in asked.text
+    assert "Is this an overnight shift from Tuesday 09:00 to Wednesday 05:00 (20 hours)?" in asked.text
+    assert 'href="#slot-overnight"' in asked.text and 'value="05:00"' in asked.text
     overnight = await submit(
         client,
         times_path,
-        {"day": "Saturday", "start": "22:00", "end": "07:00"},
+        {"day": "Saturday", "start": "10pm", "end": "7", "overnight": "yes"},
         action=f"/needs/{need_id}/slots",
     )
     assert overnight.status_code in (302, 303)
@@ -55,25 +107,52 @@ async def test_a_recipient_posts_a_need_adds_times_and_opens_it(client, login_as
     )
     assert wrong.status_code == 422 and "Enter an end time, like 17:00" in wrong.text
     assert "Saturday 22:00 to Sunday 07:00 (overnight)" in wrong.text
+    assert "Continue to check your answers" in wrong.text
+
     summary = await client.get(f"/needs/{need_id}")
     assert summary.status_code == 200
+    assert "Check your answers before opening the need" in summary.text and "Version" not in summary.text
     assert "PE1 1AB" in summary.text and "Enhanced DBS with the adults&#39; barred list" in summary.text
-    assert "Referral" not in summary.text  # staff only
+    for section in ("about", "where", "hours", "person", "skills", "preferred", "languages", "home", "pay"):
+        assert f'href="/needs/{need_id}/section/{section}"' in summary.text
+    assert "/section/referral" not in summary.text and "Referral" not in summary.text  # staff only
+    assert (await client.get(f"/needs/{need_id}/edit")).headers["location"] == f"/needs/{need_id}"
+    changed = await answer(
+        client,
+        need_id,
+        "about",
+        {"title": "Morning help", "description": "Help to get up", "kind": "regular"},
+        flow="check",
+    )
+    assert changed.headers["location"] == f"/needs/{need_id}?done=saved"  # back to the answers
+    version = (await needs.get_need(user, need_id)).version
     opened = await submit(
-        client, f"/needs/{need_id}", {"action": "open", "version": "2"}, action=f"/needs/{need_id}/status"
+        client,
+        f"/needs/{need_id}",
+        {"action": "open", "version": str(version)},
+        action=f"/needs/{need_id}/status",
     )
     assert opened.status_code in (302, 303)
     assert (await needs.get_need(user, need_id)).status == "open"
+    both = await answer(
+        client, need_id, "skills", {"required_hoist": "yes", "required_dementia": "yes"}, "check"
+    )
+    assert both.headers["location"] == f"/needs/{need_id}?done=saved"
+    need = await needs.get_need(user, need_id)
+    assert need.required_skills == ["hoist", "dementia"] and need.preferred_skills == []  # now needed
     listing = await client.get("/needs")
-    assert "Morning support" in listing.text and "For Jo Smith" in listing.text
+    assert "Morning help" in listing.text and "For Jo Smith" in listing.text
 
 
 async def test_a_stale_page_shows_the_conflict_and_the_latest_state(client, login_as):
     user, recipient_id = await signed_in_recipient(client, login_as)
     need = await make_need(recipient_id, status="draft", title="Original")
+    page_path = f"/needs/{need['id']}/section/about"
     staff = await make_user("staff")
     await update_need_from(staff, need["id"], need_form(title="Changed by staff", version="1"))
-    page = await submit(client, f"/needs/{need['id']}/edit", need_form(title="Mine", version="1"))
+    page = await submit(
+        client, page_path, {"title": "Mine", "description": "", "kind": "regular", "version": "1"}
+    )
     assert page.status_code == 409
     assert "This need was changed by someone else" in page.text
     assert 'value="Changed by staff"' in page.text and 'name="version" value="2"' in page.text
@@ -95,7 +174,7 @@ async def test_need_pages_are_for_owners_and_staff_only(client, make_client, log
     owner_client = make_client()
     owner, recipient_id = await signed_in_recipient(owner_client, login_as)
     need = await make_need(recipient_id, postcode="CB2 1TN")
-    paths = [f"/needs/{need['id']}", f"/needs/{need['id']}/edit", f"/needs/{need['id']}/times"]
+    paths = [f"/needs/{need['id']}", f"/needs/{need['id']}/section/where", f"/needs/{need['id']}/times"]
     anonymous = make_client()
     for path in paths:
         assert (await anonymous.get(path)).status_code == 302
@@ -114,10 +193,13 @@ async def test_need_pages_are_for_owners_and_staff_only(client, make_client, log
     listing = await staff.get("/staff/needs?status=open")
     assert listing.status_code == 200 and "Morning support" in listing.text and "CB2" in listing.text
     assert "Morning support" not in (await staff.get("/staff/needs?status=paused")).text
-    page = await staff.get(f"/needs/{need['id']}/edit")
-    assert page.status_code == 200 and "Referral (staff only)" in page.text and "CB2 1TN" in page.text
-    own = await owner_client.get(f"/needs/{need['id']}/edit")
-    assert own.status_code == 200 and "Referral (staff only)" not in own.text and "CB2 1TN" in own.text
+    page = await staff.get(f"/needs/{need['id']}/section/referral")
+    assert page.status_code == 200 and "Where the referral came from" in page.text
+    assert f'href="/needs/{need["id"]}/section/referral"' in (await staff.get(f"/needs/{need['id']}")).text
+    assert (await owner_client.get(f"/needs/{need['id']}/section/referral")).status_code == 404
+    assert (await owner_client.get(f"/needs/{need['id']}/section/nonsense")).status_code == 404
+    own = await owner_client.get(f"/needs/{need['id']}/section/where")
+    assert own.status_code == 200 and "CB2 1TN" in own.text
     people = await staff.get("/staff/needs/people")
     assert people.status_code == 200 and "Jo Smith" in people.text
     assert owner
@@ -128,38 +210,31 @@ async def test_staff_record_the_referral_and_raise_the_dbs_check(client, login_a
     person = await make_recipient(age_group="child")
     need = await make_need(person, status="draft")
     today = london_today()
-    edit = f"/needs/{need['id']}/edit"
-    low = await submit(client, edit, need_form(dbs_level="standard", version="1"))
+    low = await answer(client, need["id"], "dbs", {"dbs_level": "standard"}, flow="check")
     assert low.status_code == 422
     assert "cannot be lower than the person&#39;s needs call for" in low.text
-    bad = await submit(
+    referral = {"referral_source": "adult_social_care", **date_fields("referred_on", today)}
+    bad = await answer(
         client,
-        edit,
-        need_form(
-            version="1",
-            referral_source="adult_social_care",
-            **date_fields("referred_on", today),
-            **date_fields("first_contact_on", today - timedelta(days=2)),
-        ),
+        need["id"],
+        "referral",
+        {**referral, **date_fields("first_contact_on", today - timedelta(days=2))},
     )
     assert bad.status_code == 422 and "must be on or after the date of referral" in bad.text
-    good = await submit(
-        client,
-        edit,
-        need_form(
-            version="1",
-            dbs_level="enhanced",
-            dbs_adults_barred="yes",
-            dbs_children_barred="yes",
-            referral_source="childrens_social_care",
-            **date_fields("referred_on", today - timedelta(days=3)),
-            **date_fields("first_contact_on", today),
-        ),
-    )
-    assert good.status_code in (302, 303), good.text
+    raised = {"dbs_level": "enhanced", "dbs_adults_barred": "yes", "dbs_children_barred": "yes"}
+    good = await answer(client, need["id"], "dbs", raised)
+    assert good.headers["location"] == f"/needs/{need['id']}/section/referral?flow=continue", good.text
+    referred = {
+        "referral_source": "childrens_social_care",
+        **date_fields("referred_on", today - timedelta(days=3)),
+        **date_fields("first_contact_on", today),
+    }
+    last = await answer(client, need["id"], "referral", referred)
+    assert last.headers["location"] == f"/needs/{need['id']}/times?done=saved"  # staff's last section
     out = await needs.get_need(await make_user("staff"), need["id"])
     assert out.referral.source == "childrens_social_care" and out.referral.first_contact_on == today
     assert out.dbs_adults_barred and out.dbs_children_barred and out.dbs_raised
+    assert out.title == "Morning support"  # the other sections' answers are kept
     assert staff
 
 

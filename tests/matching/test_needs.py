@@ -4,7 +4,7 @@ DBS requirement that follows from the person, optimistic versioning, who may see
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import msgspec
 import pytest
@@ -114,8 +114,12 @@ async def test_a_need_takes_the_persons_postcode_unless_given_and_keeps_its_fiel
 async def test_weekly_slots_run_overnight_and_may_not_overlap(database):
     user, person = await owner_and_recipient()
     need = await make_need(person, status="draft", slots=())
-    await add_slot_from(user, need["id"], {"day": "Saturday", "start": "22:00", "end": "07:00"})
-    await add_slot_from(user, need["id"], {"day": "Sunday", "start": "22:00", "end": "07:00"})
+    await add_slot_from(
+        user, need["id"], {"day": "Saturday", "start": "22:00", "end": "07:00", "overnight": "yes"}
+    )
+    await add_slot_from(
+        user, need["id"], {"day": "Sunday", "start": "22:00", "end": "07:00", "overnight": "yes"}
+    )
     out = await needs.get_need(user, need["id"])
     assert [s.label for s in out.slots] == [
         "Saturday 22:00 to Sunday 07:00 (overnight)",
@@ -128,10 +132,10 @@ async def test_weekly_slots_run_overnight_and_may_not_overlap(database):
         await add_slot_from(user, need["id"], {"day": "Monday", "start": "06:00", "end": "09:00"})
     assert caught.value.errors["start"].startswith("This overlaps Sunday 22:00 to Monday 07:00")
     with pytest.raises(Invalid) as caught:
-        await add_slot_from(user, need["id"], {"day": "", "start": "9", "end": "09:10"})
+        await add_slot_from(user, need["id"], {"day": "", "start": "9:75", "end": "09:10"})
     assert caught.value.errors == {
         "day": "Choose a day of the week",
-        "start": "Enter the start time as hours and minutes, like 09:00 or 21:30",
+        "start": "Enter the start time as a time of day, like 09:00, 9am, 17:30 or 5pm",
         "end": "Times must be on the quarter hour, like 09:15",
     }
     await times.remove_slot(user, need["id"], sunday.id)
@@ -144,7 +148,7 @@ async def test_cover_dates_are_dated_may_cross_midnight_and_not_be_in_the_past(d
     need = await make_need(person, kind="cover", status="draft", slots=())
     today = london_today()
     await add_cover_date_from(
-        user, need["id"], {**date_fields("date", today), "start": "22:00", "end": "07:00"}
+        user, need["id"], {**date_fields("date", today), "start": "22:00", "end": "07:00", "overnight": "yes"}
     )
     row = await NeedCoverDate.select().where(NeedCoverDate.need == need["id"]).first()
     assert (row["on_date"], row["start_minute"], row["end_minute"]) == (today, 22 * 60, 31 * 60)
@@ -168,6 +172,13 @@ async def test_cover_dates_are_dated_may_cross_midnight_and_not_be_in_the_past(d
     with pytest.raises(Invalid) as caught:
         await add_slot_from(user, need["id"], {"day": "Monday", "start": "09:00", "end": "10:00"})
     assert caught.value.errors == {"day": "Cover is needed on dates: add dates, not weekly times"}
+    on = date(2031, 3, 4)  # a Tuesday: the question names the date and the next
+    with pytest.raises(Invalid) as caught:
+        await add_cover_date_from(user, need["id"], {**date_fields("date", on), "start": "9am", "end": "5"})
+    assert caught.value.errors == {
+        "overnight": "Is this an overnight shift from Tuesday 4 March 09:00 to Wednesday 5 March 05:00"
+        " (20 hours)? If it is, tick the box and save again; if not, change the times"
+    }
 
 
 async def test_a_need_opens_only_once_it_says_when(database):

@@ -79,16 +79,28 @@ def test_a_form_slot_is_always_under_a_day():
 
 
 @pytest.mark.parametrize(
+    ("start", "end", "slot"),
+    [("9", "5pm", Slot(at(MON, "09:00"), at(MON, "17:00"))),
+     ("9am", "17:30", Slot(at(MON, "09:00"), at(MON, "17:30"))),
+     ("9:30", "noon", Slot(at(MON, "09:30"), at(MON, "12:00"))),
+     ("6pm", "midnight", Slot(at(MON, "18:00"), at(TUE, "00:00"))),
+     ("10 p.m.", "7am", Slot(at(MON, "22:00"), at(TUE, "07:00")))],
+)  # fmt: skip
+def test_slots_read_times_as_people_type_them(start, end, slot):
+    assert slot_from_day_times(0, start, end) == slot
+
+
+@pytest.mark.parametrize(
     ("day", "start", "end", "errors"),
     [
         (0, "", "17:00", {"start": "Enter a start time, like 09:00"}),
         (0, "09:00", "  ", {"end": "Enter an end time, like 17:00"}),
         (0, None, None, {"start": "Enter a start time, like 09:00", "end": "Enter an end time, like 17:00"}),
-        (0, "9am", "17:00", {"start": "Enter the start time as hours and minutes, like 09:00 or 21:30"}),
-        (0, "09:00", "25:00", {"end": "Enter the end time as hours and minutes, like 09:00 or 21:30"}),
-        (0, "09:60", "17:00", {"start": "Enter the start time as hours and minutes, like 09:00 or 21:30"}),
-        (0, "24:00", "17:00", {"start": "Enter the start time as hours and minutes, like 09:00 or 21:30"}),
-        (0, "09:00:00", "17:00", {"start": "Enter the start time as hours and minutes, like 09:00 or 21:30"}),
+        (0, "13pm", "17:00", {"start": "Enter the start time as a time of day, like 09:00, 9am, 17:30 or 5pm"}),
+        (0, "09:00", "25:00", {"end": "Enter the end time as a time of day, like 09:00, 9am, 17:30 or 5pm"}),
+        (0, "09:60", "17:00", {"start": "Enter the start time as a time of day, like 09:00, 9am, 17:30 or 5pm"}),
+        (0, "24:00", "17:00", {"start": "Enter the start time as a time of day, like 09:00, 9am, 17:30 or 5pm"}),
+        (0, "09:00:00", "17:00", {"start": "Enter the start time as a time of day, like 09:00, 9am, 17:30 or 5pm"}),
         (0, "09:10", "17:00", {"start": "Times must be on the quarter hour, like 09:15"}),
         (0, "09:00", "17:05", {"end": "Times must be on the quarter hour, like 09:15"}),
         (0, "09:00", "09:00", {"end": "The end time must be different from the start time"}),

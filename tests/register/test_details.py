@@ -159,7 +159,11 @@ async def test_qualifications_and_staff_verification(client, login_as, make_clie
 
 async def test_printable_one_page_profile(client, login_as):
     await login_as("pa")
-    await submit(client, "/profile/availability", {"day": "Saturday", "start": "22:00", "end": "07:00"})
+    await submit(
+        client,
+        "/profile/availability",
+        {"day": "Saturday", "start": "22:00", "end": "07:00", "overnight": "yes"},
+    )
     page = await client.get("/profile/print")
     assert page.status_code == 200
     assert "fits on one sheet of A4" in page.text

@@ -129,8 +129,28 @@ async def test_skills_with_years(client, login_as):
 
 async def test_an_overnight_slot_is_one_slot_and_overlaps_are_refused(client, login_as):
     await login_as("pa")
+    # An end before the start may be a slip (09:00 to 05:00 for 17:00): the page asks first,
+    # with the times kept, and saves nothing until the person says it is overnight.
+    asked = await submit(client, "/profile/availability", {"day": "Tuesday", "start": "9am", "end": "5"})
+    assert asked.status_code == 422 and await AvailabilitySlot.count() == 0
+    assert "Is this an overnight shift from Tuesday 09:00 to Wednesday 05:00 (20 hours)?" in asked.text
+    assert (
+        'name="overnight"' in asked.text and 'value="9am"' in asked.text and 'href="#overnight"' in asked.text
+    )
+    evening = await submit(
+        client, "/profile/availability", {"day": "Friday", "start": "6pm", "end": "midnight"}
+    )
+    assert evening.status_code == 302  # an end at midnight is that evening's: nothing to ask
+    await submit(
+        client,
+        "/profile/availability",
+        {},
+        action=f"/profile/availability/{(await AvailabilitySlot.select().first())['id']}/remove",
+    )
     added = await submit(
-        client, "/profile/availability", {"day": "Saturday", "start": "22:00", "end": "07:00"}
+        client,
+        "/profile/availability",
+        {"day": "Saturday", "start": "22:00", "end": "7am", "overnight": "yes"},
     )
     assert added.headers["location"] == "/profile/availability?done=slot-added"
     page = await client.get("/profile/availability")

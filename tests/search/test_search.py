@@ -303,7 +303,7 @@ async def test_search_names_every_problem_and_keeps_the_input(client, login_as):
     for message in (
         "Enter a real postcode, like PE1 1AB",
         "Choose a distance from the list",
-        "Enter the start time as hours and minutes, like 09:00 or 21:30",
+        "Enter the start time as a time of day, like 09:00, 9am, 17:30 or 5pm",
         "Times must be on the quarter hour, like 09:15",
         "Select the days you need someone at these times",
     ):
@@ -338,7 +338,7 @@ async def test_search_names_every_problem_and_keeps_the_input(client, login_as):
     assert "Enter a start time, like 09:00" in end_only.text
 
     api = await client.get(
-        "/api/v1/register/search", params={"postcode": "hello", "radius": "7", "time_from": "9"}
+        "/api/v1/register/search", params={"postcode": "hello", "radius": "7", "time_from": "25"}
     )
     assert api.status_code == 422
     problem = api.json()

@@ -58,7 +58,7 @@ async def test_bad_session_values_each_get_a_specific_message(create_user):
         await scheduling.create(forms.session_input(online), trainer)
     assert caught.value.errors == {
         "online_link": "Enter the link as a full web address starting https://",
-        "start_time": "Enter the start time as hours and minutes on the 24-hour clock, for example 14:30",
+        "start_time": "Enter the start time as a time of day, like 09:00, 9am, 17:30 or 5pm",
     }
     past = await session_form(date_day="1", date_month="1", date_year="2020")
     with pytest.raises(Invalid) as caught:

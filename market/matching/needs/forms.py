@@ -6,6 +6,7 @@ recipients.py, times.py), and a page reports both at once."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any, cast
 
 from market.clock import london_today
@@ -104,7 +105,11 @@ def cover_date_input(read: FormReader) -> CoverDateInput:
     on_date = read.date("date", "The date")
     if on_date and on_date < london_today():
         read.problem("date", "The date must be today or in the future")
-    start, end = slot_times(read, "Monday")  # any day: the times and the overnight rule
+    days = ("the day", "the next day")
+    if on_date:
+        after = on_date + timedelta(days=1)
+        days = (f"{on_date:%A} {on_date.day} {on_date:%B}", f"{after:%A} {after.day} {after:%B}")
+    start, end = slot_times(read, "Monday", days)  # any weekday: the times and the overnight rule
     return CoverDateInput(date=on_date or london_today(), start=start, end=end)
 
 
@@ -127,7 +132,7 @@ def recipient_input(read: FormReader) -> RecipientInput:
 
 
 def form_values(need: Any, *, staff: bool) -> dict[str, str]:
-    """A stored need (a NeedOut) as the edit form's fields."""
+    """A stored need (a NeedOut) as the form's fields, every section's."""
     values = {
         "title": need.title,
         "description": need.description,

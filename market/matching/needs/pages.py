@@ -1,6 +1,6 @@
 """The need pages, for the people who act for a recipient and for staff (on behalf of any
-recipient): my needs, a new need, a need's summary with its status buttons, the edit form,
-and its times (weekly slots, or dates for cover). Every form works without JavaScript and
+recipient): my needs, a need's answers (check your answers) with its status buttons, and its
+times (weekly slots, or dates for cover). Every form works without JavaScript and
 re-renders with the input kept and each error by its field (422). A change made against an
 old version re-renders with the latest state and says so (409).
 """
@@ -21,7 +21,6 @@ from market.errors import Conflict, Invalid
 from market.fields import FormReader
 from market.matching.needs import forms, recipients, times
 from market.matching.needs import lifecycle as needs
-from market.matching.needs.forms import form_values
 from market.matching.needs.schemas import (
     ACTION_NAMES,
     AGE_GROUPS,
@@ -33,6 +32,7 @@ from market.matching.needs.schemas import (
     TRANSITIONS,
     YEAR_PATTERNS,
 )
+from market.matching.needs.sections import sections_for
 from market.matching.pipeline.upcoming import upcoming_for_recipient
 from market.register.availability import DAYS
 from market.register.details import client_group_list
@@ -41,14 +41,14 @@ from market.register.schemas import SHIFT_KINDS
 from market.register.services import skill_list
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
-from market.web.params import OptionalQueryId, QueryId, RecordId
+from market.web.params import RecordId
 from market.web.render import render
 
 ACTORS = roles("recipient", "staff", "admin")
 
 DONE = {
-    "created": "The need has been saved as a draft. Add when support is needed, then open it.",
-    "saved": "The need has been saved.",
+    "created": "The need has been saved as a draft.",
+    "saved": "Your answers have been saved.",
     "slot-added": "The time has been added.",
     "slot-removed": "The time has been removed.",
     "date-added": "The date has been added.",
@@ -150,39 +150,6 @@ class NeedPages(Controller):
             flash=DONE.get(done or "", ""),
         )
 
-    @get("/new")
-    async def new(self, request: Request, recipient: OptionalQueryId = None) -> Template | Redirect:
-        people = await recipients.list_recipients(request.user)
-        if recipient is None and len(people) == 1 and not recipients.is_staff(request.user):
-            recipient = people[0].id
-        if recipient is None:
-            if not people:
-                return Redirect("/needs/people/new")
-            return render("matching/choose_person.html", people=people)
-        context = await form_context(request, recipient)
-        values = {
-            "kind": "regular",
-            "year_pattern": "all_year",
-            "max_distance_miles": "10",
-            "age_group": context["recipient"].age_group,
-        }
-        return render("matching/need_form.html", values=values, **context)
-
-    @post("/new")
-    async def create(self, request: Request, recipient: QueryId) -> Template | Redirect:
-        values = await read_form(request)
-        context = await form_context(request, recipient)
-        try:
-            need_id = await create_need_from(request.user, recipient, values)
-        except Invalid as problem:
-            return render(
-                "matching/need_form.html",
-                status_code=422,
-                **context,
-                **form_errors(problem, values, form="need"),
-            )
-        return Redirect(f"/needs/{need_id}/times?done=created")
-
     async def _summary(
         self, request: Request, need_id: int, *, status_code: int = 200, **extra: Any
     ) -> Template:
@@ -198,6 +165,7 @@ class NeedPages(Controller):
             skill_names=skill_names,
             group_names=group_names,
             is_staff=recipients.is_staff(request.user),
+            sections=sections_for(staff=recipients.is_staff(request.user)),
             **CHOICES,
             **extra,
         )
@@ -223,41 +191,6 @@ class NeedPages(Controller):
                 request, need_id, status_code=422, **form_errors(invalid, values, form="need")
             )
         return Redirect(f"/needs/{need_id}?done={action}")
-
-    @get("/{need_id:int}/edit")
-    async def edit_form(self, request: Request, need_id: RecordId) -> Template:
-        need = await needs.get_need(request.user, need_id)
-        staff = recipients.is_staff(request.user)
-        return render(
-            "matching/need_form.html",
-            values=form_values(need, staff=staff),
-            **await form_context(request, need.recipient_id, need),
-        )
-
-    @post("/{need_id:int}/edit")
-    async def edit(self, request: Request, need_id: RecordId) -> Template | Redirect:
-        values = await read_form(request)
-        need = await needs.get_need(request.user, need_id)
-        try:
-            await update_need_from(request.user, need_id, values)
-        except Conflict as conflict:
-            # Show the latest state, so the change can be made again on top of it.
-            latest = await needs.get_need(request.user, need_id)
-            latest_values = form_values(latest, staff=recipients.is_staff(request.user))
-            return render(
-                "matching/need_form.html",
-                status_code=409,
-                **await form_context(request, latest.recipient_id, latest),
-                **form_errors({"version": conflict.detail}, latest_values, form="need"),
-            )
-        except Invalid as problem:
-            return render(
-                "matching/need_form.html",
-                status_code=422,
-                **await form_context(request, need.recipient_id, need),
-                **form_errors(problem, values, form="need"),
-            )
-        return Redirect(f"/needs/{need_id}?done=saved")
 
     async def _times(
         self, request: Request, need_id: int, *, status_code: int = 200, **extra: Any
@@ -315,4 +248,4 @@ class NeedPages(Controller):
         return Redirect(f"/needs/{need_id}/times?done=date-removed")
 
 
-ROUTES: list[Any] = [NeedPages]
+ROUTES: list[Any] = [NeedPages]  # the question pages are in section_pages.py

@@ -210,7 +210,8 @@ class NeedSummary(msgspec.Struct, kw_only=True):
 
 
 class CoverDateInput(msgspec.Struct, kw_only=True):
-    """A dated shift: an end at or before the start is the next morning."""
+    """A dated shift: an end at or before the start is the next morning (the API takes it
+    as sent; the pages ask first)."""
 
     date: date
     start: time
