@@ -134,6 +134,8 @@ def violations(index, need: NeedSpec) -> int:
             and int(index.skills[row]) & mask == mask
             and (not need.rate_firm or not need.max_rate_pence or index.min_rate[row] <= need.max_rate_pence)
             and (not need.driver_needed or index.drives[row])
+            # Free at some of the need's times (issue 16): never a PA with 0 hours of them.
+            and (not need.slots or c.factors["availability"] > 0)
         )
         found += not ok
     return found

@@ -17,6 +17,7 @@ from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy, standings
 from market.geo.display import distance_band
 from market.matching import freshness
+from market.matching.engine.budget import budget_rule, rate_exclusion
 from market.matching.engine.ranking import EXCLUSIONS, NeedSpec, rank
 from market.matching.index import language_code, pa_place
 from market.matching.needs.lifecycle import get_need
@@ -38,16 +39,25 @@ class MatchOut(msgspec.Struct, kw_only=True):
     display_name: str
     district: str
     distance_band: str
-    score: int  # 0 to 100
+    score: int  # 0 to 100: the harmonic mean of the two views below
+    recipient_score: int  # 0 to 100: how well the PA suits the person
+    pa_score: int  # 0 to 100: how well the work suits the PA
     dbs: str
-    reasons: list[str]
+    reasons: list[str]  # why the PA is suggested
+    worth_knowing: list[str]  # what tells against: above the budget, part of the hours ...
+
+
+PER_PAGE = 20
 
 
 class MatchesOut(msgspec.Struct, kw_only=True):
     need_id: int
-    total: int
+    total: int  # every PA who meets every requirement
+    offset: int  # how many better matches come before these
+    limit: int  # the most asked for
     matches: list[MatchOut]
     excluded: list[tuple[str, int]]  # (plain-English rule, how many PAs it excluded)
+    rules: list[str]  # the requirements every listed PA meets, for this need, in plain English
 
 
 def dbs_kind(need: NeedOut) -> str:
@@ -98,6 +108,7 @@ def spec_of(need: NeedOut, lat: float, lon: float) -> NeedSpec:
         shift_kinds=tuple(need.shift_kinds),
         max_rate_pence=need.max_rate_pence or 0,
         rate_firm=need.rate_firm,
+        all_hours=need.all_hours,
         year_pattern=need.year_pattern,
         dbs=dbs_kind(need),
         cover_days=tuple(c.on_date for c in need.cover_dates) if need.kind == "cover" else (),
@@ -120,31 +131,82 @@ def need_place(row: dict[str, Any]) -> tuple[float, float] | None:
     return pa_place(row)
 
 
+def rules(need: NeedOut) -> list[str]:
+    """What every PA listed for this need meets, in the engine's order, in plain English."""
+    said = [
+        "On the register, with a current DBS check of the level the work needs",
+        f"Within {need.max_distance_miles} miles of the person as the crow flies, and within "
+        "the PA's own travel limit",
+        "Holds every required skill, with current training for it",
+        "Speaks any required language, and is of the gender required, if one is",
+        "Drives, if a driver is needed",
+    ]
+    if rule := budget_rule(need.max_rate_pence or 0, need.rate_firm):
+        said.append(rule)
+    said.append("Has not said they will not do the work (personal care, pets, smoking, nights and so on)")
+    said.append("Works the same pattern over the year (for example term time only)")
+    where = "on the dates you need" if need.kind == "cover" else "in the week"
+    if need.all_hours:
+        said.append(f"Is free at all of the times {where}")
+    else:
+        said.append(f"Is free at some of the times {where} (never at none of them)")
+    if need.kind == "cover":
+        said.append("Offers the kind of shift, and is not away on the dates")
+    return said
+
+
+def _excluded_label(rule: str, need: NeedOut) -> str:
+    return rate_exclusion(need.rate_firm) if rule == "rate" else EXCLUSIONS[rule]
+
+
 async def matches(
-    user: CurrentUser, need_id: int, settings: Settings, at: date, *, limit: int = 20
+    user: CurrentUser,
+    need_id: int,
+    settings: Settings,
+    at: date,
+    *,
+    limit: int = PER_PAGE,
+    offset: int = 0,
 ) -> MatchesOut:
     """A need's matches, for someone who may act for it (404 otherwise); banded unless
     ``user`` is staff."""
     need = await get_need(user, need_id)
-    return await for_need(need, settings, at, limit=limit, banded=not places.unrestricted(user))
+    return await for_need(
+        need, settings, at, limit=limit, offset=offset, banded=not places.unrestricted(user)
+    )
 
 
 async def for_need(
-    need: NeedOut, settings: Settings, at: date, *, limit: int = 20, banded: bool = True
+    need: NeedOut,
+    settings: Settings,
+    at: date,
+    *,
+    limit: int = PER_PAGE,
+    offset: int = 0,
+    banded: bool = True,
 ) -> MatchesOut:
-    """The matches of a need already read (and its access already checked). ``banded``
-    (the default) for anyone but staff: see the module docstring."""
+    """The matches of a need already read (and its access already checked): the best
+    ``limit`` after the best ``offset``. ``banded`` (the default) for anyone but staff: see
+    the module docstring."""
     need_id = need.id
     row = await Need.select(Need.lat, Need.lon, Need.sector, Need.district).where(Need.id == need_id).first()
     where = need_place(row) if row is not None else None
     if where is None:
-        return MatchesOut(need_id=need_id, total=0, matches=[], excluded=[])
+        return MatchesOut(
+            need_id=need_id, total=0, offset=offset, limit=limit, matches=[], excluded=[], rules=rules(need)
+        )
     policy = Policy.of(settings)
     from market.matching.pipeline import learning_store as learning
 
     weights = await learning.current_weights()
     ranking = rank(
-        spec_of(need, *where), await CACHE.get(policy), at, limit=limit, weights=weights, banded=banded
+        spec_of(need, *where),
+        await CACHE.get(policy),
+        at,
+        limit=limit,
+        offset=offset,
+        weights=weights,
+        banded=banded,
     )
     ids = [c.profile_id for c in ranking.candidates]
     names = await directory.names(ids)
@@ -152,6 +214,8 @@ async def for_need(
     return MatchesOut(
         need_id=need_id,
         total=ranking.total,
+        offset=offset,
+        limit=limit,
         matches=[
             MatchOut(
                 profile_id=c.profile_id,
@@ -159,13 +223,17 @@ async def for_need(
                 district=names[c.profile_id].district,
                 distance_band=distance_band(c.miles),
                 score=round(c.score * 100),
+                recipient_score=round(c.recipient_score * 100),
+                pa_score=round(c.pa_score * 100),
                 dbs=badges[c.profile_id].badge if c.profile_id in badges else "",
                 reasons=[r for r in c.reasons if "miles away" not in r] + [_distance_reason(c.miles)],
+                worth_knowing=list(c.worth_knowing),
             )
             for c in ranking.candidates
             if c.profile_id in names
         ],
-        excluded=[(EXCLUSIONS[rule], count) for rule, count in ranking.excluded.items()],
+        excluded=[(_excluded_label(rule, need), count) for rule, count in ranking.excluded.items()],
+        rules=rules(need),
     )
 
 

@@ -85,6 +85,8 @@ class Need(Table, tablename="matching_need"):
     personal_care = Boolean(default=False)
     max_rate_pence = Integer(null=True, default=None)
     rate_firm = Boolean(default=False)
+    # Only PAs free at every one of the need's hours (else: free at some of them).
+    all_hours = Boolean(default=False)
     max_distance_miles = Integer(default=10)
     year_pattern = Varchar(length=16, default="all_year")  # all_year | term_time | school_holidays
     # The DBS requirement in force: derived from the person, and raised by staff if need be.

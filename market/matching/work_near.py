@@ -1,5 +1,7 @@
 """Work near me: the open needs a PA meets every hard requirement of, best first, by the same
 rules and score as a need's matches (the engine run the other way: one PA against each need).
+So a need at none of whose times the PA is free is never shown, as the PA is never listed
+for it.
 
 A PA sees a need's title, district, times and hours, a distance band and the reasons; never
 the person's name, the address or the description (which may name people) before an
@@ -37,7 +39,8 @@ class WorkOut(msgspec.Struct, kw_only=True):
     hours_per_week: float | None
     times: list[str]
     score: int
-    reasons: list[str]
+    reasons: list[str]  # why it suits the PA
+    worth_knowing: list[str]  # what tells against: part of the hours, below their rate ...
 
 
 async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit: int = 20) -> list[WorkOut]:
@@ -88,6 +91,7 @@ async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit
                 else [s.label for s in need.slots],
                 score=round(match.score * 100),
                 reasons=[r for r in match.reasons if "miles away" not in r],
+                worth_knowing=list(match.worth_knowing),
             )
         )
     # Best first; one score apart, by need id (the score already holds distance as a band).

@@ -24,9 +24,12 @@ async def _cover_need(create_user):
         pas.append(pa)
     owner = await create_user("recipient")
     recipient = await make_recipient(user=current(owner), postcode="PE1 1AB")
+    # The next Monday from tomorrow: the PAs are free on Mondays from 9 to 5, and a PA free at
+    # none of a cover's hours is never listed.
     tomorrow = london_today() + timedelta(days=1)
+    monday = tomorrow + timedelta(days=(7 - tomorrow.weekday()) % 7)
     need = await make_need(
-        recipient, title="Cover tomorrow", kind="cover", cover=((tomorrow, 9 * 60, 13 * 60),)
+        recipient, title="Cover on Monday", kind="cover", cover=((monday, 9 * 60, 13 * 60),)
     )
     matches.CACHE._index = None  # a fresh index for this test's database
     return staff, owner, need, pas

@@ -152,7 +152,9 @@ def test_overnight_slots_cover_across_midnight_and_the_weeks_end():
     coverage = {c.profile_id: c.factors["availability"] for c in ranking.candidates}
     assert coverage[1] == 1.0
     assert coverage[2] == pytest.approx(2 / 9, abs=0.001)
-    assert "Covers 2 of 9 hours a week" in next(c for c in ranking.candidates if c.profile_id == 2).reasons
+    assert (
+        "Covers 2 of 9 hours a week" in next(c for c in ranking.candidates if c.profile_id == 2).worth_knowing
+    )
 
 
 def test_the_score_is_reciprocal_a_match_good_for_one_side_only_ranks_low():
@@ -175,7 +177,7 @@ def test_expired_training_of_a_preferred_skill_is_explained():
         skills={"personal_care": 1, "hoist": 1, "medication": 2},
         courses={"moving_handling": (LATER, True), "medication": (AT - timedelta(days=61), True)},
     )
-    reasons = rank(need, build_index([row], VOCAB), AT).candidates[0].reasons
+    reasons = rank(need, build_index([row], VOCAB), AT).candidates[0].worth_knowing
     assert "Medication training expired 2 months ago" in reasons
 
 
@@ -257,6 +259,9 @@ def _reference(need: NeedSpec, index, at: date) -> tuple[set[int], dict[str, int
         index.course_vocab.position(c) for s in need.required_skills for c in index.skill_courses.get(s, ())
     ]
     ceiling = need.max_rate_pence if need.rate_firm else need.max_rate_pence * 1.10
+    # The need's hours, one mask per dated shift for cover (one for the whole week otherwise).
+    masks = [slots_mask([s]) for s in need.slots] if need.cover_days else [slots_mask(need.slots)]
+    wanted = sum(quarters_in(m) for m in masks)
     for row in range(len(index)):
         if not index.active[row]:
             continue
@@ -286,6 +291,11 @@ def _reference(need: NeedSpec, index, at: date) -> tuple[set[int], dict[str, int
                 not (need.cover_days and shifts > 0) or int(index.shift_kinds[row]) & shifts != 0,
             ),
         ]
+        free = sum(quarters_in(m & index.availability[row]) for m in masks)
+        rules += [
+            ("unavailable", not wanted or free > 0),
+            ("part_hours", not (wanted and need.all_hours) or free >= wanted),
+        ]
         failed = next((rule for rule, ok in rules if not ok), None)
         if failed is None:
             passing.add(int(index.profile_id[row]))
@@ -295,9 +305,9 @@ def _reference(need: NeedSpec, index, at: date) -> tuple[set[int], dict[str, int
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(needs(), st.sampled_from([3.0, 10.0, 25.0, 60.0]))
-def test_rank_agrees_with_the_rules_read_one_pa_at_a_time(need, miles):
-    need = msgspec.structs.replace(need, max_distance=miles)
+@given(needs(), st.sampled_from([3.0, 10.0, 25.0, 60.0]), st.booleans())
+def test_rank_agrees_with_the_rules_read_one_pa_at_a_time(need, miles, all_hours):
+    need = msgspec.structs.replace(need, max_distance=miles, all_hours=all_hours)
     ranking = rank(need, INDEX, AT, limit=10_000)
     passing, excluded = _reference(need, INDEX, AT)
     assert {c.profile_id for c in ranking.candidates} == passing

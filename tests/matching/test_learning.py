@@ -312,7 +312,7 @@ async def test_matches_use_the_learned_weights_and_the_same_pas_pass(database):
     assert dict(found.excluded) == {
         "Further away than the need allows": 1,
         "No current DBS check of the level the work needs": 1,
-        "Their minimum rate is above the budget": 1,
+        "Their minimum rate is above the budget (it is firm)": 1,
     }
     # The page ranks by the learned weights.
     assert [(m.profile_id, m.score) for m in found.matches] == [

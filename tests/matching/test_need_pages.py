@@ -68,7 +68,11 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     assert 'value="500"' in far.text
     steps = [
         ("where", {"postcode": "", "max_distance_miles": "10"}, "hours"),
-        ("hours", {"hours_per_week": "10", "shift_day": "yes", "year_pattern": "all_year"}, "person"),
+        (
+            "hours",
+            {"hours_per_week": "10", "all_hours": "yes", "shift_day": "yes", "year_pattern": "all_year"},
+            "person",
+        ),
         ("person", {"age_group": "adult", "personal_care": "yes", "group_older_people": "yes"}, "skills"),
         ("skills", {"required_hoist": "yes"}, "preferred"),
         ("preferred", {"preferred_dementia": "yes"}, "languages"),
@@ -88,6 +92,7 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     assert need.required_skills == ["hoist"] and need.preferred_skills == ["dementia"]
     assert need.personal_care and need.pets and need.shift_kinds == ["day"] and need.max_rate_pence == 1450
     assert need.client_groups == ["older_people"] and need.languages_required == ["English"]
+    assert need.all_hours  # the hours page's "one PA for all the hours"
 
     times_path = f"/needs/{need_id}/times"
     slip = {"day": "Tuesday", "start": "09:00", "end": "05:00"}
@@ -140,6 +145,12 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     assert both.headers["location"] == f"/needs/{need_id}?done=saved"
     need = await needs.get_need(user, need_id)
     assert need.required_skills == ["hoist", "dementia"] and need.preferred_skills == []  # now needed
+    assert need.all_hours  # another page's answers kept
+    unticked = await answer(
+        client, need_id, "hours", {"hours_per_week": "10", "year_pattern": "all_year"}, "check"
+    )
+    assert unticked.headers["location"] == f"/needs/{need_id}?done=saved"
+    assert not (await needs.get_need(user, need_id)).all_hours  # an unticked box is an answer too
     listing = await client.get("/needs")
     assert "Morning help" in listing.text and "For Jo Smith" in listing.text
 

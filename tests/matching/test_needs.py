@@ -98,6 +98,7 @@ async def test_a_need_takes_the_persons_postcode_unless_given_and_keeps_its_fiel
         gender_required="yes",
         pets="yes",
         rate_firm="yes",
+        all_hours="yes",
     )
     need_id = await create_need_from(user, person["id"], form)
     need = await needs.get_need(user, need_id)
@@ -106,9 +107,11 @@ async def test_a_need_takes_the_persons_postcode_unless_given_and_keeps_its_fiel
     assert need.client_groups == ["older_people"] and need.shift_kinds == ["day"]
     assert need.languages_required == ["English", "Polish"] and need.languages_preferred == ["Welsh"]
     assert need.gender_required and need.pets and need.rate_firm and need.max_rate_pence == 1450
+    assert need.all_hours
     assert need.referral is None  # staff only
     other = await create_need_from(user, person["id"], need_form(postcode="cb2 1tn"))
     assert (await needs.get_need(user, other)).postcode == "CB2 1TN"
+    assert not (await needs.get_need(user, other)).all_hours  # unticked: PAs free for some hours too
 
 
 async def test_weekly_slots_run_overnight_and_may_not_overlap(database):

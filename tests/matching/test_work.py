@@ -46,3 +46,20 @@ async def test_a_pa_sees_the_open_needs_they_can_do_and_nothing_private(client, 
 async def test_a_recipient_cannot_open_work_near_me(client, login_as):
     await login_as("recipient")
     assert (await client.get("/work")).status_code == 403
+
+
+async def test_a_pa_never_sees_work_at_none_of_whose_times_they_are_free(client, create_user):
+    """The zero-coverage rule runs the other way too (issue 16)."""
+    staff = await as_current(await create_user("staff"))
+    pa = await make_pa(postcode="PE1 1BF", slots=(("Monday", "09:00", "12:00"),))
+    await certificate(pa["id"], staff)
+    owner = await create_user("recipient")
+    person = await make_recipient(user=current(owner), postcode="PE1 1AB")
+    await make_need(person, title="Monday mornings", slots=(("Monday", "08:00", "12:00"),))
+    await make_need(person, title="Saturday mornings", slots=(("Saturday", "09:00", "12:00"),))
+    await submit(client, "/login", {"email": pa["email"], "password": PASSWORD})
+    work = (await client.get("/api/v1/work")).json()
+    assert [w["title"] for w in work] == ["Monday mornings"]
+    assert work[0]["worth_knowing"] == ["Covers 3 of 4 hours a week"]
+    page = await client.get("/work")
+    assert "Saturday mornings" not in page.text and "Worth knowing" in page.text

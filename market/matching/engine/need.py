@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import msgspec
+import numpy as np
+from numpy.typing import NDArray
 
-from market.matching.engine.columns import CandidateIndex
+from market.matching.engine.columns import CandidateIndex, as_words, quarters_in, slots_mask
 
 
 class NeedSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,7 +33,8 @@ class NeedSpec(msgspec.Struct, frozen=True, kw_only=True):
     rate_firm: bool = False
     year_pattern: str = "all_year"
     dbs: str = ""  # one of DBS_KINDS, or "" for none
-    cover_days: tuple[date, ...] = ()  # a cover need: the dates it covers
+    cover_days: tuple[date, ...] = ()  # a cover need: the dates it covers (``slots``: one a date)
+    all_hours: bool = False  # only PAs free at every one of the need's hours
 
 
 def required_courses(need: NeedSpec, index: CandidateIndex) -> list[int]:
@@ -52,3 +55,29 @@ def relevant_courses(need: NeedSpec, index: CandidateIndex) -> list[int]:
             if column is not None and column not in columns:
                 columns.append(column)
     return columns
+
+
+def need_words(need: NeedSpec) -> tuple[tuple[tuple[int, int], ...], int]:
+    """The need's hours as (word, bits) pairs of the week's availability words, and how many
+    quarter-hours it needs. A weekly need's slots are one mask. A cover need's dated shifts
+    are each their own mask, laid on the PA's usual week: two Mondays a fortnight apart are
+    two shifts to cover, not one, so "9 of 24 hours" counts every date."""
+    masks = [slots_mask([slot]) for slot in need.slots] if need.cover_days else [slots_mask(need.slots)]
+    pairs: list[tuple[int, int]] = []
+    wanted = 0
+    for mask in masks:
+        words = as_words(mask)
+        pairs.extend((int(w), int(words[w])) for w in np.flatnonzero(words))
+        wanted += quarters_in(mask)
+    return tuple(pairs), wanted
+
+
+def covered_quarters(
+    index: CandidateIndex, where: slice | NDArray[np.int64], pairs: tuple[tuple[int, int], ...]
+) -> NDArray[np.int32]:
+    """How many of the need's quarter-hours each row (a slice, or row numbers) is free at."""
+    count = index.availability_words[where, 0].shape[0]
+    held = np.zeros(count, dtype=np.int32)
+    for word, bits in pairs:
+        held += np.bitwise_count(index.availability_words[where, word] & np.uint64(bits))
+    return held

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from market.geo.display import banded_miles
 from market.geo.distance import EARTH_RADIUS_MILES, haversine_miles, unit_vectors
+from market.matching.engine.budget import BUDGET_STRETCH_PERCENT, rate_ceiling
 from market.matching.engine.columns import (
     DBS_KINDS,
     DOT_SLACK,
@@ -43,7 +44,7 @@ from market.matching.engine.columns import (
     quarters_in,
     slots_mask,
 )
-from market.matching.engine.need import NeedSpec, required_courses
+from market.matching.engine.need import NeedSpec, covered_quarters, need_words, required_courses
 from market.matching.engine.reasons import reason_context, reasons
 from market.matching.engine.scoring import (
     DEFAULT_WEIGHTS,
@@ -90,7 +91,8 @@ __all__ = [
     "slots_mask",
 ]
 
-RATE_STRETCH = 1.10  # a budget not marked firm may stretch 10% for the right PA
+# A budget not marked firm may stretch this much for the right PA (the rule is in ``budget``).
+RATE_STRETCH = 1 + BUDGET_STRETCH_PERCENT / 100
 
 # The order rules are checked in: each excluded PA is counted once, by the first it fails.
 EXCLUSIONS = {
@@ -103,10 +105,12 @@ EXCLUSIONS = {
     "language": "Does not speak a required language",
     "gender": "Not the gender the person requires",
     "driver": "Does not drive (a driver is needed)",
-    "rate": "Their minimum rate is above the budget",
+    "rate": "Their minimum rate is above the budget",  # for a need: ``budget.rate_exclusion``
     "limits": "Work the PA has said they will not do",
     "year": "Works a different pattern over the year",
     "shift": "Does not offer the kind of shift",
+    "unavailable": "Not free at any of the times",
+    "part_hours": "Free at only some of the times (the need asks for all of them)",
     "away": "Away on the dates of the cover",
 }
 
@@ -118,7 +122,8 @@ class Ranked(msgspec.Struct, frozen=True, kw_only=True):
     pa_score: float
     miles: float
     factors: dict[str, float]
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # why the PA is suggested
+    worth_knowing: tuple[str, ...] = ()  # what tells against (above the budget, part of the hours ...)
 
 
 class Ranking(msgspec.Struct, frozen=True, kw_only=True):
@@ -182,14 +187,28 @@ def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str,
         rules.append(("gender", lambda where, near: index.gender[where] == gender))
     if need.driver_needed:
         rules.append(("driver", lambda where, near: index.drives[where]))
-    if need.max_rate_pence:
-        ceiling = need.max_rate_pence if need.rate_firm else need.max_rate_pence * RATE_STRETCH
+    if (ceiling := rate_ceiling(need.max_rate_pence, need.rate_firm)) is not None:
         rules.append(("rate", lambda where, near: index.min_rate[where] <= ceiling))
     if limits := _limits_rule(need, index):
         rules.append(("limits", limits))
     rules.append(("year", _year_rule(need, index)))
     if shift := _shift_rule(need, index):
         rules.append(("shift", shift))
+    rules.extend(_times_rules(need, index))
+    return rules
+
+
+def _times_rules(need: NeedSpec, index: CandidateIndex) -> list[tuple[str, Test]]:
+    """A PA free at none of the need's hours is never listed; with ``all_hours``, nor one free
+    at only some. (A need with no times yet, a draft, has no such rule.)"""
+    pairs, wanted = need_words(need)
+    if not wanted:
+        return []
+    rules: list[tuple[str, Test]] = [
+        ("unavailable", lambda where, near: covered_quarters(index, where, pairs) > 0)
+    ]
+    if need.all_hours:
+        rules.append(("part_hours", lambda where, near: covered_quarters(index, where, pairs) >= wanted))
     return rules
 
 
@@ -305,10 +324,12 @@ def rank(
     at: date,
     *,
     limit: int = 20,
+    offset: int = 0,
     weights: Weights = DEFAULT_WEIGHTS,
     banded: bool = False,
 ) -> Ranking:
-    """The PAs who meet every hard requirement of the need, best first (at most ``limit``).
+    """The PAs who meet every hard requirement of the need, best first: at most ``limit``,
+    after the best ``offset`` (a page of them; ``total`` counts all).
 
     ``banded``: the ranking is for someone who may know distances only as bands (anyone but
     staff). The distance then enters the score, the order, the reasons and ``Ranked.miles``
@@ -323,7 +344,7 @@ def rank(
         miles = np.asarray(banded_miles(miles), dtype=np.float64).reshape(-1)
     factors = score(need, index, rows, miles, at)
     total, recipient, pa = combine(factors, weights)
-    best = _best(total, miles, index.profile_id[rows], limit)
+    best = _best(total, factors["availability"], miles, index.profile_id[rows], offset + limit)[offset:]
     context = reason_context(need, index)
     # Python values for the chosen rows, read once.
     chosen_rows = rows[best].tolist()
@@ -334,6 +355,7 @@ def rank(
     candidates = []
     for j, row in enumerate(chosen_rows):
         own = {k: values[j] for k, values in chosen_factors.items()}
+        suggested, worth_knowing = reasons(need, index, row, chosen_miles[j], own, at, context)
         candidates.append(
             Ranked(
                 profile_id=chosen_ids[j],
@@ -342,24 +364,31 @@ def rank(
                 pa_score=round(chosen_scores[2][j], 4),
                 miles=round(chosen_miles[j], 1),
                 factors={k: round(v, 3) for k, v in own.items()},
-                reasons=reasons(need, index, row, chosen_miles[j], own, at, context),
+                reasons=suggested,
+                worth_knowing=worth_knowing,
             )
         )
     return Ranking(candidates=tuple(candidates), total=len(rows), excluded=excluded)
 
 
 def _best(
-    total: NDArray[np.float64], miles: NDArray[np.float64], ids: NDArray[np.int64], limit: int
+    total: NDArray[np.float64],
+    availability: NDArray[np.float64],
+    miles: NDArray[np.float64],
+    ids: NDArray[np.int64],
+    limit: int,
 ) -> NDArray[np.intp]:
-    """Positions of the best ``limit``: highest total, then nearest, then lowest profile id
-    (so the order never depends on where rows sit in the index)."""
+    """Positions of the best ``limit``: highest total, then more of the need's hours covered
+    (so that, all else equal, coverage decides even when one side's view scores 0 and the
+    harmonic mean with it), then nearest, then lowest profile id (so the order never depends
+    on where rows sit in the index)."""
     pool = np.arange(len(total))
     if limit <= 0:
         return pool[:0]
     if limit < len(total):
         cut = np.partition(total, len(total) - limit)[len(total) - limit]
         pool = np.flatnonzero(total >= cut)
-    return pool[np.lexsort((ids[pool], miles[pool], -total[pool]))][:limit]
+    return pool[np.lexsort((ids[pool], miles[pool], -availability[pool], -total[pool]))][:limit]
 
 
 def naive_distance(need: NeedSpec, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -1,16 +1,17 @@
-"""Plain English for each ranked PA: what their score is made of. Only the rows returned
-are written, one by one; what they share is worked out once a ranking (``ReasonContext``)."""
+"""Plain English for each ranked PA: what their score is made of, in two lists: why they are
+suggested, and what is worth knowing (what tells against them: above the budget, part of the
+hours, preferred skills or training missing). Only the rows returned are written, one by one;
+what they share is worked out once a ranking (``ReasonContext``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import msgspec
-import numpy as np
-from numpy.typing import NDArray
 
-from market.matching.engine.columns import CandidateIndex, as_words, quarters_in, slots_mask
-from market.matching.engine.need import NeedSpec, relevant_courses
+from market.matching.engine.budget import rate_reason
+from market.matching.engine.columns import CandidateIndex
+from market.matching.engine.need import NeedSpec, need_words, relevant_courses
 
 
 def _hours(quarters: float) -> str:
@@ -21,10 +22,9 @@ def _hours(quarters: float) -> str:
 class ReasonContext(msgspec.Struct, frozen=True):
     """What every ranked PA's reasons share, worked out once a ranking."""
 
-    mask: NDArray[np.uint8]
     wanted: int
     courses: tuple[int, ...]
-    words: tuple[tuple[int, int], ...] = ()  # (word, bits) of the availability the need covers
+    words: tuple[tuple[int, int], ...] = ()  # (word, bits) of the need's hours (``need.need_words``)
     preferred: tuple[int, ...] = ()  # bit positions of the preferred skills the vocabulary has
     # Per relevant course: (column, name, whether a required skill depends on it, the bits of
     # the skills that depend on it): its news matters if required or the PA offers such a skill.
@@ -32,8 +32,7 @@ class ReasonContext(msgspec.Struct, frozen=True):
 
 
 def reason_context(need: NeedSpec, index: CandidateIndex) -> ReasonContext:
-    mask = slots_mask(need.slots)
-    words = as_words(mask)
+    words, wanted = need_words(need)
     courses = tuple(relevant_courses(need, index))
     facts = []
     for course in courses:
@@ -46,10 +45,9 @@ def reason_context(need: NeedSpec, index: CandidateIndex) -> ReasonContext:
         required = any(skill in need.required_skills for skill in linked)
         facts.append((course, index.course_vocab.name(course), required, bits))
     return ReasonContext(
-        mask=mask,
-        wanted=quarters_in(mask),
+        wanted=wanted,
         courses=courses,
-        words=tuple((int(w), int(words[w])) for w in np.flatnonzero(words)),
+        words=words,
         preferred=tuple(p for s in need.preferred_skills if (p := index.skill_vocab.position(s)) is not None),
         course_facts=tuple(facts),
     )
@@ -63,34 +61,38 @@ def reasons(
     factors: dict[str, float],
     at: date,
     context: ReasonContext | None = None,
-) -> tuple[str, ...]:
-    """Plain English for one ranked PA: what the score is made of."""
-    said: list[str] = []
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Plain English for one ranked PA: (why they are suggested, what is worth knowing)."""
+    good: list[str] = []
+    worth: list[str] = []
     if context is None:
         context = reason_context(need, index)
     if wanted := context.wanted:
         held = index.availability_words[row].tolist()
         covered = sum((held[word] & bits).bit_count() for word, bits in context.words)
-        said.append(f"Covers {_hours(covered)} of {_hours(wanted)} hours a week")
+        when = "hours on the dates you need" if need.cover_days else "hours a week"
+        (good if covered >= wanted else worth).append(f"Covers {_hours(covered)} of {_hours(wanted)} {when}")
     limit = float(index.travel_miles[row])
-    said.append(
+    good.append(
         f"{miles:.1f} miles away as the crow flies, within both travel limits "
         f"(the need's {need.max_distance:g}, the PA's {limit:g})"
     )
     held_skills = int(index.skills[row])
     if need.preferred_skills:
         held = sum(held_skills >> position & 1 for position in context.preferred)
-        said.append(f"Has {held} of {len(need.preferred_skills)} preferred skills")
+        wanted_skills = len(need.preferred_skills)
+        (good if held >= wanted_skills else worth).append(f"Has {held} of {wanted_skills} preferred skills")
     if need.groups:
-        said.append(
-            f"Experience with {round(factors['groups'] * len(need.groups))} of {len(need.groups)} groups of people"
+        known = round(factors["groups"] * len(need.groups))
+        (good if known >= len(need.groups) else worth).append(
+            f"Experience with {known} of {len(need.groups)} groups of people"
         )
-    said.extend(_training_reasons(index, row, held_skills, context, at.toordinal()))
-    if rate := _rate_reason(need, int(index.min_rate[row])):
-        said.append(rate)
+    worth.extend(_training_reasons(index, row, held_skills, context, at.toordinal()))
+    if rate := rate_reason(need.max_rate_pence, need.rate_firm, int(index.min_rate[row])):
+        (good if rate[0] else worth).append(rate[1])
     if need.hours_per_week and factors["hours"] < 1:
-        said.append("Wants a different number of hours a week")
-    return tuple(said)
+        worth.append("Wants a different number of hours a week")
+    return tuple(good), tuple(worth)
 
 
 def _training_reasons(
@@ -114,12 +116,3 @@ def _training_reasons(
         elif until - today < 92:
             said.append(f"{name[0].upper()}{name[1:]} training expires in {until - today} days")
     return said
-
-
-def _rate_reason(need: NeedSpec, minimum: int) -> str | None:
-    """The PA's asking rate against the need's budget (None when either is unset)."""
-    if not (need.max_rate_pence and minimum):
-        return None
-    if minimum > need.max_rate_pence:
-        return f"Asks £{minimum / 100:.2f} an hour, above the £{need.max_rate_pence / 100:.2f} budget"
-    return f"Asks from £{minimum / 100:.2f} an hour, within the £{need.max_rate_pence / 100:.2f} budget"

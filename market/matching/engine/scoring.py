@@ -13,8 +13,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.geo.distance import EARTH_RADIUS_MILES, unit_vectors
-from market.matching.engine.columns import GENDERS, CandidateIndex, as_words, quarters_in, slots_mask
-from market.matching.engine.need import NeedSpec, relevant_courses
+from market.matching.engine.budget import BUDGET_STRETCH_PERCENT
+from market.matching.engine.columns import GENDERS, CandidateIndex
+from market.matching.engine.need import NeedSpec, covered_quarters, need_words, relevant_courses
 
 DISTANCE_DECAY_MILES = 6.0
 
@@ -61,16 +62,8 @@ def score(
 ) -> dict[str, NDArray[np.float64]]:
     """Every factor for every row, each in [0, 1]."""
     today = at.toordinal()
-    mask = slots_mask(need.slots)
-    wanted = quarters_in(mask)
-    if wanted:
-        words = as_words(mask)
-        held = np.zeros(len(rows), dtype=np.int32)
-        for word in np.flatnonzero(words).tolist():  # only the words of the week the need covers
-            held += np.bitwise_count(index.availability_words[rows, word] & words[word])
-        availability = held / wanted
-    else:
-        availability = np.ones(len(rows))
+    pairs, wanted = need_words(need)  # only the words of the week the need's hours fall in
+    availability = covered_quarters(index, rows, pairs) / wanted if wanted else np.ones(len(rows))
     preferred = index.skill_vocab.mask(
         s for s in need.preferred_skills if index.skill_vocab.position(s) is not None
     )
@@ -124,12 +117,16 @@ def _hours_fit(offered: float, low: NDArray[np.float32], high: NDArray[np.float3
 
 def _rate_fit(budget: int, minimum: NDArray[np.int32]) -> NDArray[np.float64]:
     """How well the budget pays the PA: 1 at 20% above their minimum or more, 0.6 at exactly
-    their minimum, falling to 0 at 10% below it (the most a budget may stretch)."""
+    their minimum, falling to 0 at 10% below it (about the most a budget may stretch:
+    ``budget.BUDGET_STRETCH_PERCENT``)."""
     if budget <= 0:
         return np.ones(len(minimum))
     floor = np.maximum(minimum.astype(np.float64), 1.0)
     ratio = budget / floor
-    return np.clip(np.where(ratio >= 1.0, 0.6 + 2.0 * (ratio - 1.0), 0.6 * (ratio - 0.9) / 0.1), 0.0, 1.0)
+    stretch = BUDGET_STRETCH_PERCENT / 100
+    return np.clip(
+        np.where(ratio >= 1.0, 0.6 + 2.0 * (ratio - 1.0), 0.6 * (ratio - (1 - stretch)) / stretch), 0.0, 1.0
+    )
 
 
 def combine(

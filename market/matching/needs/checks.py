@@ -205,6 +205,7 @@ def _terms(errors: dict[str, str], data: NeedInput) -> dict[str, Any]:
     return {
         "max_rate_pence": rate,
         "rate_firm": data.rate_firm,
+        "all_hours": data.all_hours,
         "max_distance_miles": miles,
         "year_pattern": data.year_pattern,
     }

@@ -95,6 +95,8 @@ def need_input(read: FormReader) -> NeedInput:
         "version": version(read),
         **_referral(read),
         **{flag: read.yes(flag) for flag in (*flags, *staff_flags)},
+        # Only PAs free at all of the need's hours (issue 16): its own line, for an easy merge.
+        "all_hours": read.yes("all_hours"),
         **lists,
     }
     # The choices are checked by the service, which names each one that is not on its list.
@@ -151,6 +153,7 @@ def form_values(need: Any, *, staff: bool) -> dict[str, str]:
     }
     for flag in ("gender_required", "driver_needed", "pets", "smoking", "personal_care", "rate_firm"):
         values[flag] = "yes" if getattr(need, flag) else ""
+    values["all_hours"] = "yes" if need.all_hours else ""
     values |= {f"shift_{c}": "yes" for c in need.shift_kinds}
     values |= {f"required_{c}": "yes" for c in need.required_skills}
     values |= {f"preferred_{c}": "yes" for c in need.preferred_skills}

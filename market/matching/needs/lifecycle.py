@@ -135,6 +135,7 @@ def _assemble(
         personal_care=row["personal_care"],
         max_rate_pence=row["max_rate_pence"],
         rate_firm=row["rate_firm"],
+        all_hours=row["all_hours"],
         max_distance_miles=row["max_distance_miles"],
         year_pattern=row["year_pattern"],
         dbs_level=row["dbs_level"],

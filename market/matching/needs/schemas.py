@@ -182,6 +182,7 @@ class NeedOut(msgspec.Struct, kw_only=True):
     personal_care: bool
     max_rate_pence: int | None
     rate_firm: bool
+    all_hours: bool
     max_distance_miles: int
     year_pattern: str
     dbs_level: str
@@ -254,6 +255,8 @@ class NeedInput(msgspec.Struct, kw_only=True):
     personal_care: bool = False
     max_rate_pence: RatePence | None = None
     rate_firm: bool = False
+    # Only PAs free at all of the need's hours (else any PA free at some of them).
+    all_hours: bool = False
     max_distance_miles: Miles | None = None
     year_pattern: YearPattern = "all_year"
     # Staff only: raise the DBS requirement (blank: the one the person's needs call for),
