@@ -14,6 +14,7 @@ from market.errors import Invalid, NotFound
 from market.register.schemas import (
     DEFAULT_YEAR_PATTERN,
     MAX_HOURS,
+    MAX_QUALIFICATIONS,
     PA_GENDERS,
     QUALIFICATION_KINDS,
     SHIFT_KINDS,
@@ -291,8 +292,13 @@ async def add_qualification(user: CurrentUser, data: QualificationInput) -> None
     async def add_once() -> None:
         # Checked in the change's own transaction, so two quick posts of one form add it once.
         held = await Qualification.select(Qualification.kind, Qualification.title).where(
-            Qualification.profile == row["id"], Qualification.kind == data.kind
+            Qualification.profile == row["id"]
         )
+        if len(held) >= MAX_QUALIFICATIONS:
+            raise Invalid(
+                {"kind": f"You can list up to {MAX_QUALIFICATIONS} qualifications: remove one first"}
+            )
+        held = [h for h in held if h["kind"] == data.kind]
         same = [h["title"] for h in held if " ".join(h["title"].split()).casefold() == title.casefold()]
         if same:
             field = "title" if data.kind == "other" else "kind"

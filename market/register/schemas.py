@@ -69,7 +69,13 @@ YEAR_PATTERNS = {
     "school_holidays": "School holidays only",
 }
 DEFAULT_YEAR_PATTERN = "all_year"
-TEXT_LIMIT = 2000
+# Each one-page text: the longest that, with every other field at its longest, still prints
+# on one sheet of A4 (tests/browser/test_print.py prints it and counts the pages). It was
+# 2,000; a text saved before then keeps showing, and its form asks the PA to shorten it.
+TEXT_LIMIT = 750
+TEXT_FIELDS = ("admire", "matters", "how_to_work")
+# Qualifications a PA may list: as many as the one page has room for.
+MAX_QUALIFICATIONS = 6
 
 
 def stored_wont_do(value: Any) -> list[str]:
