@@ -229,8 +229,9 @@ async def _keep_open(need_id: int, hours: float, answer: bool | None) -> bool | 
 
 
 async def _appoint(actor: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
-    terms = await _appointment_row(application_id)
-    keep_open = bool(terms["keep_need_open"])
+    # No offer at all is the move's Conflict (only an offer can be accepted), not a 404.
+    terms = await Appointment.select().where(Appointment.application == application_id).first() or {}
+    keep_open = bool(terms.get("keep_need_open"))
 
     async def write(current: dict[str, Any]) -> None:
         now = utcnow()
