@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get
@@ -10,11 +11,16 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.accounts.pages import done_message
+from market.clock import london_date
 from market.register import services as register
 from market.register.import_rows import INVITE_LIFETIME
 from market.settings import Settings
 from market.web.guards import PUBLIC, SIGNED_IN
 from market.web.render import render
+
+
+def _long(day: date | None) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}" if day else ""
 
 
 class PublicPages(Controller):
@@ -58,7 +64,13 @@ class HomePages(Controller):
         context: dict[str, Any] = {}
         if request.user.role == "pa":
             profile = await register.own_profile(request.user)
-            context = {"checklist": profile.checklist, "profile_status": profile.status}
+            context = {
+                "checklist": profile.checklist,
+                "profile_status": profile.status,
+                "status_reason": profile.status_reason,
+                "approved_on": _long(london_date(profile.approved_at)),
+                "review_due_on": _long(profile.review_due_on),
+            }
         return render(f"home/{request.user.role}.html", flash=done_message(done), **context)
 
 

@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from market.home import health, pages
+from market.home import health, pages, print_pages
 
 ROUTES: list[Any] = [
     *pages.ROUTES,
     *health.ROUTES,
+    *print_pages.ROUTES,
 ]

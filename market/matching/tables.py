@@ -199,6 +199,9 @@ class Appointment(Table, tablename="matching_appointment"):
     offered_at = Timestamptz(default=TimestamptzNow())
     appointed_at = Timestamptz(null=True, default=None)
     started_at = Timestamptz(null=True, default=None)
+    # Offered for part of the need's hours: whether the need stays open for the rest once
+    # the PA accepts (None when the offer covers them all: the need is then filled).
+    keep_need_open = Boolean(null=True, default=None)
 
 
 class ChecklistItem(Table, tablename="matching_checklist_item"):

@@ -17,7 +17,7 @@ from market.clock import utcnow
 from market.db import write_transaction
 from market.geo.centroids import CentroidTable, load_table
 from market.register.availability import slot_from_day_times
-from market.register.schemas import WONT_DO
+from market.register.schemas import WONT_DO, refused_skills
 from market.register.tables import (
     AvailabilitySlot,
     ClientGroup,
@@ -157,7 +157,7 @@ def _limits(rng: random.Random, held_codes: set[str]) -> tuple[list[str], str]:
     """(wont_do codes, year pattern) for one demo PA."""
     wont: list[str] = []
     if rng.random() < 0.2:
-        pool = [code for code in DEMO_LIMITS if code not in held_codes]
+        pool = [code for code in DEMO_LIMITS if not refused_skills(held_codes, [code])]
         wont = rng.sample(pool, min(len(pool), rng.choice((1, 1, 2))))
     roll = rng.random()
     year = "term_time" if roll < 0.1 else "school_holidays" if roll < 0.13 else "all_year"

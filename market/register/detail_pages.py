@@ -10,7 +10,6 @@ from litestar.response import Redirect, Template
 
 from market.errors import Invalid
 from market.register import details, forms, services
-from market.register.availability import DAYS, Slot, week_grid
 from market.register.schemas import PA_GENDERS, QUALIFICATION_KINDS, SHIFT_KINDS, WONT_DO, YEAR_PATTERNS
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -149,23 +148,6 @@ class ProfileDetailPages(Controller):
     async def remove_qualification(self, request: Request, qualification_id: RecordId) -> Redirect:
         await details.remove_qualification(request.user, qualification_id)
         return Redirect("/profile/qualifications?done=qualification-removed")
-
-    @get("/print")
-    async def print_view(self, request: Request) -> Template:
-        profile = await services.own_profile(request.user)
-        slots = [Slot(start=s.start_minute, end=s.end_minute) for s in profile.availability]
-        return render(
-            "register/print.html",
-            profile=profile,
-            experience=await details.experience(profile.id),
-            pattern=await details.work_pattern(profile.id),
-            grid=week_grid(slots),
-            days=DAYS,
-            hours=services.weekly_hours(profile.availability),
-            shift_kinds=SHIFT_KINDS,
-            wont_do=WONT_DO,
-            year_patterns=YEAR_PATTERNS,
-        )
 
 
 ROUTES: list[Any] = [ProfileDetailPages]

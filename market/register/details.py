@@ -14,6 +14,7 @@ from market.errors import Invalid, NotFound
 from market.register.schemas import (
     DEFAULT_YEAR_PATTERN,
     MAX_HOURS,
+    MAX_QUALIFICATIONS,
     PA_GENDERS,
     QUALIFICATION_KINDS,
     SHIFT_KINDS,
@@ -29,11 +30,19 @@ from market.register.schemas import (
     QualificationInput,
     QualificationOut,
     WorkPatternOut,
+    refused_skills,
     stored_wont_do,
     stored_year_pattern,
 )
 from market.register.services import profile_row, save_change
-from market.register.tables import AwayPeriod, ClientGroup, PAClientGroup, PAProfile, Qualification
+from market.register.tables import (
+    AwayPeriod,
+    ClientGroup,
+    PAClientGroup,
+    PAProfile,
+    PASkill,
+    Qualification,
+)
 
 MAX_LANGUAGES = 10
 MAX_AWAY = 20
@@ -193,6 +202,16 @@ async def set_work_pattern(user: CurrentUser, data: PatternInput) -> None:
         raise Invalid(errors)
     kinds = [kind for kind in SHIFT_KINDS if kind in data.shift_kinds]
     wont, year, _ = check_limits(data, kinds)
+    held = await PASkill.select(PASkill.skill.code, PASkill.skill.name).where(PASkill.profile == row["id"])
+    names = {h["skill.code"]: h["skill.name"] for h in held}
+    if clash := refused_skills(names, wont):
+        skill, limit = clash[0]
+        raise Invalid(
+            {
+                "wont_do": f"{WONT_DO[limit]} is ticked here and “{names[skill]}” is one of your skills: "
+                "untick it here, or remove it from your skills and experience"
+            }
+        )
     values = {
         PAProfile.shift_kinds: msgspec.json.encode(kinds).decode(),
         PAProfile.earliest_start: data.earliest_start,
@@ -262,21 +281,31 @@ async def add_qualification(user: CurrentUser, data: QualificationInput) -> None
     row = await profile_row(user)
     if errors := qualification_problems(data):
         raise Invalid(errors)
-    title = " ".join(data.title.split())
+    title = " ".join(data.title.split()) or QUALIFICATION_KINDS[data.kind]
     qualification = Qualification(
         profile=row["id"],
         kind=data.kind,
-        title=title or QUALIFICATION_KINDS[data.kind],
+        title=title,
         achieved_on=data.achieved_on,
     )
-    await save_change(
-        user,
-        row,
-        {},
-        "profile.qualification_added",
-        {"kind": data.kind},
-        also=lambda: Qualification.insert(qualification),
-    )
+
+    async def add_once() -> None:
+        # Checked in the change's own transaction, so two quick posts of one form add it once.
+        held = await Qualification.select(Qualification.kind, Qualification.title).where(
+            Qualification.profile == row["id"]
+        )
+        if len(held) >= MAX_QUALIFICATIONS:
+            raise Invalid(
+                {"kind": f"You can list up to {MAX_QUALIFICATIONS} qualifications: remove one first"}
+            )
+        held = [h for h in held if h["kind"] == data.kind]
+        same = [h["title"] for h in held if " ".join(h["title"].split()).casefold() == title.casefold()]
+        if same:
+            field = "title" if data.kind == "other" else "kind"
+            raise Invalid({field: f"You have already added {same[0]}: it is on your list"})
+        await Qualification.insert(qualification)
+
+    await save_change(user, row, {}, "profile.qualification_added", {"kind": data.kind}, also=add_once)
 
 
 async def remove_qualification(user: CurrentUser, qualification_id: int) -> None:

@@ -24,7 +24,9 @@ from market.register.schemas import (
     MAX_TRAVEL_MILES,
     MAX_YEARS,
     WONT_DO,
+    WONT_DO_SKILLS,
     YEAR_PATTERNS,
+    refused_skills,
 )
 from market.register.services import MAX_SLOTS
 from market.roles import STAFF_ROLES
@@ -250,6 +252,22 @@ def _check_year_pattern(row: Row) -> str:
     return code
 
 
+def _check_refused(row: Row, lookups: Lookups) -> None:
+    """A skill the PA also refuses (as the profile pages refuse it)."""
+    codes = {
+        lookups.skills[code]: code
+        for codes in WONT_DO_SKILLS.values()
+        for code in codes
+        if code in lookups.skills
+    }
+    offered = [codes[skill_id] for skill_id in row.parsed["skills"] if skill_id in codes]
+    for skill, limit in refused_skills(offered, row.parsed["wont_do"])[:1]:
+        row.problem(
+            "wont_do",
+            f"“{limit}” is in wont_do and “{skill}” in skills: the PA cannot offer and refuse the same work",
+        )
+
+
 def _check_status(row: Row, actor: CurrentUser | None) -> str:
     raw = row.values.get("status", "")
     status = raw.lower() or "draft"
@@ -295,6 +313,7 @@ def check_row(
         "headline": _text(row, "headline", HEADLINE_LIMIT),
         "status": _check_status(row, actor),
     }
+    _check_refused(row, lookups)
     if row.parsed["status"] == "approved":
         given = {
             "min_hourly_rate": row.parsed["min_rate_pence"] is not None,

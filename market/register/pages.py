@@ -12,7 +12,7 @@ from market.errors import Invalid
 from market.fields import FormReader
 from market.register import forms, services
 from market.register.availability import DAYS
-from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS, AboutInput
+from market.register.schemas import EMPLOYMENT, TEXT_FIELDS, TEXT_LIMIT, WONT_DO, YEAR_PATTERNS, AboutInput
 from market.register.vetting import STATUS_NAMES
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -57,7 +57,14 @@ class ProfilePages(Controller):
     async def about_form(self, request: Request) -> Template:
         profile = await services.own_profile(request.user)
         values = {k: getattr(profile, k) for k in AboutInput.__struct_fields__}
-        return render("register/about.html", values=values)
+        # A text saved before the limit was lowered still shows; the form asks for it shorter.
+        errors = {
+            field: f"This answer is {len(values[field]):,} characters: shorten it to {TEXT_LIMIT:,} or fewer, "
+            "so that your one-page profile fits on one sheet"
+            for field in TEXT_FIELDS
+            if len(values[field]) > TEXT_LIMIT
+        }
+        return render("register/about.html", values=values, too_long=errors, text_limit=TEXT_LIMIT)
 
     @post("/about")
     async def about(self, request: Request) -> Template | Redirect:
@@ -65,7 +72,9 @@ class ProfilePages(Controller):
         try:
             await services.update_about(request.user, forms.about_input(values))
         except Invalid as problem:
-            return render("register/about.html", status_code=422, **form_errors(problem, values))
+            return render(
+                "register/about.html", status_code=422, text_limit=TEXT_LIMIT, **form_errors(problem, values)
+            )
         return Redirect("/profile?done=about")
 
     @get("/where")

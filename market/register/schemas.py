@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal, get_args
 
@@ -38,6 +39,29 @@ WONT_DO = {
 }
 # The shift kind each limit rules out, so a PA cannot both offer and refuse it.
 WONT_DO_SHIFTS = {"sleeping_nights": "sleeping_night", "waking_nights": "waking_night", "live_in": "live_in"}
+# The skills each limit rules out, so a PA cannot list a skill as one they offer and refuse
+# the same work ("Personal care (6 years)" and "will not do personal care").
+WONT_DO_SKILLS = {
+    "personal_care": ("personal_care",),
+    "children": ("children",),
+    "driving": ("driving_own_car", "driving_recipients_car"),
+    "sleeping_nights": ("sleeping_nights",),
+    "waking_nights": ("waking_nights",),
+    "live_in": ("live_in",),
+}
+
+
+def refused_skills(skill_codes: Iterable[str], wont_do: Iterable[str]) -> list[tuple[str, str]]:
+    """Each (skill code, limit code) where the PA offers a skill and refuses its work."""
+    refused = set(wont_do)
+    return [
+        (skill, limit)
+        for skill in skill_codes
+        for limit, skills in WONT_DO_SKILLS.items()
+        if limit in refused and skill in skills
+    ]
+
+
 # When in the year a PA works; "all_year" is the default.
 YEAR_PATTERNS = {
     "all_year": "All year",
@@ -45,7 +69,13 @@ YEAR_PATTERNS = {
     "school_holidays": "School holidays only",
 }
 DEFAULT_YEAR_PATTERN = "all_year"
-TEXT_LIMIT = 2000
+# Each one-page text: the longest that, with every other field at its longest, still prints
+# on one sheet of A4 (tests/browser/test_print.py prints it and counts the pages). It was
+# 2,000; a text saved before then keeps showing, and its form asks the PA to shorten it.
+TEXT_LIMIT = 750
+TEXT_FIELDS = ("admire", "matters", "how_to_work")
+# Qualifications a PA may list: as many as the one page has room for.
+MAX_QUALIFICATIONS = 6
 
 
 def stored_wont_do(value: Any) -> list[str]:

@@ -25,6 +25,7 @@ from market.register.schemas import (
     MAX_YEARS,
     MIN_RATE_PENCE,
     TEXT_LIMIT,
+    WONT_DO,
     AboutInput,
     ChecklistItem,
     Choice,
@@ -35,6 +36,7 @@ from market.register.schemas import (
     SlotOut,
     TermsInput,
     WhereInput,
+    refused_skills,
     stored_wont_do,
     stored_year_pattern,
 )
@@ -220,6 +222,14 @@ async def set_skills(user: CurrentUser, data: SkillsInput) -> None:
         raise Invalid(errors)
     # In the list's order, as the form showed them.
     chosen = {code: data.skills[code] for code in skills if code in data.skills}
+    if clash := refused_skills(chosen, stored_wont_do(row["wont_do"])):
+        skill, limit = clash[0]
+        raise Invalid(
+            {
+                "skills": f"{skills[skill].name} is ticked here and under “Work you will not do” "
+                f"({WONT_DO[limit].lower()}) in your work pattern: untick it here, or change your work pattern"
+            }
+        )
 
     async def replace_skills() -> None:
         await PASkill.delete().where(PASkill.profile == row["id"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from market.clock import utcnow
-from market.matching.tables import Application, Interview, Need
+from market.matching.tables import Application, Appointment, Interview, Need
 from tests.matching.test_appointments import accepted, interview_form
 from tests.register.factories import make_pa
 from tests.support import PASSWORD, csrf_token, submit
@@ -106,6 +106,15 @@ async def test_interview_offer_checklist_start_through_the_pages(client, make_cl
         )
         assert done.status_code in (302, 303), done.text
     row = await Application.select().where(Application.id == app_id).first()
+    # Not before the start date (twenty days away) or the interview (in three).
+    early = await _post(client, page_path, f"{page_path}/start", {"version": str(row["version"])})
+    assert early.status_code == 422 and "The PA&#39;s start date is" in early.text
+    await Appointment.update({Appointment.start_date: date.today()}).where(Appointment.application == app_id)
+    early = await _post(client, page_path, f"{page_path}/start", {"version": str(row["version"])})
+    assert early.status_code == 422 and "once it has happened" in early.text
+    await Interview.update({Interview.starts_at: utcnow() - timedelta(hours=2)}).where(
+        Interview.application == app_id
+    )
     started = await _post(client, page_path, f"{page_path}/start", {"version": str(row["version"])})
     assert started.status_code in (302, 303), started.text
     page = await client.get(page_path)

@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from market.clock import utcnow
+from market.clock import london_today, utcnow
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
 from market.mail.tables import OutboxEmail
 from market.matching.pipeline import applications as pipeline
-from market.matching.pipeline import appointments, forms, interviews
+from market.matching.pipeline import appointments, forms, interviews, starting
 from market.matching.tables import Application, Interview, Need, StageChange
 from tests.matching.factories import make_need, make_recipient, make_user
 from tests.matching.test_pipeline import _pa_user
@@ -124,22 +124,30 @@ async def test_calendar_files_are_only_for_the_two_sides(database):
         )
 
 
-async def _offered(**kw):
+async def _offered(*, start: date | None = None, hours: str = "8", keep: str = "", held: bool = True, **kw):
+    """An offer after an interview (held a day ago unless ``held`` is false), starting today
+    unless ``start`` says otherwise."""
     owner, need, pa, app_id, version = await accepted(**kw)
     version = await interviews.book(owner, app_id, version, forms.read_interview(interview_form()))
     interview_id = (await Interview.select().where(Interview.application == app_id).first())["id"]
     version = await interviews.record_outcome(
         owner, app_id, interview_id, version, "Warm, punctual, good questions"
     )
+    if held:  # time has passed: the interview booked for three days ahead was yesterday
+        await Interview.update({Interview.starts_at: utcnow() - timedelta(days=1)}).where(
+            Interview.id == interview_id
+        )
+    start = start or london_today()
     offer = forms.read_offer(
         {
-            "start_date_day": "4",
-            "start_date_month": "1",
-            "start_date_year": str(date.today().year + 1),
-            "hours_per_week": "8",
+            "start_date_day": str(start.day),
+            "start_date_month": str(start.month),
+            "start_date_year": str(start.year),
+            "hours_per_week": hours,
             "rate": "13.50",
+            "keep_need_open": keep,
         },
-        date.today(),
+        london_today(),
     )
     version = await appointments.offer(owner, app_id, version, offer)
     return owner, need, pa, app_id, version
@@ -166,7 +174,7 @@ async def test_offer_accept_checklist_override_start(database):
     assert appointment.appointed and not appointment.complete and appointment.rate_pence == 1350
     assert not next(c for c in appointment.checks if c.item == "update_service").needed  # not subscribed
     with pytest.raises(Invalid, match="Finish the checklist"):
-        await appointments.start(owner, app_id, version)
+        await starting.start(owner, app_id, version)
 
     today = date.today()
     done = {"identity", "right_to_work", "reference_1", "dbs_seen", "contract", "insurance"}
@@ -190,7 +198,7 @@ async def test_offer_accept_checklist_override_start(database):
 
     appointment = await appointments.appointment_of(app_id)
     assert appointment.complete and appointment.overrides_left == 0
-    version = await appointments.start(owner, app_id, version)
+    version = await starting.start(owner, app_id, version)
     row = await Application.select().where(Application.id == app_id).first()
     assert row["stage"] == "started"
     reasons = [r["reason"] for r in await StageChange.select().where(StageChange.application == app_id)]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from market.clock import utcnow
-from market.matching.tables import Need
+from market.clock import london_today, utcnow
+from market.matching.tables import Appointment, Interview, Need
 from tests.matching.factories import make_need, make_recipient, make_user
 from tests.register.factories import make_pa
 from tests.support import PASSWORD, submit
@@ -93,6 +93,17 @@ async def test_the_whole_pipeline_by_api(client, make_client):
             "reason": "Policy renewing today",
         },
         who=staff_client,
+    )
+    # Not before the start date (two weeks away), nor before the interview (in four days).
+    early = await act({"action": "start", "version": version + 1}, expect=422)
+    assert "record that they started on or after that day" in early["errors"]["checklist"]
+    await Appointment.update({Appointment.start_date: london_today()}).where(
+        Appointment.application == app["id"]
+    )
+    early = await act({"action": "start", "version": version + 1}, expect=422)
+    assert "once it has happened" in early["errors"]["checklist"]
+    await Interview.update({Interview.starts_at: utcnow() - timedelta(hours=2)}).where(
+        Interview.id == interview_id
     )
     detail = await act({"action": "start", "version": version + 1})
     assert detail["application"]["stage"] == "started"

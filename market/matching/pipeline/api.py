@@ -17,7 +17,7 @@ from market.accounts.schemas import CurrentUser
 from market.clock import london_today
 from market.errors import Invalid
 from market.matching.pipeline import applications as pipeline
-from market.matching.pipeline import appointments, interviews
+from market.matching.pipeline import appointments, interviews, starting
 from market.matching.pipeline.applications import ApplicationOut, InvitationOut
 from market.matching.pipeline.detail import (
     ApplicationDetail,
@@ -80,6 +80,9 @@ class NeedSideInput(msgspec.Struct, kw_only=True):
     start_date: dt.date | None = None
     hours_per_week: Annotated[float, HOURS_PER_WEEK] | None = None
     rate_pence: Annotated[int, RATE_PENCE] | None = None
+    # For an offer of fewer hours than the need's: once the PA accepts, does the need stay
+    # open for the rest (true) or is it filled (false)? Required then, ignored otherwise.
+    keep_need_open: bool | None = None
     # check
     item: str = ""
     done_on: dt.date | None = None
@@ -98,7 +101,10 @@ class NeedSideInput(msgspec.Struct, kw_only=True):
     def offer(self) -> OfferInput:
         # The offer's notes are not taken here: "notes" is the interview's (as before).
         return OfferInput(
-            start_date=self.start_date, hours_per_week=self.hours_per_week, rate_pence=self.rate_pence
+            start_date=self.start_date,
+            hours_per_week=self.hours_per_week,
+            rate_pence=self.rate_pence,
+            keep_need_open=self.keep_need_open,
         )
 
     def check(self) -> CheckInput:
@@ -187,7 +193,7 @@ class ApplicationsAPI(Controller):
             case "override_check":
                 await appointments.override(user, application_id, version, data.item, data.reason)
             case "start":
-                await appointments.start(user, application_id, version)
+                await starting.start(user, application_id, version)
         return await self._detail(request, need_id, application_id)
 
 

@@ -19,7 +19,7 @@ from market.errors import Conflict, Invalid, NotFound
 from market.fields import FormReader
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
-from market.matching.pipeline import appointments, forms, interviews
+from market.matching.pipeline import appointments, forms, interviews, starting
 from market.matching.pipeline.detail import application_detail
 from market.register import directory
 from market.settings import Settings
@@ -78,6 +78,7 @@ class ApplicationPages(Controller):
             open_stages=pipeline.OPEN_STAGES,
             staff=request.user.role in ("staff", "admin"),
             today=london_today(),
+            need_hours=await appointments.need_hours(need_id),
             **extra,
         )
 
@@ -222,7 +223,7 @@ class ApplicationPages(Controller):
         self, request: Request, need_id: RecordId, application_id: RecordId
     ) -> Template | Redirect:
         async def act(data: dict[str, str]) -> None:
-            await appointments.start(request.user, application_id, version_of(data))
+            await starting.start(request.user, application_id, version_of(data))
 
         return await self._act(request, need_id, application_id, "checklist", act, "started")
 

@@ -18,10 +18,9 @@ from market.accounts.schemas import CurrentUser
 from market.clock import london_today, utcnow
 from market.dbs.standing import checks_with_facts
 from market.errors import Conflict, Invalid, NotFound
-from market.matching.engine.ranking import slots_mask
 from market.matching.needs import times
-from market.matching.needs.schemas import CoverDateOut, SlotOut
 from market.matching.pipeline import applications as pipeline
+from market.matching.pipeline.overlaps import overlapping_labels
 from market.matching.pipeline.schemas import CheckInput, OfferInput
 from market.matching.tables import Application, Appointment, ChecklistItem, Need
 
@@ -62,6 +61,7 @@ class AppointmentOut(msgspec.Struct, kw_only=True):
     checks: list[CheckOut]
     complete: bool
     overrides_left: int
+    keep_need_open: bool | None = None  # for an offer of part of the need's hours
 
 
 def offer_problems(data: OfferInput, today: date) -> dict[str, str]:
@@ -147,59 +147,8 @@ async def appointment_of(application_id: int) -> AppointmentOut | None:
         checks=checks,
         complete=all(c.done for c in checks if c.needed),
         overrides_left=max(0, MAX_OVERRIDES - overrides),
+        keep_need_open=row["keep_need_open"],
     )
-
-
-# -- overlapping hours ---------------------------------------------------------------------------
-
-
-def _weekly(slots: list[SlotOut], covers: list[CoverDateOut]) -> Any:
-    spans = [(s.start_minute, s.end_minute) for s in slots]
-    spans += [
-        (
-            (c.on_date.weekday() * 1440 + c.start_minute) % 10080,
-            (c.on_date.weekday() * 1440 + c.end_minute) % 10080,
-        )
-        for c in covers
-    ]
-    return slots_mask(spans)
-
-
-def _absolute(covers: list[CoverDateOut]) -> list[tuple[int, int]]:
-    return [
-        (c.on_date.toordinal() * 1440 + c.start_minute, c.on_date.toordinal() * 1440 + c.end_minute)
-        for c in covers
-    ]
-
-
-async def overlapping_labels(need_id: int, profile_id: int) -> list[str]:
-    """This need's times that clash with hours the PA is appointed to elsewhere."""
-    others = await Application.select(Application.need).where(
-        Application.profile == profile_id,
-        Application.need != need_id,
-        Application.stage.is_in(["appointed", "started"]),
-    )
-    if not others:
-        return []
-    slots, covers = await times.slots_of(need_id), await times.cover_dates_of(need_id)
-    clashes: list[str] = []
-    for other in others:
-        their_slots, their_covers = (
-            await times.slots_of(other["need"]),
-            await times.cover_dates_of(other["need"]),
-        )
-        if covers and their_covers and not slots and not their_slots:
-            theirs = _absolute(their_covers)
-            clashes += [
-                c.label
-                for c, (a, b) in zip(covers, _absolute(covers), strict=True)
-                if any(a < y and x < b for x, y in theirs)
-            ]
-            continue
-        busy = _weekly(their_slots, their_covers)
-        clashes += [s.label for s in slots if (slots_mask([(s.start_minute, s.end_minute)]) & busy).any()]
-        clashes += [c.label for c in covers if (_weekly([], [c]) & busy).any()]
-    return list(dict.fromkeys(clashes))
 
 
 # -- the changes ------------------------------------------------------------------------------------
@@ -208,8 +157,9 @@ async def overlapping_labels(need_id: int, profile_id: int) -> list[str]:
 async def offer(
     user: CurrentUser, application_id: int, version: int | None, data: OfferInput, *, base_url: str = ""
 ) -> int:
-    await pipeline.need_side_row(user, application_id)
+    application = await pipeline.need_side_row(user, application_id)
     values = _terms(data)
+    keep_open = await _keep_open(application["need"], values.hours_per_week, data.keep_need_open)
 
     async def write(current: dict[str, Any]) -> None:
         await Appointment.delete().where(
@@ -222,6 +172,7 @@ async def offer(
                 hours_per_week=values.hours_per_week,
                 rate_pence=values.rate_pence,
                 notes=values.notes,
+                keep_need_open=keep_open,
             )
         )
         clashes = await overlapping_labels(current["need"], current["profile"])
@@ -251,20 +202,55 @@ async def offer(
     )
 
 
+async def need_hours(need_id: int) -> float | None:
+    """The hours a week the need asks for: as written, or else its weekly slots' total."""
+    row = await Need.select(Need.hours_per_week).where(Need.id == need_id).first()
+    if row is None:
+        raise NotFound()
+    if row["hours_per_week"]:
+        return float(row["hours_per_week"])
+    return sum(s.hours for s in await times.slots_of(need_id)) or None
+
+
+async def _keep_open(need_id: int, hours: float, answer: bool | None) -> bool | None:
+    """For an offer of part of the need's hours, the need's side's answer to whether the
+    need stays open for the rest (Invalid when they have not given one); None otherwise."""
+    wanted = await need_hours(need_id)
+    if wanted is None or hours >= wanted:
+        return None
+    if answer is None:
+        raise Invalid(
+            {
+                "keep_need_open": f"The need is for {wanted:g} hours a week and this offer is for "
+                f"{hours:g}: say whether to keep the need open for the other {wanted - hours:g} hours"
+            }
+        )
+    return answer
+
+
 async def _appoint(actor: CurrentUser, application_id: int, version: int | None, reason: str) -> int:
+    # No offer at all is the move's Conflict (only an offer can be accepted), not a 404.
+    terms = await Appointment.select().where(Appointment.application == application_id).first() or {}
+    keep_open = bool(terms.get("keep_need_open"))
+
     async def write(current: dict[str, Any]) -> None:
         now = utcnow()
         await Appointment.update({Appointment.appointed_at: now}).where(
             Appointment.application == application_id
         )
+        if keep_open:
+            return  # the need's side asked for the rest of the hours to stay open
         await Need.update({Need.status: "filled", Need.filled_at: now, Need.version: Need.version + 1}).where(
             Need.id == current["need"], Need.status.is_in(["open", "paused"])
         )
 
+    if keep_open:
+        reason += f" (for {terms['hours_per_week']:g} hours a week; the need stays open for the rest)"
     version = await pipeline.move(
         actor, application_id, version, "appointed", ("offered",), reason, also=write
     )
-    await _close_the_rest(actor, application_id)
+    if not keep_open:
+        await _close_the_rest(actor, application_id)
     return version
 
 
@@ -395,25 +381,3 @@ async def _write_check(
 
     what = f"{CHECKS[item]}: overridden ({override_reason})" if override_reason else f"{CHECKS[item]}"
     return await pipeline.move(user, application_id, version, "appointed", ("appointed",), what, also=write)
-
-
-async def start(user: CurrentUser, application_id: int, version: int | None) -> int:
-    """The PA has started work: only once the safe-recruitment checklist is complete."""
-    await pipeline.need_side_row(user, application_id)
-    appointment = await appointment_of(application_id)
-    if appointment is None or not appointment.appointed:
-        raise Invalid({"checklist": "Only a PA who has been appointed can start work"})
-    missing = [c.text for c in appointment.checks if c.needed and not c.done]
-    if missing:
-        raise Invalid(
-            {"checklist": "Finish the checklist before the PA starts. Still to do: " + "; ".join(missing)}
-        )
-
-    async def write(current: dict[str, Any]) -> None:
-        await Appointment.update({Appointment.started_at: utcnow()}).where(
-            Appointment.application == application_id
-        )
-
-    return await pipeline.move(
-        user, application_id, version, "started", ("appointed",), "Started work", also=write
-    )

@@ -7,7 +7,7 @@ import msgspec
 
 from market.accounts.schemas import CurrentUser
 from market.matching.pipeline import applications as pipeline
-from market.matching.pipeline import appointments, interviews
+from market.matching.pipeline import appointments, interviews, overlaps
 
 
 class ApplicationDetail(msgspec.Struct, kw_only=True):
@@ -31,7 +31,7 @@ async def application_detail(user: CurrentUser, need_id: int, application_id: in
         application=application,
         interviews=await interviews.interviews_of(application_id),
         appointment=await appointments.appointment_of(application_id),
-        overlapping_hours=await appointments.overlapping_labels(need_id, application.profile_id),
+        overlapping_hours=await overlaps.overlapping_labels(need_id, application.profile_id),
     )
 
 
@@ -42,5 +42,5 @@ async def invitation_detail(pa_user: CurrentUser, application_id: int) -> Invita
         invitation=invitation,
         interviews=await interviews.interviews_of(application_id),
         offer=await appointments.appointment_of(application_id),
-        overlapping_hours=await appointments.overlapping_labels(invitation.need_id, invitation.profile_id),
+        overlapping_hours=await overlaps.overlapping_labels(invitation.need_id, invitation.profile_id),
     )

@@ -55,6 +55,7 @@ def read_offer(form: Mapping[str, str], today: date) -> OfferInput:
         hours_per_week=_hours(read),
         rate_pence=_rate(read),
         notes=read.text("notes"),
+        keep_need_open={"yes": True, "no": False}.get(read.raw("keep_need_open")),
     )
     for field, message in appointments.offer_problems(data, today).items():
         read.problem(field, message)

@@ -43,6 +43,9 @@ class OfferInput(msgspec.Struct, frozen=True, kw_only=True):
     hours_per_week: Annotated[float, HOURS_PER_WEEK] | None = None
     rate_pence: Annotated[int, RATE_PENCE] | None = None
     notes: str = ""
+    # Asked when the offer is for fewer hours than the need: once the PA accepts, does the
+    # need stay open for the rest (true) or is it filled (false)?
+    keep_need_open: bool | None = None
 
 
 class CheckInput(msgspec.Struct, frozen=True, kw_only=True):
