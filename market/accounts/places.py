@@ -68,8 +68,11 @@ def refusal(places: list[OwnPlace]) -> str:
     """What the caller is told when they ask from somewhere not theirs."""
     if not places:
         return NO_PLACES
-    return "Enter your own postcode or the postcode of one of your needs: " + ", ".join(
-        p.postcode for p in places
+    districts = ", ".join(dict.fromkeys(p.postcode.split()[0] for p in places))
+    return (
+        "Enter your own postcode or the postcode of one of your needs: "
+        + ", ".join(p.postcode for p in places)
+        + f"; or the first half of one of them ({districts})"
     )
 
 

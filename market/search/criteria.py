@@ -1,13 +1,16 @@
 """A search checked against the rules and the database: where it is from, which days and
 times it needs, and the lists its choices come from.
 
-Where: for staff, a postcode, located offline; with an online geocoder configured
+Where: for staff, a postcode or a postcode district ("PE1", measured from the district's
+centre), located offline; with an online geocoder configured
 (``MARKET_GEOCODER``), text that is not a postcode is looked up as a place name
 (``market.geo.places``), so "Peterborough" finds PAs near Peterborough; without one only
 postcodes are understood. Everyone else searches from one of their own places
 (``market.accounts.places``: the postcode of a person they act for, or of a need), measured
-from its sector's centre; any other postcode or place is refused, naming the field, because
-answers from places of the caller's choosing would let them trilaterate a PA's home.
+from its sector's centre, or the district of one of those places, measured from the
+district's centre; any other postcode, district or place is refused, naming the field,
+because answers from places of the caller's choosing would let them trilaterate a PA's home.
+A district's centre is one more fixed point per place, no more chosen than the place itself.
 
 Days: on each chosen day the PA has some availability; with a time window (start and end,
 on the quarter hour; an end at or before the start runs past midnight) each chosen day's
@@ -28,7 +31,7 @@ from market.accounts.schemas import CurrentUser
 from market.errors import Invalid
 from market.geo import centroids, places
 from market.geo import services as geo
-from market.geo.postcodes import InvalidPostcode, parse_postcode
+from market.geo.postcodes import InvalidPostcode, parse_outward_or_sector, parse_postcode
 from market.geo.services import GeoPoint
 from market.register.availability import DAY, DAYS, Slot, SlotProblem, slot_from_day_times
 from market.search import register_reads
@@ -43,8 +46,8 @@ from market.search.schemas import (
 )
 from market.settings import Settings
 
-ENTER_POSTCODE = "Enter a postcode, like PE1 1AB"
-ENTER_POSTCODE_OR_PLACE = "Enter a postcode or a place, like PE1 1AB or Peterborough"
+ENTER_POSTCODE = "Enter a postcode or the first half of one, like PE1 1AB or PE1"
+ENTER_POSTCODE_OR_PLACE = "Enter a postcode or a place, like PE1 1AB, PE1 or Peterborough"
 _WORD_EDGES = re.compile(r"^[^\w]+|[^\w]+$")
 _FIELDS = SearchInput.__struct_fields__
 
@@ -84,8 +87,30 @@ def _looks_like_postcode(text: str) -> bool:
     return True
 
 
+def district_of(text: str) -> str | None:
+    """The district ("PE1") when ``text`` is one on its own (any case), else None."""
+    try:
+        parsed = parse_outward_or_sector(text)
+    except InvalidPostcode:
+        return None
+    return parsed.district if parsed.sector is None else None
+
+
+def district_point(district: str, *, field: str) -> GeoPoint:
+    """The centre of a district, as the shipped table has it; Invalid when it has none."""
+    centre = centroids.district_centroid(district)
+    if centre is None:
+        raise Invalid({field: geo.NOT_FOUND})
+    return GeoPoint(
+        postcode="", sector="", district=district, lat=centre[0], lon=centre[1], precision="district"
+    )
+
+
 async def locate_near(text: str, settings: Settings | None, *, field: str = "postcode") -> GeoPoint:
-    """Where a searcher means: a postcode, or with a geocoder configured a place name."""
+    """Where a searcher means: a postcode, a district, or with a geocoder configured a place
+    name (a district's shape wins over a place name: "PE1" is never asked of the geocoder)."""
+    if (district := district_of(text)) is not None:
+        return district_point(district, field=field)
     if settings is None or not settings.geocoder or _looks_like_postcode(text):
         return await geo.locate(text, field=field)
     return await places.locate_place(text, settings, field=field)
@@ -93,7 +118,13 @@ async def locate_near(text: str, settings: Settings | None, *, field: str = "pos
 
 async def own_point(viewer: CurrentUser | None, text: str, *, field: str) -> GeoPoint:
     """One of the caller's own places, as precisely as distances from it are worked: its
-    sector's centre. Invalid naming ``field`` when the text is not one of their places."""
+    sector's centre, or for the district of one of their places the district's centre.
+    Invalid naming ``field`` when the text is neither."""
+    if (district := district_of(text)) is not None:
+        places_here = await own.places_of(viewer)
+        if not any(parse_postcode(p.postcode).district == district for p in places_here):
+            raise Invalid({field: own.refusal(places_here)})
+        return district_point(district, field=field)
     place = await own.own_place(viewer, text, field=field)
     postcode = parse_postcode(place.postcode)
     centre = centroids.sector_point(postcode.full)

@@ -80,6 +80,7 @@ def _columns(criteria: Criteria) -> list[Any]:
         PAProfile.languages,
         PAProfile.approved_at,
         PAProfile.right_to_work_confirmed_at,
+        PAProfile.min_rate_pence,
     ]
     if criteria.words:
         columns += [PAProfile.admire, PAProfile.matters, PAProfile.how_to_work]
@@ -225,6 +226,7 @@ def _result(
         week=grid_out(slots),
         shortlisted=shortlisted,
         dbs=dbs.badge if dbs else "",
+        min_rate_pence=row["min_rate_pence"],
     )
 
 

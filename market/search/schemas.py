@@ -26,17 +26,26 @@ SORTS = {"relevance": "Best match", "distance": "Nearest first"}
 # The values a profile's ``gender`` holds, and how the search form offers them.
 Gender = Literal["woman", "man"]
 GENDERS = {"woman": "A woman", "man": "A man"}
-# The DBS check a searcher can ask for, and the requirement each means.
-DbsFilter = Literal["current", "enhanced_adults", "enhanced_children"]
+# The DBS check a searcher can ask for, and the requirement each means: one for every
+# requirement a need can have (``filter_for``), so a search for a need asks what it asks.
+DbsFilter = Literal[
+    "current", "standard", "enhanced", "enhanced_adults", "enhanced_children", "enhanced_both"
+]
 DBS_FILTERS = {
     "current": "Any current DBS check",
+    "standard": "Standard or enhanced",
+    "enhanced": "Enhanced",
     "enhanced_adults": "Enhanced, with the adults' barred list",
     "enhanced_children": "Enhanced, with the children's barred list",
+    "enhanced_both": "Enhanced, with both barred lists",
 }
 DBS_REQUIREMENTS = {
     "current": dbs_rules.Requirement(level="basic"),
+    "standard": dbs_rules.Requirement(level="standard"),
+    "enhanced": dbs_rules.Requirement(level="enhanced"),
     "enhanced_adults": dbs_rules.Requirement(level="enhanced", adults_barred=True),
     "enhanced_children": dbs_rules.Requirement(level="enhanced", children_barred=True),
+    "enhanced_both": dbs_rules.Requirement(level="enhanced", adults_barred=True, children_barred=True),
 }
 DayName = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MAX_WORDS = 10
@@ -50,6 +59,11 @@ assert tuple(SORTS) == get_args(Sort)
 assert tuple(GENDERS) == get_args(Gender)
 assert tuple(DBS_FILTERS) == get_args(DbsFilter) == tuple(DBS_REQUIREMENTS)
 assert tuple(DAYS) == get_args(DayName)
+
+
+def filter_for(requirement: dbs_rules.Requirement) -> str:
+    """The DBS filter asking exactly ``requirement`` ("" for one no filter names)."""
+    return next((key for key, value in DBS_REQUIREMENTS.items() if value == requirement), "")
 
 
 class SearchInput(msgspec.Struct, kw_only=True, frozen=True):
@@ -95,6 +109,7 @@ class ResultOut(msgspec.Struct, kw_only=True):
     week: list[WeekRowOut]
     shortlisted: bool = False
     dbs: str = ""  # the DBS badge: level, barred lists and when staff checked it; never more
+    min_rate_pence: int | None = None  # the least the PA asks an hour, if they said
 
 
 class SearchOut(msgspec.Struct, kw_only=True):

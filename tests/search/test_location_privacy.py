@@ -7,7 +7,7 @@ every postcode of the 14 sectors within 3 miles of PE2 5 in Peterborough
 centroid. Before the fix, 61 bands asked from chosen postcodes pinned a PA to that postcode.
 
 The attacker is a recipient whose own places are the homes of the two people they act for
-(PE1 1AB, and one in PE3 6) and a need at the second. They send 200 probes from those places
+(PE1 1AB, and one in PE3 6) and a need at the second, and the districts of those (PE1, PE3). They send 200 probes from those places
 (the profile's distance, the search at every radius and in both orders, the need's matches)
 and try other postcodes as they like. Every other postcode is refused. What their own places answer is the
 same every time, and stays the same wherever in the sector the PA is put: at the postcodes
@@ -149,7 +149,10 @@ async def test_trilateration_cannot_narrow_a_pa_below_their_sector(client, login
     places = [HOME, friend_home]
     match_service.CACHE.reset()
 
-    questions = [q for place in places for q in probes(target["id"], need["id"], place)]
+    # The districts of their places (issue 16) are theirs to ask from too, from each district's
+    # centre: two more fixed points, which must tell no more than the places themselves.
+    districts = ["PE1", friend_home.split()[0]]
+    questions = [q for place in places + districts for q in probes(target["id"], need["id"], place)]
     observed = await answers(client, questions)
     lists = [[item[0] for item in v[1]] for v in observed.values() if isinstance(v, tuple)]
     assert any({target["id"], rival["id"]} <= set(ids) for ids in lists), "the probes see both PAs"
@@ -163,7 +166,7 @@ async def test_trilateration_cannot_narrow_a_pa_below_their_sector(client, login
 
     # Any other postcode is refused, naming the field, on the API and the page.
     others = [p for p in table if p[:-2] != PA_SECTOR and p not in places][::197][:8]
-    others += [target["home_postcode"], sector[0], "PE2 5", "PE2"]
+    others += [target["home_postcode"], sector[0], "PE2 5", "PE2", "PE7", "pe2"]
     for probe in others:
         profile = await client.get(f"/api/v1/register/pas/{target['id']}", params={"from": probe})
         assert profile.status_code == 422 and set(profile.json()["errors"]) == {"from"}, probe

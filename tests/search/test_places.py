@@ -94,4 +94,4 @@ async def test_postcodes_never_go_online_and_unknown_places_are_named(client, lo
     assert "We couldn&#39;t find that place" in unknown.text
     assert 'value="Nowhere-on-sea"' in unknown.text
     blank = await client.get("/search", params={"postcode": ""})
-    assert "Enter a postcode or a place, like PE1 1AB or Peterborough" in blank.text
+    assert "Enter a postcode or a place, like PE1 1AB, PE1 or Peterborough" in blank.text
