@@ -176,6 +176,8 @@ def cmd_reports_return(args: argparse.Namespace) -> int:
         period = periods.custom(
             parse_date_text(args.date_from, "The start date"), parse_date_text(args.date_to, "The end date")
         )
+        # A period that has not ended is read to today, and labelled "so far".
+        period = periods.so_far(period, london_today())
     except (DateProblem, periods.PeriodError) as problem:
         print(f"market reports return: {problem}", file=sys.stderr)
         return 2
@@ -188,7 +190,8 @@ def cmd_reports_return(args: argparse.Namespace) -> int:
         print(json.dumps(returns.as_json(sections, period), indent=2))
     else:
         Path(args.output).write_bytes(exports.workbook(sections, period, for_staff=args.staff_copy))
-        print(f"Wrote the {period.label} return to {args.output}")
+        copy = "staff-only copy (every number)" if args.staff_copy else "commissioner's copy"
+        print(f"Wrote the {copy} of the {period.label} return to {args.output}")
     return 0
 
 
@@ -518,7 +521,8 @@ def _add_report_commands(commands: Commands) -> None:
     monitoring.add_argument(
         "--staff-copy",
         action="store_true",
-        help="every number (the default XLSX is the commissioner's copy: people supported under 5 shown as <5)",
+        help="every number, for staff only (the default XLSX is the commissioner's copy: counts of "
+        "people supported under 5 shown as <5, and the counts that would give them away hidden)",
     )
     monitoring.set_defaults(run=cmd_reports_return)
 

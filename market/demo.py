@@ -26,9 +26,6 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
     made (None: skipped because the database is in use)."""
     if only_if_empty and await User.count() > 0:
         return None
-    from market.register.demo import seed_register
-
-    await seed_register()
     created = 0
     for email, name, role in DEMO_ACCOUNTS:
         if await User.exists().where(User.email == email):
@@ -37,6 +34,10 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
             NewUserInput(email=email, display_name=name, role=role, password=DEMO_PASSWORD)
         )
         created += 1
+    # After the accounts: the demo staff member is who recorded the register's vetting checks.
+    from market.register.demo import seed_register
+
+    await seed_register()
     from market.dbs.demo import seed_dbs
 
     await seed_dbs()

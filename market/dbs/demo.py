@@ -1,6 +1,11 @@
-"""Demo DBS data: certificates for the demo PAs (some falling due, some overdue, some on the
-Update Service, a few waiting for a decision or stopped by a status check), applications at
-each step, and the DBS permission for the demo staff and admin accounts."""
+"""Demo DBS data: certificates for the demo PAs, applications at each step, and the DBS
+permission for the demo staff and admin accounts.
+
+Every PA on the register has a current enhanced check decided suitable (some falling due
+soon, some on the Update Service), with the children's barred list for those who work with
+children, so that "everyone listed has been checked" is true. The DBS lists still have work:
+the suspended PAs' checks are overdue, stopped by a status check or waiting for a decision,
+and the PAs waiting for checks have applications under way."""
 
 from __future__ import annotations
 
@@ -12,7 +17,10 @@ from market.clock import at_london_noon, london_today, utcnow
 from market.db import write_transaction
 from market.dbs.tables import DBSApplication, DBSCheck, DBSPermission, StatusCheck
 from market.register.demo import DEMO_DOMAIN
-from market.register.tables import PAProfile
+from market.register.tables import PAProfile, PASkill
+
+# What the suspended PAs' checks show, in turn: work for the DBS worklist.
+SUSPENDED_CHECKS = ("overdue", "stopped", "pending")
 
 PERMITTED = ("staff@demo.example", "admin@demo.example")
 
@@ -33,23 +41,43 @@ async def seed_dbs(*, seed: int = 2026) -> int:
         .where(PAProfile.user.email.like(f"%@{DEMO_DOMAIN}"))
         .order_by(PAProfile.id)
     )
-    added = 0
+    with_children = {
+        r["profile"] for r in await PASkill.select(PASkill.profile).where(PASkill.skill.code == "children")
+    }
+    added = suspended = 0
     async with write_transaction():
         for profile in profiles:
             if profile["status"] in ("approved", "suspended"):
-                await _certificate(rng, profile["id"], today, by)
+                standing = "current"
+                if profile["status"] == "suspended":
+                    standing = SUSPENDED_CHECKS[suspended % len(SUSPENDED_CHECKS)]
+                    suspended += 1
+                await _certificate(rng, profile["id"], today, by, standing, profile["id"] in with_children)
                 added += 1
             elif profile["status"] == "submitted":
                 await _application(rng, profile["id"], today, by)
     return added
 
 
-async def _certificate(rng: random.Random, profile_id: int, today: date, by: int | None) -> None:
-    barred = rng.choices(("adults", "both", "children"), weights=(70, 20, 10))[0]
-    issued = today - timedelta(days=rng.randint(10, 1150))
-    subscribed = rng.random() < 0.4
-    roll = rng.random()
-    decision = "pending" if roll < 0.03 else "suitable"
+def _issued(rng: random.Random, today: date, standing: str) -> date:
+    """A current check is under three years old (at least a fortnight left); an overdue one
+    is older, with no Update Service to carry it on."""
+    if standing == "overdue":
+        return today - timedelta(days=rng.randint(1120, 1300))
+    if standing == "pending":
+        return today - timedelta(days=rng.randint(5, 20))
+    if standing == "stopped":  # older than any status check made since (at most 300 days ago)
+        return today - timedelta(days=rng.randint(400, 900))
+    return today - timedelta(days=rng.randint(10, 1080))
+
+
+async def _certificate(
+    rng: random.Random, profile_id: int, today: date, by: int | None, standing: str, children: bool
+) -> None:
+    barred = "both" if children else rng.choices(("adults", "both"), weights=(80, 20))[0]
+    issued = _issued(rng, today, standing)
+    subscribed = standing == "stopped" or (standing == "current" and rng.random() < 0.4)
+    decision = "pending" if standing == "pending" else "suitable"
     row = await DBSCheck.insert(
         DBSCheck(
             profile=profile_id,
@@ -77,9 +105,9 @@ async def _certificate(rng: random.Random, profile_id: int, today: date, by: int
     ).returning(DBSCheck.id)
     check_id = row[0]["id"]
     if subscribed and by:
-        checked = today - timedelta(days=rng.randint(5, 400))
+        checked = today - timedelta(days=rng.randint(5, 300))
         if checked > issued:
-            result = "NEW_INFO" if rng.random() < 0.03 else "BLANK_NO_NEW_INFO"
+            result = "NEW_INFO" if standing == "stopped" else "BLANK_NO_NEW_INFO"
             await StatusCheck.insert(
                 StatusCheck(dbs_check=check_id, checked_on=checked, result=result, checked_by=by)
             )

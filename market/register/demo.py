@@ -1,7 +1,14 @@
 """A realistic demo register: a few hundred PAs at real postcode sectors round Peterborough
 and Oxfordshire, with varied profiles, skills and availability; most on the register, some
 waiting for checks, a few suspended. About one in five has a limit or two (work they will not
-do) and about one in ten works term time only. Deterministic, and added once."""
+do) and about one in ten works term time only. Deterministic, and added once.
+
+Everyone on the register has been checked, as the search page says: identity, right to work
+and an interview recorded as satisfactory, and two satisfactory references, all before the day
+they were approved (their DBS checks are in ``market.dbs.demo``). PAs waiting for checks have
+some of these done. No two PAs in one district share a first name, and every rate is at least
+the National Living Wage. A few dozen PAs live round the demo needs (``NEARBY``), free at their
+hours and with what they ask for, so that each need has a good number of matches."""
 
 from __future__ import annotations
 
@@ -11,12 +18,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+from piccolo.table import Table
 
 from market.accounts.tables import User
 from market.clock import utcnow
 from market.db import write_transaction
 from market.geo.centroids import CentroidTable, load_table
 from market.register.availability import slot_from_day_times
+from market.register.demo_text import (
+    ADMIRE,
+    AREAS,
+    FIRST_NAMES,
+    HEADLINES,
+    HOW_TO_WORK,
+    MATTERS,
+    PATTERNS,
+    SURNAMES,
+)
 from market.register.schemas import WONT_DO, refused_skills
 from market.register.tables import (
     AvailabilitySlot,
@@ -24,131 +42,42 @@ from market.register.tables import (
     PAClientGroup,
     PAProfile,
     PASkill,
+    Reference,
     Skill,
     StatusChange,
+    VettingCheck,
 )
 
 DEMO_DOMAIN = "pa.demo.example"
-AREAS = (
-    "PE1",
-    "PE2",
-    "PE3",
-    "PE4",
-    "PE6",
-    "PE7",
-    "PE8",
-    "PE9",
-    "OX1",
-    "OX2",
-    "OX3",
-    "OX4",
-    "OX5",
-    "OX10",
-    "OX11",
-    "OX12",
-    "OX13",
-    "OX14",
-    "OX18",
-    "OX26",
-    "OX28",
-    "OX29",
-    "OX33",
-    "OX44",
-)
-FIRST_NAMES = (
-    "Aisha",
-    "Ben",
-    "Chloe",
-    "Daniel",
-    "Ewa",
-    "Fatima",
-    "Grace",
-    "Harry",
-    "Imran",
-    "Jade",
-    "Kofi",
-    "Laura",
-    "Marek",
-    "Nadia",
-    "Owen",
-    "Priya",
-    "Rosa",
-    "Sam",
-    "Tom",
-    "Uma",
-    "Vicky",
-    "Will",
-    "Yasmin",
-    "Zoe",
-    "Agnieszka",
-    "Bola",
-    "Ciaran",
-    "Dev",
-    "Elena",
-    "Gemma",
-)
-SURNAMES = (
-    "Adams",
-    "Bennett",
-    "Clarke",
-    "Davies",
-    "Evans",
-    "Fraser",
-    "Green",
-    "Hussain",
-    "Iqbal",
-    "Jones",
-    "Kowalski",
-    "Lewis",
-    "Murphy",
-    "Nowak",
-    "Okafor",
-    "Patel",
-    "Quinn",
-    "Roberts",
-    "Singh",
-    "Taylor",
-)
-HEADLINES = (
-    "Patient, reliable PA with {years} years' experience in {skill}",
-    "Warm and practical support, with a background in {skill}",
-    "Experienced in {skill}; I love helping people get out and about",
-    "Calm, kind and organised: {years} years supporting people at home",
-    "Former care worker offering flexible support, including {skill}",
-)
-ADMIRE = (
-    "People tell me I am patient and that I listen properly.\nI notice the little things that make a day go well.",
-    "I am cheerful and dependable: I turn up on time and do what I say.",
-    "Families say I am calm in a crisis and good at keeping everyone in the loop.",
-    "I make people laugh, and I never rush anyone.",
-)
-MATTERS = (
-    "Helping people live the life they choose, in their own home and community.",
-    "Respect, dignity, and getting to know the person rather than the diagnosis.",
-    "Being part of a small team where everyone knows what good support looks like.",
-)
-HOW_TO_WORK = (
-    "Tell me how you like things done and I will remember.",
-    "I like a clear plan for the week, and I am happy to be flexible when plans change.",
-    "Talk to me openly: I would always rather know if something is not working.",
-)
-PATTERNS = (
-    (("Monday", "08:00", "14:00"), ("Wednesday", "08:00", "14:00"), ("Friday", "08:00", "14:00")),
-    (("Tuesday", "09:00", "17:00"), ("Thursday", "09:00", "17:00")),
-    (("Saturday", "22:00", "07:00"), ("Sunday", "22:00", "07:00")),
-    (("Monday", "17:00", "22:00"), ("Tuesday", "17:00", "22:00"), ("Wednesday", "17:00", "22:00")),
-    (("Saturday", "09:00", "18:00"), ("Sunday", "09:00", "18:00")),
+NEARBY_PREFIX = "near"  # near01@pa.demo.example ...: the PAs round the demo needs
+NATIONAL_LIVING_WAGE_PENCE = 1271  # from 1 April 2026; no demo rate is below it
+STAFF_EMAIL = "staff@demo.example"  # who recorded the demo's vetting checks
+
+Slots = tuple[tuple[str, str, str], ...]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+# (how many, sectors they live in, skills they all hold, their weekly hours): round the demo
+# needs of ``market.matching.demo``: mornings with personal care in Peterborough (PE1 1AB),
+# a Saturday evening there, and after school in Oxford (OX4 1AA).
+NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots], ...] = (
     (
-        ("Monday", "07:00", "10:00"),
-        ("Tuesday", "07:00", "10:00"),
-        ("Wednesday", "07:00", "10:00"),
-        ("Thursday", "07:00", "10:00"),
-        ("Friday", "07:00", "10:00"),
+        12,
+        ("PE1 1", "PE1 2", "PE1 3", "PE1 4", "PE1 5", "PE2 9", "PE3 6", "PE4 6"),
+        ("personal_care", "hoist", "medication", "meal_preparation"),
+        tuple((day, "07:00", "12:00") for day in WEEKDAYS),
     ),
-    (("Friday", "21:00", "08:00"),),
+    (
+        10,
+        ("PE1 1", "PE1 2", "PE1 3", "PE1 4", "PE1 5", "PE2 9", "PE3 6", "PE4 6"),
+        ("meal_preparation", "community"),
+        (("Friday", "17:00", "22:00"), ("Saturday", "15:00", "22:00"), ("Sunday", "10:00", "18:00")),
+    ),
+    (
+        12,
+        ("OX4 1", "OX4 2", "OX4 3", "OX4 4", "OX4 6", "OX1 4", "OX3 7"),
+        ("children", "autism", "personal_care"),
+        tuple((day, "15:00", "19:00") for day in WEEKDAYS),
+    ),
 )
-
-
 # The limits demo PAs may have: never one that contradicts a skill they hold.
 DEMO_LIMITS = ("pets", "smoking", "children", "driving", "waking_nights", "live_in", "personal_care")
 
@@ -164,8 +93,76 @@ def _limits(rng: random.Random, held_codes: set[str]) -> tuple[list[str], str]:
     return [code for code in WONT_DO if code in wont], year
 
 
+class Plan(msgspec.Struct, kw_only=True):
+    """One demo PA, drawn before anything is written (their name depends on their district)."""
+
+    email: str
+    status: str
+    sector: str
+    held: list[dict[str, Any]]
+    slots: Slots
+    wont_do: list[str]
+    year_pattern: str
+    travel_miles: int
+    name: str = ""
+
+
+def _random_plan(
+    rng: random.Random, limits_rng: random.Random, n: int, sectors: list[str], skills: list[dict[str, Any]]
+) -> Plan:
+    roll = rng.random()
+    status = (
+        "approved" if roll < 0.8 else "submitted" if roll < 0.9 else "suspended" if roll < 0.95 else "draft"
+    )
+    held = rng.sample(skills, rng.randint(3, 8))
+    wont_do, year_pattern = _limits(limits_rng, {s["code"] for s in held})
+    return Plan(
+        email=f"pa{n:03d}@{DEMO_DOMAIN}",
+        status=status,
+        sector=rng.choice(sectors),
+        held=held,
+        slots=rng.choice(PATTERNS),
+        wont_do=wont_do,
+        year_pattern=year_pattern,
+        travel_miles=rng.choice((5, 8, 10, 12, 15, 20, 25)),
+    )
+
+
+def _nearby_plans(rng: random.Random, skills: list[dict[str, Any]]) -> list[Plan]:
+    """The PAs round the demo needs: on the register, free at the need's hours, holding what
+    it asks for, willing to travel to it, with no limit or year pattern that rules them out."""
+    by_code = {s["code"]: s for s in skills}
+    plans: list[Plan] = []
+    for count, sectors, codes, slots in NEARBY:
+        for _ in range(count):
+            extra = rng.sample([s for s in skills if s["code"] not in codes], rng.randint(1, 3))
+            plans.append(
+                Plan(
+                    email=f"{NEARBY_PREFIX}{len(plans) + 1:02d}@{DEMO_DOMAIN}",
+                    status="approved",
+                    sector=rng.choice(sectors),
+                    held=[by_code[c] for c in codes if c in by_code] + extra,
+                    slots=slots,
+                    wont_do=[],
+                    year_pattern="all_year",
+                    travel_miles=rng.choice((10, 12, 15)),
+                )
+            )
+    return plans
+
+
+def _name(rng: random.Random, district: str, taken: dict[str, set[str]]) -> str:
+    """A full name whose first name no other demo PA in the district has."""
+    used = taken.setdefault(district, set())
+    free = [name for name in FIRST_NAMES if name not in used] or list(FIRST_NAMES)
+    first = rng.choice(free)
+    used.add(first)
+    return f"{first} {rng.choice(SURNAMES)}"
+
+
 async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
-    """Add the demo PAs unless they are there already; return how many were added."""
+    """Add the demo PAs (``count`` drawn at random, and those round the demo needs) unless they
+    are there already; return how many were added."""
     if await User.exists().where(User.email.like(f"%@{DEMO_DOMAIN}")):
         return 0
     rng = random.Random(seed)
@@ -175,6 +172,12 @@ async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
     sectors = [code for code in table.sectors if code.split(" ")[0] in AREAS]
     skills = await Skill.select(Skill.id, Skill.code, Skill.name).order_by(Skill.position)
     groups = await ClientGroup.select(ClientGroup.id).order_by(ClientGroup.position)
+    plans = [_random_plan(rng, limits_rng, n, sectors, skills) for n in range(1, count + 1)]
+    plans += _nearby_plans(random.Random(seed + 2), skills)
+    taken: dict[str, set[str]] = {}
+    for plan in plans:
+        plan.name = _name(rng, plan.sector.split(" ")[0], taken)
+    staff = await User.select(User.id).where(User.email == STAFF_EMAIL).first()
     now = utcnow()
     # Demo PAs cannot sign in: their password hash matches no password.
     unusable = "!" + secrets.token_hex(16)
@@ -182,40 +185,46 @@ async def seed_register(count: int = 300, *, seed: int = 2026) -> int:
         users = await User.insert(
             *[
                 User(
-                    email=f"pa{n:03d}@{DEMO_DOMAIN}",
+                    email=plan.email,
                     password_hash=unusable,
                     role="pa",
-                    display_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+                    display_name=plan.name,
                     verified_at=now,
                 )
-                for n in range(1, count + 1)
+                for plan in plans
             ]
         ).returning(User.id, User.display_name)
-        for user in users:
-            await _add_profile(rng, user, sectors, table, skills, groups, now, limits_rng)
-    return count
+        # Every row is drawn first and written a table at a time: a few queries, not a few
+        # thousand (``market demo`` stays quick).
+        drawn = [
+            _profile(rng, user, plan, table, groups, now, staff["id"] if staff else None)
+            for user, plan in zip(users, plans, strict=True)
+        ]
+        ids = await PAProfile.insert(*[profile for profile, _ in drawn]).returning(PAProfile.id)
+        by_table: dict[type[Table], list[Table]] = {}
+        for (_, children), row in zip(drawn, ids, strict=True):
+            for child in children:
+                child.profile = row["id"]  # type: ignore[attr-defined]  # every child has one
+                by_table.setdefault(type(child), []).append(child)
+        for rows in by_table.values():
+            await type(rows[0]).insert(*rows)
+    return len(plans)
 
 
-async def _add_profile(
+def _profile(
     rng: random.Random,
     user: dict[str, Any],
-    sectors: list[str],
+    plan: Plan,
     table: CentroidTable,
-    skills: list[dict[str, Any]],
     groups: list[dict[str, Any]],
     now: datetime,
-    limits_rng: random.Random,
-) -> None:
-    roll = rng.random()
-    status = (
-        "approved" if roll < 0.8 else "submitted" if roll < 0.9 else "suspended" if roll < 0.95 else "draft"
-    )
-    sector = rng.choice(sectors)
+    staff_id: int | None,
+) -> tuple[PAProfile, list[Table]]:
+    """One PA's profile, and the rows that hang off it (their ``profile`` set once it has an id)."""
+    status, sector, held = plan.status, plan.sector, plan.held
     lat, lon = table.sectors[sector]
-    held = rng.sample(skills, rng.randint(3, 8))
     years = {s["id"]: rng.randint(0, 12) for s in held}
     top = max(held, key=lambda s: years[s["id"]])
-    wont_do, year_pattern = _limits(limits_rng, {s["code"] for s in held})
     approved_at = now - timedelta(days=rng.randint(20, 700)) if status in ("approved", "suspended") else None
     # The history must read in order (submitted, then approved, then suspended), each at its
     # own date: reports rebuild a PA's status at any moment from these changes.
@@ -229,54 +238,47 @@ async def _add_profile(
     suspended_at = None
     if status == "suspended" and approved_at:
         suspended_at = approved_at + (now - approved_at) * rng.uniform(0.5, 0.95)
-    profile = await PAProfile.insert(
-        PAProfile(
-            user=user["id"],
-            status=status,
-            display_name=user["display_name"].split()[0],
-            headline=rng.choice(HEADLINES).format(years=max(years[top["id"]], 1), skill=top["name"].lower()),
-            admire=rng.choice(ADMIRE),
-            matters=rng.choice(MATTERS),
-            how_to_work=rng.choice(HOW_TO_WORK),
-            home_postcode=f"{sector}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-            sector=sector,
-            district=sector.split(" ")[0],
-            lat=lat + rng.uniform(-0.01, 0.01),
-            lon=lon + rng.uniform(-0.015, 0.015),
-            travel_miles=rng.choice((5, 8, 10, 12, 15, 20, 25)),
-            driving_licence=rng.random() < 0.75,
-            has_car=rng.random() < 0.6,
-            min_rate_pence=rng.choice(range(1150, 1651, 25)),
-            employment=rng.choice(("employed", "self_employed", "either")),
-            right_to_work_declared=True,
-            right_to_work_confirmed_at=approved_at,
-            gender=rng.choice(("woman", "woman", "man", "")),
-            languages=msgspec.json.encode(["English"] + (["Polish"] if rng.random() < 0.1 else [])).decode(),
-            shift_kinds=msgspec.json.encode(
-                rng.sample(("day", "evening", "weekend", "sleeping_night"), 2)
-            ).decode(),
-            submitted_at=submitted_at,
-            approved_at=approved_at,
-            review_due_on=(approved_at + timedelta(days=365)).date() if approved_at else None,
-            status_reason="A concern is being looked into." if status == "suspended" else "",
-            wont_do=msgspec.json.encode(wont_do).decode(),
-            year_pattern=year_pattern,
-        )
-    ).returning(PAProfile.id)
-    profile_id = profile[0]["id"]
-    await PASkill.insert(*[PASkill(profile=profile_id, skill=s["id"], years=years[s["id"]]) for s in held])
-    await PAClientGroup.insert(
-        *[PAClientGroup(profile=profile_id, group=g["id"]) for g in rng.sample(groups, rng.randint(1, 3))]
+    profile = PAProfile(
+        user=user["id"],
+        status=status,
+        display_name=user["display_name"].split()[0],
+        headline=rng.choice(HEADLINES).format(years=max(years[top["id"]], 1), skill=top["name"].lower()),
+        admire=rng.choice(ADMIRE),
+        matters=rng.choice(MATTERS),
+        how_to_work=rng.choice(HOW_TO_WORK),
+        home_postcode=f"{sector}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+        sector=sector,
+        district=sector.split(" ")[0],
+        lat=lat + rng.uniform(-0.01, 0.01),
+        lon=lon + rng.uniform(-0.015, 0.015),
+        travel_miles=plan.travel_miles,
+        driving_licence=rng.random() < 0.75,
+        has_car=rng.random() < 0.6,
+        # From the National Living Wage (£12.71 an hour from 1 April 2026) to £16.50.
+        min_rate_pence=rng.choice(range(1275, 1651, 25)),
+        employment=rng.choice(("employed", "self_employed", "either")),
+        right_to_work_declared=True,
+        right_to_work_confirmed_at=approved_at,
+        gender=rng.choice(("woman", "woman", "man", "")),
+        languages=msgspec.json.encode(["English"] + (["Polish"] if rng.random() < 0.1 else [])).decode(),
+        shift_kinds=msgspec.json.encode(
+            rng.sample(("day", "evening", "weekend", "sleeping_night"), 2)
+        ).decode(),
+        submitted_at=submitted_at,
+        approved_at=approved_at,
+        review_due_on=(approved_at + timedelta(days=365)).date() if approved_at else None,
+        status_reason="A concern is being looked into." if status == "suspended" else "",
+        wont_do=msgspec.json.encode(plan.wont_do).decode(),
+        year_pattern=plan.year_pattern,
     )
-    slots = [slot_from_day_times(*spec) for spec in rng.choice(PATTERNS)]
-    await AvailabilitySlot.insert(
-        *[AvailabilitySlot(profile=profile_id, start_minute=s.start, end_minute=s.end) for s in slots]
-    )
+    children: list[Table] = [PASkill(skill=s["id"], years=years[s["id"]]) for s in held]
+    children += [PAClientGroup(group=g["id"]) for g in rng.sample(groups, rng.randint(1, 3))]
+    slots = [slot_from_day_times(*spec) for spec in plan.slots]
+    children += [AvailabilitySlot(start_minute=s.start, end_minute=s.end) for s in slots]
     history = [("draft", "submitted", submitted_at), ("submitted", "approved", approved_at)]
     history.append(("approved", "suspended", suspended_at))
-    changes = [
+    children += [
         StatusChange(
-            profile=profile_id,
             from_status=old,
             to_status=new,
             changed_at=at,
@@ -285,8 +287,46 @@ async def _add_profile(
         for old, new, at in history
         if at is not None
     ]
-    if changes:
-        await StatusChange.insert(*changes)
+    if staff_id is not None and submitted_at is not None:
+        children += _vetting(rng, submitted_at, approved_at, staff_id)
+    return profile, children
+
+
+def _vetting(
+    rng: random.Random, submitted_at: datetime, approved_at: datetime | None, staff_id: int
+) -> list[Table]:
+    """The checks staff recorded: all satisfactory before an approval; for a PA still waiting,
+    the first few (identity seen, a reference asked for)."""
+    kinds = ("identity", "right_to_work", "interview")
+    done = kinds if approved_at else kinds[: rng.randint(0, 2)]
+    finished = approved_at or utcnow()
+    step = (finished - submitted_at) / (len(kinds) + 2)
+    rows: list[Table] = [
+        VettingCheck(
+            kind=kind,
+            outcome="satisfactory",
+            note="Seen in person." if kind == "identity" else "",
+            checked_by=staff_id,
+            checked_at=submitted_at + step * (i + 1),
+        )
+        for i, kind in enumerate(done)
+    ]
+    referees = (("Former employer", "Line manager"), ("Family friend", "Known for six years"))
+    for i, (who, how) in enumerate(referees):
+        answered = bool(approved_at) or i == 0
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        rows.append(
+            Reference(
+                recorded_by=staff_id,
+                referee_name=name,
+                relationship=f"{who}: {how}",
+                contact=f"{name.lower().replace(' ', '.')}@example.org",
+                outcome="satisfactory" if answered else "awaiting",
+                received_on=(submitted_at + step * (4 if approved_at else 1)).date() if answered else None,
+                recorded_at=submitted_at + step * 0.5,
+            )
+        )
+    return rows
 
 
 async def summary() -> str:

@@ -1,7 +1,10 @@
 """Report downloads: each section as CSV, and the whole monitoring return as one XLSX
-workbook (a sheet per section: its figures, then each breakdown). Beyond staff, counts from 1
-to 4 are shown as "<5" (``for_staff=False``), so no person can be picked out. Every cell is
-written through ``market.spreadsheets``, so no text (a name, a label) runs as a formula."""
+workbook (a sheet per section: its figures, then each breakdown). Beyond staff (the
+commissioner's copy, ``for_staff=False``), counts of people supported from 1 to 4 are shown as
+"<5", and each breakdown is protected so that none can be worked out by subtraction
+(``market.reports.suppression``). The staff copy shows every number, and its file name says
+"staff-only". Every cell is written through ``market.spreadsheets``, so no text (a name, a
+label) runs as a formula."""
 
 from __future__ import annotations
 
@@ -12,12 +15,36 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from market import spreadsheets
-from market.reports.figures import Figure, Section, suppressed
+from market.reports import suppression
+from market.reports.figures import SMALL, Breakdown, Figure, Section, suppressed
 from market.reports.periods import Period
 
 # Sections that count people supported: in the commissioner's copy of the return their counts
 # from 1 to 4 are shown as "<5". (Counts of PAs, needs and referrals are about the service.)
 ABOUT_PEOPLE = ("people",)
+STAFF_ONLY = "staff-only"
+WITHHELD = (
+    "Not shown in this copy: its counts cannot be shown without letting a count under 5 be "
+    "worked out (or fewer than 5 people in all)."
+)
+SUPPRESSION_NOTE = (
+    "Counts of people supported from 1 to 4 are shown as <5, so that no one can be identified. "
+    "So that no <5 can be worked out by subtracting the other counts from the total, the "
+    "smallest other counts in the same table are shown as 'hidden' (each is 5 or more); a table "
+    "that cannot be protected that way is not shown."
+)
+
+
+def return_file_name(period: Period, *, for_staff: bool) -> str:
+    """The two copies of the return never share a name: the staff copy's says staff-only."""
+    return f"monitoring-return-{period.start}-{period.end}{'-' + STAFF_ONLY if for_staff else ''}.xlsx"
+
+
+def section_file_name(section: Section, period: Period) -> str:
+    """A section as staff download it: every number, so a section about people is staff-only."""
+    only = f"-{STAFF_ONLY}" if section.key in ABOUT_PEOPLE else ""
+    return f"{section.key}-{period.start}-{period.end}{only}.csv"
+
 
 TITLE = "PA register monitoring return"
 
@@ -30,9 +57,19 @@ def shown(
     unit = figure_or_count.unit if isinstance(figure_or_count, Figure) else unit
     if value is None:
         return "not available"
-    if unit == "" and isinstance(value, int) and not for_staff:
+    if unit == "" and isinstance(value, int) and not for_staff and 0 < value < SMALL:
         return suppressed(value)
     return value
+
+
+def breakdown_rows(b: Breakdown, *, for_staff: bool) -> list[tuple[str, int | str]] | None:
+    """A breakdown's rows as they go into a file (None: withheld from this copy)."""
+    if for_staff:
+        return list(b.rows)
+    published = suppression.protect(sorted(b.rows) if b.ordered_by_count else b.rows)
+    if published is not None and not any(isinstance(v, str) for _, v in published):
+        return list(b.rows)  # nothing hidden: keep the order by size
+    return published
 
 
 def _rows(section: Section, *, for_staff: bool) -> list[list[str | int | float]]:
@@ -41,7 +78,8 @@ def _rows(section: Section, *, for_staff: bool) -> list[list[str | int | float]]
         rows.append([f.title, shown(f, for_staff=for_staff), f.unit, f.definition])
     for b in section.breakdowns:
         rows += [[], [b.title, "", "", b.definition], [b.heading, "Count"]]
-        rows += [[label, shown(count, for_staff=for_staff)] for label, count in b.rows]
+        published = breakdown_rows(b, for_staff=for_staff)
+        rows += [[WITHHELD]] if published is None else [[label, count] for label, count in published]
     return rows
 
 
@@ -60,17 +98,21 @@ def workbook(sections: Sequence[Section], period: Period, *, for_staff: bool = T
     cover = book.active
     cover.title = "About"
     lines: list[list[object]] = [
-        [TITLE],
+        [TITLE + (": staff-only copy" if for_staff else ": the commissioner's copy")],
         ["Period", period.label],
         ["From", period.start],
         ["To", period.end],
-        [],
-        ["Every figure is computed from the records; each sheet says how."],
     ]
-    if not for_staff:
+    if period.planned_end:
+        lines.append(["The period ends", period.planned_end])
         lines.append(
-            ["Counts of people supported from 1 to 4 are shown as <5, so that no one can be identified."]
+            [f"The period has not ended: every figure is as it stood so far, to {period.end:%-d %B %Y}."]
         )
+    lines += [[], ["Every figure is computed from the records; each sheet says how."]]
+    if for_staff:
+        lines.append(["Every number is shown: this copy is for staff only and must not leave the service."])
+    else:
+        lines.append([SUPPRESSION_NOTE])
     for line in lines:
         spreadsheets.append_row(cover, line)
     cover["A1"].font = Font(bold=True, size=14)

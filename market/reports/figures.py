@@ -3,7 +3,9 @@ breakdown, each with a definition a commissioner can read. Figures are computed 
 records for a ``Period`` (``market.reports.periods``), never typed in.
 
 Small numbers: in anything exported beyond staff, a count from 1 to 4 is shown as "<5"
-(``suppressed``), so that no person can be picked out; 0 is shown as 0."""
+(``suppressed``), so that no person can be picked out; 0 is shown as 0. A breakdown's
+counts are protected together (``market.reports.suppression``), so that no "<5" can be
+worked out by subtracting the rest from the total."""
 
 from __future__ import annotations
 
@@ -26,6 +28,9 @@ class Breakdown(msgspec.Struct, frozen=True, kw_only=True):
     definition: str
     heading: str  # what the rows are, e.g. "Skill"
     rows: list[tuple[str, int]]  # (label, count), in the order to show
+    # Rows ordered largest first: where counts are hidden they go in label order instead, since
+    # a hidden count's place between two shown ones would tell its size.
+    ordered_by_count: bool = False
 
 
 class Section(msgspec.Struct, frozen=True, kw_only=True):

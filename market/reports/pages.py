@@ -28,9 +28,14 @@ KINDS = {"year": "A financial year", "quarter": "A quarter", "custom": "Other da
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# Where a period that has not started yet is reported, by the kind of period asked for.
+NOT_STARTED_FIELD = {"year": "year", "quarter": "quarter", "custom": "from"}
+
+
 def read_period(query: dict[str, str], today: date) -> tuple[Period, dict[str, str]]:
-    """The period asked for (the current financial year when nothing is asked), and the
-    problems by field; the current financial year stands in when the period cannot be read."""
+    """The period asked for (the current financial year when nothing is asked), read to today
+    if it has not ended (``periods.so_far``), and the problems by field; the current financial
+    year so far stands in when the period cannot be read."""
     this_year = periods.financial_year_of(today)
     kind = query.get("kind", "year")
     period: Period | None
@@ -40,7 +45,12 @@ def read_period(query: dict[str, str], today: date) -> tuple[Period, dict[str, s
         period, errors = _year_or_quarter(kind, query, this_year)
     else:
         period, errors = None, {"kind": "Select the kind of period"}
-    return period or periods.financial_year(this_year), errors
+    if period is not None:
+        try:
+            return periods.so_far(period, today), errors
+        except PeriodError as problem:
+            errors = {**errors, NOT_STARTED_FIELD[kind]: str(problem)}
+    return periods.so_far(periods.financial_year(this_year), today), errors
 
 
 def _year_or_quarter(
@@ -134,7 +144,7 @@ class ReportPages(Controller):
             exports.workbook(sections, period, for_staff=staff_copy),
             media_type=XLSX,
             headers={
-                "Content-Disposition": f'attachment; filename="monitoring-return-{period.start}-{period.end}.xlsx"'
+                "Content-Disposition": f'attachment; filename="{exports.return_file_name(period, for_staff=staff_copy)}"'
             },
         )
 
@@ -145,11 +155,11 @@ class ReportPages(Controller):
         if errors:
             raise NotFound()
         headings, rows = await listings.register_listing(period)
-        title = f"PAs on the register at the end of {period.label} ({period.end:%d/%m/%Y})"
+        title = f"PAs on the register at the end of {period.label} ({period.end:%d/%m/%Y}): staff only"
         return Response(
             exports.table_csv(title, headings, rows),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="register-{period.end}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="register-{period.end}-staff-only.csv"'},
         )
 
     @get("/people-supported.xlsx", opt=roles("admin"))
@@ -172,7 +182,7 @@ class ReportPages(Controller):
             exports.table_xlsx("People supported", headings, rows),
             media_type=XLSX,
             headers={
-                "Content-Disposition": f'attachment; filename="people-supported-{period.start}-{period.end}.xlsx"'
+                "Content-Disposition": f'attachment; filename="people-supported-{period.start}-{period.end}-staff-only.xlsx"'
             },
         )
 
@@ -188,7 +198,7 @@ class ReportPages(Controller):
             exports.section_csv(chosen, period),
             media_type="text/csv; charset=utf-8",
             headers={
-                "Content-Disposition": f'attachment; filename="{section}-{period.start}-{period.end}.csv"'
+                "Content-Disposition": f'attachment; filename="{exports.section_file_name(chosen, period)}"'
             },
         )
 

@@ -107,6 +107,7 @@ async def section(period: Period, today: date) -> Section:
                 definition="The people supported, by the postcode district where they live, largest first.",
                 heading="Postcode district",
                 rows=sorted(districts.items(), key=lambda item: (-item[1], item[0])),
+                ordered_by_count=True,
             ),
         ],
     )

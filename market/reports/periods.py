@@ -1,6 +1,10 @@
 """Reporting periods: a UK financial year (1 April to 31 March), one of its quarters (Q1 is
 April to June), or custom dates. Both ends are inclusive days in England; a moment stored in
-UTC belongs to the period if its London date does (``contains``, and ``bounds`` for queries)."""
+UTC belongs to the period if its London date does (``contains``, and ``bounds`` for queries).
+
+A period that has not yet ended is read to today (``so_far``), for every section alike, and
+its label says so ("2026-27 so far, to 2 December 2026"): figures "at the end of the period"
+are then today's, never a guess at a future day's."""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ class Period(msgspec.Struct, frozen=True):
     start: date
     end: date  # inclusive
     label: str
+    # Set when the period has not ended: ``end`` is then today and this is the day it will end.
+    planned_end: date | None = None
 
     @property
     def days(self) -> int:
@@ -65,6 +71,16 @@ def custom(start: date, end: date) -> Period:
     if (end - start).days > 366 * 5:
         raise PeriodError("A period can be at most five years long")
     return Period(start, end, f"{start:%-d %B %Y} to {end:%-d %B %Y}")
+
+
+def so_far(period: Period, today: date) -> Period:
+    """The period as it can be reported on ``today``: unchanged once it has ended, else cut
+    to end today, labelled "so far". A period that has not begun cannot be reported."""
+    if period.start > today:
+        raise PeriodError("That period has not started yet: choose one that starts on or before today")
+    if period.end <= today:
+        return period
+    return Period(period.start, today, f"{period.label} so far, to {today:%-d %B %Y}", planned_end=period.end)
 
 
 def previous(period: Period) -> Period:

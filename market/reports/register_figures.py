@@ -155,6 +155,9 @@ async def section(period: Period, today: date) -> Section:
         end,
         *([end] if course_levels else []),
     )
+    suspended_at_end = (
+        await raw(holding_cte("held", ("suspended",)) + "SELECT COUNT(*) AS n FROM held", after, after)
+    )[0]["n"]
     at_end = sum(r["n"] for r in districts)  # every PA on the register has one district ("" if unknown)
     by_level = {min(int(r["top"]), 6): 0 for r in levels}
     for r in levels:
@@ -187,6 +190,15 @@ async def section(period: Period, today: date) -> Section:
                 title="PAs suspended",
                 definition="PAs suspended at least once during the period (London days, both ends included).",
                 value=counts["suspended"],
+            ),
+            Figure(
+                key="register.suspended_at_end",
+                title="PAs suspended at the end of the period",
+                definition=(
+                    f"PAs whose status was suspended {at_end_words}, read from the history of status "
+                    "changes, however long ago they were suspended."
+                ),
+                value=suspended_at_end,
             ),
             Figure(
                 key="register.removed_in_period",
@@ -228,6 +240,7 @@ async def section(period: Period, today: date) -> Section:
                 ),
                 heading="Postcode district",
                 rows=[(r["label"] or "Not known", r["n"]) for r in districts],
+                ordered_by_count=True,
             ),
             Breakdown(
                 key="register.by_qualification_level",

@@ -15,12 +15,14 @@ from market.reports import (
     training_figures,
 )
 from market.reports.figures import Section
-from market.reports.periods import Period
+from market.reports.periods import Period, so_far
 
 
 async def monitoring_return(period: Period, today: date) -> list[Section]:
     """Every section, computed side by side: they only read, and on PostgreSQL each runs on
-    its own pooled connection (at 100k PAs and 50k needs the quarter took 1.9 s this way, 2.8 s one after another)."""
+    its own pooled connection (at 100k PAs and 50k needs the quarter took 1.9 s this way, 2.8 s one after another).
+    A period not yet ended is read to ``today`` (``periods.so_far``; callers label it so)."""
+    period = so_far(period, today)
     return list(
         await asyncio.gather(
             register_figures.section(period, today),
@@ -37,7 +39,14 @@ def as_json(sections: list[Section], period: Period) -> dict[str, Any]:
     """One object: the period, then per section its figures (key → value) and breakdowns
     (key → {label: count}); definitions under "definitions", so the figures stay easy to read."""
     return {
-        "period": {"label": period.label, "from": period.start.isoformat(), "to": period.end.isoformat()},
+        "period": {
+            "label": period.label,
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            # True when the period has not ended: "to" is then today, and "ends" its last day.
+            "so_far": period.planned_end is not None,
+            **({"ends": period.planned_end.isoformat()} if period.planned_end else {}),
+        },
         "sections": {
             s.key: {
                 "title": s.title,

@@ -44,10 +44,16 @@ async def test_staff_change_the_period_and_download_the_return(server: Server, n
     async with page.expect_download() as info:
         await page.get_by_role(
             "link",
-            name="The monitoring return for Q3 2025-26, for the commissioner (XLSX spreadsheet; counts of people supported under 5 shown as <5)",
+            name="The monitoring return for Q3 2025-26, for the commissioner (XLSX spreadsheet; counts of people supported under 5 shown as <5, and the counts that would give them away hidden)",
         ).click()
     download = await info.value
     assert download.suggested_filename == "monitoring-return-2025-10-01-2025-12-31.xlsx"
     book = load_workbook(io.BytesIO((await download.path()).read_bytes()))
     assert book.sheetnames[0] == "About" and len(book.sheetnames) == 7
+    async with page.expect_download() as info:
+        await page.get_by_role(
+            "link", name="The staff-only copy of the return for Q3 2025-26", exact=False
+        ).click()
+    # The two copies never share a file name: the staff copy's says so.
+    assert (await info.value).suggested_filename == "monitoring-return-2025-10-01-2025-12-31-staff-only.xlsx"
     await visit_checked(page)

@@ -16,6 +16,7 @@ from market.accounts.schemas import NewUserInput
 from market.accounts.tables import User
 from market.export import dump, load
 from market.export.common import EXCLUDED, MANIFEST, exported_tables
+from market.register.demo import NEARBY
 from tests.conftest import make_settings
 from tests.export.conftest import new_postgres_database, using
 from tests.export.fill import fill_empty_tables
@@ -35,7 +36,8 @@ async def test_an_export_loads_into_a_new_instance_with_nothing_lost(database, s
     specs = exported_tables()
     counts = {spec.name: await spec.table.count() for spec in specs}
     assert all(counts.values()), f"tables still empty: {[n for n, c in counts.items() if not c]}"
-    assert counts["account_user"] >= 300 and counts["register_pa_profile"] == 300
+    demo_pas = 300 + sum(count for count, *_ in NEARBY)  # the random ones and those round the needs
+    assert counts["account_user"] >= demo_pas and counts["register_pa_profile"] == demo_pas
 
     started = time.perf_counter()
     first = await dump.export_to(tmp_path / "first")

@@ -62,4 +62,6 @@ async def test_who_is_supported_and_how_they_are_counted(database):
 
     text = exports.section_csv(year, financial_year(2025), for_staff=False)
     assert "Ada" not in text and "PE1 1AB" not in text
-    assert "Woman,<5" in text and "Prefer not to say,0" in text
+    # Three people in all: "<5", and no breakdown of them is shown beyond staff.
+    assert "People supported,<5" in text and "Woman" not in text
+    assert text.count(exports.WITHHELD) == len(year.breakdowns)

@@ -20,23 +20,23 @@ LEVELS = [
 ]
 
 EXPECTED = {
-    # period: (on register at end, new, suspended, removed), skills, groups, districts, levels
+    # period: (on register at end, new, suspended, suspended at end, removed), skills, groups, districts, levels
     "2024-25": (
-        (3, 3, 1, 0),
+        (3, 3, 1, 0, 0),  # D, suspended in November, was back by 31 March
         {"Personal care": 2, "Medication support": 2},
         {"Older people": 1, "Learning disability": 1},
         [("OX1", 2), ("PE1", 1)],
         [0, 0, 0, 0, 1, 1, 1],
     ),
     "2025-26": (
-        (3, 2, 1, 1),
+        (3, 2, 1, 1, 1),  # C, suspended on 10 May 2025, still is
         {"Personal care": 2, "Medication support": 1, "Shopping": 1},
         {"Older people": 2, "Learning disability": 2},
         [("PE1", 2), ("OX1", 1)],
         [0, 0, 0, 1, 0, 1, 1],
     ),
     "Q1 2025-26": (
-        (4, 2, 1, 0),
+        (4, 2, 1, 1, 0),
         {"Personal care": 2, "Medication support": 2, "Shopping": 1},
         {"Older people": 2, "Learning disability": 2},
         [("OX1", 2), ("PE1", 2)],
@@ -66,6 +66,7 @@ async def test_register_figures(database, period):
                 "register.on_register_at_end",
                 "register.new_in_period",
                 "register.suspended_in_period",
+                "register.suspended_at_end",
                 "register.removed_in_period",
             ),
             counts,
@@ -92,4 +93,4 @@ async def test_every_figure_is_defined(database):
     items = [*section.figures, *section.breakdowns]
     assert len({i.key for i in items}) == len(items)
     assert all(i.key.startswith("register.") and i.title and len(i.definition) > 40 for i in items)
-    assert [f.value for f in section.figures] == [0, 0, 0, 0]  # an empty register counts nothing
+    assert [f.value for f in section.figures] == [0, 0, 0, 0, 0]  # an empty register counts nothing

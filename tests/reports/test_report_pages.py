@@ -87,6 +87,7 @@ def test_the_command_line_prints_json_and_writes_xlsx(database, tmp_path):
         "label": "1 April 2025 to 31 March 2026",
         "from": "2025-04-01",
         "to": "2026-03-31",
+        "so_far": False,
     }
     assert body["sections"] and body["definitions"]
     output = tmp_path / "return.xlsx"
