@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.dbs import application_lists, applications, checks, forms, records, rules, worklist
+from market.dbs import application_lists, applications, checks, fees, forms, records, rules, worklist
 from market.dbs.schemas import StaffRecordOut
 from market.dbs.standing import london_date
 from market.errors import Conflict, Invalid
@@ -269,7 +269,20 @@ class StaffDBSPages(Controller):
     ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await applications.start(profile_id, forms.application_input(values), actor=request.user)
+            data = forms.application_input(values)
+            if values.get("confirm") != "yes":
+                # A new check can cost money: the first press asks "are you sure" and shows
+                # what was chosen; only the press on that page starts it.
+                record = await records.staff_record(profile_id, request.user, settings)
+                return render(
+                    "dbs/application_confirm.html",
+                    record=record,
+                    data=data,
+                    fees=await fees.all_fees(),
+                    values=values,
+                    **CHOICES,
+                )
+            await applications.start(profile_id, data, actor=request.user)
         except Invalid as problem:
             return await refused(request, profile_id, settings, problem, values, "new-application")
         except Conflict as open_already:

@@ -1,7 +1,7 @@
 """The staff DBS pages: the record, its forms with errors in the right place, the lists."""
 
 from market.audit.tables import AuditEvent
-from market.dbs.tables import DBSCheck
+from market.dbs.tables import DBSApplication, DBSCheck
 from tests.dbs.support import NUMBER, as_current, certificate, days_ago, permit
 from tests.register.factories import make_pa
 from tests.support import submit
@@ -110,9 +110,12 @@ async def test_a_second_open_application_is_refused_on_the_page(client, login_as
     await login_as("staff")
     pa = await make_pa()
     page = f"/staff/dbs/pa/{pa['id']}"
-    first = await submit(client, page, {"route": "service"}, action=f"{page}/applications")
+    asked = await submit(client, page, {"route": "service"}, action=f"{page}/applications")
+    assert asked.status_code == 200 and "Are you sure you want to start a new DBS application?" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and await DBSApplication.count() == 0
+    first = await submit(client, page, {"route": "service", "confirm": "yes"}, action=f"{page}/applications")
     assert first.status_code == 302, first.text
-    second = await submit(client, page, {"route": "own"}, action=f"{page}/applications")
+    second = await submit(client, page, {"route": "own", "confirm": "yes"}, action=f"{page}/applications")
     assert second.status_code == 409
     assert "This PA already has an application in progress" in second.text
     assert 'href="#new-application-route"' in second.text  # the summary links to the form
