@@ -99,6 +99,7 @@ async def test_dashboard_and_queue_pages(client, login_as):
     dashboard = await client.get("/staff/dbs")
     assert dashboard.status_code == 200, dashboard.text
     assert "Certificates waiting for a decision (1)" in dashboard.text
+    assert "Nothing on this list." in dashboard.text and "None." not in dashboard.text
     queue = await client.get("/staff/dbs/applications")
     assert queue.status_code == 200, queue.text
     access = await client.get(f"/staff/dbs/pa/{pa['id']}/access")
@@ -119,3 +120,22 @@ async def test_a_second_open_application_is_refused_on_the_page(client, login_as
     assert second.status_code == 409
     assert "This PA already has an application in progress" in second.text
     assert 'href="#new-application-route"' in second.text  # the summary links to the form
+
+
+async def test_a_long_dbs_list_shows_its_first_page_and_links_to_the_rest(client, login_as):
+    user = await login_as("staff")
+    staff = await as_current(user)
+    for _ in range(52):
+        pa = await make_pa()
+        await certificate(pa["id"], staff, decision=None)
+    dashboard = await client.get("/staff/dbs")
+    assert "Certificates waiting for a decision (52)" in dashboard.text
+    assert "Showing 1 to 50 of 52." in dashboard.text
+    assert 'href="/staff/dbs/list/pending?page=2"' in dashboard.text
+    rest = await client.get("/staff/dbs/list/pending?page=2")
+    assert rest.status_code == 200 and "Showing 51 to 52 of 52 PAs" in rest.text
+    assert rest.text.count('href="/staff/dbs/pa/') == 2
+    assert 'href="/staff/dbs/list/pending"' in rest.text  # back to page 1
+    assert (await client.get("/staff/dbs/list/due-30")).status_code == 200
+    assert (await client.get("/staff/dbs/list/nothing-like-this")).status_code == 404
+    assert (await client.get("/staff/dbs/list/due-99999")).status_code == 404

@@ -1,6 +1,8 @@
 """No page shows Python's ``None``: every page each role can reach in the demo is read, and
-neither its visible text nor a form field's value may say "None" ("Last error None" was
-shown when a value was missing).
+neither its visible text nor a form field's value may say "None". The word is refused even
+where it was meant as English ("Last error None", "Notes None", "Skills None"): a reader
+cannot tell it from a missing value printed by Python, so the pages say what is missing
+("No errors", "No notes", "No skills asked for").
 
 The pages come from the role walk (tests/web/crawl.py), on the demo data, so every page has
 something on it.
