@@ -148,10 +148,10 @@ def one_list(work: Worklist, name: str) -> list[Any] | None:
     if name.startswith("due-"):
         band = name.removeprefix("due-")
         return work.due.get(int(band)) if band.isdigit() and len(band) < 4 else None
-    found: list[Any] | None = {
+    lists: dict[str, list[Any]] = {
         "stopped": work.stopped,
         "pending": work.pending,
         "stuck": work.stuck,
         "overdue": work.overdue,
-    }.get(name)
-    return found
+    }
+    return lists.get(name)
