@@ -16,7 +16,7 @@ from market.register.tables import PAProfile
 # Each list: its heading, what it says when empty, and what its date column means.
 LISTS = {
     "submitted": ("Waiting for checks", "No profiles are waiting.", "Sent"),
-    "review": ("Due for review in the next 30 days", "No reviews are due.", "Review due"),
+    "review": ("Reviews overdue or due in the next 30 days", "No reviews are due.", "Review due"),
     "suspended": ("Suspended", "No one is suspended.", "Since"),
 }
 REVIEW_WITHIN_DAYS = 30
