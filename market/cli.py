@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sqlite3
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
@@ -382,13 +383,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def served_base_url(environ: Mapping[str, str], host: str, port: int) -> str | None:
+    """The base URL emailed links should use when ``market serve`` runs on ``host:port``: in
+    development, with no MARKET_BASE_URL of its own, the address being served (links to
+    port 8000 from a site on 8206 lead nowhere). None: leave the setting alone (production
+    names its public address; an explicit MARKET_BASE_URL always wins)."""
+    if environ.get("MARKET_ENV", "").strip() != "development" or environ.get("MARKET_BASE_URL", "").strip():
+        return None
+    # A server listening on every interface is reached, from this machine, on the loopback.
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else "[::1]" if host == "::" else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    # The workers load their settings from the environment (market.asgi), so the served
+    # address reaches them there.
+    base_url = served_base_url(os.environ, args.host, args.port)
+    if base_url:
+        os.environ["MARKET_BASE_URL"] = base_url
     settings = _settings()
     print(
         f"Serving the {settings.service_name} at http://{args.host}:{args.port}/ "
-        f"({args.workers} worker{'s' if args.workers != 1 else ''}; Ctrl+C stops it)",
+        f"({args.workers} worker{'s' if args.workers != 1 else ''}; emailed links use "
+        f"{settings.base_url}; Ctrl+C stops it)",
         flush=True,
     )
     uvicorn.run(

@@ -72,3 +72,8 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+def long_date(day: date) -> str:
+    """A date as people in England write it: 4 January 2027 (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"

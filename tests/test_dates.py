@@ -66,3 +66,12 @@ def test_the_form_reader_names_the_field():
         "start": "The start date must be a real date, like 27 3 2027",
         "end": "The end date must be a real date, with a year from 1900 to 2100",
     }
+
+
+def test_long_dates_have_no_leading_zero():
+    from datetime import date
+
+    from market.dates import long_date
+
+    assert long_date(date(2027, 1, 4)) == "4 January 2027"
+    assert long_date(date(2027, 11, 25)) == "25 November 2027"

@@ -61,7 +61,9 @@ async def test_a_pas_eight_dbs_requests_at_once_through_the_page(client):
     await submit(client, "/login", {"email": pa["email"], "password": PASSWORD})
     token = csrf_token((await client.get("/profile/dbs")).text)
     responses = await at_once(
-        lambda: client.post("/profile/dbs/request", data={"route": "own", "_csrf_token": token})
+        lambda: client.post(
+            "/profile/dbs/request", data={"route": "own", "confirm": "yes", "_csrf_token": token}
+        )
     )
     assert statuses(responses) == [302] + [409] * (AT_ONCE - 1), [r.status_code for r in responses]
     lost = next(r for r in responses if r.status_code == 409)

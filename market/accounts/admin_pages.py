@@ -8,12 +8,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from market.accounts import forms, services
-from market.errors import Invalid
+from market.accounts import forms, listing, services
+from market.errors import Conflict, Invalid
 from market.roles import ROLE_NAMES
 from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN
-from market.web.params import RecordId
+from market.web.params import PageNumber, RecordId
 from market.web.render import ip_of, render
 
 DONE = {
@@ -36,15 +36,22 @@ class UserAdminPages(Controller):
         self,
         role: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
         done: FromQuery[str | None] = None,
+        page: PageNumber = 1,
     ) -> Template:
-        users = await services.list_users(role=role or "", query=q or "")
+        role = role if role in ROLE_NAMES else ""
+        status = status if status in listing.ACCOUNT_STATES else ""
+        found = await listing.user_page(role=role, query=q or "", state=status, page=page)
         return render(
             "admin/users.html",
-            users=users,
+            users=found,
             role_names=ROLE_NAMES,
-            role=role or "",
+            states=listing.ACCOUNT_STATES,
+            role=role,
             q=q or "",
+            status=status,
+            filters={"q": q or "", "role": role, "status": status},
             flash=DONE.get(done or "", ""),
         )
 
@@ -65,6 +72,15 @@ class UserAdminPages(Controller):
                 **form_errors(problem, forms.without_passwords(values)),
             )
         return Redirect("/admin/users?done=created")
+
+    @get("/{user_id:int}/deactivate")
+    async def confirm_deactivate(self, request: Request, user_id: RecordId) -> Template:
+        """Deactivating signs the person out everywhere and stops their work: one more step
+        asks whether that is meant, and the POST from it does it."""
+        account = await services.get_user(user_id)
+        if account.id == request.user.id:
+            raise Conflict("You cannot deactivate your own account")
+        return render("admin/deactivate.html", account=account, role_names=ROLE_NAMES)
 
     @post("/{user_id:int}/deactivate")
     async def deactivate(self, request: Request, user_id: RecordId) -> Redirect:

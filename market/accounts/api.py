@@ -8,7 +8,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
-from market.accounts import services, sessions
+from market.accounts import listing, services, sessions
 from market.accounts.schemas import (
     EmailInput,
     LoginInput,
@@ -139,7 +139,7 @@ class UsersAPI(Controller):
         role: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None,
     ) -> list[UserOut]:
-        return await services.list_users(role=role or "", query=q or "")
+        return await listing.list_users(role=role or "", query=q or "")
 
     @post("/", status_code=201, summary="Create an account of any role (verified)")
     async def create(self, request: Request, data: JSONBody[NewUserInput]) -> UserOut:

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from piccolo.custom_types import Combinable
-
 from market.accounts import emails, links, sessions
 from market.accounts.links import INVITE as INVITE  # for the importer's invitations
 from market.accounts.links import RESET, RESET_LIFETIME, SIGN_IN_LIFETIME, VERIFY
@@ -27,7 +25,7 @@ from market.accounts.schemas import (
 from market.accounts.tables import AccountToken, User
 from market.audit import services as audit
 from market.clock import utcnow
-from market.db import ilike, write_transaction
+from market.db import write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.roles import ROLES, SELF_SIGNUP_ROLES
 from market.settings import Settings
@@ -352,18 +350,6 @@ async def set_active(user_id: int, active: bool, *, actor: CurrentUser, ip: str 
             ip=ip,
         )
     return await get_user(user_id)
-
-
-async def list_users(*, role: str = "", query: str = "", limit: int = 200) -> list[UserOut]:
-    select = User.select().order_by(User.id, ascending=False).limit(limit)
-    where: list[Combinable] = []
-    if role:
-        where.append(User.role == role)
-    if query:
-        where.append(ilike(User.email, f"%{query.strip()}%") | ilike(User.display_name, f"%{query.strip()}%"))
-    if where:
-        select = select.where(*where)
-    return [_user_out(r) for r in await select]
 
 
 async def create_invited_accounts(

@@ -74,9 +74,8 @@ def _london_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LONDON)
 
 
-async def search(filters: AuditFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[AuditRow], int]:
-    """Events matching every given filter, newest first, and how many match in all."""
-    where = []
+def _where(filters: AuditFilter) -> list[Any]:
+    where: list[Any] = []
     if filters.actor:
         where.append(ilike(AuditEvent.actor_email, f"%{filters.actor.strip()}%"))
     if filters.action:
@@ -89,6 +88,18 @@ async def search(filters: AuditFilter, *, page: int = 1, per_page: int = 50) -> 
         where.append(AuditEvent.at >= _london_midnight_utc(filters.date_from))
     if filters.date_to:
         where.append(AuditEvent.at < _london_midnight_utc(filters.date_to + timedelta(days=1)))
+    return where
+
+
+async def count(filters: AuditFilter) -> int:
+    """How many events match every given filter."""
+    where = _where(filters)
+    return await (AuditEvent.count().where(*where) if where else AuditEvent.count())
+
+
+async def search(filters: AuditFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[AuditRow], int]:
+    """Events matching every given filter, newest first, and how many match in all."""
+    where = _where(filters)
     query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
     count = AuditEvent.count()
     if where:

@@ -62,7 +62,19 @@ class OwnDBSPages(Controller):
     async def ask(self, request: Request, settings: NamedDependency[Settings]) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await applications.request_by_pa(request.user, forms.pa_request_input(values))
+            data = forms.pa_request_input(values)
+            if values.get("confirm") != "yes":
+                # A check can cost money: the first press asks "are you sure", with what was
+                # chosen and the fees; only the press on that page asks for it.
+                context = await self._context(request, settings)
+                return render(
+                    "dbs/request_confirm.html",
+                    route_text=context["routes"].get(data.route, data.route),
+                    barred_text=PA_BARRED.get(values.get("barred_lists", ""), ""),
+                    fees=await fees.all_fees(),
+                    values=values,
+                )
+            await applications.request_by_pa(request.user, data)
         except Invalid as problem:
             return render(
                 "dbs/own.html",

@@ -12,18 +12,19 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from market.dbs import application_lists, applications, checks, forms, records, rules, worklist
+from market.dbs import application_lists, applications, checks, fees, forms, records, rules, worklist
 from market.dbs.schemas import StaffRecordOut
 from market.dbs.standing import london_date
-from market.errors import Conflict, Invalid
+from market.errors import Conflict, Invalid, NotFound
 from market.fields import date_values
+from market.paging import page_of_list
 from market.settings import Settings
 from market.web.forms import error_list, form_errors, read_form
 from market.web.guards import STAFF
-from market.web.params import RecordId
+from market.web.params import PageNumber, RecordId
 from market.web.render import render
 
 DONE = {
@@ -154,7 +155,27 @@ class StaffDBSPages(Controller):
 
     @get("/")
     async def dashboard(self, settings: NamedDependency[Settings]) -> Template:
-        return render("dbs/dashboard.html", work=await worklist.build(settings), bands=worklist.DUE_BANDS)
+        return render(
+            "dbs/dashboard.html",
+            work=await worklist.build(settings),
+            bands=worklist.DUE_BANDS,
+            titles=worklist.LIST_TITLES,
+        )
+
+    @get("/list/{name:str}")
+    async def worklist_list(
+        self, name: FromPath[str], settings: NamedDependency[Settings], page: PageNumber = 1
+    ) -> Template:
+        """One of the dashboard's lists in full, a page at a time."""
+        items = worklist.one_list(await worklist.build(settings), name)
+        if items is None:
+            raise NotFound()
+        return render(
+            "dbs/worklist_list.html",
+            name=name,
+            title=worklist.LIST_TITLES[name],
+            rows=page_of_list(items, page=page),
+        )
 
     @get("/applications")
     async def queue(self, settings: NamedDependency[Settings]) -> Template:
@@ -269,7 +290,20 @@ class StaffDBSPages(Controller):
     ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await applications.start(profile_id, forms.application_input(values), actor=request.user)
+            data = forms.application_input(values)
+            if values.get("confirm") != "yes":
+                # A new check can cost money: the first press asks "are you sure" and shows
+                # what was chosen; only the press on that page starts it.
+                record = await records.staff_record(profile_id, request.user, settings)
+                return render(
+                    "dbs/application_confirm.html",
+                    record=record,
+                    data=data,
+                    fees=await fees.all_fees(),
+                    values=values,
+                    **CHOICES,
+                )
+            await applications.start(profile_id, data, actor=request.user)
         except Invalid as problem:
             return await refused(request, profile_id, settings, problem, values, "new-application")
         except Conflict as open_already:

@@ -128,3 +128,30 @@ async def build(settings: Settings, today: date | None = None) -> Worklist:
     stuck = sorted((a for items in queue.values() for a in items if a.stuck), key=lambda a: -a.days_waiting)
     stopped.sort(key=lambda t: t.since)
     return Worklist(overdue=overdue, due=due, stopped=stopped, pending=pending, stuck=stuck)
+
+
+# Each list on the dashboard, by the name its own page has (/staff/dbs/list/<name>).
+LIST_TITLES = {
+    "stopped": "Status checks that said the certificate is not current",
+    "pending": "Certificates waiting for a decision",
+    "stuck": "Applications waiting longer than usual",
+    "overdue": "Rechecks overdue",
+    **{
+        f"due-{band}": f"Rechecks falling due in {lower + 1 if lower else 0} to {band} days"
+        for lower, band in zip((0, *DUE_BANDS), DUE_BANDS, strict=False)
+    },
+}
+
+
+def one_list(work: Worklist, name: str) -> list[Any] | None:
+    """The dashboard's list called ``name`` (see LIST_TITLES), or None for no such list."""
+    if name.startswith("due-"):
+        band = name.removeprefix("due-")
+        return work.due.get(int(band)) if band.isdigit() and len(band) < 4 else None
+    lists: dict[str, list[Any]] = {
+        "stopped": work.stopped,
+        "pending": work.pending,
+        "stuck": work.stuck,
+        "overdue": work.overdue,
+    }
+    return lists.get(name)

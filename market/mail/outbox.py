@@ -13,6 +13,7 @@ import msgspec
 
 from market.mail import services
 from market.mail.services import OutboxRow
+from market.paging import Page
 
 # The kinds (``mail.queue(kind=...)``) whose text holds an account's key. A new email that
 # carries a sign-in, reset, invitation or confirmation link adds its kind here.
@@ -43,3 +44,9 @@ async def listing(viewer_email: str, *, to_address: str = "") -> list[OutboxRow]
 async def one(email_id: int, viewer_email: str) -> OutboxRow | None:
     row = await services.get(email_id)
     return as_seen_by(row, viewer_email) if row else None
+
+
+async def page(viewer_email: str, *, query: str = "", status: str = "", number: int = 1) -> Page[OutboxRow]:
+    """A page of the outbox as ``viewer_email`` may see it."""
+    found = await services.outbox_page(query=query, status=status, page=number)
+    return msgspec.structs.replace(found, items=[as_seen_by(row, viewer_email) for row in found.items])

@@ -13,7 +13,7 @@ from market.errors import NotFound
 from market.mail import outbox, services
 from market.settings import Settings
 from market.web.guards import STAFF
-from market.web.params import RecordId
+from market.web.params import PageNumber, RecordId
 from market.web.render import render
 
 
@@ -23,9 +23,24 @@ class OutboxPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def outbox(self, request: Request, to: FromQuery[str | None] = None) -> Template:
-        emails = await outbox.listing(request.user.email, to_address=to or "")
-        return render("mail/outbox.html", emails=emails, to=to or "", withheld_reason=outbox.WITHHELD_REASON)
+    async def outbox(
+        self,
+        request: Request,
+        q: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        page: PageNumber = 1,
+    ) -> Template:
+        status = status if status in services.STATUSES else ""
+        emails = await outbox.page(request.user.email, query=q or "", status=status, number=page)
+        return render(
+            "mail/outbox.html",
+            emails=emails,
+            q=q or "",
+            status=status,
+            statuses=services.STATUSES,
+            filters={"q": q or "", "status": status},
+            withheld_reason=outbox.WITHHELD_REASON,
+        )
 
     @get("/{email_id:int}")
     async def email(

@@ -15,7 +15,9 @@ import aiosmtplib
 import msgspec
 
 from market.clock import utcnow
+from market.db import ilike
 from market.mail.tables import OutboxEmail
+from market.paging import Page, page_of
 from market.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,38 @@ async def recent(limit: int = 100, to_address: str = "") -> list[OutboxRow]:
     if to_address:
         query = query.where(OutboxEmail.to_address == to_address.strip().lower())
     return [_row(r) for r in await query]
+
+
+# The outbox's states, as its tags say them (OutboxRow.status).
+STATUSES = {"queued": "Queued", "retrying": "Retrying", "sent": "Sent", "failed": "Failed"}
+
+
+def _outbox_filters(query: str, status: str) -> list[Any]:
+    where: list[Any] = []
+    if query.strip():
+        where.append(
+            ilike(OutboxEmail.to_address, f"%{query.strip()}%")
+            | ilike(OutboxEmail.subject, f"%{query.strip()}%")
+        )
+    if status == "sent":
+        where.append(OutboxEmail.sent_at.is_not_null())
+    elif status == "failed":
+        where.append(OutboxEmail.sent_at.is_null() & OutboxEmail.failed_at.is_not_null())
+    elif status in ("queued", "retrying"):
+        waiting = OutboxEmail.sent_at.is_null() & OutboxEmail.failed_at.is_null()
+        where.append(
+            waiting & ((OutboxEmail.attempts == 0) if status == "queued" else (OutboxEmail.attempts > 0))
+        )
+    return where
+
+
+async def outbox_page(*, query: str = "", status: str = "", page: int = 1) -> Page[OutboxRow]:
+    """The outbox newest first, a page at a time: searched by address or subject, filtered by state."""
+    where = _outbox_filters(query, status)
+    select, count = OutboxEmail.select().order_by(OutboxEmail.id, ascending=False), OutboxEmail.count()
+    if where:
+        select, count = select.where(*where), count.where(*where)
+    return await page_of(select, count, _row, page=page)
 
 
 async def get(email_id: int) -> OutboxRow | None:

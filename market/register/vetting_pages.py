@@ -16,7 +16,7 @@ from market.register.schemas import EMPLOYMENT, WONT_DO, YEAR_PATTERNS
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.guards import STAFF, roles
-from market.web.params import RecordId
+from market.web.params import PageNumber, RecordId
 from market.web.render import render
 
 DONE = {
@@ -49,10 +49,21 @@ class VettingPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def queue(self) -> Template:
+    async def queue(
+        self,
+        show: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        page: PageNumber = 1,
+    ) -> Template:
+        kind = show if show in vetting_queue.LISTS else "submitted"
         return render(
             "register/vetting_queue.html",
-            lists=await vetting_queue.queue(),
+            kind=kind,
+            lists=vetting_queue.LISTS,
+            counts=await vetting_queue.counts(),
+            rows=await vetting_queue.queue_page(kind, query=q or "", page=page),
+            q=q or "",
+            filters={"show": kind, "q": q or ""},
             status_names=vetting.STATUS_NAMES,
         )
 

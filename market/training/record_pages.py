@@ -18,12 +18,13 @@ from litestar.response import Redirect, Template
 
 from market.clock import london_today
 from market.errors import Invalid
+from market.paging import PER_PAGE, page_of_list
 from market.roles import STAFF_ROLES
 from market.settings import Settings
 from market.training import claims, forms, record_api, records
 from market.web.forms import form_errors, read_form
 from market.web.guards import STAFF, roles
-from market.web.params import RecordId
+from market.web.params import PageNumber, RecordId
 from market.web.render import render
 
 DONE = {
@@ -99,10 +100,12 @@ class ClaimPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def page(self, done: FromQuery[str | None] = None) -> Template:
+    async def page(self, done: FromQuery[str | None] = None, page: PageNumber = 1) -> Template:
+        waiting = page_of_list(await claims.claims_waiting(), page=page)
         return render(
             "training/record_claims.html",
-            claims=await claims.claims_waiting(),
+            claims=waiting.items,
+            waiting=waiting,
             flash=DONE.get(done or "", ""),
         )
 
@@ -130,10 +133,15 @@ class ClaimPages(Controller):
         except Invalid as problem:
             shown = form_errors(problem, values, form=f"reject-{completion_id}")
             if back == "/training/claims":
+                # The page of the list that holds the claim, so its error shows beside it.
+                every = await claims.claims_waiting()
+                at = next((i for i, c in enumerate(every) if c.id == completion_id), 0)
+                waiting = page_of_list(every, page=at // PER_PAGE + 1)
                 return render(
                     "training/record_claims.html",
                     status_code=422,
-                    claims=await claims.claims_waiting(),
+                    claims=waiting.items,
+                    waiting=waiting,
                     **shown,
                 )
             profile_id = int(back.rsplit("/", 1)[1])

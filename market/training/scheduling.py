@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from market.accounts import listing
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, UserOut
 from market.audit import services as audit
@@ -113,7 +114,7 @@ async def _trainer(trainer_id: int | None, actor: CurrentUser) -> int | None:
 
 async def trainers() -> list[UserOut]:
     """Active trainer accounts, for staff to choose who runs a session."""
-    found = await accounts.list_users(role="trainer", limit=TRAINER_LIMIT)
+    found = await listing.list_users(role="trainer", limit=TRAINER_LIMIT)
     return sorted((u for u in found if u.is_active), key=lambda u: u.display_name)
 
 

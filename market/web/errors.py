@@ -55,6 +55,10 @@ def problem(status: int, detail: str, *, errors: dict[str, str] | None = None, t
 
 
 def error_page(request: Request, status: int, detail: str, title: str = "") -> Response:
+    if status == 404:
+        # One wording for every missing page: the heading and the template's own advice.
+        # Litestar's "Not Found" or a service's "Not found" under it would say it twice.
+        title, detail = "", ""
     return Template(
         template_name="errors/error.html",
         context={"status": status, "title": title or TITLES.get(status, "Error"), "detail": detail},
@@ -140,7 +144,7 @@ def _http_exception_response(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException) and _only_path_errors(exc):
         # A malformed or impossible id in the address names no record.
-        return problem(404, "Not found") if is_api(request) else error_page(request, 404, "Page not found")
+        return problem(404, "Not found") if is_api(request) else error_page(request, 404, "")
     if isinstance(exc, ValidationException):
         detail = "The request body is not valid"
         errors = _validation_errors(exc)

@@ -32,8 +32,14 @@ def field_id(field: str, form: str = "") -> str:
 
 
 def error_list(errors: dict[str, str], form: str = "") -> list[dict[str, str]]:
-    """The GOV.UK error summary's list, each message linking to its field in ``form``."""
-    return [{"text": message, "href": f"#{field_id(field, form)}"} for field, message in errors.items()]
+    """The GOV.UK error summary's list, each message linking to its field in ``form``.
+
+    A message given to several fields (a wrong email or password marks both) is listed once,
+    linking to the first of them: the summary says each problem once."""
+    first: dict[str, str] = {}
+    for field, message in errors.items():
+        first.setdefault(message, field)
+    return [{"text": message, "href": f"#{field_id(field, form)}"} for message, field in first.items()]
 
 
 def form_errors(

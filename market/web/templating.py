@@ -11,6 +11,7 @@ from litestar.template.config import TemplateConfig
 from market.clock import london
 from market.geo.display import distance_band, distance_note, district_of
 from market.settings import Settings
+from market.web.pagination import pagination
 from market.web.security import csp_nonce
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -47,6 +48,8 @@ def environment(settings: Settings) -> Environment:
         os_attribution=OS_ATTRIBUTION,
         # The inline script's nonce, matching this response's Content-Security-Policy.
         csp_nonce=csp_nonce,
+        # Long lists' page links (templates/macros/lists.html).
+        pagination=pagination,
     )
     return env
 

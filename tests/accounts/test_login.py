@@ -30,6 +30,9 @@ async def test_wrong_password_is_refused_clearly(client, create_user):
     response = await submit(client, "/login", {"email": user.email, "password": "wrong password!"})
     assert response.status_code == 422
     assert "Enter a correct email address and password" in response.text
+    # Both fields are marked, but the summary lists the problem once.
+    summary = response.text.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    assert summary.count("Enter a correct email address and password") == 1
     assert f'value="{user.email}"' in response.text
     assert await UserSession.count() == 0
     assert await AuditEvent.exists().where(AuditEvent.action == "account.login_failed")

@@ -84,6 +84,12 @@ async def test_staff_take_an_application_to_a_decision_then_a_status_check(
     # Start an application through the service (the defaults: enhanced, adults' list).
     await staff.get_by_text("Start an application for a new check").click()
     await staff.get_by_role("button", name="Start application").click()
+    # A check can cost money: one more page asks whether staff are sure.
+    await expect(
+        staff.get_by_role("heading", name="Are you sure you want to start a new DBS application?")
+    ).to_be_visible()
+    await check_a11y(staff)
+    await staff.get_by_role("button", name="Yes, start the application").click()
     await expect_banner(staff, server, f"/staff/dbs/pa/{profile_id}?done=application", "started")
 
     today = date.today()

@@ -1,7 +1,7 @@
 """The staff DBS pages: the record, its forms with errors in the right place, the lists."""
 
 from market.audit.tables import AuditEvent
-from market.dbs.tables import DBSCheck
+from market.dbs.tables import DBSApplication, DBSCheck
 from tests.dbs.support import NUMBER, as_current, certificate, days_ago, permit
 from tests.register.factories import make_pa
 from tests.support import submit
@@ -99,6 +99,7 @@ async def test_dashboard_and_queue_pages(client, login_as):
     dashboard = await client.get("/staff/dbs")
     assert dashboard.status_code == 200, dashboard.text
     assert "Certificates waiting for a decision (1)" in dashboard.text
+    assert "Nothing on this list." in dashboard.text and "None." not in dashboard.text
     queue = await client.get("/staff/dbs/applications")
     assert queue.status_code == 200, queue.text
     access = await client.get(f"/staff/dbs/pa/{pa['id']}/access")
@@ -110,9 +111,31 @@ async def test_a_second_open_application_is_refused_on_the_page(client, login_as
     await login_as("staff")
     pa = await make_pa()
     page = f"/staff/dbs/pa/{pa['id']}"
-    first = await submit(client, page, {"route": "service"}, action=f"{page}/applications")
+    asked = await submit(client, page, {"route": "service"}, action=f"{page}/applications")
+    assert asked.status_code == 200 and "Are you sure you want to start a new DBS application?" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and await DBSApplication.count() == 0
+    first = await submit(client, page, {"route": "service", "confirm": "yes"}, action=f"{page}/applications")
     assert first.status_code == 302, first.text
-    second = await submit(client, page, {"route": "own"}, action=f"{page}/applications")
+    second = await submit(client, page, {"route": "own", "confirm": "yes"}, action=f"{page}/applications")
     assert second.status_code == 409
     assert "This PA already has an application in progress" in second.text
     assert 'href="#new-application-route"' in second.text  # the summary links to the form
+
+
+async def test_a_long_dbs_list_shows_its_first_page_and_links_to_the_rest(client, login_as):
+    user = await login_as("staff")
+    staff = await as_current(user)
+    for _ in range(52):
+        pa = await make_pa()
+        await certificate(pa["id"], staff, decision=None)
+    dashboard = await client.get("/staff/dbs")
+    assert "Certificates waiting for a decision (52)" in dashboard.text
+    assert "Showing 1 to 50 of 52." in dashboard.text
+    assert 'href="/staff/dbs/list/pending?page=2"' in dashboard.text
+    rest = await client.get("/staff/dbs/list/pending?page=2")
+    assert rest.status_code == 200 and "Showing 51 to 52 of 52 PAs" in rest.text
+    assert rest.text.count('href="/staff/dbs/pa/') == 2
+    assert 'href="/staff/dbs/list/pending"' in rest.text  # back to page 1
+    assert (await client.get("/staff/dbs/list/due-30")).status_code == 200
+    assert (await client.get("/staff/dbs/list/nothing-like-this")).status_code == 404
+    assert (await client.get("/staff/dbs/list/due-99999")).status_code == 404

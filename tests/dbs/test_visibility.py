@@ -101,8 +101,18 @@ async def test_another_pas_check_answers_404(client, make_client, create_user):
 async def test_the_pa_consents_and_asks_for_a_check(client):
     pa = await make_pa()
     await submit(client, "/login", {"email": pa["email"], "password": PASSWORD})
-    asked = await submit(
+    # A check can cost money: the first press only asks whether they are sure.
+    first = await submit(
         client, "/profile/dbs", {"route": "own", "barred_lists": "both"}, action="/profile/dbs/request"
+    )
+    assert first.status_code == 200 and "Are you sure you want to ask for a DBS check?" in first.text
+    assert "\u00a3" in first.text and 'name="confirm" value="yes"' in first.text
+    assert await DBSApplication.count() == 0
+    asked = await submit(
+        client,
+        "/profile/dbs",
+        {"route": "own", "barred_lists": "both", "confirm": "yes"},
+        action="/profile/dbs/request",
     )
     assert asked.status_code == 302
     row = await DBSApplication.select().first()
@@ -113,7 +123,10 @@ async def test_the_pa_consents_and_asks_for_a_check(client):
         "adult_and_child",
     )
     again = await submit(
-        client, "/profile/dbs", {"route": "service", "barred_lists": "adults"}, action="/profile/dbs/request"
+        client,
+        "/profile/dbs",
+        {"route": "service", "barred_lists": "adults", "confirm": "yes"},
+        action="/profile/dbs/request",
     )
     assert again.status_code == 409
     assert "You already have an application in progress" in again.text

@@ -128,3 +128,84 @@ def test_a_command_before_migrate_says_in_one_line_to_run_it_first(run):
         assert "Traceback" not in result.stderr
     assert run("migrate").returncode == 0
     assert run("geo", "lookup", "PE1 1AB").returncode != 2
+
+
+def test_serving_on_a_port_in_development_makes_emailed_links_use_it():
+    from market.cli import served_base_url
+
+    development = {"MARKET_ENV": "development"}
+    assert served_base_url(development, "127.0.0.1", 8206) == "http://127.0.0.1:8206"
+    assert served_base_url(development, "0.0.0.0", 9000) == "http://127.0.0.1:9000"
+    assert served_base_url(development, "::1", 9000) == "http://[::1]:9000"
+    # An address given explicitly wins, and production always names its own.
+    assert (
+        served_base_url({**development, "MARKET_BASE_URL": "https://pa.example"}, "127.0.0.1", 8206) is None
+    )
+    assert served_base_url({"MARKET_ENV": "production"}, "127.0.0.1", 8206) is None
+    assert served_base_url({}, "127.0.0.1", 8206) is None
+
+
+def test_market_serve_on_another_port_emails_links_to_that_port(run, tmp_path):
+    """The server itself, run as a person would: a sign-in link asked for on port N points
+    to port N."""
+    import re
+    import socket
+    import time
+
+    import httpx
+
+    assert run("migrate").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MARKET_ENV": "development",
+        "MARKET_VAR_DIR": str(tmp_path),
+        "MARKET_SECRET_KEY": SECRET,
+        "MARKET_DATABASE_URL": f"sqlite:///{tmp_path / 'market.db'}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "market.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base) as http:
+            assert (
+                run(
+                    "users",
+                    "create",
+                    "--email",
+                    "ann@example.com",
+                    "--name",
+                    "Ann",
+                    "--role",
+                    "staff",
+                    "--password",
+                    "a-long-password-2026",
+                ).returncode
+                == 0
+            )
+            page = http.get("/password/forgot")
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+            http.post("/password/forgot", data={"email": "ann@example.com", "_csrf_token": token})
+        body = (
+            sqlite3.connect(tmp_path / "market.db")
+            .execute("SELECT body_text FROM mail_outbox ORDER BY id DESC LIMIT 1")
+            .fetchone()
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert body is not None, "no email was queued"
+    assert f"{base}/" in body[0]

@@ -54,6 +54,9 @@ async def test_unknown_page_is_a_finished_404(client):
     response = await client.get("/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in response.text
+    # One wording: the heading (and the title), never litestar's "Not Found" under it.
+    assert response.text.count("Page not found") == 2 and "Not Found" not in response.text
+    assert "Not found" not in response.text.replace("Page not found", "")
     api = await client.get("/api/v1/no-such-thing")
     assert api.status_code == 404
     assert api.headers["content-type"].startswith("application/problem+json")

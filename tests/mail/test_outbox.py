@@ -8,8 +8,10 @@ import re
 import httpx
 import msgspec
 
+from market.clock import utcnow
 from market.mail import services as mail
 from market.mail.outbox import ACCOUNT_LINK_KINDS, WITHHELD_REASON
+from market.mail.tables import OutboxEmail
 from tests.support import PASSWORD, csrf_token, submit
 
 SECRET_LINK = "http://testserver/password/reset/the-secret-token-{kind}"
@@ -93,3 +95,22 @@ async def test_the_outbox_does_not_exist_in_production(settings, create_user):
         assert (await http.get("/home")).status_code == 200  # really signed in as staff
         for path in ("/staff/outbox", "/staff/outbox/1", "/api/v1/outbox"):
             assert (await http.get(path)).status_code == 404, path
+
+
+async def test_the_outbox_pages_searches_and_filters(client, login_as):
+    await login_as("staff")
+    for number in range(75):
+        await mail.queue(f"person{number}@example.org", f"Note {number}", "Hello", kind="test")
+    sent = await mail.queue("sent.one@example.org", "Already gone", "Hello", kind="test")
+    await OutboxEmail.update({OutboxEmail.sent_at: utcnow()}).where(OutboxEmail.id == sent)
+    first = await client.get("/staff/outbox")
+    assert "Showing 1 to 50 of 76 emails" in first.text
+    second = await client.get("/staff/outbox", params={"page": "2"})
+    assert "Showing 51 to 76 of 76 emails" in second.text and "person0@example.org" in second.text
+    found = await client.get("/staff/outbox", params={"q": "person7"})
+    assert "Showing all 6 emails" in found.text  # person7 and person70 to person74
+    gone = await client.get("/staff/outbox", params={"status": "sent"})
+    assert "Showing 1 email" in gone.text and "sent.one@example.org" in gone.text
+    waiting = await client.get("/staff/outbox", params={"status": "queued", "q": "person"})
+    assert "Showing 1 to 50 of 75 emails" in waiting.text
+    assert 'href="/staff/outbox?q=person&amp;status=queued&amp;page=2"' in waiting.text

@@ -159,3 +159,34 @@ async def test_an_incomplete_profile_cannot_be_sent(client, login_as):
     response = await submit(client, "/profile", {}, action="/profile/submit")
     assert response.status_code == 422
     assert "Complete these sections first" in response.text
+
+
+async def test_the_vetting_lists_page_search_and_show_overdue_reviews(client, login_as):
+    """Each list a page at a time, searched by name; a review past its date says overdue."""
+    from datetime import timedelta
+
+    from market.clock import london_today
+
+    for number in range(55):
+        await make_pa(name=f"Wendy Waiting{number}", status="submitted")
+    late = await make_pa(name="Lara Late", status="approved")
+    soon = await make_pa(name="Sam Soon", status="approved")
+    today = london_today()
+    await PAProfile.update({PAProfile.review_due_on: today - timedelta(days=3)}).where(
+        PAProfile.id == late["id"]
+    )
+    await PAProfile.update({PAProfile.review_due_on: today + timedelta(days=10)}).where(
+        PAProfile.id == soon["id"]
+    )
+    await login_as("staff")
+    waiting = await client.get("/staff/vetting")
+    assert "Waiting for checks (55)" in waiting.text and "Showing 1 to 50 of 55 PAs" in waiting.text
+    assert 'href="/staff/vetting?show=submitted&amp;page=2"' in waiting.text
+    assert "Showing 51 to 55 of 55 PAs" in (await client.get("/staff/vetting?page=2")).text
+    found = await client.get("/staff/vetting", params={"q": "waiting5"})
+    assert "Showing all 6 PAs" in found.text  # Waiting5 and Waiting50 to Waiting54
+    reviews = await client.get("/staff/vetting", params={"show": "review"})
+    assert "Showing all 2 PAs" in reviews.text
+    assert reviews.text.count("Overdue</strong>") == 1
+    late_row = reviews.text.split("Lara Late")[1].split("</tr>")[0]
+    assert "Overdue" in late_row

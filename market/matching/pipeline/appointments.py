@@ -16,6 +16,7 @@ import msgspec
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london_today, utcnow
+from market.dates import long_date
 from market.dbs.standing import checks_with_facts
 from market.errors import Conflict, Invalid, NotFound
 from market.matching.needs import times
@@ -179,7 +180,7 @@ async def offer(
         lines = [
             "You have been offered the work.",
             "",
-            f"Start: {values.start_date:%d %B %Y}",
+            f"Start: {long_date(values.start_date)}",
             f"Hours: {values.hours_per_week:g} a week",
             f"Rate: £{values.rate_pence / 100:.2f} an hour",
         ]
@@ -197,7 +198,7 @@ async def offer(
         version,
         "offered",
         OFFERABLE_FROM,
-        f"Offered from {values.start_date:%d %B %Y}, {values.hours_per_week:g} hours a week at £{values.rate_pence / 100:.2f}",
+        f"Offered from {long_date(values.start_date)}, {values.hours_per_week:g} hours a week at £{values.rate_pence / 100:.2f}",
         also=write,
     )
 
