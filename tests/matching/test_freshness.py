@@ -6,7 +6,7 @@ a patch cannot be applied or a change concerns everyone."""
 from __future__ import annotations
 
 import asyncio
-from datetime import time
+from datetime import time, timedelta
 
 import msgspec
 import numpy as np
@@ -74,15 +74,18 @@ async def test_profile_edits_in_one_worker_are_patched_into_another(database):
     assert result.excluded == {"travel": 1}
     assert (second.builds, second.patches) == (1, 1)
 
-    # Nina adds Tuesday: her availability for a Tuesday need goes from none to all of it.
+    # Nina adds Tuesday: free at none of a Tuesday need's hours she is not listed for it;
+    # then she is, free for all of it.
     tuesday = need(slots=((1440 + 540, 1440 + 1020),))
-    before = {c.profile_id: c for c in (await ranked(second, tuesday)).candidates}
-    assert before[other["id"]].factors["availability"] == 0
+    before = await ranked(second, tuesday)
+    assert other["id"] not in [c.profile_id for c in before.candidates]
+    assert before.excluded.get("unavailable", 0) >= 1
     await services.add_slot(as_user(other), SlotInput(day="Tuesday", start=time(9), end=time(17)))
     after = {c.profile_id: c for c in (await ranked(second, tuesday)).candidates}
     assert after[other["id"]].factors["availability"] == 1
-    # Nina is away on the day of a cover need: she drops out of it.
-    cover_day = days_ago(-10)
+    # Nina is away on the day of a cover need (a Tuesday, when she is free): she drops out of it.
+    soon = days_ago(-8)
+    cover_day = soon + timedelta(days=(1 - soon.weekday()) % 7)
     cover = need(
         cover_days=(cover_day,),
         slots=((cover_day.weekday() * 1440 + 540, cover_day.weekday() * 1440 + 1020),),
