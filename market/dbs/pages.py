@@ -178,10 +178,21 @@ class StaffDBSPages(Controller):
         )
 
     @get("/applications")
-    async def queue(self, settings: NamedDependency[Settings]) -> Template:
+    async def queue(
+        self,
+        settings: NamedDependency[Settings],
+        step: FromQuery[str | None] = None,
+        page: PageNumber = 1,
+    ) -> Template:
+        """Every step's first page; with ``step``, that step alone, a page at a time."""
+        by_step = await application_lists.queue(settings.dbs_stuck_days)
+        if step is not None and step not in by_step:
+            raise NotFound()
+        shown = {step: by_step[step]} if step else by_step
         return render(
             "dbs/applications.html",
-            queue=await application_lists.queue(settings.dbs_stuck_days),
+            queue={name: page_of_list(items, page=page if step else 1) for name, items in shown.items()},
+            one_step=step,
             stuck_days=settings.dbs_stuck_days,
             **CHOICES,
         )

@@ -1,8 +1,10 @@
 """The staff DBS pages: the record, its forms with errors in the right place, the lists."""
 
 from market.audit.tables import AuditEvent
+from market.dbs import applications
+from market.dbs import forms as dbs_forms
 from market.dbs.tables import DBSApplication, DBSCheck
-from tests.dbs.support import NUMBER, as_current, certificate, days_ago, permit
+from tests.dbs.support import NUMBER, as_current, certificate, days_ago, iso, permit
 from tests.register.factories import make_pa
 from tests.support import submit
 
@@ -139,3 +141,23 @@ async def test_a_long_dbs_list_shows_its_first_page_and_links_to_the_rest(client
     assert (await client.get("/staff/dbs/list/due-30")).status_code == 200
     assert (await client.get("/staff/dbs/list/nothing-like-this")).status_code == 404
     assert (await client.get("/staff/dbs/list/due-99999")).status_code == 404
+
+
+async def test_the_applications_queue_pages_a_long_step_and_counts_every_step(client, login_as):
+    user = await login_as("staff")
+    staff = await as_current(user)
+    for n in range(52):
+        pa = await make_pa()
+        fields = {"route": "service", "requested_on": iso(days_ago(n % 20 + 1))}
+        await applications.start(pa["id"], dbs_forms.application_input(fields), actor=staff)
+    queue = await client.get("/staff/dbs/applications")
+    assert queue.status_code == 200, queue.text
+    assert "Requested (52)" in queue.text and "Showing 1 to 50 of 52 applications" in queue.text
+    assert queue.text.count("#application-") == 50
+    assert 'href="/staff/dbs/applications?step=requested"' in queue.text
+    assert "See all 52 applications at this step" in queue.text
+    second = await client.get("/staff/dbs/applications?step=requested&page=2")
+    assert second.status_code == 200
+    assert "Showing 51 to 52 of 52 applications" in second.text and second.text.count("#application-") == 2
+    assert "Identity documents verified" not in second.text  # that step alone
+    assert (await client.get("/staff/dbs/applications?step=nonsense")).status_code == 404

@@ -27,7 +27,14 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "hours",
         "Hours and shifts",
-        ("hours_per_week", "all_hours", "start_date_day", "start_date_month", "start_date_year", "year_pattern"),
+        (
+            "hours_per_week",
+            "all_hours",
+            "start_date_day",
+            "start_date_month",
+            "start_date_year",
+            "year_pattern",
+        ),
         ("shift_",),
     ),
     Section("person", "About the person", ("age_group", "personal_care"), ("group_",)),
