@@ -37,6 +37,11 @@ class OwnPlace(msgspec.Struct, frozen=True, kw_only=True):
 
     postcode: str  # normalised, "PE1 1AB"
     label: str  # what the caller calls it: "Sam Person's home", "Morning support"
+    # For a need still being recruited for: the DBS check its work needs (the level and the
+    # barred lists), so a search can start from what the caller's needs ask; blank for a home.
+    dbs_level: str = ""
+    adults_barred: bool = False
+    children_barred: bool = False
 
 
 Provider = Callable[[CurrentUser], Awaitable[list[OwnPlace]]]
@@ -53,14 +58,17 @@ def unrestricted(user: CurrentUser | None) -> bool:
     return user is not None and user.role in STAFF_ROLES
 
 
-async def places_of(user: CurrentUser | None) -> list[OwnPlace]:
-    """The caller's own places, each postcode once, in the providers' order."""
+async def places_of(user: CurrentUser | None, *, distinct: bool = True) -> list[OwnPlace]:
+    """The caller's own places in the providers' order: each postcode once, or with
+    ``distinct=False`` every place (a need at the person's home as well as the home)."""
     if user is None:
         return []
+    every = [place for provider in _PROVIDERS.values() for place in await provider(user)]
+    if not distinct:
+        return every
     found: dict[str, OwnPlace] = {}
-    for provider in _PROVIDERS.values():
-        for place in await provider(user):
-            found.setdefault(place.postcode, place)
+    for place in every:
+        found.setdefault(place.postcode, place)
     return list(found.values())
 
 

@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 
 from market.accounts import places as own
 from market.accounts.schemas import CurrentUser
+from market.dbs.rules import Requirement as DbsRequirement
 from market.dbs.standing import Policy
 from market.errors import Invalid, NotFound
 from market.fields import whole_number
@@ -26,7 +27,7 @@ from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT
 from market.search import criteria, forms, profiles, query, register_reads, shortlist
 from market.search.api import SEARCH_QUERY, SEARCHERS, SHORTLISTERS, FromAddress
-from market.search.schemas import DBS_FILTERS, GENDERS, RADII, SORTS
+from market.search.schemas import DBS_FILTERS, GENDERS, RADII, SORTS, filter_for
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.params import RecordId
@@ -119,6 +120,17 @@ async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, An
     }
 
 
+async def _needs_dbs_filter(viewer: CurrentUser) -> str:
+    """The DBS filter a blank search starts with: what the searcher's needs ask, when they
+    all ask the same; otherwise "" (Any), so no PA is hidden on a guess."""
+    asks = {
+        DbsRequirement(level=p.dbs_level, adults_barred=p.adults_barred, children_barred=p.children_barred)
+        for p in await own.places_of(viewer, distinct=False)
+        if p.dbs_level
+    }
+    return filter_for(asks.pop()) if len(asks) == 1 else ""
+
+
 class SearchPages(Controller):
     opt = SEARCHERS
     include_in_schema = False
@@ -136,6 +148,7 @@ class SearchPages(Controller):
         if not any(key != "done" for key in request.query_params):
             if context["own_places"]:  # a blank form starts from the searcher's first place
                 values["postcode"] = context["own_places"][0].postcode
+                values["dbs"] = await _needs_dbs_filter(request.user)
             return render("search/search.html", values=values, **context)
         data, problems = forms.read_search(search)
         try:

@@ -147,3 +147,21 @@ async def test_on_a_phone_the_results_come_before_the_folded_form(client, login_
     wrong = await client.get("/search", params={"postcode": HOME, "time_from": "nine"})
     assert wrong.status_code == 422
     assert '<details class="govuk-details app-search-form" id="search-form" open>' in wrong.text
+
+
+async def test_a_blank_search_starts_from_what_the_searchers_needs_ask(client, login_as):
+    user = await login_as("recipient")
+    assert checked_dbs((await client.get("/search")).text) == [""]  # no need yet: Any
+    person = await make_recipient(user=current(user), name="Kit Child", postcode="PE7 1AB", age_group="child")
+    child_need = await make_need(person, title="After school")  # enhanced, children's list
+    assert checked_dbs((await client.get("/search")).text) == ["enhanced_children"]
+    # A need that asks something else: no one answer, so the search hides nobody (Any).
+    adult = await make_recipient(user=current(user), name="Ann Adult", postcode="PE1 1AB")
+    other = await make_need(adult, title="Mornings")
+    asked = await Need.select(Need.dbs_level, Need.dbs_children_barred).where(Need.id == other["id"]).first()
+    assert (asked["dbs_level"], asked["dbs_children_barred"]) != ("enhanced", True)
+    assert checked_dbs((await client.get("/search")).text) == [""]
+    # Once that need is filled it no longer steers the search.
+    await Need.update({Need.status: "filled"}).where(Need.id == other["id"])
+    assert checked_dbs((await client.get("/search")).text) == ["enhanced_children"]
+    assert child_need["id"] != other["id"]

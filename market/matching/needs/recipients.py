@@ -212,13 +212,37 @@ async def own_places(user: CurrentUser) -> list[places.OwnPlace]:
         .order_by(Recipient.display_name)
     )
     needs = (
-        await Need.select(Need.title, Need.postcode)
+        await Need.select(
+            Need.title,
+            Need.postcode,
+            Need.status,
+            Need.dbs_level,
+            Need.dbs_adults_barred,
+            Need.dbs_children_barred,
+        )
         .where(Need.recipient.is_in(ids), Need.postcode != "")
         .order_by(Need.id)
     )
     found = [places.OwnPlace(postcode=p["postcode"], label=f"{p['display_name']}'s home") for p in people]
-    found += [places.OwnPlace(postcode=n["postcode"], label=n["title"]) for n in needs]
+    found += [_need_place(n) for n in needs]
     return [p for p in found if p.postcode]
+
+
+# A need still being recruited for says what DBS check its work needs; a filled or closed
+# one no longer steers a search.
+_RECRUITING = ("draft", "open", "paused")
+
+
+def _need_place(row: dict[str, Any]) -> places.OwnPlace:
+    if row["status"] not in _RECRUITING:
+        return places.OwnPlace(postcode=row["postcode"], label=row["title"])
+    return places.OwnPlace(
+        postcode=row["postcode"],
+        label=row["title"],
+        dbs_level=row["dbs_level"],
+        adults_barred=row["dbs_adults_barred"],
+        children_barred=row["dbs_children_barred"],
+    )
 
 
 places.provide("matching", own_places)
