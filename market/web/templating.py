@@ -44,7 +44,8 @@ def environment(settings: Settings) -> Environment:
         service_name=settings.service_name,
         is_production=settings.is_production,
         # The team's details and the data controller: /contact, the footer, the privacy notice.
-        contact=settings.contact,
+        # (Not "contact": pages pass their own, a PA's details, which would hide the footer's.)
+        team_contact=settings.contact,
         os_attribution=OS_ATTRIBUTION,
         # The inline script's nonce, matching this response's Content-Security-Policy.
         csp_nonce=csp_nonce,

@@ -14,13 +14,14 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.async_api import Locator, Page, expect
 
+from market.dates import long_date
 from tests.browser.conftest import _run_cli
 from tests.browser.helpers import (
     check_a11y,
@@ -412,6 +413,20 @@ async def test_a_need_is_matched_and_filled_from_shortlist_to_first_day(
         done = recipient.locator(".app-card").filter(has=recipient.locator("h3", has_text=check_name))
         await expect(done.locator(".govuk-tag")).to_have_text("Done")
     await expect(to_do).to_have_count(0)
+    # Not yet: the start date, and the interview, are still to come.
+    await recipient.get_by_role("button", name=f"{ann} has started work").click()
+    await expect_error(recipient, f"The PA's start date is {long_date(start_day)}")
+    await check_a11y(recipient)
+    # Time passes: the interview happened yesterday, and today is the start date.
+    server.execute(
+        "UPDATE matching_interview SET starts_at = ? WHERE application = ?",
+        ((datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S+00:00"), application_id),
+    )
+    server.execute(
+        "UPDATE matching_appointment SET start_date = ? WHERE application = ?",
+        (date.today().isoformat(), application_id),
+    )
+    await visit_checked(recipient, application)
     await recipient.get_by_role("button", name=f"{ann} has started work").click()
     await expect_banner(
         recipient, server, f"{page_of_application}?done=started#checklist", "The PA has started work"

@@ -83,6 +83,14 @@ async def fill_profile(pa: Page, server: Server) -> None:
     await check_a11y(pa)
     await pa.get_by_label("Start time").fill("22:00")
     await pa.get_by_role("button", name="Add slot").click()
+    # An end before the start: asked, not assumed, that the shift runs overnight.
+    await expect(pa.locator(".govuk-error-summary")).to_contain_text(
+        "Is this an overnight shift from Saturday 22:00 to Sunday 07:00 (9 hours)?"
+    )
+    await expect(pa.get_by_label("End time")).to_have_value("07:00")
+    await check_a11y(pa)
+    await pa.get_by_label("Yes, this shift runs overnight into the next day").check()
+    await pa.get_by_role("button", name="Add slot").click()
     await expect_banner(pa, server, "/profile/availability?done=slot-added", "The slot has been added")
     await expect(
         pa.get_by_role("cell", name="Saturday 22:00 to Sunday 07:00 (overnight)", exact=True)

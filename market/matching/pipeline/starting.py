@@ -3,19 +3,16 @@ appointment's start date, and not before an interview still to come has happened
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london, london_today, utcnow
+from market.dates import long_date
 from market.errors import Invalid
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline.appointments import appointment_of
 from market.matching.tables import Appointment, Interview
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 async def _interview_to_come(application_id: int) -> datetime | None:
@@ -48,7 +45,7 @@ async def start(user: CurrentUser, application_id: int, version: int | None) -> 
     if london_today() < appointment.start_date:
         raise Invalid(
             {
-                "checklist": f"The PA's start date is {_long(appointment.start_date)}: "
+                "checklist": f"The PA's start date is {long_date(appointment.start_date)}: "
                 "record that they started on or after that day"
             }
         )
