@@ -143,7 +143,8 @@ async def signed_in(new_context, demo: _Demo, who: str) -> Page:
 async def test_the_pages_people_use_on_a_phone_fit_320_pixels(demo_server: str, new_context) -> None:
     demo = _Demo(demo_server)
     pa = await signed_in(new_context, demo, LISTED_PA)
-    profile_id = (await (await pa.request.get(demo.url("/api/v1/profile/"))).json())["id"]
+    profile = await (await pa.request.get(demo.url("/api/v1/profile/"))).json()
+    profile_id, pa_name = profile["id"], profile["display_name"]
 
     recipient = await signed_in(new_context, demo, "recipient")
     for path in ("/home", "/needs", "/needs/new?recipient=1", "/needs/1", "/needs/1/matches"):
@@ -167,9 +168,11 @@ async def test_the_pages_people_use_on_a_phone_fit_320_pixels(demo_server: str, 
     )
     assert added.ok, await added.text()
     await fits(recipient, "/needs/1/shortlist")
-    await recipient.get_by_role("button", name=re.compile("^Invite")).first.click()
+    # (The demo's own pipeline has shortlisted others for this need: invite this PA by name.)
+    await recipient.get_by_role("button", name=f"Invite {pa_name}", exact=True).click()
     await expect(recipient.locator(".govuk-notification-banner--success")).to_be_visible()
-    href = await recipient.locator("a[href*='/applications/']").first.get_attribute("href")
+    card = recipient.locator(".app-card").filter(has=recipient.get_by_role("link", name=pa_name, exact=True))
+    href = await card.locator("a[href*='/applications/']").first.get_attribute("href")
     await fits(recipient, href or "")
 
     # The PA's side: their home, profile and invitation (and the demo's draft PA's home).
