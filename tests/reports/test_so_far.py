@@ -19,7 +19,7 @@ from market.reports import returns, training_figures
 from market.reports.periods import financial_year, financial_year_of, so_far
 from tests.matching.factories import make_user
 from tests.reports.history import TODAY, build
-from tests.support import PASSWORD, submit
+from tests.support import PASSWORD, PRODUCTION_CONTACT, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,6 +92,7 @@ def test_the_command_line_says_so_far(database):
         "MARKET_VAR_DIR": "/tmp",
         "MARKET_DATABASE_URL": database.database_url,
         "MARKET_SECRET_KEY": "reports-test-secret-key-that-is-long-enough-0123456789",
+        **PRODUCTION_CONTACT,  # no MARKET_ENV: production, which must name its contact details
     }
     today = london_today()
     command = [
