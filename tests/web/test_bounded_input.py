@@ -18,7 +18,7 @@ from market.web.strict_json import body_type
 from tests.conftest import make_settings
 from tests.dbs.support import permit
 from tests.matching.factories import need_form
-from tests.matching.test_need_pages import signed_in_recipient
+from tests.matching.test_need_pages import answer, signed_in_recipient
 from tests.register.factories import make_pa
 from tests.support import submit
 
@@ -154,10 +154,26 @@ MALFORMED_NEED = [
 ]
 
 
+# Which of the need's question pages asks each field (market/matching/needs/sections.py).
+SECTION_OF = {
+    "hours_per_week": "hours",
+    "start_date_day": "hours",
+    "max_rate": "pay",
+    "max_distance_miles": "where",
+}
+
+
 async def test_the_need_form_names_malformed_numbers_and_dates(client, login_as):
     _, recipient_id = await signed_in_recipient(client, login_as)
+    about = {"title": "Morning support", "description": "Help to get up", "kind": "regular"}
+    created = await submit(client, f"/needs/new?recipient={recipient_id}", about)
+    assert created.status_code in (302, 303), created.text
+    need_id = int(created.headers["location"].split("/")[2])
     for fields, named in MALFORMED_NEED:
-        response = await submit(client, f"/needs/new?recipient={recipient_id}", need_form(**fields))
+        section = SECTION_OF[next(iter(fields))]
+        # The page's own fields as a browser would post them, with the malformed one laid over.
+        page_fields = {k: v for k, v in need_form(**fields).items() if k in fields or k == "year_pattern"}
+        response = await answer(client, need_id, section, page_fields)
         assert response.status_code == 422, fields
         assert named in response.text, fields
         assert 'class="govuk-error-summary' in response.text
