@@ -81,8 +81,10 @@ def _is_file(form: Form, name: str) -> bool:
 async def _send(http: httpx.AsyncClient, form: Form, data: dict[str, list[str]]) -> httpx.Response:
     if form.method == "get":
         # An address holds at most about 8,000 characters (servers answer 414 past that, and
-        # httpx refuses to send it): the long text is cut to fit.
-        return await http.get(form.action, params={n: [x[:URL_MAX] for x in v] for n, v in data.items()})
+        # httpx refuses to send it): the long text is cut to fit, shared among all the
+        # form's values (a filter form of a dozen fields would otherwise be a dozen times too long).
+        share = URL_MAX // max(1, sum(len(v) for v in data.values()))
+        return await http.get(form.action, params={n: [x[:share] for x in v] for n, v in data.items()})
     if form.multipart:
         files = {n: ("fuzz.csv", v[0].encode(), "text/csv") for n, v in data.items() if _is_file(form, n)}
         fields = {n: v for n, v in data.items() if not _is_file(form, n)}
