@@ -17,6 +17,7 @@ from market.matching.pipeline import cover
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
+from market.web.pagination import links
 from market.web.params import PageNumber, RecordId
 from market.web.render import render
 
@@ -57,7 +58,7 @@ class MatchPages(Controller):
             staff=staff,
             page=page,
             pages=pages,
-            pagination=pagination(f"/needs/{need_id}/matches", page, pages),
+            pagination=links(page, pages, lambda n: f"/needs/{need_id}/matches?page={n}", "Pages of matches"),
             **extra,
         )
 
@@ -76,27 +77,6 @@ class MatchPages(Controller):
                 request, need_id, settings, status_code=422, **form_errors(invalid, values)
             )
         return Redirect(f"/needs/{need_id}/shortlist?done=sent&count={len(names)}")
-
-
-def pagination(path: str, page: int, pages: int) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's arguments: first, last and the pages around this
-    one (None when everything fits on one page)."""
-    if pages <= 1:
-        return None
-    numbers = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items: list[dict[str, Any]] = []
-    last = 0
-    for number in numbers:
-        if number - last > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": f"{path}?page={number}", "current": number == page})
-        last = number
-    return {
-        "previous": {"href": f"{path}?page={page - 1}"} if 1 < page <= pages else None,
-        "next": {"href": f"{path}?page={page + 1}"} if page < pages else None,
-        "items": items,
-        "landmarkLabel": "Pages of matches",
-    }
 
 
 ROUTES: list[Any] = [MatchPages]

@@ -30,6 +30,7 @@ from market.search.api import SEARCH_QUERY, SEARCHERS, SHORTLISTERS, FromAddress
 from market.search.schemas import DBS_FILTERS, GENDERS, RADII, SORTS, filter_for
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
+from market.web.pagination import links
 from market.web.params import RecordId
 from market.web.render import render
 
@@ -55,25 +56,6 @@ def query_string(values: forms.SearchValues) -> str:
 
 def search_href(query: str, page: int) -> str:
     return f"/search?{query}&page={page}" if query else f"/search?page={page}"
-
-
-def pagination(page: int, pages: int, query: str) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's arguments: first, last and the pages around this one."""
-    if pages <= 1:
-        return None
-    numbers = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items: list[dict[str, Any]] = []
-    last = 0
-    for number in numbers:
-        if number - last > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": search_href(query, number), "current": number == page})
-        last = number
-    return {
-        "previous": {"href": search_href(query, page - 1)} if page > 1 else None,
-        "next": {"href": search_href(query, page + 1)} if page < pages else None,
-        "items": items,
-    }
 
 
 def back_to(target: str | None, done: str, default: str = "/shortlist") -> str:
@@ -170,7 +152,7 @@ class SearchPages(Controller):
             query=link,
             here=search_href(link, found.page),
             from_postcode=data.postcode,
-            pagination=pagination(found.page, found.pages, link),
+            pagination=links(found.page, found.pages, lambda n: search_href(link, n)),
             can_save=_can_save(request),
             **context,
         )

@@ -3,7 +3,7 @@ macro in templates/macros/lists.html."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,24 +18,31 @@ def page_href(path: str, params: Mapping[str, Any], number: int) -> str:
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
-def pagination(page: Page[Any], path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
-    """First, last and the pages either side of this one, with ellipses between; None for a
-    list that fits on one page."""
-    params = params or {}
-    if page.pages <= 1:
+def links(current: int, pages: int, href: Callable[[int], str], label: str = "") -> dict[str, Any] | None:
+    """The component's arguments for page ``current`` of ``pages``, each page's address from
+    ``href``: first, last and the pages either side of this one, with ellipses between; None
+    for a list that fits on one page. A page past the end (an old link) offers no "previous"."""
+    if pages <= 1:
         return None
-    numbers = sorted({1, page.pages, page.page - 1, page.page, page.page + 1} & set(range(1, page.pages + 1)))
+    numbers = sorted({1, pages, current - 1, current, current + 1} & set(range(1, pages + 1)))
     items: list[dict[str, Any]] = []
     last = 0
     for number in numbers:
         if number - last > 1:
             items.append({"ellipsis": True})
-        items.append(
-            {"number": number, "href": page_href(path, params, number), "current": number == page.page}
-        )
+        items.append({"number": number, "href": href(number), "current": number == current})
         last = number
-    return {
-        "previous": {"href": page_href(path, params, page.page - 1)} if page.page > 1 else None,
-        "next": {"href": page_href(path, params, page.page + 1)} if page.page < page.pages else None,
+    arguments: dict[str, Any] = {
+        "previous": {"href": href(current - 1)} if 1 < current <= pages else None,
+        "next": {"href": href(current + 1)} if current < pages else None,
         "items": items,
     }
+    if label:
+        arguments["landmarkLabel"] = label
+    return arguments
+
+
+def pagination(page: Page[Any], path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """The arguments for a market.paging.Page of the list at ``path``, its filters kept."""
+    params = params or {}
+    return links(page.page, page.pages, lambda number: page_href(path, params, number))
