@@ -94,6 +94,19 @@ def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> None:
     assert result.returncode == 0, f"market {' '.join(args[:2])} failed:\n{result.stdout}\n{result.stderr}"
 
 
+def server_env(database: Path, base_url: str, var_dir: Path) -> dict[str, str]:
+    """The environment of a test's ``market serve``: development, on its own SQLite file."""
+    return {
+        **os.environ,
+        "MARKET_DATABASE_URL": f"sqlite:///{database}",
+        "MARKET_SECRET_KEY": SERVER_SECRET,
+        "MARKET_ENV": "development",
+        "MARKET_BASE_URL": base_url,
+        "MARKET_VAR_DIR": str(var_dir),
+        "MARKET_MAIL_POLL_SECONDS": "0",
+    }
+
+
 @pytest.fixture(scope="session")
 def server(sqlite_template: Path, tmp_path_factory) -> Iterator[Server]:
     """``market serve`` on a copy of the migrated template database, with a staff account."""
@@ -103,15 +116,7 @@ def server(sqlite_template: Path, tmp_path_factory) -> Iterator[Server]:
     shutil.copyfile(sqlite_template, database)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "MARKET_DATABASE_URL": f"sqlite:///{database}",
-        "MARKET_SECRET_KEY": SERVER_SECRET,
-        "MARKET_ENV": "development",
-        "MARKET_BASE_URL": base_url,
-        "MARKET_VAR_DIR": str(var_dir),
-        "MARKET_MAIL_POLL_SECONDS": "0",
-    }
+    env = server_env(database, base_url, var_dir)
 
     staff = Server(
         base_url, "staff.browser@example.org", "staff password for the browser tests", env=env, root=root

@@ -10,7 +10,6 @@ recipient's side) and the invitation (the PA's), and those are checked instead.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sqlite3
@@ -25,7 +24,7 @@ from playwright.async_api import Page, expect
 
 from tests.browser import conftest as browser_conftest
 from tests.browser import helpers
-from tests.browser.conftest import SERVER_SECRET, _run_cli, _wait_until_healthy
+from tests.browser.conftest import _run_cli, _wait_until_healthy
 from tests.browser.helpers import sign_in, visit_checked
 from tests.support import free_port
 
@@ -44,15 +43,7 @@ def demo_server(sqlite_template: Path, tmp_path_factory) -> Iterator[str]:
     shutil.copyfile(sqlite_template, database)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "MARKET_DATABASE_URL": f"sqlite:///{database}",
-        "MARKET_SECRET_KEY": SERVER_SECRET,
-        "MARKET_ENV": "development",
-        "MARKET_BASE_URL": base_url,
-        "MARKET_VAR_DIR": str(var_dir),
-        "MARKET_MAIL_POLL_SECONDS": "0",
-    }
+    env = browser_conftest.server_env(database, base_url, var_dir)
     _run_cli(["demo"], env, root)
     listed_pa_can_sign_in(database)
     log_path = var_dir / "server.log"
