@@ -70,6 +70,9 @@ class HomePages(Controller):
                 "status_reason": profile.status_reason,
                 "approved_on": _long(london_date(profile.approved_at)),
                 "review_due_on": _long(profile.review_due_on),
+                # A car, but nothing said of its business insurance (it could not be carried
+                # over from before the question was asked, issue 21): ask for it.
+                "ask_insurance": profile.has_car and profile.car_insurance is None,
             }
         return render(f"home/{request.user.role}.html", flash=done_message(done), **context)
 

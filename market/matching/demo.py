@@ -61,6 +61,15 @@ NEEDS = [
 ]
 
 
+# What driving each demo need asks for (issue 21): none; the PA's own car (to go out for the
+# evening); driving the family's own car (to after-school clubs).
+DRIVING = {
+    "Morning support at home": "none",
+    "Evening company and a meal": "own_car",
+    "After-school support for a 12-year-old": "recipients_car",
+}
+
+
 async def seed_needs() -> int:
     if await Need.exists():
         return 0
@@ -110,6 +119,7 @@ async def seed_needs() -> int:
                     lon=point.lon,
                     age_group=age,
                     personal_care=care,
+                    driving=DRIVING.get(title, "none"),
                     hours_per_week=hours,
                     max_rate_pence=1500,
                     max_distance_miles=10,

@@ -44,6 +44,7 @@ ENGINE_COLUMNS = (
     PAProfile.id, PAProfile.status, PAProfile.lat, PAProfile.lon, PAProfile.sector,
     PAProfile.district, PAProfile.travel_miles,
     PAProfile.languages, PAProfile.gender, PAProfile.driving_licence, PAProfile.has_car,
+    PAProfile.car_insurance,
     PAProfile.min_rate_pence, PAProfile.wont_do, PAProfile.year_pattern, PAProfile.shift_kinds,
     PAProfile.min_hours, PAProfile.max_hours,
 )  # fmt: skip

@@ -78,7 +78,7 @@ def spec_of(need: NeedOut, lat: float, lon: float) -> NeedSpec:
     limits += [SHIFT_LIMITS[k] for k in need.shift_kinds if k in SHIFT_LIMITS]
     if need.age_group == "child":
         limits.append("children")
-    if need.driver_needed:
+    if need.driving != "none":
         limits.append("driving")
     if need.kind == "cover":
         slots = tuple(
@@ -103,7 +103,7 @@ def spec_of(need: NeedOut, lat: float, lon: float) -> NeedSpec:
         languages_preferred=tuple(language_code(x) for x in need.languages_preferred),
         gender=need.gender_preference,
         gender_required=need.gender_required,
-        driver_needed=need.driver_needed,
+        driver_needed=need.driving != "none",  # TODO(issue 21): driving=need.driving after the engine lands
         limits=tuple(dict.fromkeys(limits)),
         shift_kinds=tuple(need.shift_kinds),
         max_rate_pence=need.max_rate_pence or 0,

@@ -79,7 +79,9 @@ class Need(Table, tablename="matching_need"):
     languages_preferred = JSON(default="[]")
     gender_preference = Varchar(length=8, default="")  # "" | woman | man
     gender_required = Boolean(default=False)
+    # Unused since issue 21 (kept: dropping a column is not additive); ``driving`` says it.
     driver_needed = Boolean(default=False)
+    driving = Varchar(length=16, default="none")  # none | recipients_car | own_car
     pets = Boolean(default=False)
     smoking = Boolean(default=False)
     personal_care = Boolean(default=False)

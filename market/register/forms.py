@@ -60,6 +60,12 @@ def about_input(form: Mapping[str, str]) -> AboutInput:
     return AboutInput(**{field: read.raw(field) for field in AboutInput.__struct_fields__})
 
 
+def _yes_no(read: FormReader, field: str) -> bool | None:
+    """A yes/no radio: None when neither was chosen."""
+    answer = read.choice(field, ("yes", "no"), "Select yes or no", required=False)
+    return None if answer not in ("yes", "no") else answer == "yes"
+
+
 def where_input(form: Mapping[str, str]) -> WhereInput:
     read = FormReader(form)
     postcode = read.text("home_postcode")
@@ -74,6 +80,7 @@ def where_input(form: Mapping[str, str]) -> WhereInput:
         travel_miles=miles or 0,
         driving_licence=read.yes("driving_licence"),
         has_car=read.yes("has_car"),
+        car_insurance=_yes_no(read, "car_insurance"),
     )
     _finish(read, services.where_problems(data))
     return data

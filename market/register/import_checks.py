@@ -23,6 +23,7 @@ from market.register.schemas import (
     HEADLINE_LIMIT,
     MAX_TRAVEL_MILES,
     MAX_YEARS,
+    RETIRED_DRIVING_SKILLS,
     WONT_DO,
     WONT_DO_SKILLS,
     YEAR_PATTERNS,
@@ -119,6 +120,13 @@ def _check_miles(row: Row) -> int | None:
     return None
 
 
+def _retired(key: str) -> bool:
+    """A retired driving skill, by code or by name."""
+    return heading(key) in RETIRED_DRIVING_SKILLS or key in {
+        n.lower() for n in RETIRED_DRIVING_SKILLS.values()
+    }
+
+
 def _check_codes(row: Row, column: str, known: dict[str, int], what: str, years: bool) -> dict[int, int]:
     """{id: years} from ``code`` or ``code:years`` items (a code or the exact name)."""
     chosen: dict[int, int] = {}
@@ -126,6 +134,13 @@ def _check_codes(row: Row, column: str, known: dict[str, int], what: str, years:
         code, _, raw_years = item.partition(":")
         key = code.strip().lower()
         found = known.get(key, known.get(heading(key)))
+        if what == "skill" and _retired(key):
+            row.problem(
+                column,
+                f"“{code.strip()}” is no longer a skill: say it in the driving_licence, has_car "
+                "and car_insurance columns",
+            )
+            continue
         if found is None:
             row.problem(column, f"Unknown {what} “{code.strip()}”: use a code from the import guide")
             continue
@@ -137,6 +152,17 @@ def _check_codes(row: Row, column: str, known: dict[str, int], what: str, years:
         else:
             chosen[found] = max(chosen.get(found, 0), whole_number(raw_years) or 0)
     return chosen
+
+
+def _check_driving(row: Row) -> None:
+    """A car only with a licence; business insurance only for a car."""
+    p = row.parsed
+    if p["has_car"] and not p["driving_licence"]:
+        row.problem(
+            "has_car", "has_car is yes but driving_licence is not: a car for work needs a full UK licence"
+        )
+    if p["car_insurance"] and not p["has_car"]:
+        row.problem("car_insurance", "car_insurance is yes but has_car is not: insurance is for the PA's car")
 
 
 def _check_languages(row: Row) -> list[str]:
@@ -303,6 +329,7 @@ def check_row(
         "languages": _check_languages(row),
         "driving_licence": _yes_no(row, "driving_licence"),
         "has_car": _yes_no(row, "has_car"),
+        "car_insurance": _yes_no(row, "car_insurance") if row.values.get("car_insurance") else None,
         "min_rate_pence": _check_rate(row),
         "employment": _check_employment(row),
         "right_to_work": _yes_no(row, "right_to_work"),
@@ -314,6 +341,7 @@ def check_row(
         "status": _check_status(row, actor),
     }
     _check_refused(row, lookups)
+    _check_driving(row)
     if row.parsed["status"] == "approved":
         given = {
             "min_hourly_rate": row.parsed["min_rate_pence"] is not None,

@@ -171,6 +171,7 @@ def _profile(
         travel_miles=p["travel_miles"],
         driving_licence=p["driving_licence"],
         has_car=p["has_car"],
+        car_insurance=p["car_insurance"] if p["has_car"] else None,
         min_rate_pence=p["min_rate_pence"],
         employment=p["employment"],
         right_to_work_declared=p["right_to_work"],

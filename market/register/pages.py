@@ -83,8 +83,9 @@ class ProfilePages(Controller):
         values = {
             "home_postcode": profile.home_postcode,
             "travel_miles": "" if profile.travel_miles is None else str(profile.travel_miles),
-            "driving_licence": "yes" if profile.driving_licence else "",
-            "has_car": "yes" if profile.has_car else "",
+            "driving_licence": "yes" if profile.driving_licence else "no",
+            "has_car": "yes" if profile.has_car else "no",
+            "car_insurance": {True: "yes", False: "no", None: ""}[profile.car_insurance],
         }
         return render("register/where.html", values=values)
 

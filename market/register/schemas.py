@@ -44,10 +44,19 @@ WONT_DO_SHIFTS = {"sleeping_nights": "sleeping_night", "waking_nights": "waking_
 WONT_DO_SKILLS = {
     "personal_care": ("personal_care",),
     "children": ("children",),
+    # Retired (issue 21: the profile's licence and car say it), kept so an old row is refused.
     "driving": ("driving_own_car", "driving_recipients_car"),
     "sleeping_nights": ("sleeping_nights",),
     "waking_nights": ("waking_nights",),
     "live_in": ("live_in",),
+}
+
+
+# The driving skills retired by issue 21: the PA's licence, car and insurance, and a need's
+# driving question, say it now. Asking for one gets an error naming where to say it instead.
+RETIRED_DRIVING_SKILLS = {
+    "driving_own_car": "Driving (own car)",
+    "driving_recipients_car": "Driving (recipient's car)",
 }
 
 
@@ -138,8 +147,11 @@ Years = Annotated[int, msgspec.Meta(ge=0, le=MAX_YEARS)]
 class WhereInput(msgspec.Struct, kw_only=True):
     home_postcode: str = ""
     travel_miles: TravelMiles
+    # Driving, said plainly: a full UK licence; a car they can use for work (only with a
+    # licence); business use cover for it (only with a car; required then, None is "not said").
     driving_licence: bool = False
     has_car: bool = False
+    car_insurance: bool | None = None
 
 
 class TermsInput(msgspec.Struct, kw_only=True):
@@ -272,6 +284,7 @@ class OwnProfileOut(msgspec.Struct, kw_only=True):
     travel_miles: int | None
     driving_licence: bool
     has_car: bool
+    car_insurance: bool | None  # None: not said
     min_rate_pence: int | None
     employment: str
     right_to_work_declared: bool

@@ -124,9 +124,29 @@ async def update_about(user: CurrentUser, data: AboutInput) -> None:
 def where_problems(data: WhereInput) -> dict[str, str]:
     """The rules on where a PA works that need no database (the form reader adds them to
     its own problems, so a page names every field at once)."""
+    errors = driving_problems(data)
     if not 1 <= data.travel_miles <= MAX_TRAVEL_MILES:
-        return {"travel_miles": f"How many miles you will travel must be between 1 and {MAX_TRAVEL_MILES}"}
-    return {}
+        errors["travel_miles"] = f"How many miles you will travel must be between 1 and {MAX_TRAVEL_MILES}"
+    return errors
+
+
+def driving_problems(data: WhereInput) -> dict[str, str]:
+    """A car only with a licence, business insurance only for a car, and an answer about
+    insurance whenever there is a car."""
+    errors = {}
+    if data.has_car and not data.driving_licence:
+        errors["has_car"] = (
+            "You said you do not have a full UK driving licence: choose No for a car you can use "
+            "for work, or Yes for the licence"
+        )
+    if data.car_insurance and not data.has_car:
+        errors["car_insurance"] = (
+            "You said you do not have a car you can use for work: choose No for business insurance, "
+            "or Yes for the car"
+        )
+    elif data.has_car and data.car_insurance is None:
+        errors["car_insurance"] = "Select whether your car has business insurance (business use cover)"
+    return errors
 
 
 async def update_where(user: CurrentUser, data: WhereInput) -> None:
@@ -149,6 +169,8 @@ async def update_where(user: CurrentUser, data: WhereInput) -> None:
         PAProfile.travel_miles: data.travel_miles,
         PAProfile.driving_licence: data.driving_licence,
         PAProfile.has_car: data.has_car,
+        # Insurance is for a car: with none, it is not asked (so not said).
+        PAProfile.car_insurance: data.car_insurance if data.has_car else None,
     }
     # The audit trail names the district only: it is read by more people than the profile.
     await save_change(
@@ -369,6 +391,7 @@ async def _profile_out(row: dict[str, Any]) -> OwnProfileOut:
         travel_miles=row["travel_miles"],
         driving_licence=row["driving_licence"],
         has_car=row["has_car"],
+        car_insurance=row["car_insurance"],
         min_rate_pence=row["min_rate_pence"],
         employment=row["employment"],
         right_to_work_declared=row["right_to_work_declared"],

@@ -55,6 +55,8 @@ class PAProfile(Table, tablename="register_pa_profile"):
     travel_miles = Integer(null=True, default=None)
     driving_licence = Boolean(default=False)
     has_car = Boolean(default=False)
+    # Business use cover for that car: None is "not said" (nothing before issue 21 told us).
+    car_insurance = Boolean(null=True, default=None)
     min_rate_pence = Integer(null=True, default=None)
     employment = Varchar(length=16, default="")
     right_to_work_declared = Boolean(default=False)

@@ -45,7 +45,7 @@ def search_query(
     skill: FromQuery[list[str] | None] = None,
     group: FromQuery[list[str] | None] = None,
     language: FromQuery[str | None] = None,
-    drives: FromQuery[str | None] = None,
+    driving: FromQuery[str | None] = None,
     gender: FromQuery[str | None] = None,
     dbs: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
@@ -88,7 +88,7 @@ class RegisterSearchAPI(Controller):
     @post(
         "/search",
         status_code=200,
-        summary="The same search, sent as typed JSON (radius, days, times, drives ...)",
+        summary="The same search, sent as typed JSON (radius, days, times, driving ...)",
     )
     async def search_typed(
         self, request: Request, data: JSONBody[SearchInput], settings: NamedDependency[Settings]

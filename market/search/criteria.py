@@ -71,7 +71,7 @@ class Criteria(msgspec.Struct, frozen=True, kw_only=True):
     skills: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
-    drives: bool = False
+    driving: str = ""  # "" | licence | car
     gender: str = ""
     dbs: str = ""
     words: tuple[str, ...] = ()
@@ -269,7 +269,7 @@ async def check(
         skills=skills,
         groups=groups,
         languages=_languages(data.language),
-        drives=data.drives,
+        driving=data.driving or "",
         gender=data.gender or "",
         dbs=data.dbs or "",
         words=words,

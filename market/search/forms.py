@@ -15,7 +15,15 @@ from typing import Any, cast
 
 from market.fields import TIME_EXAMPLE, FormReader, parse_clock, whole_number
 from market.register.availability import DAYS
-from market.search.schemas import DBS_FILTERS, DEFAULT_RADIUS, GENDERS, RADII, SORTS, SearchInput
+from market.search.schemas import (
+    DBS_FILTERS,
+    DEFAULT_RADIUS,
+    DRIVING_FILTERS,
+    GENDERS,
+    RADII,
+    SORTS,
+    SearchInput,
+)
 
 # The fields that may be given several times (checkboxes); the rest keep their last value.
 MANY = ("day", "skill", "group")
@@ -80,7 +88,7 @@ def read_search(values: SearchValues) -> tuple[SearchInput, dict[str, str]]:
     single = {k: v for k, v in values.items() if k not in MANY and isinstance(v, str)}
     read = FormReader(single)
     radius = read.choice("radius", [str(r) for r in RADII], "Choose a distance from the list", required=False)
-    drives = read.choice("drives", ("yes",), "Choose whether they must drive", required=False)
+    driving = read.choice("driving", DRIVING_FILTERS, "Choose a driving option from the list", required=False)
     gender = read.choice("gender", GENDERS, "Choose a preference from the list", required=False)
     dbs = read.choice("dbs", DBS_FILTERS, "Choose a DBS check from the list", required=False)
     sort = read.choice("sort", SORTS, "Choose how to sort the results", required=False)
@@ -93,7 +101,7 @@ def read_search(values: SearchValues) -> tuple[SearchInput, dict[str, str]]:
         skill=_codes(values.get("skill", [])),
         group=_codes(values.get("group", [])),
         language=read.text("language"),
-        drives=drives == "yes",
+        driving=cast(Any, driving) if driving and read.ok("driving") else None,
         gender=cast(Any, gender) if gender and read.ok("gender") else None,
         dbs=cast(Any, dbs) if dbs and read.ok("dbs") else None,
         q=read.text("q"),

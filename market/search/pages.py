@@ -27,7 +27,7 @@ from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT
 from market.search import criteria, forms, profiles, query, register_reads, shortlist
 from market.search.api import SEARCH_QUERY, SEARCHERS, SHORTLISTERS, FromAddress
-from market.search.schemas import DBS_FILTERS, GENDERS, RADII, SORTS, filter_for
+from market.search.schemas import DBS_FILTERS, DRIVING_FILTERS, GENDERS, RADII, SORTS, filter_for
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
 from market.web.pagination import links
@@ -96,6 +96,7 @@ async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, An
         "days": DAYS,
         "genders": GENDERS,
         "dbs_filters": DBS_FILTERS,
+        "driving_filters": DRIVING_FILTERS,
         "sorts": SORTS,
         # Without an online geocoder only postcodes are understood, and the page says so.
         "places": bool(settings.geocoder) and staff,

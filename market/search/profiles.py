@@ -81,6 +81,7 @@ async def public_profile(
         languages=[str(x) for x in json_list(row["languages"])],
         driving_licence=row["driving_licence"],
         has_car=row["has_car"],
+        car_insurance=row["car_insurance"],
         min_rate_pence=row["min_rate_pence"],
         employment=row["employment"],
         availability=[s.label() for s in sorted(slots)],

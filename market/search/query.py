@@ -13,7 +13,7 @@ any place, with any radius or order, says more of a PA's home than its sector.
 
 Filters (every one given must hold): the days and times (see ``market.search.criteria``);
 skills and client groups: the PA has every one chosen; languages: each language named is in
-the PA's list, ignoring case and spacing; drives: a driving licence and a car; gender: only
+the PA's list, ignoring case and spacing; driving: "licence" a full UK licence, "car" also a car for work insured for business; gender: only
 when the searcher states a preference; DBS: a current check meeting the chosen requirement;
 words: every word appears in the headline or the three profile texts, ignoring case. The
 order is ``market.search.ranking``'s.
@@ -95,8 +95,10 @@ def _filters(criteria: Criteria) -> list[Any]:
         PAProfile.lon.is_not_null(),
         PAProfile.travel_miles.is_not_null(),
     ]
-    if criteria.drives:
-        where += [PAProfile.driving_licence.eq(True), PAProfile.has_car.eq(True)]
+    if criteria.driving:
+        where.append(PAProfile.driving_licence.eq(True))
+    if criteria.driving == "car":
+        where += [PAProfile.has_car.eq(True), PAProfile.car_insurance.eq(True)]
     if criteria.gender:
         where.append(PAProfile.gender == criteria.gender)
     return where

@@ -66,6 +66,14 @@ def filter_for(requirement: dbs_rules.Requirement) -> str:
     return next((key for key, value in DBS_REQUIREMENTS.items() if value == requirement), "")
 
 
+DRIVING_FILTERS = {
+    "licence": "Can drive (full UK licence)",
+    "car": "Has a car for work, insured for business",
+}
+DrivingFilter = Literal["licence", "car"]
+assert tuple(DRIVING_FILTERS) == get_args(DrivingFilter)
+
+
 class SearchInput(msgspec.Struct, kw_only=True, frozen=True):
     """A search. ``postcode`` is where the PA would work: a postcode, or (with an online
     geocoder configured) a place name. A time window (``time_from`` to ``time_to``, on the
@@ -80,7 +88,8 @@ class SearchInput(msgspec.Struct, kw_only=True, frozen=True):
     group: Annotated[list[str], msgspec.Meta(max_length=MAX_CHOICES)] = []
     # Languages separated by commas; each must be among the PA's.
     language: Annotated[str, msgspec.Meta(max_length=MAX_LANGUAGE)] = ""
-    drives: bool = False
+    # "licence": can drive (a full UK licence); "car": has a car for work, insured for business.
+    driving: DrivingFilter | None = None
     gender: Gender | None = None
     dbs: DbsFilter | None = None
     # Words that must all appear in the PA's headline or profile texts.
@@ -148,6 +157,7 @@ class PublicProfileOut(msgspec.Struct, kw_only=True):
     languages: list[str]
     driving_licence: bool
     has_car: bool
+    car_insurance: bool | None  # None: not said
     min_rate_pence: int | None
     employment: str
     availability: list[str]

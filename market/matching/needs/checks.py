@@ -16,6 +16,7 @@ from market.errors import Invalid
 from market.geo import services as geo
 from market.matching.needs.schemas import (
     AGE_GROUPS,
+    DRIVING,
     GENDER_PREFERENCES,
     KINDS,
     MAX_HOURS,
@@ -29,7 +30,7 @@ from market.matching.needs.schemas import (
     YEAR_PATTERNS,
     NeedInput,
 )
-from market.register.schemas import SHIFT_KINDS, Choice
+from market.register.schemas import RETIRED_DRIVING_SKILLS, SHIFT_KINDS, Choice
 
 REFERRAL_DATES = {
     "referred_on": "The date of referral",
@@ -145,6 +146,24 @@ def _known(errors: dict[str, str], field: str, chosen: Sequence[str], known: dic
     return [code for code in known if code in chosen]
 
 
+def _retired(errors: dict[str, str], data: NeedInput) -> None:
+    """The driving skills are asked by the driving question now: name it, whatever that
+    question's answer is (an "own car" skill on a need with no driving would contradict it)."""
+    for field, chosen in (
+        ("required_skills", data.required_skills),
+        ("preferred_skills", data.preferred_skills),
+    ):
+        retired = [code for code in RETIRED_DRIVING_SKILLS if code in chosen]
+        if retired:
+            code = retired[0]
+            wanted = "own_car" if code == "driving_own_car" else "recipients_car"
+            errors[field] = (
+                f"{RETIRED_DRIVING_SKILLS[code]} is no longer a skill: answer the driving question instead "
+                f"(“{DRIVING[wanted]}”, driving “{wanted}”)"
+                + (", not “No driving”" if data.driving == "none" else "")
+            )
+
+
 def _skills(
     errors: dict[str, str], data: NeedInput, skills: list[Choice], groups: list[Choice]
 ) -> tuple[dict[int, bool], list[int]]:
@@ -154,6 +173,7 @@ def _skills(
     both = [names[c] for c in required if c in preferred]
     if both:
         errors["preferred_skills"] = f"{both[0]} is already a required skill: untick it here"
+    _retired(errors, data)
     group_names = {g.code: g.name for g in groups}
     chosen_groups = _known(errors, "client_groups", data.client_groups, group_names)
     ids = {s.code: s.id for s in skills}
@@ -172,6 +192,8 @@ def _person(errors: dict[str, str], data: NeedInput, recipient: dict[str, Any]) 
         if len(found) > MAX_LANGUAGES:
             errors[field] = f"List up to {MAX_LANGUAGES} languages"
     gender = data.gender_preference
+    if data.driving not in DRIVING:
+        errors["driving"] = "Select what driving the work needs"
     if gender not in GENDER_PREFERENCES:
         errors["gender_preference"] = "Select a woman, a man, or no preference"
     elif data.gender_required and not gender:
@@ -182,7 +204,7 @@ def _person(errors: dict[str, str], data: NeedInput, recipient: dict[str, Any]) 
         "languages_preferred": liked,
         "gender_preference": gender,
         "gender_required": data.gender_required and bool(gender),
-        "driver_needed": data.driver_needed,
+        "driving": data.driving,
         "pets": data.pets,
         "smoking": data.smoking,
         "personal_care": data.personal_care,

@@ -75,7 +75,7 @@ def need_input(read: FormReader) -> NeedInput:
     here; choices are passed on as posted, for the service to check against its lists."""
     form = read.form
     lists = {field: _ticked(form, prefix) for prefix, field in PREFIXES.items()}
-    flags = ("gender_required", "driver_needed", "pets", "smoking", "personal_care", "rate_firm")
+    flags = ("gender_required", "pets", "smoking", "personal_care", "rate_firm")
     staff_flags = ("dbs_adults_barred", "dbs_children_barred")
     fields: dict[str, Any] = {
         "title": read.raw("title").replace("\r\n", "\n"),
@@ -91,6 +91,8 @@ def need_input(read: FormReader) -> NeedInput:
         "max_rate_pence": _rate(read),
         "max_distance_miles": _miles(read),
         "year_pattern": read.raw("year_pattern"),
+        # Blank (a form saved before the question) is no driving; the service checks the rest.
+        "driving": read.raw("driving") or "none",
         "dbs_level": read.raw("dbs_level"),
         "version": version(read),
         **_referral(read),
@@ -151,7 +153,8 @@ def form_values(need: Any, *, staff: bool) -> dict[str, str]:
         "version": str(need.version),
         **date_values("start_date", need.start_date),
     }
-    for flag in ("gender_required", "driver_needed", "pets", "smoking", "personal_care", "rate_firm"):
+    values["driving"] = need.driving
+    for flag in ("gender_required", "pets", "smoking", "personal_care", "rate_firm"):
         values[flag] = "yes" if getattr(need, flag) else ""
     values["all_hours"] = "yes" if need.all_hours else ""
     values |= {f"shift_{c}": "yes" for c in need.shift_kinds}

@@ -129,7 +129,7 @@ def _assemble(
         languages_preferred=json_list(row["languages_preferred"]),
         gender_preference=row["gender_preference"],
         gender_required=row["gender_required"],
-        driver_needed=row["driver_needed"],
+        driving=row["driving"],
         pets=row["pets"],
         smoking=row["smoking"],
         personal_care=row["personal_care"],

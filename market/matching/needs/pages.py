@@ -24,6 +24,8 @@ from market.matching.needs import lifecycle as needs
 from market.matching.needs.schemas import (
     ACTION_NAMES,
     AGE_GROUPS,
+    DRIVING,
+    DRIVING_HINTS,
     EDITABLE,
     GENDER_PREFERENCES,
     KINDS,
@@ -64,6 +66,8 @@ CHOICES = {
     "age_groups": AGE_GROUPS,
     "gender_preferences": GENDER_PREFERENCES,
     "year_patterns": YEAR_PATTERNS,
+    "driving": DRIVING,
+    "driving_hints": DRIVING_HINTS,
     "shift_kinds": SHIFT_KINDS,
     "referral_sources": REFERRAL_SOURCES,
     "dbs_levels": rules.LEVELS,

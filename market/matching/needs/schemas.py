@@ -26,6 +26,7 @@ Ethnicity = Literal["", "asian", "black", "mixed", "white", "other", "prefer_not
 Kind = Literal["regular", "cover"]
 GenderPreference = Literal["", "woman", "man"]
 YearPattern = Literal["all_year", "term_time", "school_holidays"]
+Driving = Literal["none", "recipients_car", "own_car"]
 ReferralSource = Literal[
     "adult_social_care", "childrens_social_care", "health_chc", "self_referral", "self_funder"
 ]
@@ -64,6 +65,19 @@ YEAR_PATTERNS = {
     "term_time": "School term time only",
     "school_holidays": "School holidays only",
 }
+# What driving the work needs (issue 21), and what each asks of the PA.
+DRIVING = {
+    "none": "No driving",
+    "recipients_car": "Driving the person's own car",
+    "own_car": "Driving the PA's own car",
+}
+DRIVING_HINTS = {
+    "none": "The PA will not need to drive.",
+    "recipients_car": "The PA needs a full UK driving licence. The car is yours (it may be adapted), "
+    "and its insurance must cover the PA to drive it.",
+    "own_car": "The PA needs a full UK driving licence, a car they can use for work and business "
+    "insurance for it (business use cover).",
+}
 STATUSES = {"draft": "Draft", "open": "Open", "paused": "Paused", "filled": "Filled", "closed": "Closed"}
 REFERRAL_SOURCES = {
     "adult_social_care": "Adult social care",
@@ -92,6 +106,7 @@ for _codes, _labels in (
     (Kind, KINDS),
     (GenderPreference, GENDER_PREFERENCES),
     (YearPattern, YEAR_PATTERNS),
+    (Driving, DRIVING),
     (ReferralSource, REFERRAL_SOURCES),
     (DbsLevel, LEVELS),
     (ShiftKind, SHIFT_KINDS),
@@ -176,7 +191,7 @@ class NeedOut(msgspec.Struct, kw_only=True):
     languages_preferred: list[str]
     gender_preference: str
     gender_required: bool
-    driver_needed: bool
+    driving: str  # a code from DRIVING
     pets: bool
     smoking: bool
     personal_care: bool
@@ -249,7 +264,9 @@ class NeedInput(msgspec.Struct, kw_only=True):
     languages_preferred: Languages = []
     gender_preference: GenderPreference = ""
     gender_required: bool = False
-    driver_needed: bool = False
+    # What driving the work needs: none, the person's own car, or the PA's own car (a
+    # licence, a car for work and business insurance). The retired driving skills are refused.
+    driving: Driving = "none"
     pets: bool = False
     smoking: bool = False
     personal_care: bool = False

@@ -43,11 +43,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("skills", "Skills a PA must have", (), ("required_",)),
     Section("preferred", "Skills that would be good to have", (), ("preferred_",)),
     Section("languages", "Languages", ("languages_required", "languages_preferred")),
-    Section(
-        "home",
-        "Preferences and the home",
-        ("gender_preference", "gender_required", "driver_needed", "pets", "smoking"),
-    ),
+    Section("driving", "Driving", ("driving",)),
+    Section("home", "Preferences and the home", ("gender_preference", "gender_required", "pets", "smoking")),
     Section("pay", "Pay", ("max_rate", "rate_firm")),
     Section("dbs", "DBS check", ("dbs_level", "dbs_adults_barred", "dbs_children_barred"), staff_only=True),
     Section(
