@@ -86,21 +86,8 @@ NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots], ...] = (
 NEARBY_DRIVING: tuple[tuple[str, ...], ...] = (
     ("car", "licence", "none", "licence"),
     ("car", "car", "licence", "car", "none", "car", "licence", "car", "none", "car"),
-    (
-        "licence",
-        "car",
-        "none",
-        "licence",
-        "licence",
-        "none",
-        "car",
-        "licence",
-        "none",
-        "licence",
-        "car",
-        "licence",
-    ),
-)
+    ("licence", "car", "licence", "licence", "none", "car", "licence", "licence", "car", "none", "licence", "car"),
+)  # fmt: skip
 # The limits demo PAs may have: never one that contradicts a skill they hold.
 DEMO_LIMITS = ("pets", "smoking", "children", "driving", "waking_nights", "live_in", "personal_care")
 

@@ -67,7 +67,9 @@ async def test_profile_edits_in_one_worker_are_patched_into_another(database):
     assert set(await ids(second, need())) == {other["id"], paula["id"]}
 
     # Paula will now travel 2 miles only: she is 2.7 miles from the need.
-    where = WhereInput(home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True)
+    where = WhereInput(
+        home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True, car_insurance=True
+    )
     await services.update_where(as_user(paula), where)
     result = await ranked(second, need())
     assert [c.profile_id for c in result.candidates] == [other["id"]]
@@ -163,7 +165,9 @@ async def test_a_patch_that_cannot_be_applied_and_a_change_to_everyone_rebuild(d
         raise records.NeedsRebuild("test")
 
     monkeypatch.setattr(records, "patch_index", refuse)
-    where = WhereInput(home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True)
+    where = WhereInput(
+        home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True, car_insurance=True
+    )
     await services.update_where(as_user(paula), where)
     assert await ids(second, need()) == []
     assert (second.builds, second.patches) == (2, 0)
@@ -251,7 +255,13 @@ async def test_the_matches_page_lists_a_pa_as_soon_as_they_become_eligible(
     saved = await submit(
         pa,
         "/profile/where",
-        {"home_postcode": "PE2 5AA", "travel_miles": "10", "driving_licence": "yes", "has_car": "yes"},
+        {
+            "home_postcode": "PE2 5AA",
+            "travel_miles": "10",
+            "driving_licence": "yes",
+            "has_car": "yes",
+            "car_insurance": "yes",
+        },
     )
     assert saved.status_code == 302
     page = await client.get(f"/needs/{need_row['id']}/matches")

@@ -76,7 +76,8 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
         ("person", {"age_group": "adult", "personal_care": "yes", "group_older_people": "yes"}, "skills"),
         ("skills", {"required_hoist": "yes"}, "preferred"),
         ("preferred", {"preferred_dementia": "yes"}, "languages"),
-        ("languages", {"languages_required": "English"}, "home"),
+        ("languages", {"languages_required": "English"}, "driving"),
+        ("driving", {"driving": "recipients_car"}, "home"),
         ("home", {"gender_preference": "", "pets": "yes"}, "pay"),
     ]
     for section, data, following in steps:
@@ -93,6 +94,7 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     assert need.personal_care and need.pets and need.shift_kinds == ["day"] and need.max_rate_pence == 1450
     assert need.client_groups == ["older_people"] and need.languages_required == ["English"]
     assert need.all_hours  # the hours page's "one PA for all the hours"
+    assert need.driving == "recipients_car"  # the driving page, kept by the pages after it
 
     times_path = f"/needs/{need_id}/times"
     slip = {"day": "Tuesday", "start": "09:00", "end": "05:00"}
@@ -118,7 +120,19 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     assert summary.status_code == 200
     assert "Check your answers before opening the need" in summary.text and "Version" not in summary.text
     assert "PE1 1AB" in summary.text and "Enhanced DBS with the adults&#39; barred list" in summary.text
-    for section in ("about", "where", "hours", "person", "skills", "preferred", "languages", "home", "pay"):
+    assert "Driving the person&#39;s own car" in summary.text
+    for section in (
+        "about",
+        "where",
+        "hours",
+        "person",
+        "skills",
+        "preferred",
+        "languages",
+        "driving",
+        "home",
+        "pay",
+    ):
         assert f'href="/needs/{need_id}/section/{section}"' in summary.text
     assert "/section/referral" not in summary.text and "Referral" not in summary.text  # staff only
     assert (await client.get(f"/needs/{need_id}/edit")).headers["location"] == f"/needs/{need_id}"

@@ -39,14 +39,15 @@ async def test_a_skill_the_pa_refuses_is_refused_on_the_skills_page(client, logi
 
 async def test_a_limit_the_pa_offers_as_a_skill_is_refused_on_the_pattern_page(client, login_as):
     await login_as("pa")
-    skills = {"skill_driving_own_car": "on", "years_driving_own_car": "3"}
+    # (The driving skills this used were retired by issue 21: the profile's licence and car.)
+    skills = {"skill_children": "on", "years_children": "3"}
     assert (await submit(client, "/profile/skills", skills)).status_code == 302
-    page = await submit(client, "/profile/pattern", {**PATTERN, "wont_driving": "on", "min_hours": "10"})
+    page = await submit(client, "/profile/pattern", {**PATTERN, "wont_children": "on", "min_hours": "10"})
     assert page.status_code == 422
     error = inline_error(page.text, "wont-do")
-    assert "Driving for work is ticked here" in error and "Driving (own car)" in error
+    assert "Supporting children is ticked here" in error and "Children and young people" in error
     assert "skills" in error
-    assert checked(page.text, "wont_driving") and checked(page.text, "shift_day")
+    assert checked(page.text, "wont_children") and checked(page.text, "shift_day")
     assert 'value="10"' in page.text
     # Without the clash the same form saves.
     assert (await submit(client, "/profile/pattern", PATTERN)).status_code == 302

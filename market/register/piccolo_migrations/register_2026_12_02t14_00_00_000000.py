@@ -13,14 +13,14 @@ driving skills retired into the profile's own answers.
   row could still refer to one (a foreign key that restricts deletion), and the codes stay
   reserved so that nobody adds a new skill with one of them meaning something else. The
   need's side (matching's migration of the same day) reads them by code afterwards.
-- One "everyone" entry in the change log, so every worker rebuilds its index.
+- No change-log entry: the code that reads the new answers starts with this migration, and
+  every worker builds its index from the tables when it starts.
 
 Every step is safe to run twice (the tests run the raw steps again on legacy rows).
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns import Boolean, Integer, Serial, Timestamptz, Varchar
-from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns import Boolean, Integer, Serial, Varchar
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
@@ -50,11 +50,6 @@ async def move_driving_skills() -> None:
         profile = Integer()
         skill = Integer()
 
-    class ProfileChange(Table, tablename="register_profile_change"):
-        id = Serial(primary_key=True)
-        profile = Integer()
-        at = Timestamptz(default=TimestamptzNow())
-
     skills = {
         r["code"]: r["id"]
         for r in await Skill.select(Skill.id, Skill.code).where(Skill.code.is_in(list(RETIRED)))
@@ -75,7 +70,6 @@ async def move_driving_skills() -> None:
     if rows:
         await PASkill.delete().where(PASkill.id.is_in([r["id"] for r in rows]))
     await Skill.update({Skill.active: False}).where(Skill.id.is_in(list(skills.values())))
-    await ProfileChange.insert(ProfileChange(profile=0))
 
 
 async def forwards():
