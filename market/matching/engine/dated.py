@@ -90,14 +90,20 @@ def pattern_days(index: CandidateIndex, where: Where, shifts: DatedShifts) -> ND
     return shifts.allowed[index.year_pattern[where].astype(np.intp)]
 
 
-def away_days(index: CandidateIndex, rows: Sequence[int], days: Sequence[date]) -> NDArray[np.bool_]:
+def away_rows(index: CandidateIndex, rows: NDArray[np.int64]) -> NDArray[np.intp]:
+    """Positions in ``rows`` of PAs with any dates away (few: found without a Python loop)."""
+    if not index.away:
+        return np.empty(0, dtype=np.intp)
+    with_away = np.fromiter(index.away.keys(), dtype=np.int64, count=len(index.away))
+    return np.flatnonzero(np.isin(rows, with_away))
+
+
+def away_days(index: CandidateIndex, rows: NDArray[np.int64], days: Sequence[date]) -> NDArray[np.bool_]:
     """[row, date]: the dates each row is away on (only PAs with dates away are looked at)."""
     result = np.zeros((len(rows), len(days)), dtype=bool)
-    if not index.away:
-        return result
     ordinals = [day.toordinal() for day in days]
-    for i, row in enumerate(rows):
-        for first, last in index.away.get(int(row), ()):
+    for i in away_rows(index, rows).tolist():
+        for first, last in index.away[int(rows[i])]:
             for k, day in enumerate(ordinals):
                 if first <= day <= last:
                     result[i, k] = True
@@ -111,7 +117,7 @@ def covered(cover: NDArray[np.int32], can: NDArray[np.bool_], shifts: DatedShift
 
 def can_do(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts) -> NDArray[np.bool_]:
     """[row, date]: the dates each row can do: in their year pattern and not away."""
-    return pattern_days(index, rows, shifts) & ~away_days(index, rows.tolist(), shifts.days)
+    return pattern_days(index, rows, shifts) & ~away_days(index, rows, shifts.days)
 
 
 def dated_cover(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts) -> NDArray[np.int32]:
