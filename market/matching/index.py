@@ -184,7 +184,10 @@ async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | 
                 groups=tuple(g["code"] for g in groups.get(pid, [])),
                 languages=tuple(language_code(x) for x in json_list(p["languages"])),
                 gender=p["gender"] or "",
-                drives=bool(p["driving_licence"] and p["has_car"]),
+                licence=bool(p["driving_licence"]),
+                car=bool(p["has_car"]),
+                # None (not said) is not insured: the PA's home page asks them.
+                car_insurance=p["car_insurance"] is True,
                 min_rate_pence=p["min_rate_pence"] or 0,
                 wont_do=tuple(str(x) for x in json_list(p["wont_do"])),
                 year_pattern=p["year_pattern"] or "all_year",

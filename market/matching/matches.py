@@ -103,7 +103,7 @@ def spec_of(need: NeedOut, lat: float, lon: float) -> NeedSpec:
         languages_preferred=tuple(language_code(x) for x in need.languages_preferred),
         gender=need.gender_preference,
         gender_required=need.gender_required,
-        driver_needed=need.driving != "none",  # TODO(issue 21): driving=need.driving after the engine lands
+        driving=need.driving,
         limits=tuple(dict.fromkeys(limits)),
         shift_kinds=tuple(need.shift_kinds),
         max_rate_pence=need.max_rate_pence or 0,
@@ -139,19 +139,32 @@ def rules(need: NeedOut) -> list[str]:
         "the PA's own travel limit",
         "Holds every required skill, with current training for it",
         "Speaks any required language, and is of the gender required, if one is",
-        "Drives, if a driver is needed",
     ]
+    if need.driving == "recipients_car":
+        said.append("Holds a full UK driving licence, to drive the person's own car")
+    elif need.driving == "own_car":
+        said.append("Holds a full UK driving licence and has a car for work, insured for business")
     if rule := budget_rule(need.max_rate_pence or 0, need.rate_firm):
         said.append(rule)
     said.append("Has not said they will not do the work (personal care, pets, smoking, nights and so on)")
-    said.append("Works the same pattern over the year (for example term time only)")
+    if need.kind == "cover":
+        said.append(
+            "Can work some of the dates (a PA who works term time only or school holidays only "
+            "is checked against the school terms)"
+        )
+    else:
+        said.append("Works the same pattern over the year (for example term time only)")
     where = "on the dates you need" if need.kind == "cover" else "in the week"
     if need.all_hours:
         said.append(f"Is free at all of the times {where}")
     else:
         said.append(f"Is free at some of the times {where} (never at none of them)")
     if need.kind == "cover":
-        said.append("Offers the kind of shift, and is not away on the dates")
+        said.append(
+            "Offers the kind of shift, and is not away on every date"
+            if not need.all_hours
+            else "Offers the kind of shift, and is not away on any of the dates"
+        )
     return said
 
 
