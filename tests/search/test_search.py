@@ -210,7 +210,14 @@ async def test_skills_groups_languages_driving_gender_and_words_filter(client, l
     assert names((await found(language="polish")).text) == ["Ann"]
     assert names((await found(language=" WELSH , English")).text) == ["Cy"]
     assert names((await found(language="French")).text) == []
-    assert names((await found(drives="yes")).text) == ["Ann"]
+    assert sorted(names((await found(driving="licence")).text)) == ["Ann", "Ben"]
+    assert names((await found(driving="car")).text) == ["Ann"]
+    page = (await found(driving="car")).text
+    assert "Can drive (full UK licence)" in page and "Has a car for work, insured for business" in page
+    # A car whose business insurance the PA has not said of is not "insured for business".
+    await PAProfile.update({PAProfile.car_insurance: None}).where(PAProfile.display_name == "Ann")
+    assert names((await found(driving="car")).text) == []
+    await PAProfile.update({PAProfile.car_insurance: True}).where(PAProfile.display_name == "Ann")
     assert names((await found(gender="woman")).text) == ["Ann"]
     assert names((await found(gender="man")).text) == ["Ben"]
     assert sorted(names((await found()).text)) == ["Ann", "Ben", "Cy"]
@@ -316,7 +323,7 @@ async def test_search_names_every_problem_and_keeps_the_input(client, login_as):
     assert "We couldn&#39;t find that postcode" in unknown.text
 
     odd = await find(
-        client, day="Funday", skill="juggling", group="pirates", gender="x", sort="random", drives="maybe"
+        client, day="Funday", skill="juggling", group="pirates", gender="x", sort="random", driving="maybe"
     )
     assert odd.status_code == 422
     for message in (
@@ -325,7 +332,7 @@ async def test_search_names_every_problem_and_keeps_the_input(client, login_as):
         "Choose the people they have supported from the list",
         "Choose a preference from the list",
         "Choose how to sort the results",
-        "Choose whether they must drive",
+        "Choose a driving option from the list",
     ):
         assert message in odd.text, message
     for hostile in ({"page": "²"}, {"page": "9" * 5000}, {"radius": "9" * 5000}, {"day": "x" * 5000}):
@@ -573,7 +580,7 @@ async def test_the_search_api_takes_the_typed_search_as_json(client, login_as):
         "time_from": "10:00:00",
         "time_to": "12:00:00",
     }
-    found = await client.post(url, json={**body, "skill": ["hoist"], "drives": False})
+    found = await client.post(url, json={**body, "skill": ["hoist"], "driving": "car"})
     assert found.status_code == 200, found.text
     assert [r["display_name"] for r in found.json()["results"]] == ["Jo"]
     assert (await client.post(url, json={**body, "day": ["Tuesday"]})).json()["total"] == 0
