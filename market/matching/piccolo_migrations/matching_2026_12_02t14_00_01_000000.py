@@ -59,7 +59,7 @@ async def move_driving() -> None:
         await Need.update({Need.driving: "own_car"}).where(Need.id.is_in(own_car))
     if recipients_car:
         await Need.update({Need.driving: "recipients_car"}).where(
-            Need.id.is_in(recipients_car) & Need.driving.eq("none")
+            Need.id.is_in(recipients_car) & (Need.driving == "none")
         )
     if rows:
         await NeedSkill.delete().where(NeedSkill.id.is_in([r["id"] for r in rows]))
