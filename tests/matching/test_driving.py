@@ -54,7 +54,7 @@ async def test_the_driving_page_asks_which_driving_with_what_each_asks_of_the_pa
     assert saved.headers["location"] == f"/needs/{need['id']}?done=saved"
     assert (await needs.get_need(user, need["id"])).driving == "own_car"
     summary = await client.get(f"/needs/{need['id']}")
-    assert "Driving the PA&#39;s own car: the pa needs a full uk driving licence" in summary.text
+    assert "Driving the PA&#39;s own car. The PA needs a full UK driving licence" in summary.text
     assert f'href="/needs/{need["id"]}/section/driving"' in summary.text
     again = await client.get(f"/needs/{need['id']}/section/driving")
     assert 'name="driving" type="radio" value="own_car" checked' in again.text

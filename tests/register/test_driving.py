@@ -142,7 +142,7 @@ async def test_the_home_page_asks_a_pa_with_a_car_about_its_insurance(client, lo
     )
     assert "Does your car have business insurance?" not in (await client.get("/home")).text
     printed = await client.get("/profile/print")
-    assert "full uk driving licence and a car for work, not insured for business" in printed.text
+    assert "Full UK driving licence and a car for work, not insured for business" in printed.text
     # As the migration leaves a PA whose car was known but whose insurance was never asked:
     await PAProfile.update({PAProfile.car_insurance: None}).where(PAProfile.id > 0)
     home = await client.get("/home")
