@@ -24,6 +24,7 @@ from market.web.nul import refuse_nul
 from market.web.openapi import document_problems, openapi_config
 from market.web.security import CSRFUnlessBearerMiddleware, csrf_config, security_headers
 from market.web.strict_json import check_json_body
+from market.register import languages
 from market.web.templating import template_config
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def create_app(settings: Settings) -> Litestar:
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open_pool(engine)
+        await languages.load()  # the list's names, for the templates' language_names
         sender = None
         if settings.mail_poll_seconds > 0:
             sender = asyncio.create_task(jobs.run_forever(settings))
@@ -82,7 +84,7 @@ def create_app(settings: Settings) -> Litestar:
             DefineMiddleware(AuthMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
-        template_config=template_config(settings),
+        template_config=template_config(settings, {"language_names": languages.names}),
         openapi_config=openapi_config(settings),
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,

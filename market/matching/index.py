@@ -22,6 +22,7 @@ from market.dbs.standing import Policy, checks_with_facts
 from market.geo.centroids import sector_point
 from market.matching.engine.ranking import CandidateIndex, Vocabulary
 from market.matching.engine.records import PARow, Vocabularies, build_index
+from market.register import languages as language_list
 from market.register.schemas import SHIFT_KINDS, WONT_DO
 from market.register.tables import (
     AvailabilitySlot,
@@ -66,7 +67,9 @@ def pa_place(row: dict[str, Any]) -> tuple[float, float] | None:
 
 
 def language_code(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
+    """The engine's code for a language: the register list's code (profiles and needs store
+    codes; a name or alias typed elsewhere finds the same code, market.register.languages)."""
+    return language_list.code_of(str(text))
 
 
 async def vocabularies(languages: Sequence[str]) -> Vocabularies:
@@ -208,6 +211,7 @@ def _better(candidate: tuple[date | None, bool], current: tuple[date | None, boo
 
 async def build(*, policy: Policy | None = None) -> CandidateIndex:
     """The whole register as a fresh candidate index."""
+    await language_list.load()  # codes of names typed anywhere: the list as it is now
     rows = await pa_rows(policy=policy)
     counts: dict[str, int] = {}
     for row in rows:

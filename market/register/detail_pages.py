@@ -36,30 +36,37 @@ class ProfileDetailPages(Controller):
         row = await services.profile_row(request.user)
         current = await details.experience(row["id"])
         values: dict[str, str] = {f"group_{code}": "on" for code in current.client_groups}
-        values["languages"] = ", ".join(current.languages)
+        catalogue = await languages.load()
+        values.update(languages.box_values("language", current.languages, catalogue))
         values["gender"] = current.gender
         return render(
             "register/experience.html",
             values=values,
             groups=await details.client_group_list(),
             genders=PA_GENDERS,
+            language_boxes_count=languages.box_count(values, "language"),
+            language_suggestions=catalogue.suggestions(),
         )
 
     @post("/experience")
     async def experience(self, request: Request) -> Template | Redirect:
         values = await read_form(request)
         groups = await details.client_group_list()
+        catalogue = await languages.load()
+        again = {
+            "groups": groups,
+            "genders": PA_GENDERS,
+            "language_boxes_count": languages.box_count(values, "language"),
+            "language_suggestions": catalogue.suggestions(),
+        }
+        if values.get("add_language"):
+            # "Add another language": the same page with one more box, nothing saved.
+            return render("register/experience.html", values=values, **again)
         try:
-            data = forms.experience_input(values, [g.code for g in groups])
+            data = forms.experience_input(values, [g.code for g in groups], catalogue)
             await details.set_experience(request.user, data)
         except Invalid as problem:
-            return render(
-                "register/experience.html",
-                status_code=422,
-                groups=groups,
-                genders=PA_GENDERS,
-                **form_errors(problem, values),
-            )
+            return render("register/experience.html", status_code=422, **again, **form_errors(problem, values))
         return Redirect("/profile?done=experience")
 
     async def _pattern_context(self, request: Request) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import cast
 
 from market.fields import FormReader, parse_clock, whole_number
 from market.geo.postcodes import InvalidPostcode, parse_postcode
-from market.register import details, services
+from market.register import details, languages, services
 from market.register.availability import DAYS, SlotProblem, slot_from_day_times
 from market.register.schemas import (
     EMPLOYMENT,
@@ -117,13 +117,18 @@ def skills_input(form: Mapping[str, str], names: Mapping[str, str]) -> SkillsInp
     return data
 
 
-def experience_input(form: Mapping[str, str], group_codes: list[str]) -> ExperienceInput:
-    """``group_<code>=on`` for each client group offered, languages comma-separated."""
+def experience_input(
+    form: Mapping[str, str], group_codes: list[str], catalogue: languages.Catalogue
+) -> ExperienceInput:
+    """``group_<code>=on`` for each client group offered; one language in each box
+    ``language_<n>`` (a code, standard name or alias), stored as codes."""
     read = FormReader(form)
     gender = read.choice("gender", PA_GENDERS, "Select your gender, or that you prefer not to say")
+    spoken, problems = languages.check_boxes(form, "language", catalogue)
+    read.errors.update(problems)
     data = ExperienceInput(
         client_groups=read.codes("group_", group_codes),
-        languages=read.raw("languages").replace(";", ",").split(","),
+        languages=spoken,
         gender=cast(Gender, gender),
     )
     _finish(read, details.experience_problems(data))

@@ -19,6 +19,7 @@ from market.clock import london_today
 from market.dbs import rules
 from market.errors import Conflict, Invalid
 from market.fields import FormReader
+from market.register import languages as language_list
 from market.matching.needs import forms, recipients, times
 from market.matching.needs import lifecycle as needs
 from market.matching.needs.schemas import (
@@ -125,6 +126,7 @@ async def form_context(request: Request, recipient_id: int, need: Any = None) ->
         "groups": await client_group_list(),
         "is_staff": recipients.is_staff(request.user),
         "need": need,
+        "language_suggestions": (await language_list.load()).suggestions(),
         **CHOICES,
     }
 

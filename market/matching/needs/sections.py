@@ -42,7 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     # those that would be good to have (so no skill is offered twice).
     Section("skills", "Skills a PA must have", (), ("required_",)),
     Section("preferred", "Skills that would be good to have", (), ("preferred_",)),
-    Section("languages", "Languages", ("languages_required", "languages_preferred")),
+    Section("languages", "Languages", (), ("languages_required_", "languages_preferred_")),
     Section(
         "home",
         "Preferences and the home",
