@@ -17,6 +17,7 @@ from market import db, jobs
 from market.accounts.middleware import AuthMiddleware
 from market.features import all_routes
 from market.mail import routes as mail_routes
+from market.register import languages
 from market.settings import Settings
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
@@ -24,7 +25,6 @@ from market.web.nul import refuse_nul
 from market.web.openapi import document_problems, openapi_config
 from market.web.security import CSRFUnlessBearerMiddleware, csrf_config, security_headers
 from market.web.strict_json import check_json_body
-from market.register import languages
 from market.web.templating import template_config
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.errors import Invalid
-from market.register import details, forms, services
+from market.register import details, forms, languages, services
 from market.register.schemas import PA_GENDERS, QUALIFICATION_KINDS, SHIFT_KINDS, WONT_DO, YEAR_PATTERNS
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -66,7 +66,9 @@ class ProfileDetailPages(Controller):
             data = forms.experience_input(values, [g.code for g in groups], catalogue)
             await details.set_experience(request.user, data)
         except Invalid as problem:
-            return render("register/experience.html", status_code=422, **again, **form_errors(problem, values))
+            return render(
+                "register/experience.html", status_code=422, **again, **form_errors(problem, values)
+            )
         return Redirect("/profile?done=experience")
 
     async def _pattern_context(self, request: Request) -> dict[str, Any]:

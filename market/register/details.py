@@ -11,6 +11,7 @@ from market.audit import services as audit
 from market.clock import london_today, utcnow
 from market.db import json_list, write_transaction
 from market.errors import Invalid, NotFound
+from market.register import languages
 from market.register.schemas import (
     DEFAULT_YEAR_PATTERN,
     MAX_HOURS,
@@ -34,7 +35,6 @@ from market.register.schemas import (
     stored_wont_do,
     stored_year_pattern,
 )
-from market.register import languages
 from market.register.services import profile_row, save_change
 from market.register.tables import (
     AwayPeriod,
@@ -44,7 +44,6 @@ from market.register.tables import (
     PASkill,
     Qualification,
 )
-
 
 MAX_AWAY = 20
 
@@ -92,9 +91,11 @@ async def experience(profile_id: int) -> ExperienceOut:
         .first()
     )
     quals = await Qualification.select().where(Qualification.profile == profile_id).order_by(Qualification.id)
+    spoken = [str(c) for c in json_list(row["languages"])] if row else []
     return ExperienceOut(
         client_groups=[g["group.code"] for g in groups],
-        languages=json_list(row["languages"]) if row else [],
+        languages=spoken,
+        language_names=(await languages.load()).names(spoken),
         gender=row["gender"] if row else "",
         qualifications=[
             QualificationOut(

@@ -43,9 +43,7 @@ def unknown_message(text: str) -> str:
     shown = " ".join(str(text).split())
     if len(shown) > 40:
         shown = shown[:40] + "…"
-    return (
-        f"We do not recognise ‘{shown}’ as a language. Check the spelling or choose one from the list"
-    )
+    return f"We do not recognise ‘{shown}’ as a language. Check the spelling or choose one from the list"
 
 
 @dataclass(frozen=True)

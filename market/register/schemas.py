@@ -335,6 +335,8 @@ class WorkPatternOut(msgspec.Struct, kw_only=True):
 
 class ExperienceOut(msgspec.Struct, kw_only=True):
     client_groups: list[str]
+    # Codes of the register's list of languages (GET /api/v1/languages), and their names.
     languages: list[str]
     gender: str
     qualifications: list[QualificationOut]
+    language_names: list[str] = []

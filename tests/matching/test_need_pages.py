@@ -76,7 +76,7 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
         ("person", {"age_group": "adult", "personal_care": "yes", "group_older_people": "yes"}, "skills"),
         ("skills", {"required_hoist": "yes"}, "preferred"),
         ("preferred", {"preferred_dementia": "yes"}, "languages"),
-        ("languages", {"languages_required": "English"}, "home"),
+        ("languages", {"languages_required_0": "English"}, "home"),
         ("home", {"gender_preference": "", "pets": "yes"}, "pay"),
     ]
     for section, data, following in steps:
@@ -91,7 +91,7 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     # Each page changed only its own answers; the others were kept.
     assert need.required_skills == ["hoist"] and need.preferred_skills == ["dementia"]
     assert need.personal_care and need.pets and need.shift_kinds == ["day"] and need.max_rate_pence == 1450
-    assert need.client_groups == ["older_people"] and need.languages_required == ["English"]
+    assert need.client_groups == ["older_people"] and need.languages_required == ["english"]
     assert need.all_hours  # the hours page's "one PA for all the hours"
 
     times_path = f"/needs/{need_id}/times"

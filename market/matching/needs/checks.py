@@ -14,7 +14,6 @@ from market.clock import london_today
 from market.dbs import rules
 from market.errors import Invalid
 from market.geo import services as geo
-from market.register import languages as language_list
 from market.matching.needs.schemas import (
     AGE_GROUPS,
     GENDER_PREFERENCES,
@@ -30,6 +29,7 @@ from market.matching.needs.schemas import (
     YEAR_PATTERNS,
     NeedInput,
 )
+from market.register import languages as language_list
 from market.register.schemas import SHIFT_KINDS, Choice
 
 REFERRAL_DATES = {

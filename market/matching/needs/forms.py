@@ -11,9 +11,9 @@ from typing import Any, cast
 
 from market.clock import london_today
 from market.fields import YES, FormReader, date_values, whole_number
-from market.register import languages as language_list
 from market.matching.needs.checks import REFERRAL_DATES
 from market.matching.needs.schemas import CoverDateInput, NeedInput, RecipientInput
+from market.register import languages as language_list
 from market.register.forms import slot_times
 
 # Each list of checkboxes posts ``<prefix><code>``.

@@ -19,7 +19,6 @@ from market.clock import london_today
 from market.dbs import rules
 from market.errors import Conflict, Invalid
 from market.fields import FormReader
-from market.register import languages as language_list
 from market.matching.needs import forms, recipients, times
 from market.matching.needs import lifecycle as needs
 from market.matching.needs.schemas import (
@@ -35,6 +34,7 @@ from market.matching.needs.schemas import (
 )
 from market.matching.needs.sections import sections_for
 from market.matching.pipeline.upcoming import upcoming_for_recipient
+from market.register import languages as language_list
 from market.register.availability import DAYS
 from market.register.details import client_group_list
 from market.register.forms import slot_input

@@ -138,9 +138,7 @@ class NeedSectionPages(Controller):
         staff = recipients.is_staff(request.user)
         if posted.get("add_language") in LANGUAGE_LISTS:
             # "Add another language": the same page with one more box, nothing saved.
-            return await _page(
-                request, need.recipient_id, section, need=need, flow=flow, values=dict(posted)
-            )
+            return await _page(request, need.recipient_id, section, need=need, flow=flow, values=dict(posted))
         try:
             await update_need_from(
                 request.user, need_id, merged(form_values(need, staff=staff), section, posted)

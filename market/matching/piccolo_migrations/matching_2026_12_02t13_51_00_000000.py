@@ -34,7 +34,10 @@ async def forwards():
             languages_preferred = JSON(default="[]")
 
         known = await codes_by_key()
-        columns = {"languages_required": _Need.languages_required, "languages_preferred": _Need.languages_preferred}
+        columns = {
+            "languages_required": _Need.languages_required,
+            "languages_preferred": _Need.languages_preferred,
+        }
         for row in await _Need.select(_Need.id, *columns.values()):
             changed = {}
             for field, column in columns.items():

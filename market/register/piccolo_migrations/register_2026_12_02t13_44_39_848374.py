@@ -13,9 +13,7 @@ DESCRIPTION = "languages"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="register", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="register", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Language",
