@@ -29,6 +29,7 @@ from market.register.schemas import (
     Employment,
     ExperienceInput,
     Gender,
+    LanguageInput,
     PatternInput,
     QualificationInput,
     QualificationKind,
@@ -187,6 +188,13 @@ def reference_input(form: Mapping[str, str]) -> ReferenceInput:
 
 def skill_name_input(form: Mapping[str, str]) -> SkillNameInput:
     return SkillNameInput(name=FormReader(form).raw("name"))
+
+
+def language_input(form: Mapping[str, str]) -> LanguageInput:
+    """The name, and the aliases comma-separated in one box."""
+    read = FormReader(form)
+    aliases = [a for a in read.raw("aliases").replace(";", ",").split(",") if a.strip()]
+    return LanguageInput(name=read.raw("name"), aliases=aliases)
 
 
 # -- a weekly slot (the PA's availability, and a need's times) ---------------------------------

@@ -189,6 +189,20 @@ class SkillNameInput(msgspec.Struct, kw_only=True):
     name: str
 
 
+class LanguageInput(msgspec.Struct, kw_only=True):
+    """A language for the list: its standard name and the other names people type for it."""
+
+    name: str = ""
+    aliases: list[str] = []
+
+
+class LanguageOut(msgspec.Struct, kw_only=True):
+    code: str
+    name: str
+    aliases: list[str]
+    active: bool
+
+
 Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 

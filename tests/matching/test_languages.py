@@ -28,20 +28,36 @@ async def test_the_languages_page_resolves_aliases_and_puts_an_unknown_one_by_it
         client,
         need["id"],
         "languages",
-        {"languages_required_0": "BSL", "languages_preferred_0": "Polish", "languages_preferred_1": "Klingon"},
+        {
+            "languages_required_0": "BSL",
+            "languages_preferred_0": "Polish",
+            "languages_preferred_1": "Klingon",
+        },
         flow="check",
     )
     assert bad.status_code == 422
-    assert "We do not recognise ‘Klingon’ as a language. Check the spelling or choose one from the list" in bad.text
-    assert 'href="#need-languages-preferred-1"' in bad.text and 'id="need-languages-preferred-1-error"' in bad.text
+    assert (
+        "We do not recognise ‘Klingon’ as a language. Check the spelling or choose one from the list"
+        in bad.text
+    )
+    assert (
+        'href="#need-languages-preferred-1"' in bad.text
+        and 'id="need-languages-preferred-1-error"' in bad.text
+    )
     assert 'value="Klingon"' in bad.text and 'value="BSL"' in bad.text  # input kept
-    row = await Need.select(Need.languages_required, Need.languages_preferred).where(Need.id == need["id"]).first()
+    row = (
+        await Need.select(Need.languages_required, Need.languages_preferred)
+        .where(Need.id == need["id"])
+        .first()
+    )
     assert json_list(row["languages_required"]) == [] and json_list(row["languages_preferred"]) == []
 
     more = await answer(
         client, need["id"], "languages", {"languages_required_0": "BSL", "add_language": "languages_required"}
     )
-    assert more.status_code == 200 and 'name="languages_required_3"' in more.text and 'value="BSL"' in more.text
+    assert (
+        more.status_code == 200 and 'name="languages_required_3"' in more.text and 'value="BSL"' in more.text
+    )
 
     saved = await answer(
         client,
@@ -51,11 +67,18 @@ async def test_the_languages_page_resolves_aliases_and_puts_an_unknown_one_by_it
         flow="check",
     )
     assert saved.status_code in (302, 303), saved.text
-    row = await Need.select(Need.languages_required, Need.languages_preferred).where(Need.id == need["id"]).first()
+    row = (
+        await Need.select(Need.languages_required, Need.languages_preferred)
+        .where(Need.id == need["id"])
+        .first()
+    )
     assert json_list(row["languages_required"]) == ["british_sign_language"]
     assert json_list(row["languages_preferred"]) == ["panjabi", "persian_farsi"]
     shown = await client.get(f"/needs/{need['id']}")
-    assert "British Sign Language (required)" in shown.text and "Panjabi, Persian or Farsi (preferred)" in shown.text
+    assert (
+        "British Sign Language (required)" in shown.text
+        and "Panjabi, Persian or Farsi (preferred)" in shown.text
+    )
     again = await client.get(f"/needs/{need['id']}/section/languages")
     assert 'value="British Sign Language"' in again.text and 'value="Persian or Farsi"' in again.text
     assert user
@@ -66,13 +89,20 @@ async def test_the_needs_api_takes_aliases_and_names_the_field_of_an_unknown_lan
 ):
     staff = await as_current(await create_user("staff"))
     signer = await make_pa(
-        name="Sian Signer", postcode="PE1 1BF", skills={"hoist": 2}, languages=("English", "British Sign Language")
+        name="Sian Signer",
+        postcode="PE1 1BF",
+        skills={"hoist": 2},
+        languages=("English", "British Sign Language"),
     )
-    speaker = await make_pa(name="Sam Speaker", postcode="PE1 1BF", skills={"hoist": 2}, languages=("English",))
+    speaker = await make_pa(
+        name="Sam Speaker", postcode="PE1 1BF", skills={"hoist": 2}, languages=("English",)
+    )
     course = await Course.select().where(Course.code == "moving_handling").first()
     for profile in (signer, speaker):
         await certificate(profile["id"], staff)
-        await completions.add(profile["id"], course, days_ago(20), source="import", actor=staff, verified=True)
+        await completions.add(
+            profile["id"], course, days_ago(20), source="import", actor=staff, verified=True
+        )
     user = await create_user("recipient")
     recipient = await make_recipient(user=current(user), postcode="PE1 1AB")
     await submit(client, "/login", {"email": user.email, "password": PASSWORD})
