@@ -53,7 +53,7 @@ class ProfileDetailPages(Controller):
         values = await read_form(request)
         groups = await details.client_group_list()
         catalogue = await languages.load()
-        again = {
+        again: dict[str, Any] = {
             "groups": groups,
             "genders": PA_GENDERS,
             "language_boxes_count": languages.box_count(values, "language"),

@@ -186,3 +186,20 @@ async def test_admin_adds_a_language_extends_its_aliases_and_retires_it(client, 
     await login_as("pa")
     saved = await submit(client, "/profile/experience", {"language_0": "Xasa"})
     assert saved.status_code in (302, 303)
+
+
+async def test_the_api_lists_the_languages_and_admin_adds_one(client, create_user):
+    from tests.register.test_more_api import bearer
+
+    pa = await bearer(client, (await create_user("pa")).email)
+    listed = await client.get("/api/v1/languages", headers=pa)
+    assert listed.status_code == 200
+    panjabi = next(x for x in listed.json() if x["code"] == "panjabi")
+    assert panjabi == {"code": "panjabi", "name": "Panjabi", "aliases": ["Punjabi"], "active": True}
+    body = {"name": "Tigre", "aliases": ["Xasa"]}
+    assert (await client.post("/api/v1/languages", json=body, headers=pa)).status_code == 403
+    admin = await bearer(client, (await create_user("admin")).email)
+    added = await client.post("/api/v1/languages", json=body, headers=admin)
+    assert added.status_code == 201 and added.json()["code"] == "tigre"
+    again = await client.post("/api/v1/languages", json={"name": "xasa"}, headers=admin)
+    assert again.status_code == 422 and "name" in again.json()["errors"]
