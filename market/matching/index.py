@@ -20,6 +20,7 @@ from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
 from market.geo.centroids import sector_point
+from market.matching import term_calendar
 from market.matching.engine.ranking import CandidateIndex, Vocabulary
 from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.register.schemas import SHIFT_KINDS, WONT_DO
@@ -216,4 +217,4 @@ async def build(*, policy: Policy | None = None) -> CandidateIndex:
         for language in row.languages:
             counts[language] = counts.get(language, 0) + 1
     languages = sorted(counts, key=lambda code: (-counts[code], code))
-    return build_index(rows, await vocabularies(languages))
+    return build_index(rows, await vocabularies(languages), terms=await term_calendar.load())

@@ -314,7 +314,7 @@ async def _write(rows: list[_Row], spans: dict[str, Span]) -> None:
 
 
 async def import_csv(
-    content: bytes, *, file_name: str, actor: ActorLike, mode: str, ip: str = ""
+    content: bytes, *, file_name: str, actor: ActorLike | None, mode: str, ip: str = ""
 ) -> ImportReport:
     """Check every row; unless only checking, replace the file's school years' dates with
     its rows, all at once, or nothing if any row is wrong. Every run is audit-logged."""
