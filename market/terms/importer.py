@@ -21,7 +21,7 @@ from market.audit import services as audit
 from market.audit.services import ActorLike
 from market.clock import utcnow
 from market.dates import DateProblem, parse_any_date
-from market.db import write_transaction
+from market.db import unique_or, write_transaction
 from market.errors import Invalid
 from market.register import changes
 from market.register.import_rows import MAX_BYTES, Problem, heading
@@ -320,7 +320,9 @@ async def import_csv(
     its rows, all at once, or nothing if any row is wrong. Every run is audit-logged."""
     if mode not in MODES:
         raise Invalid({"mode": "Select whether to check the file or import it"})
-    async with write_transaction():
+    # Another import adding the same school year at the same moment (PostgreSQL): said plainly.
+    meanwhile = Invalid({"file": "Someone else changed these school years just now: upload the file again"})
+    async with unique_or(meanwhile), write_transaction():
         report, rows, spans = await check_file(content, file_name=file_name, mode=mode)
         report.imported = mode == "all" and not report.problems and bool(spans)
         if report.imported:

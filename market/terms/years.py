@@ -9,7 +9,7 @@ from typing import Any
 from market.audit import services as audit
 from market.audit.services import ActorLike
 from market.clock import utcnow
-from market.db import write_transaction
+from market.db import unique_or, write_transaction
 from market.errors import Invalid, NotFound
 from market.register import changes
 from market.terms import rules
@@ -96,6 +96,11 @@ async def _year_problems(data: SchoolYearInput, year_id: int | None) -> dict[str
     return errors
 
 
+def _taken(data: SchoolYearInput) -> Invalid:
+    """The answer to a name another writer took at the same moment (PostgreSQL's unique index)."""
+    return Invalid({"name": f"There is already a school year called {clean(data.name)}"})
+
+
 def _year_detail(data: SchoolYearInput) -> dict[str, Any]:
     return {
         "name": clean(data.name),
@@ -107,7 +112,7 @@ def _year_detail(data: SchoolYearInput) -> dict[str, Any]:
 
 async def add_year(data: SchoolYearInput, *, actor: ActorLike, ip: str = "") -> int:
     """Add a school year (no periods yet); Invalid names every problem by field."""
-    async with write_transaction():
+    async with unique_or(_taken(data)), write_transaction():
         if errors := await _year_problems(data, None):
             raise Invalid(errors)
         rows = await SchoolYear.insert(
@@ -128,7 +133,7 @@ async def add_year(data: SchoolYearInput, *, actor: ActorLike, ip: str = "") -> 
 
 
 async def update_year(year_id: int, data: SchoolYearInput, *, actor: ActorLike, ip: str = "") -> None:
-    async with write_transaction():
+    async with unique_or(_taken(data)), write_transaction():
         current = await school_year(year_id)
         errors = await _year_problems(data, year_id)
         if not errors:
