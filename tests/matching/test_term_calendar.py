@@ -62,3 +62,29 @@ async def test_a_term_change_reaches_every_workers_index(database):
         assert index.terms.kind(date(2026, 1, 10)) == HOLIDAY
         assert worker.builds == 2
     assert (await match_index.build(policy=policy)).terms.kind(date(2025, 12, 20)) == HOLIDAY
+
+
+async def test_a_dated_cover_is_judged_against_the_kept_terms(database, create_user):
+    """End to end: the demo's Peterborough dates, a holidays-only PA and a term-time PA, a
+    cover on a Monday in the Christmas holiday and one in term."""
+    from market.matching import matches
+    from tests.dbs.support import as_current, certificate
+    from tests.matching.factories import current, make_need, make_recipient
+
+    await seed_terms()
+    staff = await as_current(await create_user("staff"))
+    holly = await make_pa(name="Holly Holiday", postcode="PE1 1BF", year_pattern="school_holidays")
+    terry = await make_pa(name="Terry Term", postcode="PE1 1BF", year_pattern="term_time")
+    for pa in (holly, terry):
+        await certificate(pa["id"], staff)
+    owner = await create_user("recipient")
+    recipient = await make_recipient(user=current(owner), postcode="PE1 1AB")
+    matches.CACHE._index = None  # a fresh index for this test's database
+    settings = database  # the Settings of this test's database
+    listed = {}
+    for day in (date(2026, 12, 21), date(2027, 1, 11)):  # Mondays: Christmas holiday, spring term
+        need = await make_need(recipient, title=f"Cover {day}", kind="cover", cover=((day, 9 * 60, 13 * 60),))
+        found = await matches.matches(staff, need["id"], settings, date(2026, 12, 1))
+        listed[day] = {m.profile_id for m in found.matches}
+    assert listed[date(2026, 12, 21)] == {holly["id"]}
+    assert listed[date(2027, 1, 11)] == {terry["id"]}
