@@ -487,12 +487,13 @@ class Case(msgspec.Struct, frozen=True, kw_only=True):
 
 def read_case(row: dict[str, str], line: int) -> Case:
     read = Reader(line, "expected")
-    if set(row) != set(COLUMNS) or None in row:
+    if set(row) != set(COLUMNS):
         raise RuleTableError(f"rules.csv line {line}: the columns must be {', '.join(COLUMNS)}")
     name = row["name"].strip()
     if not name:
         raise RuleTableError(f"rules.csv line {line}: the row has no name")
     expected, _, rule = (part.strip() for part in row["expected"].strip().lower().partition(":"))
+    rule = rule.replace(" ", "_")  # "part hours" is part_hours
     need = read_need(row["need"], line)
     second = row["second pa"].strip()
     if expected == "not listed":
@@ -530,7 +531,11 @@ def read_table(text: str) -> list[Case]:
     for row in rows:
         if not any((value or "").strip() for value in row.values()):
             continue  # a blank line
-        cases.append(read_case(row, rows.line_num))
+        if None in row:
+            raise RuleTableError(
+                f"rules.csv line {rows.line_num}: more cells than the {len(COLUMNS)} columns"
+            )
+        cases.append(read_case({key: value or "" for key, value in row.items()}, rows.line_num))
     names = [case.name for case in cases]
     if repeated := sorted({n for n in names if names.count(n) > 1}):
         raise RuleTableError(f"rules.csv: each name once ({', '.join(repeated)} repeated)")
@@ -583,12 +588,12 @@ def test_rule(case: Case) -> None:
 # -- the table itself ----------------------------------------------------------------------------
 
 
-def test_every_hard_rule_has_a_row_excluding_by_it():
+def test_every_hard_rule_has_a_row_excluding_by_it() -> None:
     shown = {case.rule for case in CASES if case.expected == "not listed"}
     assert shown == set(EXCLUSIONS), f"no 'not listed' row for: {sorted(set(EXCLUSIONS) - shown)}"
 
 
-def test_the_docs_list_every_hard_rule_as_the_pages_label_it():
+def test_the_docs_list_every_hard_rule_as_the_pages_label_it() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     missing = [label for label in EXCLUSIONS.values() if label not in docs]
     missing += [label for label in (rate_exclusion(True), rate_exclusion(False)) if label not in docs]
@@ -609,14 +614,21 @@ def test_the_docs_list_every_hard_rule_as_the_pages_label_it():
         ("x,,,,ranked above,", "line 2, column 'expected': 'ranked above' compares two PAs"),
         ("x,,skills hoist,,listed,", "line 2, column 'pa': 'skills hoist' is not written as 'key: value'"),
         ("x,,free: Monday 9-5,,listed,", "line 2, column 'pa': '9' is not a time like 09:00"),
+        ("x,,,,listed,,extra", "line 2: more cells than the 6 columns"),
+        (" ,,,,listed,", "line 2: the row has no name"),
     ],
 )
-def test_a_row_the_table_cannot_read_names_its_line(row, message):
+def test_a_row_the_table_cannot_read_names_its_line(row: str, message: str) -> None:
     with pytest.raises(RuleTableError, match=re.escape(message)):
         read_table(",".join(COLUMNS) + "\n" + row + "\n")
 
 
-def test_panjabi_and_punjabi_are_one_language_bsl_and_british_sign_language_another():
+def test_a_row_short_of_its_last_cells_reads_them_as_empty() -> None:
+    (case,) = read_table(",".join(COLUMNS) + "\nx,,,,not listed: part hours\n")
+    assert (case.rule, case.reason) == ("part_hours", "")
+
+
+def test_panjabi_and_punjabi_are_one_language_bsl_and_british_sign_language_another() -> None:
     read = Reader(1, "pa")
     assert read.languages("Panjabi, Punjabi") == ("panjabi",)
     assert read.languages("BSL, British Sign Language") == ("bsl",)
