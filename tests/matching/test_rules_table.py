@@ -58,10 +58,11 @@ import pytest
 
 from market.dbs import rules as dbs_rules
 from market.geo.distance import EARTH_RADIUS_MILES
-from market.matching.engine.budget import rate_exclusion
+from market.matching.engine.budget import BUDGET_STRETCH_PERCENT, rate_exclusion
 from market.matching.engine.columns import DBS_KINDS, WEEK_MINUTES
 from market.matching.engine.ranking import EXCLUSIONS, NeedSpec, Ranking, Vocabulary, rank
 from market.matching.engine.records import PARow, Vocabularies, build_index
+from market.matching.engine.scoring import DISTANCE_DECAY_MILES, PA_WEIGHTS, RECIPIENT_WEIGHTS
 from market.matching.engine.terms import SchoolYearDates, calendar_of
 from market.matching.index import DBS_REQUIREMENTS
 from market.register.schemas import SHIFT_KINDS, WONT_DO
@@ -542,7 +543,7 @@ def read_table(text: str) -> list[Case]:
     return cases
 
 
-CASES = read_table(TABLE.read_text(encoding="utf-8"))
+CASES = read_table(TABLE.read_text(encoding="utf-8-sig"))  # a spreadsheet may save a BOM
 
 
 def ranking_of(case: Case) -> Ranking:
@@ -621,6 +622,16 @@ def test_the_docs_list_every_hard_rule_as_the_pages_label_it() -> None:
 def test_a_row_the_table_cannot_read_names_its_line(row: str, message: str) -> None:
     with pytest.raises(RuleTableError, match=re.escape(message)):
         read_table(",".join(COLUMNS) + "\n" + row + "\n")
+
+
+def test_the_docs_give_every_soft_factor_its_weight() -> None:
+    docs = DOCS.read_text(encoding="utf-8")
+    weights = {**RECIPIENT_WEIGHTS, **PA_WEIGHTS}
+    missing = [f"| `{factor}` | {weight:.2f} |" for factor, weight in weights.items()]
+    missing = [line for line in missing if line not in docs]
+    assert not missing, f"docs/matching.md does not give these weights: {missing}"
+    assert f"may stretch by {BUDGET_STRETCH_PERCENT}%" in docs
+    assert f"exp(−miles / {DISTANCE_DECAY_MILES:g})" in docs
 
 
 def test_a_row_short_of_its_last_cells_reads_them_as_empty() -> None:
