@@ -96,7 +96,9 @@ def plant(index, rng: np.random.Generator, need: NeedSpec, count: int = 5) -> se
         "languages": np.full(n, 2**64 - 1, dtype=np.uint64),
         "shift_kinds": np.full(n, 2**64 - 1, dtype=np.uint64),
         "gender": np.ones(n, dtype=np.int8),
-        "drives": np.ones(n, dtype=bool),
+        "licence": np.ones(n, dtype=bool),
+        "car": np.ones(n, dtype=bool),
+        "car_insurance": np.ones(n, dtype=bool),
         "min_rate": np.full(n, max(need.max_rate_pence * 0.8, 100), dtype=np.int32),
         "wont_do": np.zeros(n, dtype=np.uint64),
         "year_pattern": np.zeros(n, dtype=np.int8),
@@ -133,7 +135,8 @@ def violations(index, need: NeedSpec) -> int:
             and miles <= float(index.travel_miles[row]) + 1e-6
             and int(index.skills[row]) & mask == mask
             and (not need.rate_firm or not need.max_rate_pence or index.min_rate[row] <= need.max_rate_pence)
-            and (not need.driver_needed or index.drives[row])
+            and (need.driving == "none" or index.licence[row])
+            and (need.driving != "own_car" or (index.car[row] and index.car_insurance[row]))
             # Free at some of the need's times (issue 16): never a PA with 0 hours of them.
             and (not need.slots or c.factors["availability"] > 0)
         )

@@ -20,6 +20,7 @@ from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
 from market.geo.centroids import sector_point
+from market.matching import term_calendar
 from market.matching.engine.ranking import CandidateIndex, Vocabulary
 from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.register import languages as language_list
@@ -186,7 +187,9 @@ async def pa_rows(profile_ids: Sequence[int] | None = None, *, policy: Policy | 
                 groups=tuple(g["code"] for g in groups.get(pid, [])),
                 languages=tuple(language_code(x) for x in json_list(p["languages"])),
                 gender=p["gender"] or "",
-                drives=bool(p["driving_licence"] and p["has_car"]),
+                licence=bool(p["driving_licence"]),
+                car=bool(p["driving_licence"] and p["has_car"]),
+                car_insurance=bool(p["driving_licence"] and p["has_car"]),
                 min_rate_pence=p["min_rate_pence"] or 0,
                 wont_do=tuple(str(x) for x in json_list(p["wont_do"])),
                 year_pattern=p["year_pattern"] or "all_year",
@@ -218,4 +221,4 @@ async def build(*, policy: Policy | None = None) -> CandidateIndex:
         for language in row.languages:
             counts[language] = counts.get(language, 0) + 1
     languages = sorted(counts, key=lambda code: (-counts[code], code))
-    return build_index(rows, await vocabularies(languages))
+    return build_index(rows, await vocabularies(languages), terms=await term_calendar.load())

@@ -103,7 +103,8 @@ def spec_of(need: NeedOut, lat: float, lon: float) -> NeedSpec:
         languages_preferred=tuple(language_code(x) for x in need.languages_preferred),
         gender=need.gender_preference,
         gender_required=need.gender_required,
-        driver_needed=need.driver_needed,
+        # Until the need says which driving it asks for, a driver meant a licence and a car.
+        driving="own_car" if need.driver_needed else "none",
         limits=tuple(dict.fromkeys(limits)),
         shift_kinds=tuple(need.shift_kinds),
         max_rate_pence=need.max_rate_pence or 0,
@@ -144,14 +145,24 @@ def rules(need: NeedOut) -> list[str]:
     if rule := budget_rule(need.max_rate_pence or 0, need.rate_firm):
         said.append(rule)
     said.append("Has not said they will not do the work (personal care, pets, smoking, nights and so on)")
-    said.append("Works the same pattern over the year (for example term time only)")
+    if need.kind == "cover":
+        said.append(
+            "Can work some of the dates (a PA who works term time only or school holidays only "
+            "is checked against the school terms)"
+        )
+    else:
+        said.append("Works the same pattern over the year (for example term time only)")
     where = "on the dates you need" if need.kind == "cover" else "in the week"
     if need.all_hours:
         said.append(f"Is free at all of the times {where}")
     else:
         said.append(f"Is free at some of the times {where} (never at none of them)")
     if need.kind == "cover":
-        said.append("Offers the kind of shift, and is not away on the dates")
+        said.append(
+            "Offers the kind of shift, and is not away on every date"
+            if not need.all_hours
+            else "Offers the kind of shift, and is not away on any of the dates"
+        )
     return said
 
 

@@ -52,7 +52,9 @@ def pa(profile_id: int, **changes) -> PARow:
         courses={"moving_handling": (LATER, True)},
         languages=("english", "polish"),
         gender="woman",
-        drives=True,
+        licence=True,
+        car=True,
+        car_insurance=True,
         min_rate_pence=1200,
         slots=MONDAY_9_TO_5,
         shift_kinds=("day", "sleeping_night"),
@@ -101,7 +103,10 @@ def test_the_baseline_pa_is_listed_with_reasons():
         ("training", {"courses": {}}, {}),
         ("language", {"languages": ("english",)}, {"languages_required": ("english", "polish")}),
         ("gender", {"gender": "man"}, {"gender": "woman", "gender_required": True}),
-        ("driver", {"drives": False}, {"driver_needed": True}),
+        ("licence", {"licence": False}, {"driving": "recipients_car"}),
+        ("licence", {"licence": False}, {"driving": "own_car"}),
+        ("car", {"car": False}, {"driving": "own_car"}),
+        ("insurance", {"car_insurance": False}, {"driving": "own_car"}),
         ("rate", {"min_rate_pence": 1600}, {}),
         ("limits", {"wont_do": ("pets",)}, {"limits": ("pets",)}),
         ("limits", {"wont_do": ("personal_care",)}, {"limits": ("personal_care",)}),
@@ -240,8 +245,10 @@ def test_no_result_ever_breaks_a_hard_requirement(need):
         assert int(INDEX.skills[row]) & mask == mask
         if need.rate_firm:
             assert INDEX.min_rate[row] <= need.max_rate_pence
-        if need.driver_needed:
-            assert INDEX.drives[row]
+        if need.driving != "none":
+            assert INDEX.licence[row]
+        if need.driving == "own_car":
+            assert INDEX.car[row] and INDEX.car_insurance[row]
 
 
 def _reference(need: NeedSpec, index, at: date) -> tuple[set[int], dict[str, int]]:
@@ -282,19 +289,32 @@ def _reference(need: NeedSpec, index, at: date) -> tuple[set[int], dict[str, int
                 not (need.gender and need.gender_required)
                 or index.gender[row] == ("", "woman", "man").index(need.gender),
             ),
-            ("driver", not need.driver_needed or index.drives[row]),
+            ("licence", need.driving == "none" or index.licence[row]),
+            ("car", need.driving != "own_car" or index.car[row]),
+            ("insurance", need.driving != "own_car" or index.car_insurance[row]),
             ("rate", not need.max_rate_pence or index.min_rate[row] <= ceiling),
             ("limits", not limits or int(index.wont_do[row]) & limits == 0),
-            ("year", index.year_pattern[row] in (0, pattern)),
+            # A cover need's dates decide (the synthetic index has no school terms: every date
+            # is unknown, which rules nobody out); a weekly need's answer must be the PA's.
+            ("year", bool(need.cover_days) or index.year_pattern[row] in (0, pattern)),
             (
                 "shift",
                 not (need.cover_days and shifts > 0) or int(index.shift_kinds[row]) & shifts != 0,
             ),
         ]
         free = sum(quarters_in(m & index.availability[row]) for m in masks)
+        # Dates away count out their shifts' hours, last: none left (or, with all_hours, not all).
+        days = need.cover_days or [None] * len(masks)
+        away = [
+            d is not None and any(a <= d.toordinal() <= b for a, b in index.away.get(row, ())) for d in days
+        ]
+        left = sum(
+            quarters_in(m & index.availability[row]) for m, gone in zip(masks, away, strict=True) if not gone
+        )
         rules += [
             ("unavailable", not wanted or free > 0),
             ("part_hours", not (wanted and need.all_hours) or free >= wanted),
+            ("away", not wanted or (left >= wanted if need.all_hours else left > 0)),
         ]
         failed = next((rule for rule, ok in rules if not ok), None)
         if failed is None:

@@ -304,3 +304,37 @@ async def test_equality_monitoring_is_optional_and_checked(client, login_as):
     assert done.status_code in (302, 303)
     people = (await client.get("/api/v1/recipients")).json()
     assert [(p["disability"], p["ethnicity"]) for p in people] == [("yes", "black")]
+
+
+async def test_a_cover_need_is_not_asked_when_in_the_year_its_dates_decide(client, login_as):
+    _, recipient_id = await signed_in_recipient(client, login_as)
+    form_path = f"/needs/new?recipient={recipient_id}"
+    created = await submit(
+        client, form_path, {"title": "Summer cover", "description": "Help in the summer", "kind": "cover"}
+    )
+    need_id = int(created.headers["location"].split("/")[2])
+    hours = await client.get(f"/needs/{need_id}/section/hours")
+    assert 'name="year_pattern"' not in hours.text
+    assert "We check the dates against the school terms" in hours.text
+    saved = await answer(client, need_id, "hours", {"hours_per_week": "10"}, flow="check")
+    assert saved.status_code in (302, 303), saved.text
+    summary = await client.get(f"/needs/{need_id}")
+    assert "The cover&#39;s dates decide: we check them against the school terms" in summary.text
+    # A weekly need is asked as before, and its answer shown.
+    weekly = await submit(
+        client, form_path, {"title": "Mornings", "description": "Help to get up", "kind": "regular"}
+    )
+    weekly_id = int(weekly.headers["location"].split("/")[2])
+    assert 'name="year_pattern"' in (await client.get(f"/needs/{weekly_id}/section/hours")).text
+    term = await answer(client, weekly_id, "hours", {"year_pattern": "term_time"}, flow="check")
+    assert term.status_code in (302, 303), term.text
+    assert "School term time only" in (await client.get(f"/needs/{weekly_id}")).text
+    # A need changed from weekly to cover keeps no pattern: its dates decide.
+    await answer(
+        client,
+        weekly_id,
+        "about",
+        {"title": "Mornings", "description": "Help to get up", "kind": "cover"},
+        flow="check",
+    )
+    assert "The cover&#39;s dates decide" in (await client.get(f"/needs/{weekly_id}")).text

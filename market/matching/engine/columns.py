@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.geo.distance import EARTH_RADIUS_MILES, band_keys, band_ranges, unit_vectors
+from market.matching.engine.terms import NO_TERMS, TermCalendar
 
 WEEK_MINUTES = 7 * 24 * 60
 QUARTER = 15
@@ -79,8 +80,9 @@ def quarters_in(mask: NDArray[np.uint8]) -> int:
 # The per-row arrays of a CandidateIndex (row ``i`` of each is one PA).
 ROW_COLUMNS = (
     "profile_id", "active", "lat", "lon", "travel_miles", "dbs_until", "skills", "skill_years",
-    "course_until", "course_verified", "groups", "languages", "gender", "drives", "min_rate",
-    "wont_do", "year_pattern", "shift_kinds", "availability", "min_hours", "max_hours",
+    "course_until", "course_verified", "groups", "languages", "gender", "licence", "car",
+    "car_insurance", "min_rate", "wont_do", "year_pattern", "shift_kinds", "availability",
+    "min_hours", "max_hours",
 )  # fmt: skip
 _BY_COLUMN = ("dbs_until", "course_until", "course_verified", "xyz")  # 2-d, read a column at a time
 WORDS = -(-MASK_BYTES // 8)  # availability as 64-bit words: 11 a PA
@@ -151,7 +153,9 @@ class CandidateIndex:
         groups: NDArray[np.uint64],
         languages: NDArray[np.uint64],
         gender: NDArray[np.int8],
-        drives: NDArray[np.bool_],
+        licence: NDArray[np.bool_],  # a full UK driving licence
+        car: NDArray[np.bool_],  # a car they can use for work
+        car_insurance: NDArray[np.bool_],  # business insurance for it
         min_rate: NDArray[np.int32],
         wont_do: NDArray[np.uint64],
         year_pattern: NDArray[np.int8],
@@ -167,7 +171,9 @@ class CandidateIndex:
         shift_vocab: Vocabulary,
         skill_courses: dict[str, tuple[str, ...]],  # skill code -> the course codes it depends on
         away: dict[int, list[tuple[int, int]]] | None = None,  # row -> (first, last) ordinal days
+        terms: TermCalendar = NO_TERMS,  # the area's school terms, for dated cover needs
     ) -> None:
+        self.terms = terms
         self.skill_vocab, self.course_vocab, self.group_vocab = skill_vocab, course_vocab, group_vocab
         self.language_vocab, self.limit_vocab, self.shift_vocab = language_vocab, limit_vocab, shift_vocab
         self.skill_courses = skill_courses
@@ -176,7 +182,8 @@ class CandidateIndex:
             "travel_miles": travel_miles, "dbs_until": dbs_until, "skills": skills,
             "skill_years": skill_years, "course_until": course_until,
             "course_verified": course_verified, "groups": groups, "languages": languages,
-            "gender": gender, "drives": drives, "min_rate": min_rate, "wont_do": wont_do,
+            "gender": gender, "licence": licence, "car": car, "car_insurance": car_insurance,
+            "min_rate": min_rate, "wont_do": wont_do,
             "year_pattern": year_pattern, "shift_kinds": shift_kinds, "availability": availability,
             "min_hours": min_hours, "max_hours": max_hours,
         }  # fmt: skip
@@ -196,7 +203,9 @@ class CandidateIndex:
     groups: NDArray[np.uint64]
     languages: NDArray[np.uint64]
     gender: NDArray[np.int8]
-    drives: NDArray[np.bool_]
+    licence: NDArray[np.bool_]
+    car: NDArray[np.bool_]
+    car_insurance: NDArray[np.bool_]
     min_rate: NDArray[np.int32]
     wont_do: NDArray[np.uint64]
     year_pattern: NDArray[np.int8]

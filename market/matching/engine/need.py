@@ -10,6 +10,11 @@ from numpy.typing import NDArray
 
 from market.matching.engine.columns import CandidateIndex, as_words, quarters_in, slots_mask
 
+# What driving a need asks of the PA: none; driving the person's own (often adapted) car, which
+# takes a full UK licence; or bringing the PA's own car, which takes a licence, a car they can
+# use for work and business insurance for it.
+DRIVING = ("none", "recipients_car", "own_car")
+
 
 class NeedSpec(msgspec.Struct, frozen=True, kw_only=True):
     """A need as the engine sees it: plain values, no names, no database ids but the PA's."""
@@ -26,7 +31,7 @@ class NeedSpec(msgspec.Struct, frozen=True, kw_only=True):
     languages_preferred: tuple[str, ...] = ()
     gender: str = ""
     gender_required: bool = False
-    driver_needed: bool = False
+    driving: str = "none"  # one of DRIVING: what driving the work needs of the PA
     limits: tuple[str, ...] = ()  # what the work involves that a PA may refuse (pets, smoking ...)
     shift_kinds: tuple[str, ...] = ()  # for cover: the PA must offer one of these
     max_rate_pence: int = 0  # 0: no budget given

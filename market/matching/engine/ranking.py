@@ -19,7 +19,7 @@ the recipient's and the PA's views) and the reasons in ``reasons``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 
 import msgspec
@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from market.geo.display import banded_miles
 from market.geo.distance import EARTH_RADIUS_MILES, haversine_miles, unit_vectors
+from market.matching.engine import dated
 from market.matching.engine.budget import BUDGET_STRETCH_PERCENT, rate_ceiling
 from market.matching.engine.columns import (
     DBS_KINDS,
@@ -44,6 +45,7 @@ from market.matching.engine.columns import (
     quarters_in,
     slots_mask,
 )
+from market.matching.engine.dated import DatedShifts
 from market.matching.engine.need import NeedSpec, covered_quarters, need_words, required_courses
 from market.matching.engine.reasons import reason_context, reasons
 from market.matching.engine.scoring import (
@@ -104,14 +106,16 @@ EXCLUSIONS = {
     "training": "Training a required skill depends on is not current",
     "language": "Does not speak a required language",
     "gender": "Not the gender the person requires",
-    "driver": "Does not drive (a driver is needed)",
+    "licence": "No full UK driving licence (the work needs driving)",
+    "car": "No car to use for work (the work needs the PA's own car)",
+    "insurance": "No business insurance for their car (the work needs the PA's own car)",
     "rate": "Their minimum rate is above the budget",  # for a need: ``budget.rate_exclusion``
     "limits": "Work the PA has said they will not do",
-    "year": "Works a different pattern over the year",
+    "year": "Works a different pattern over the year (term time or school holidays only)",
     "shift": "Does not offer the kind of shift",
     "unavailable": "Not free at any of the times",
     "part_hours": "Free at only some of the times (the need asks for all of them)",
-    "away": "Away on the dates of the cover",
+    "away": "Away on the dates of the cover (all of them, or any when one PA must do every hour)",
 }
 
 
@@ -135,20 +139,6 @@ class Ranking(msgspec.Struct, frozen=True, kw_only=True):
 # -- ranking -----------------------------------------------------------------------------------
 
 
-def _away_on(index: CandidateIndex, rows: NDArray[np.int64], days: Sequence[date]) -> NDArray[np.bool_]:
-    """Rows away on any of the days (only PAs with dates away are looked at, one by one)."""
-    result = np.zeros(len(rows), dtype=bool)
-    if not days or not index.away:
-        return result
-    ordinals = [d.toordinal() for d in days]
-    for i, row in enumerate(rows.tolist()):
-        for first, last in index.away.get(row, ()):
-            if any(first <= day <= last for day in ordinals):
-                result[i] = True
-                break
-    return result
-
-
 # A rule's test: given where to read (a slice of rows, or row numbers) and the dot products of
 # those rows with the need's place, which pass.
 Where = slice | NDArray[np.int64]
@@ -167,7 +157,9 @@ def _has_all(values: NDArray[np.uint64], wanted: int) -> Test:
     return lambda where, near: (values[where] & bits) == bits
 
 
-def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str, Test]]:
+def _rules(
+    need: NeedSpec, index: CandidateIndex, today: int, shifts: DatedShifts | None
+) -> list[tuple[str, Test]]:
     """The hard requirements after distance that apply to this need, in EXCLUSIONS order (the
     last, "away", is checked on the survivors: see ``_survivors``)."""
     rules: list[tuple[str, Test]] = [("travel", lambda where, near: near >= index.travel_cos[where])]
@@ -185,16 +177,19 @@ def _rules(need: NeedSpec, index: CandidateIndex, today: int) -> list[tuple[str,
     if need.gender and need.gender_required:
         gender = GENDERS.index(need.gender)
         rules.append(("gender", lambda where, near: index.gender[where] == gender))
-    if need.driver_needed:
-        rules.append(("driver", lambda where, near: index.drives[where]))
+    if need.driving in ("recipients_car", "own_car"):
+        rules.append(("licence", lambda where, near: index.licence[where]))
+    if need.driving == "own_car":
+        rules.append(("car", lambda where, near: index.car[where]))
+        rules.append(("insurance", lambda where, near: index.car_insurance[where]))
     if (ceiling := rate_ceiling(need.max_rate_pence, need.rate_firm)) is not None:
         rules.append(("rate", lambda where, near: index.min_rate[where] <= ceiling))
     if limits := _limits_rule(need, index):
         rules.append(("limits", limits))
-    rules.append(("year", _year_rule(need, index)))
+    rules.append(("year", _year_rule(need, index, shifts)))
     if shift := _shift_rule(need, index):
         rules.append(("shift", shift))
-    rules.extend(_times_rules(need, index))
+    rules.extend(_dated_rules(need, index, shifts) if shifts else _times_rules(need, index))
     return rules
 
 
@@ -209,6 +204,24 @@ def _times_rules(need: NeedSpec, index: CandidateIndex) -> list[tuple[str, Test]
     ]
     if need.all_hours:
         rules.append(("part_hours", lambda where, near: covered_quarters(index, where, pairs) >= wanted))
+    return rules
+
+
+def _dated_rules(need: NeedSpec, index: CandidateIndex, shifts: DatedShifts) -> list[tuple[str, Test]]:
+    """As ``_times_rules``, for a dated cover need: the hours counted are those of the dates
+    the PA's year pattern lets them work (dates away are the last rule: ``_survivors``)."""
+    wanted = shifts.wanted
+    if not wanted:
+        return []
+
+    def cover(where: Where) -> NDArray[np.int32]:
+        return dated.covered(
+            dated.shift_cover(index, where, shifts), dated.pattern_shifts(index, where, shifts)
+        )
+
+    rules: list[tuple[str, Test]] = [("unavailable", lambda where, near: cover(where) > 0)]
+    if need.all_hours:
+        rules.append(("part_hours", lambda where, near: cover(where) >= wanted))
     return rules
 
 
@@ -240,8 +253,16 @@ def _limits_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
     return lambda where, near: (index.wont_do[where] & refused) == 0
 
 
-def _year_rule(need: NeedSpec, index: CandidateIndex) -> Test:
-    """A PA with a year pattern only suits a need with the same one; a PA without suits any."""
+def _year_rule(need: NeedSpec, index: CandidateIndex, shifts: DatedShifts | None) -> Test:
+    """A weekly need: a PA with a year pattern only suits a need with the same one; a PA
+    without suits any. A dated cover need: a PA suits it if their pattern lets them work at
+    least one of its dates (every one, when the need asks for all its hours); dates the
+    school terms say nothing about rule nobody out."""
+    if shifts is not None:
+        fits: NDArray[np.bool_] = np.asarray(
+            shifts.allowed.all(axis=1) if need.all_hours else shifts.allowed.any(axis=1)
+        )
+        return lambda where, near: fits[index.year_pattern[where].astype(np.intp)]
     pattern = YEAR_PATTERNS.index(need.year_pattern) if need.year_pattern in YEAR_PATTERNS else 0
     if pattern:
         return lambda where, near: (index.year_pattern[where] == 0) | (index.year_pattern[where] == pattern)
@@ -271,7 +292,8 @@ def _survivors(
     centre = unit_vectors(need.lat, need.lon)[0]
     theta = min(max(need.max_distance, 0.0) / EARTH_RADIUS_MILES, np.pi)
     reach = np.cos(theta) - DOT_SLACK
-    rules = _rules(need, index, today)
+    shifts = dated.dated_shifts(need, index)
+    rules = _rules(need, index, today, shifts)
     failed = dict.fromkeys((name for name, _ in rules), 0)
     near_count = 0
     found_rows: list[NDArray[np.int64]] = []
@@ -309,13 +331,32 @@ def _survivors(
             found_near.append(near)
     rows = np.concatenate(found_rows) if found_rows else np.empty(0, dtype=np.int64)
     near = np.concatenate(found_near) if found_near else np.empty(0)
-    if need.cover_days and len(rows):
-        away = _away_on(index, rows, need.cover_days)
-        if count := int(np.count_nonzero(away)):
+    if shifts is not None and len(rows) and index.away:
+        gone = _away_too_much(need, index, rows, shifts)
+        if count := int(np.count_nonzero(gone)):
             failed["away"] = count
-            rows, near = rows[~away], near[~away]
+            rows, near = rows[~gone], near[~gone]
     excluded = {"distance": index.active_count - near_count, **failed}
     return rows, near, {rule: excluded[rule] for rule in EXCLUSIONS if excluded.get(rule)}
+
+
+def _away_too_much(
+    need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts
+) -> NDArray[np.bool_]:
+    """Rows whose dates away leave them none of the need's hours (or, when the need asks for
+    all of them, not all). Only PAs with dates away are looked at."""
+    gone = np.zeros(len(rows), dtype=bool)
+    if not shifts.wanted:
+        return gone
+    spots = np.flatnonzero(
+        np.fromiter((row in index.away for row in rows.tolist()), dtype=bool, count=len(rows))
+    )
+    if not len(spots):
+        return gone
+    some = rows[spots]
+    cover = dated.dated_cover(index, some, shifts)
+    gone[spots] = cover < shifts.wanted if need.all_hours else cover == 0
+    return gone
 
 
 def rank(

@@ -8,9 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import msgspec
+import numpy as np
 
+from market.matching.engine import dated
 from market.matching.engine.budget import rate_reason
-from market.matching.engine.columns import CandidateIndex
+from market.matching.engine.columns import YEAR_PATTERNS, CandidateIndex
+from market.matching.engine.dated import DatedShifts
 from market.matching.engine.need import NeedSpec, need_words, relevant_courses
 
 
@@ -29,10 +32,14 @@ class ReasonContext(msgspec.Struct, frozen=True):
     # Per relevant course: (column, name, whether a required skill depends on it, the bits of
     # the skills that depend on it): its news matters if required or the PA offers such a skill.
     course_facts: tuple[tuple[int, str, bool, int], ...] = ()
+    shifts: DatedShifts | None = None  # a dated cover need's shifts (``dated.dated_shifts``)
 
 
 def reason_context(need: NeedSpec, index: CandidateIndex) -> ReasonContext:
+    shifts = dated.dated_shifts(need, index)
     words, wanted = need_words(need)
+    if shifts is not None:
+        wanted = shifts.wanted
     courses = tuple(relevant_courses(need, index))
     facts = []
     for course in courses:
@@ -50,6 +57,7 @@ def reason_context(need: NeedSpec, index: CandidateIndex) -> ReasonContext:
         words=words,
         preferred=tuple(p for s in need.preferred_skills if (p := index.skill_vocab.position(s)) is not None),
         course_facts=tuple(facts),
+        shifts=shifts,
     )
 
 
@@ -67,11 +75,14 @@ def reasons(
     worth: list[str] = []
     if context is None:
         context = reason_context(need, index)
-    if wanted := context.wanted:
+    if context.shifts is not None:
+        _date_reasons(index, row, context.shifts, good, worth)
+    elif wanted := context.wanted:
         held = index.availability_words[row].tolist()
         covered = sum((held[word] & bits).bit_count() for word, bits in context.words)
-        when = "hours on the dates you need" if need.cover_days else "hours a week"
-        (good if covered >= wanted else worth).append(f"Covers {_hours(covered)} of {_hours(wanted)} {when}")
+        (good if covered >= wanted else worth).append(
+            f"Covers {_hours(covered)} of {_hours(wanted)} hours a week"
+        )
     limit = float(index.travel_miles[row])
     good.append(
         f"{miles:.1f} miles away as the crow flies, within both travel limits "
@@ -93,6 +104,52 @@ def reasons(
     if need.hours_per_week and factors["hours"] < 1:
         worth.append("Wants a different number of hours a week")
     return tuple(good), tuple(worth)
+
+
+def _of_dates(count: int, total: int) -> str:
+    """ "all 5 dates", "the date", "2 of the 5 dates"."""
+    if total == 1:
+        return "the date"
+    if count == total:
+        return f"all {total} dates" if total > 2 else "both dates"
+    return f"{count} of the {total} dates"
+
+
+_PATTERN_WORDS = {
+    "term_time": ("Term time only", "in term", "in the school holidays"),
+    "school_holidays": ("School holidays only", "in the school holidays", "in term"),
+}
+
+
+def _date_reasons(
+    index: CandidateIndex, row: int, shifts: DatedShifts, good: list[str], worth: list[str]
+) -> None:
+    """A dated cover need: the hours of the dates the PA can do, their year pattern against
+    the school terms, and the dates they are away."""
+    one = np.array([row], dtype=np.int64)
+    covered = int(dated.dated_cover(index, one, shifts)[0])
+    wanted = shifts.wanted
+    (good if covered >= wanted else worth).append(
+        f"Covers {_hours(covered)} of {_hours(wanted)} hours on the dates you need"
+    )
+    total = len(shifts.days)
+    pattern = int(index.year_pattern[row])
+    if YEAR_PATTERNS[pattern] in _PATTERN_WORDS:
+        label, inside, outside = _PATTERN_WORDS[YEAR_PATTERNS[pattern]]
+        fits, out, unknown = dated.day_counts(shifts, pattern)
+        verb = "is" if total == 1 else ("are" if fits != 1 else "is")
+        if fits == total:
+            good.append(f"{label}: {_of_dates(fits, total)} {verb} {inside}")
+        else:
+            if out:
+                worth.append(f"{label}: {_of_dates(out, total)} {'is' if out == 1 else 'are'} {outside}")
+            if unknown:
+                worth.append(
+                    f"{label}: no school term dates are recorded for {_of_dates(unknown, total)}, "
+                    "so whether they suit is not known"
+                )
+    if count := dated.dates_away(index, row, shifts):
+        worth.append(f"Away on {_of_dates(count, total)}")
 
 
 def _training_reasons(

@@ -19,6 +19,7 @@ from market.matching.engine.columns import (
     Vocabulary,
     slots_mask,
 )
+from market.matching.engine.terms import NO_TERMS, TermCalendar
 
 NEVER = date.max.toordinal()  # a course that does not expire
 
@@ -41,7 +42,9 @@ class PARow(msgspec.Struct, kw_only=True):
     groups: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("english",)
     gender: str = ""
-    drives: bool = False
+    licence: bool = False  # a full UK driving licence
+    car: bool = False  # a car they can use for work
+    car_insurance: bool = False  # business insurance for it
     min_rate_pence: int = 0
     wont_do: tuple[str, ...] = ()
     year_pattern: str = "all_year"
@@ -128,7 +131,9 @@ def _columns(
         "gender": np.array(
             [GENDERS.index(r.gender) if r.gender in GENDERS else 0 for r in rows], dtype=np.int8
         ),
-        "drives": np.array([r.drives for r in rows], dtype=bool),
+        "licence": np.array([r.licence for r in rows], dtype=bool),
+        "car": np.array([r.car for r in rows], dtype=bool),
+        "car_insurance": np.array([r.car_insurance for r in rows], dtype=bool),
         "min_rate": np.array([r.min_rate_pence for r in rows], dtype=np.int32),
         "wont_do": np.array([_mask(vocab.limits, r.wont_do) for r in rows], dtype=np.uint64),
         "year_pattern": np.array(
@@ -143,7 +148,9 @@ def _columns(
     return columns, away
 
 
-def build_index(rows: Sequence[PARow], vocab: Vocabularies) -> CandidateIndex:
+def build_index(
+    rows: Sequence[PARow], vocab: Vocabularies, *, terms: TermCalendar = NO_TERMS
+) -> CandidateIndex:
     columns, away = _columns(rows, vocab)
     return CandidateIndex(
         **columns,
@@ -155,6 +162,7 @@ def build_index(rows: Sequence[PARow], vocab: Vocabularies) -> CandidateIndex:
         shift_vocab=vocab.shifts,
         skill_courses=vocab.skill_courses,
         away=away,
+        terms=terms,
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.geo.distance import EARTH_RADIUS_MILES, unit_vectors
+from market.matching.engine import dated
 from market.matching.engine.budget import BUDGET_STRETCH_PERCENT
 from market.matching.engine.columns import GENDERS, CandidateIndex
 from market.matching.engine.need import NeedSpec, covered_quarters, need_words, relevant_courses
@@ -62,8 +63,13 @@ def score(
 ) -> dict[str, NDArray[np.float64]]:
     """Every factor for every row, each in [0, 1]."""
     today = at.toordinal()
-    pairs, wanted = need_words(need)  # only the words of the week the need's hours fall in
-    availability = covered_quarters(index, rows, pairs) / wanted if wanted else np.ones(len(rows))
+    if (shifts := dated.dated_shifts(need, index)) is not None:  # a cover need: the dates they can do
+        wanted = shifts.wanted
+        held = dated.dated_cover(index, rows, shifts)
+    else:  # only the words of the week the need's hours fall in
+        pairs, wanted = need_words(need)
+        held = covered_quarters(index, rows, pairs)
+    availability = held / wanted if wanted else np.ones(len(rows))
     preferred = index.skill_vocab.mask(
         s for s in need.preferred_skills if index.skill_vocab.position(s) is not None
     )

@@ -126,7 +126,10 @@ def make_index(n: int, *, seed: int = 1, at: date | None = None) -> CandidateInd
         groups=_bits(rng, n, len(GROUPS), 0.3),
         languages=np.uint64(1) | _bits(rng, n, len(LANGUAGES), 0.05),
         gender=rng.choice(3, size=n, p=[0.1, 0.65, 0.25]).astype(np.int8),
-        drives=rng.random(n) < 0.6,
+        # Licence, car for work, business insurance: each a subset of the one before (one draw).
+        licence=(drive := rng.random(n)) < 0.75,
+        car=drive < 0.6,
+        car_insurance=drive < 0.5,
         min_rate=rng.integers(46, 67, n).astype(np.int32) * 25,
         wont_do=wont.sum(axis=1, dtype=np.uint64),
         year_pattern=rng.choice(3, size=n, p=[0.85, 0.1, 0.05]).astype(np.int8),
@@ -162,6 +165,16 @@ def _patterns() -> list[list[tuple[int, int]]]:
     return [weekdays, mornings, evenings, nights, weekends, weekdays + evenings, mornings + weekends]
 
 
+def _need_driving(draw: float) -> str:
+    return "own_car" if draw < 0.1 else "recipients_car" if draw < 0.2 else "none"
+
+
+def _dates_of(slots: tuple[tuple[int, int], ...], after: date) -> tuple[date, ...]:
+    """A cover need's dates: for each slot, the first date after ``after`` on its weekday."""
+    first = after + timedelta(days=1)
+    return tuple(first + timedelta(days=(start // 1440 - first.weekday()) % 7) for start, _ in slots)
+
+
 def random_need(rng: np.random.Generator, *, at: date | None = None, dense: bool = False) -> NeedSpec:
     """A plausible need somewhere in England (``dense``: central London, the worst case)."""
     if dense:
@@ -192,12 +205,12 @@ def random_need(rng: np.random.Generator, *, at: date | None = None, dense: bool
         languages_required=("english",),
         gender="woman" if rng.random() < 0.2 else "",
         gender_required=bool(rng.random() < 0.5),
-        driver_needed=bool(rng.random() < 0.2),
+        driving=_need_driving(float(rng.random())),
         limits=("personal_care",) if "personal_care" in required else (),
         max_rate_pence=int(rng.integers(52, 70)) * 25,
         rate_firm=bool(rng.random() < 0.5),
         dbs="enhanced_children" if child else "enhanced_adults",
-        cover_days=(day + timedelta(days=1),) if rng.random() < 0.1 else (),
+        cover_days=_dates_of(slots or ((540, 1020),), day) if rng.random() < 0.1 else (),
         shift_kinds=("day",),
     )
 
@@ -264,7 +277,9 @@ def random_row(
         groups=pick(GROUPS, 0.3),
         languages=("english", *pick(LANGUAGES[1:], 0.05)),
         gender=str(rng.choice(["", "woman", "man"], p=[0.1, 0.65, 0.25])),
-        drives=bool(rng.random() < 0.6),
+        licence=(drive := float(rng.random())) < 0.75,
+        car=drive < 0.6,
+        car_insurance=drive < 0.5,
         min_rate_pence=int(rng.integers(46, 67)) * 25,
         wont_do=pick(LIMITS, 0.06),
         year_pattern=str(rng.choice(["all_year", "term_time", "school_holidays"], p=[0.85, 0.1, 0.05])),
