@@ -596,3 +596,7 @@ async def test_the_language_filter_finds_a_language_by_any_of_its_names(client, 
         page = await find(client, sort="distance", language=typed)
         assert names(page.text) == ["Gurpreet"], typed
     assert names((await find(client, sort="distance", language="bsl")).text) == ["Deaf"]
+    page = await find(client, sort="distance", language="punjabi")
+    profile = re.search(r'href="(/pas/\d+)[^"]*">Gurpreet<', page.text).group(1)
+    shown = await client.get(profile)
+    assert "English, Panjabi" in shown.text  # standard names, not codes
