@@ -38,9 +38,9 @@ every day all day, no hours wanted given, never away. Today is 2 January 2026, i
 to 27 March 2026 with half term 16 to 20 February and an INSET day on 5 January, 13 April to
 22 July 2026; no dates are recorded after 31 August 2026).
 
-Languages: until the controlled list of languages is in the engine's vocabulary, the names
-are read through ``LANGUAGES`` below (a few names and aliases: Panjabi and Punjabi are one
-language, BSL and British Sign Language another).
+Languages are names or aliases from the service's list of languages as seeded (Panjabi and
+Punjabi are one language, BSL and British Sign Language another); the table's index knows the
+few in ``LANGUAGES`` below.
 
 A key or value the table does not know fails the row with a message naming the CSV line.
 The keys and values are listed in ``docs/matching.md`` ("The rules table").
@@ -49,6 +49,7 @@ The keys and values are listed in ``docs/matching.md`` ("The rules table").
 from __future__ import annotations
 
 import csv
+import importlib
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -65,7 +66,12 @@ from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.matching.engine.scoring import DISTANCE_DECAY_MILES, PA_WEIGHTS, RECIPIENT_WEIGHTS
 from market.matching.engine.terms import SchoolYearDates, calendar_of
 from market.matching.index import DBS_REQUIREMENTS
+from market.register.languages import Catalogue, Entry
 from market.register.schemas import SHIFT_KINDS, WONT_DO
+
+SEEDED_LANGUAGES = importlib.import_module(
+    "market.register.piccolo_migrations.register_2026_12_02t13_50_00_000000"
+).LANGUAGES
 
 HERE = Path(__file__).parent
 TABLE = HERE / "rules.csv"
@@ -92,22 +98,18 @@ TERMS = calendar_of([YEAR])
 SKILLS = ("personal_care", "hoist", "medication", "epilepsy")
 COURSES = {"moving_handling": "Moving and handling", "medication": "Medication"}
 GROUPS = ("older_people", "learning_disabilities", "children", "dementia")
-# Until the controlled list of languages lands: a name or alias -> the language's code.
-LANGUAGES = {
-    "english": "english",
-    "polish": "polish",
-    "panjabi": "panjabi",
-    "punjabi": "panjabi",
-    "urdu": "urdu",
-    "bsl": "bsl",
-    "british sign language": "bsl",
-    "makaton": "makaton",
-}
+# Languages are read through the service's own list, as seeded (names and aliases: "Punjabi"
+# is Panjabi, "BSL" British Sign Language); the index knows the few the table uses.
+CATALOGUE = Catalogue.of(
+    Entry(id=i, code=code, name=name, aliases=tuple(aliases), position=i, active=True, source=source)
+    for i, (code, name, aliases, source) in enumerate(SEEDED_LANGUAGES)
+)
+LANGUAGES = ("english", "polish", "panjabi", "urdu", "british_sign_language", "makaton")
 VOCAB = Vocabularies(
     skills=Vocabulary(SKILLS),
     courses=Vocabulary(tuple(COURSES), tuple(COURSES.values())),
     groups=Vocabulary(GROUPS),
-    languages=Vocabulary(tuple(dict.fromkeys(LANGUAGES.values()))),
+    languages=Vocabulary(LANGUAGES),
     limits=Vocabulary(tuple(WONT_DO)),
     shifts=Vocabulary(tuple(SHIFT_KINDS)),
     skill_courses={"hoist": ("moving_handling",), "medication": ("medication",)},
@@ -194,8 +196,10 @@ class Reader:
         return tuple(self.code(item, known, what) for item in self.items(value))
 
     def language(self, value: str) -> str:
-        if (code := LANGUAGES.get(value.strip().lower())) is None:
-            raise self.fail(f"unknown language '{value}' (known: {', '.join(sorted(LANGUAGES))})")
+        if (code := CATALOGUE.code_of(value)) is None:
+            raise self.fail(f"unknown language '{value}' (not in the list of languages)")
+        if code not in LANGUAGES:
+            raise self.fail(f"language '{value}' is not one the table's index knows ({', '.join(LANGUAGES)})")
         return code
 
     def languages(self, value: str) -> tuple[str, ...]:
@@ -642,4 +646,4 @@ def test_a_row_short_of_its_last_cells_reads_them_as_empty() -> None:
 def test_panjabi_and_punjabi_are_one_language_bsl_and_british_sign_language_another() -> None:
     read = Reader(1, "pa")
     assert read.languages("Panjabi, Punjabi") == ("panjabi",)
-    assert read.languages("BSL, British Sign Language") == ("bsl",)
+    assert read.languages("BSL, British Sign Language") == ("british_sign_language",)
