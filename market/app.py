@@ -17,6 +17,7 @@ from market import db, jobs
 from market.accounts.middleware import AuthMiddleware
 from market.features import all_routes
 from market.mail import routes as mail_routes
+from market.register import languages
 from market.settings import Settings
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
@@ -44,6 +45,7 @@ def create_app(settings: Settings) -> Litestar:
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open_pool(engine)
+        await languages.load()  # the list's names, for the templates' language_names
         sender = None
         if settings.mail_poll_seconds > 0:
             sender = asyncio.create_task(jobs.run_forever(settings))
@@ -82,7 +84,7 @@ def create_app(settings: Settings) -> Litestar:
             DefineMiddleware(AuthMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
-        template_config=template_config(settings),
+        template_config=template_config(settings, {"language_names": languages.names}),
         openapi_config=openapi_config(settings),
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,

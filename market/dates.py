@@ -77,3 +77,40 @@ def add_months(day: date, months: int) -> date:
 def long_date(day: date) -> str:
     """A date as people in England write it: 4 January 2027 (no leading zero)."""
     return f"{day.day} {day:%B %Y}"
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WRITTEN = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+([0-9]{4})")
+
+
+def parse_any_date(text: str, label: str) -> date:
+    """A date as people write it in a file or a council's list: '2026-01-03', '03/01/2026',
+    '3 January 2026', 'Saturday 3 January 2026' or '3 Jan 2026'."""
+    cleaned = " ".join(text.strip().lower().replace(",", " ").split())
+    first, _, rest = cleaned.partition(" ")
+    if first in _DAY_NAMES:
+        cleaned = rest
+    if match := _WRITTEN.fullmatch(cleaned):
+        day, month, year = match.groups()
+        if month not in _MONTHS:
+            raise DateProblem(f"{label} must be a real date, like 2026-01-03 or 3 January 2026")
+        parsed = parse_date_parts(day, str(_MONTHS[month]), year, label)
+        assert parsed is not None
+        return parsed
+    try:
+        return parse_date_text(text, label)
+    except DateProblem:
+        raise DateProblem(f"{label} must be a real date, like 2026-01-03 or 3 January 2026") from None

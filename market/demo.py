@@ -44,6 +44,9 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
     from market.training.demo import seed_training
 
     await seed_training()
+    from market.terms.demo import seed_terms
+
+    await seed_terms()
     from market.matching.demo import seed_needs, seed_pipeline
 
     await seed_needs()

@@ -22,6 +22,7 @@ FEATURES = (
     "search",
     "dbs",
     "training",
+    "terms",
     "matching",
     "reports",
     "export",

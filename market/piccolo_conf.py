@@ -14,6 +14,7 @@ APP_REGISTRY = AppRegistry(
         "market.training.piccolo_app",
         "market.matching.piccolo_app",
         "market.help.piccolo_app",
+        "market.terms.piccolo_app",
     ]
 )
 

@@ -75,3 +75,20 @@ def test_long_dates_have_no_leading_zero():
 
     assert long_date(date(2027, 1, 4)) == "4 January 2027"
     assert long_date(date(2027, 11, 25)) == "25 November 2027"
+
+
+def test_any_date_reads_iso_uk_and_written_dates():
+    from market.dates import parse_any_date
+
+    for text in (
+        "2026-01-03",
+        "03/01/2026",
+        "3 January 2026",
+        "Saturday 3 January 2026",
+        "3 Jan 2026",
+        "3rd January, 2026",
+    ):
+        assert parse_any_date(text, "The first day") == date(2026, 1, 3), text
+    for text in ("3 Janvier 2026", "31 February 2026", "3 January 20266", "tomorrow", "3 January 1800"):
+        with pytest.raises(DateProblem):
+            parse_any_date(text, "The first day")

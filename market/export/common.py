@@ -54,7 +54,14 @@ EXCLUDED: dict[str, str] = {
 
 # Lists the migrations seed into every new instance. An import replaces their rows with the
 # exported ones (an admin may have edited them), so an instance holding only these is "empty".
-SEEDED = ("register_skill", "register_client_group", "training_course", "training_course_skill", "dbs_fee")
+SEEDED = (
+    "register_skill",
+    "register_client_group",
+    "register_language",
+    "training_course",
+    "training_course_skill",
+    "dbs_fee",
+)
 
 _TYPES: list[tuple[type[Column], str]] = [
     (ForeignKey, "integer"),

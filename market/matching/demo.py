@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+import msgspec
+
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.clock import london_today
@@ -67,6 +69,12 @@ DRIVING = {
     "Morning support at home": "none",
     "Evening company and a meal": "own_car",
     "After-school support for a 12-year-old": "recipients_car",
+}
+
+# The languages demo needs ask for (codes of the register's list of languages): required, preferred.
+NEED_LANGUAGES: dict[str, tuple[list[str], list[str]]] = {
+    "Morning support at home": ([], ["panjabi"]),
+    "Evening company and a meal": (["british_sign_language"], []),
 }
 
 
@@ -130,6 +138,8 @@ async def seed_needs() -> int:
                     created_by=user["id"],
                     referral_source="childrens_social_care" if age == "child" else "",
                     referred_on=london_today() - timedelta(days=5) if age == "child" else None,
+                    languages_required=msgspec.json.encode(NEED_LANGUAGES.get(title, ([], []))[0]).decode(),
+                    languages_preferred=msgspec.json.encode(NEED_LANGUAGES.get(title, ([], []))[1]).decode(),
                 )
             ).returning(Need.id)
             need_id = need[0]["id"]

@@ -20,8 +20,10 @@ from market.db import json_list
 from market.dbs import rules as dbs_rules
 from market.dbs.standing import Policy, checks_with_facts
 from market.geo.centroids import sector_point
+from market.matching import term_calendar
 from market.matching.engine.ranking import CandidateIndex, Vocabulary
 from market.matching.engine.records import PARow, Vocabularies, build_index
+from market.register import languages as language_list
 from market.register.schemas import SHIFT_KINDS, WONT_DO
 from market.register.tables import (
     AvailabilitySlot,
@@ -67,7 +69,9 @@ def pa_place(row: dict[str, Any]) -> tuple[float, float] | None:
 
 
 def language_code(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
+    """The engine's code for a language: the register list's code (profiles and needs store
+    codes; a name or alias typed elsewhere finds the same code, market.register.languages)."""
+    return language_list.code_of(str(text))
 
 
 async def vocabularies(languages: Sequence[str]) -> Vocabularies:
@@ -212,10 +216,11 @@ def _better(candidate: tuple[date | None, bool], current: tuple[date | None, boo
 
 async def build(*, policy: Policy | None = None) -> CandidateIndex:
     """The whole register as a fresh candidate index."""
+    await language_list.load()  # codes of names typed anywhere: the list as it is now
     rows = await pa_rows(policy=policy)
     counts: dict[str, int] = {}
     for row in rows:
         for language in row.languages:
             counts[language] = counts.get(language, 0) + 1
     languages = sorted(counts, key=lambda code: (-counts[code], code))
-    return build_index(rows, await vocabularies(languages))
+    return build_index(rows, await vocabularies(languages), terms=await term_calendar.load())

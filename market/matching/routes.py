@@ -3,7 +3,7 @@
 from typing import Any
 
 from market.matching import api as matching_api
-from market.matching import match_pages, work_pages
+from market.matching import language_pages, match_pages, work_pages
 from market.matching.needs import api, recipient_pages, section_pages
 from market.matching.needs import pages as need_pages
 from market.matching.pipeline import api as pipeline_api
@@ -20,5 +20,6 @@ ROUTES: list[Any] = [
     *pipeline_api.ROUTES,
     *api.ROUTES,
     *work_pages.ROUTES,
+    *language_pages.ROUTES,
     *matching_api.ROUTES,
 ]

@@ -21,6 +21,7 @@ from market.dbs.standing import Policy
 from market.geo.display import distance_band
 from market.geo.distance import haversine_miles
 from market.matching import index as match_index
+from market.matching import term_calendar
 from market.matching.engine.ranking import rank
 from market.matching.engine.records import build_index
 from market.matching.matches import need_place, spec_of
@@ -51,7 +52,9 @@ async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit
     if not rows:
         return []
     pa = rows[0]
-    one = build_index(rows, await match_index.vocabularies(list(pa.languages)))
+    one = build_index(
+        rows, await match_index.vocabularies(list(pa.languages)), terms=await term_calendar.load()
+    )
     # Every open need's place in one query; one vectorised pass keeps those within both travel
     # limits (the engine checks them again); only those are read in full, in a few queries.
     open_needs = await Need.select(

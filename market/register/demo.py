@@ -55,27 +55,31 @@ STAFF_EMAIL = "staff@demo.example"  # who recorded the demo's vetting checks
 
 Slots = tuple[tuple[str, str, str], ...]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-# (how many, sectors they live in, skills they all hold, their weekly hours): round the demo
-# needs of ``market.matching.demo``: mornings with personal care in Peterborough (PE1 1AB),
-# a Saturday evening there, and after school in Oxford (OX4 1AA).
-NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots], ...] = (
+# (how many, sectors they live in, skills they all hold, their weekly hours, the languages
+# they all speak): round the demo needs of ``market.matching.demo``: mornings with personal
+# care in Peterborough (PE1 1AB), a Saturday evening there with someone who signs (British
+# Sign Language), and after school in Oxford (OX4 1AA).
+NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots, tuple[str, ...]], ...] = (
     (
         12,
         ("PE1 1", "PE1 2", "PE1 3", "PE1 4", "PE1 5", "PE2 9", "PE3 6", "PE4 6"),
         ("personal_care", "hoist", "medication", "meal_preparation"),
         tuple((day, "07:00", "12:00") for day in WEEKDAYS),
+        (),
     ),
     (
         10,
         ("PE1 1", "PE1 2", "PE1 3", "PE1 4", "PE1 5", "PE2 9", "PE3 6", "PE4 6"),
         ("meal_preparation", "community"),
         (("Friday", "17:00", "22:00"), ("Saturday", "15:00", "22:00"), ("Sunday", "10:00", "18:00")),
+        ("english", "british_sign_language"),
     ),
     (
         12,
         ("OX4 1", "OX4 2", "OX4 3", "OX4 4", "OX4 6", "OX1 4", "OX3 7"),
         ("children", "autism", "personal_care"),
         tuple((day, "15:00", "19:00") for day in WEEKDAYS),
+        (),
     ),
 )
 # What the PAs round each demo need say of driving, in turn (issue 21): "none" no licence,
@@ -85,7 +89,7 @@ NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots], ...] = (
 # show who is left out and why.
 NEARBY_DRIVING: tuple[tuple[str, ...], ...] = (
     ("car", "licence", "none", "licence"),
-    ("car", "car", "licence", "car", "none", "car", "licence", "car", "none", "car"),
+    ("car", "car", "licence", "car", "car", "car", "none", "car", "car", "car"),
     ("licence", "car", "licence", "licence", "none", "car", "licence", "licence", "car", "none", "licence", "car"),
 )  # fmt: skip
 # The limits demo PAs may have: never one that contradicts a skill they hold.
@@ -103,6 +107,29 @@ def _limits(rng: random.Random, held_codes: set[str]) -> tuple[list[str], str]:
     return [code for code in WONT_DO if code in wont], year
 
 
+# A second language for some PAs (codes of the list of languages, market.register.languages),
+# roughly as often as England's census finds them, with British Sign Language and Makaton
+# among them: (the share of PAs up to this one, its code).
+SECOND_LANGUAGES = (
+    (0.07, "polish"),
+    (0.12, "panjabi"),
+    (0.16, "urdu"),
+    (0.21, "british_sign_language"),
+    (0.24, "bengali"),
+    (0.26, "gujarati"),
+    (0.28, "romanian"),
+    (0.30, "makaton"),
+)
+
+
+def _languages(plan: Plan, draw: float) -> list[str]:
+    """The plan's languages, or English and the second language a draw from 0 to 1 gives (one
+    draw either way, so that the rest of the demo is drawn as before)."""
+    if plan.languages:
+        return list(plan.languages)
+    return ["english", *next(([code] for share, code in SECOND_LANGUAGES if draw < share), [])]
+
+
 class Plan(msgspec.Struct, kw_only=True):
     """One demo PA, drawn before anything is written (their name depends on their district)."""
 
@@ -116,6 +143,7 @@ class Plan(msgspec.Struct, kw_only=True):
     travel_miles: int
     name: str = ""
     driving: str = ""  # "" at random, else as in NEARBY_DRIVING
+    languages: tuple[str, ...] = ()  # none given: English, and a second language for some
 
 
 def _random_plan(
@@ -144,7 +172,7 @@ def _nearby_plans(rng: random.Random, skills: list[dict[str, Any]]) -> list[Plan
     it asks for, willing to travel to it, with no limit or year pattern that rules them out."""
     by_code = {s["code"]: s for s in skills}
     plans: list[Plan] = []
-    for group, (count, sectors, codes, slots) in enumerate(NEARBY):
+    for group, (count, sectors, codes, slots, spoken) in enumerate(NEARBY):
         for n in range(count):
             extra = rng.sample([s for s in skills if s["code"] not in codes], rng.randint(1, 3))
             plans.append(
@@ -158,6 +186,7 @@ def _nearby_plans(rng: random.Random, skills: list[dict[str, Any]]) -> list[Plan
                     year_pattern="all_year",
                     travel_miles=rng.choice((10, 12, 15)),
                     driving=NEARBY_DRIVING[group][n % len(NEARBY_DRIVING[group])],
+                    languages=spoken,
                 )
             )
     return plans
@@ -299,7 +328,7 @@ def _profile(
         right_to_work_declared=True,
         right_to_work_confirmed_at=approved_at,
         gender=rng.choice(("woman", "woman", "man", "")),
-        languages=msgspec.json.encode(["English"] + (["Polish"] if rng.random() < 0.1 else [])).decode(),
+        languages=msgspec.json.encode(_languages(plan, rng.random())).decode(),
         shift_kinds=msgspec.json.encode(
             rng.sample(("day", "evening", "weekend", "sleeping_night"), 2)
         ).decode(),

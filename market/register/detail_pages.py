@@ -9,7 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from market.errors import Invalid
-from market.register import details, forms, services
+from market.register import details, forms, languages, services
 from market.register.schemas import PA_GENDERS, QUALIFICATION_KINDS, SHIFT_KINDS, WONT_DO, YEAR_PATTERNS
 from market.web.forms import form_errors, read_form
 from market.web.guards import roles
@@ -36,29 +36,38 @@ class ProfileDetailPages(Controller):
         row = await services.profile_row(request.user)
         current = await details.experience(row["id"])
         values: dict[str, str] = {f"group_{code}": "on" for code in current.client_groups}
-        values["languages"] = ", ".join(current.languages)
+        catalogue = await languages.load()
+        values.update(languages.box_values("language", current.languages, catalogue))
         values["gender"] = current.gender
         return render(
             "register/experience.html",
             values=values,
             groups=await details.client_group_list(),
             genders=PA_GENDERS,
+            language_boxes_count=languages.box_count(values, "language"),
+            language_suggestions=catalogue.suggestions(),
         )
 
     @post("/experience")
     async def experience(self, request: Request) -> Template | Redirect:
         values = await read_form(request)
         groups = await details.client_group_list()
+        catalogue = await languages.load()
+        again: dict[str, Any] = {
+            "groups": groups,
+            "genders": PA_GENDERS,
+            "language_boxes_count": languages.box_count(values, "language"),
+            "language_suggestions": catalogue.suggestions(),
+        }
+        if values.get("add_language"):
+            # "Add another language": the same page with one more box, nothing saved.
+            return render("register/experience.html", values=values, **again)
         try:
-            data = forms.experience_input(values, [g.code for g in groups])
+            data = forms.experience_input(values, [g.code for g in groups], catalogue)
             await details.set_experience(request.user, data)
         except Invalid as problem:
             return render(
-                "register/experience.html",
-                status_code=422,
-                groups=groups,
-                genders=PA_GENDERS,
-                **form_errors(problem, values),
+                "register/experience.html", status_code=422, **again, **form_errors(problem, values)
             )
         return Redirect("/profile?done=experience")
 

@@ -11,6 +11,7 @@ from market.audit import services as audit
 from market.clock import london_today, utcnow
 from market.db import json_list, write_transaction
 from market.errors import Invalid, NotFound
+from market.register import languages
 from market.register.schemas import (
     DEFAULT_YEAR_PATTERN,
     MAX_HOURS,
@@ -44,7 +45,6 @@ from market.register.tables import (
     Qualification,
 )
 
-MAX_LANGUAGES = 10
 MAX_AWAY = 20
 
 
@@ -91,9 +91,11 @@ async def experience(profile_id: int) -> ExperienceOut:
         .first()
     )
     quals = await Qualification.select().where(Qualification.profile == profile_id).order_by(Qualification.id)
+    spoken = [str(c) for c in json_list(row["languages"])] if row else []
     return ExperienceOut(
         client_groups=[g["group.code"] for g in groups],
-        languages=json_list(row["languages"]) if row else [],
+        languages=spoken,
+        language_names=(await languages.load()).names(spoken),
         gender=row["gender"] if row else "",
         qualifications=[
             QualificationOut(
@@ -108,27 +110,10 @@ async def experience(profile_id: int) -> ExperienceOut:
     )
 
 
-def clean_languages(names: list[str]) -> list[str]:
-    """Each name tidied and capitalised, once each (an entry may hold several, comma- or
-    semicolon-separated, as the form's one box does)."""
-    languages: list[str] = []
-    for entry in names:
-        for part in entry.replace(";", ",").split(","):
-            name = " ".join(part.split())
-            if name and name.lower() not in (x.lower() for x in languages):
-                languages.append(name[:1].upper() + name[1:])
-    return languages
-
-
 def experience_problems(data: ExperienceInput) -> dict[str, str]:
     errors = {}
     if data.gender not in PA_GENDERS:
         errors["gender"] = "Select your gender, or that you prefer not to say"
-    languages = clean_languages(data.languages)
-    if len(languages) > MAX_LANGUAGES:
-        errors["languages"] = f"List up to {MAX_LANGUAGES} languages"
-    elif any(len(name) > 40 for name in languages):
-        errors["languages"] = "Each language must be 40 characters or fewer"
     return errors
 
 
@@ -138,10 +123,15 @@ async def set_experience(user: CurrentUser, data: ExperienceInput) -> None:
     groups = {g.code: g for g in await client_group_list()}
     if unknown := sorted(set(data.client_groups) - set(groups)):
         raise Invalid({"client_groups": f"Unknown client group: {', '.join(unknown)}"})
-    if errors := experience_problems(data):
+    errors = experience_problems(data)
+    try:
+        # Codes, standard names or aliases; stored as codes.
+        spoken = await languages.codes(data.languages, "languages")
+    except Invalid as problem:
+        errors.update(problem.errors)
+    if errors:
         raise Invalid(errors)
     chosen = [code for code in groups if code in data.client_groups]
-    languages = clean_languages(data.languages)
 
     async def replace_groups() -> None:
         await PAClientGroup.delete().where(PAClientGroup.profile == row["id"])
@@ -153,9 +143,9 @@ async def set_experience(user: CurrentUser, data: ExperienceInput) -> None:
     await save_change(
         user,
         row,
-        {PAProfile.languages: msgspec.json.encode(languages).decode(), PAProfile.gender: data.gender},
+        {PAProfile.languages: msgspec.json.encode(spoken).decode(), PAProfile.gender: data.gender},
         "profile.experience_changed",
-        {"client_groups": chosen, "languages": languages},
+        {"client_groups": chosen, "languages": spoken},
         also=replace_groups,
     )
 

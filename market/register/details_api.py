@@ -11,12 +11,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 
 from market.errors import Invalid
-from market.register import details, importer, services, skills_admin
+from market.register import details, importer, languages, languages_admin, services, skills_admin
 from market.register.import_rows import is_mode
 from market.register.schemas import (
     AwayInput,
     ExperienceInput,
     ExperienceOut,
+    LanguageInput,
+    LanguageOut,
     PatternInput,
     QualificationInput,
     SkillNameInput,
@@ -125,6 +127,21 @@ class SkillsAPI(Controller):
         return await _skills()
 
 
+class LanguagesAPI(Controller):
+    path = "/api/v1/languages"
+    opt = SIGNED_IN  # reading; adding narrows it to admin
+    tags = ["register"]
+
+    @get("/", summary="The list of languages: codes, standard names and aliases")
+    async def languages(self) -> list[LanguageOut]:
+        return [languages_admin.out(e) for e in (await languages.load()).entries]
+
+    @post("/", opt=ADMIN, status_code=201, summary="Add a language with its aliases (admin)")
+    async def add(self, request: Request, data: JSONBody[LanguageInput]) -> LanguageOut:
+        code = await languages_admin.add_language(data, actor=request.user)
+        return languages_admin.out(languages.current().by_code[code])
+
+
 class ImportAPI(Controller):
     path = "/api/v1/register/import"
     opt = STAFF
@@ -151,4 +168,4 @@ class ImportAPI(Controller):
         )
 
 
-ROUTES: list[Any] = [ProfileDetailsAPI, SkillsAPI, ImportAPI]
+ROUTES: list[Any] = [ProfileDetailsAPI, SkillsAPI, LanguagesAPI, ImportAPI]

@@ -14,7 +14,7 @@ from typing import cast
 
 from market.fields import FormReader, parse_clock, whole_number
 from market.geo.postcodes import InvalidPostcode, parse_postcode
-from market.register import details, services
+from market.register import details, languages, services
 from market.register.availability import DAYS, SlotProblem, slot_from_day_times
 from market.register.schemas import (
     EMPLOYMENT,
@@ -29,6 +29,7 @@ from market.register.schemas import (
     Employment,
     ExperienceInput,
     Gender,
+    LanguageInput,
     PatternInput,
     QualificationInput,
     QualificationKind,
@@ -124,13 +125,18 @@ def skills_input(form: Mapping[str, str], names: Mapping[str, str]) -> SkillsInp
     return data
 
 
-def experience_input(form: Mapping[str, str], group_codes: list[str]) -> ExperienceInput:
-    """``group_<code>=on`` for each client group offered, languages comma-separated."""
+def experience_input(
+    form: Mapping[str, str], group_codes: list[str], catalogue: languages.Catalogue
+) -> ExperienceInput:
+    """``group_<code>=on`` for each client group offered; one language in each box
+    ``language_<n>`` (a code, standard name or alias), stored as codes."""
     read = FormReader(form)
     gender = read.choice("gender", PA_GENDERS, "Select your gender, or that you prefer not to say")
+    spoken, problems = languages.check_boxes(form, "language", catalogue)
+    read.errors.update(problems)
     data = ExperienceInput(
         client_groups=read.codes("group_", group_codes),
-        languages=read.raw("languages").replace(";", ",").split(","),
+        languages=spoken,
         gender=cast(Gender, gender),
     )
     _finish(read, details.experience_problems(data))
@@ -189,6 +195,13 @@ def reference_input(form: Mapping[str, str]) -> ReferenceInput:
 
 def skill_name_input(form: Mapping[str, str]) -> SkillNameInput:
     return SkillNameInput(name=FormReader(form).raw("name"))
+
+
+def language_input(form: Mapping[str, str]) -> LanguageInput:
+    """The name, and the aliases comma-separated in one box."""
+    read = FormReader(form)
+    aliases = [a for a in read.raw("aliases").replace(";", ",").split(",") if a.strip()]
+    return LanguageInput(name=read.raw("name"), aliases=aliases)
 
 
 # -- a weekly slot (the PA's availability, and a need's times) ---------------------------------

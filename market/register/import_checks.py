@@ -17,6 +17,7 @@ from market.fields import parse_pounds, whole_number
 from market.geo import services as geo
 from market.register.availability import DAYS, Slot, SlotProblem, slot_from_day_times
 from market.register.import_rows import MAX_LANGUAGES, ORDER, Problem, heading
+from market.register.languages import Catalogue
 from market.register.schemas import (
     DEFAULT_YEAR_PATTERN,
     EMPLOYMENT,
@@ -74,6 +75,7 @@ class Lookups:
     skills: dict[str, int]  # skill id by code and by lower-case name
     groups: dict[str, int]  # client group id by code and by lower-case name
     accounts: dict[str, str]  # the role of each email address's existing account
+    languages: Catalogue = field(default_factory=Catalogue)  # the list of languages
 
 
 def _split(value: str) -> list[str]:
@@ -165,13 +167,11 @@ def _check_driving(row: Row) -> None:
         row.problem("car_insurance", "car_insurance is yes but has_car is not: insurance is for the PA's car")
 
 
-def _check_languages(row: Row) -> list[str]:
-    languages: list[str] = []
-    for item in _split(row.values.get("languages", "")):
-        if len(item) > 40:
-            row.problem("languages", f"“{item[:40]}…” is too long for a language")
-        elif item.lower() not in (known.lower() for known in languages):
-            languages.append(item[:1].upper() + item[1:])  # as the profile page saves them
+def _check_languages(row: Row, catalogue: Catalogue) -> list[str]:
+    """Codes of the languages named (codes, standard names or aliases of the list)."""
+    languages, problems = catalogue.resolve(_split(row.values.get("languages", "")))
+    for message in problems.values():
+        row.problem("languages", message)
     if len(languages) > MAX_LANGUAGES:
         row.problem("languages", f"List up to {MAX_LANGUAGES} languages")
     return languages
@@ -326,7 +326,7 @@ def check_row(
         "travel_miles": _check_miles(row),
         "skills": _check_codes(row, "skills", lookups.skills, "skill", years=True),
         "client_groups": _check_codes(row, "client_groups", lookups.groups, "client group", years=False),
-        "languages": _check_languages(row),
+        "languages": _check_languages(row, lookups.languages),
         "driving_licence": _yes_no(row, "driving_licence"),
         "has_car": _yes_no(row, "has_car"),
         "car_insurance": _yes_no(row, "car_insurance") if row.values.get("car_insurance") else None,

@@ -51,7 +51,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("travel_miles", True, "Whole number", f"1 to {MAX_TRAVEL_MILES}, as the crow flies", "10"),
     Column("skills", False, "List", f"Skill codes separated by semicolons; add :years for experience (0 to {MAX_YEARS})", "personal_care:5;hoist:2"),
     Column("client_groups", False, "List", "Client group codes separated by semicolons", "older_people;dementia"),
-    Column("languages", False, "List", f"Up to {MAX_LANGUAGES}, separated by semicolons", "English;Polish"),
+    Column("languages", False, "List", f"Up to {MAX_LANGUAGES} names or other names from the list of languages (docs/languages.md), separated by semicolons", "English;Polish"),
     Column("driving_licence", False, "yes or no", "Blank means no", "yes"),
     Column("has_car", False, "yes or no", "A car the PA can use for work; only with driving_licence yes. Blank means no", "yes"),
     Column("car_insurance", False, "yes or no", "Business insurance (business use cover) for that car; only with has_car yes. Blank means not said", "yes"),

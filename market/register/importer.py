@@ -33,6 +33,7 @@ from market.errors import Conflict, Invalid
 from market.geo import services as geo
 from market.mail import services as mail
 from market.register import changes as change_log
+from market.register import languages
 from market.register.import_checks import Lookups, Row, check_row
 from market.register.import_rows import (  # noqa: F401 - the public names stay importable from here
     BATCH,
@@ -98,7 +99,13 @@ async def _lookups(rows: list[Row]) -> Lookups:
     for g in await ClientGroup.select(ClientGroup.id, ClientGroup.code, ClientGroup.name):
         groups[g["name"].lower()] = groups[g["code"]] = g["id"]
     accounts_by_email = await _account_roles([r.email for r in rows if r.email])
-    return Lookups(lines=lines, skills=skills, groups=groups, accounts=accounts_by_email)
+    return Lookups(
+        lines=lines,
+        skills=skills,
+        groups=groups,
+        accounts=accounts_by_email,
+        languages=await languages.load(),
+    )
 
 
 async def check_file(

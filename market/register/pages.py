@@ -24,6 +24,7 @@ DONE = {
     "where": "Where you work has been saved.",
     "terms": "Your pay and right to work have been saved.",
     "skills": "Your skills have been saved.",
+    "experience": "Who you have supported, and your languages, have been saved.",
     "slot-added": "The slot has been added.",
     "slot-removed": "The slot has been removed.",
     "submitted": "Your profile has been sent to our team. We will email you when we have checked it.",

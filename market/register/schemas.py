@@ -201,6 +201,20 @@ class SkillNameInput(msgspec.Struct, kw_only=True):
     name: str
 
 
+class LanguageInput(msgspec.Struct, kw_only=True):
+    """A language for the list: its standard name and the other names people type for it."""
+
+    name: str = ""
+    aliases: list[str] = []
+
+
+class LanguageOut(msgspec.Struct, kw_only=True):
+    code: str
+    name: str
+    aliases: list[str]
+    active: bool
+
+
 Day = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -348,6 +362,8 @@ class WorkPatternOut(msgspec.Struct, kw_only=True):
 
 class ExperienceOut(msgspec.Struct, kw_only=True):
     client_groups: list[str]
+    # Codes of the register's list of languages (GET /api/v1/languages), and their names.
     languages: list[str]
     gender: str
     qualifications: list[QualificationOut]
+    language_names: list[str] = []

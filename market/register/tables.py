@@ -29,6 +29,36 @@ class Skill(Table, tablename="register_skill"):
     active = Boolean(default=True)
 
 
+class Language(Table, tablename="register_language"):
+    """The controlled list of languages (market.register.languages): seeded by a migration
+    from the ONS Census 2021 main language classification, extended by admin. Profiles and
+    needs store the ``code``; ``aliases`` (a JSON list) are the other names people type."""
+
+    id = Serial(primary_key=True)
+    code = Varchar(length=48, unique=True)
+    name = Varchar(length=120)
+    aliases = JSON(default="[]")
+    position = Integer(default=0)
+    active = Boolean(default=True)
+    # "ons-census-2021", "added" (seeded beside the census list) or "admin".
+    source = Varchar(length=24, default="admin")
+
+
+class LanguageUnmapped(Table, tablename="register_language_unmapped"):
+    """A free-text language, from before the list, that no language's name or alias
+    matched: kept here, off the record, until staff map it to a language."""
+
+    id = Serial(primary_key=True)
+    # "profile" (register_pa_profile.languages) or "need" (matching_need's two lists).
+    kind = Varchar(length=16)
+    record_id = Integer()
+    field = Varchar(length=32)
+    text = Varchar(length=200)
+    resolved_code = Varchar(length=48, default="")
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = Integer(null=True, default=None)
+
+
 class ClientGroup(Table, tablename="register_client_group"):
     id = Serial(primary_key=True)
     code = Varchar(length=48, unique=True)

@@ -33,6 +33,7 @@ from market.geo import centroids, places
 from market.geo import services as geo
 from market.geo.postcodes import InvalidPostcode, parse_outward_or_sector, parse_postcode
 from market.geo.services import GeoPoint
+from market.register import languages as language_list
 from market.register.availability import DAY, DAYS, Slot, SlotProblem, slot_from_day_times
 from market.search import register_reads
 from market.search.schemas import (
@@ -194,9 +195,16 @@ def _words(q: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words if w))
 
 
-def _languages(text: str) -> tuple[str, ...]:
-    parts = text.replace(";", ",").split(",")
-    return tuple(dict.fromkeys(" ".join(p.split()).casefold() for p in parts if p.strip()))
+async def _languages(text: str, errors: dict[str, str]) -> tuple[str, ...]:
+    """Codes of the languages named (codes, standard names or aliases, comma-separated), each
+    one the register's list must know: "punjabi" is the code ``panjabi``."""
+    parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts or len(text) > MAX_LANGUAGE:
+        return ()
+    found, problems = (await language_list.load()).resolve(parts)
+    if problems:
+        errors["language"] = "; ".join(problems.values())
+    return tuple(found)
 
 
 async def _choices(skills: tuple[str, ...], groups: tuple[str, ...], errors: dict[str, str]) -> None:
@@ -253,6 +261,7 @@ async def check(
     await _choices(skills, groups, errors)
     words = _words(data.q)
     _texts(data, words, errors)
+    spoken = await _languages(data.language, errors)
     if problems or errors:
         raise Invalid(_in_field_order(problems, errors))
     assert point is not None
@@ -268,7 +277,7 @@ async def check(
         whole_days=whole_days,
         skills=skills,
         groups=groups,
-        languages=_languages(data.language),
+        languages=spoken,
         driving=data.driving or "",
         gender=data.gender or "",
         dbs=data.dbs or "",

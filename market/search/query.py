@@ -159,12 +159,9 @@ def _ids(reach: Reach) -> list[int]:
 
 
 def _speaking(reach: Reach, languages: tuple[str, ...]) -> Reach:
+    # Both sides are codes of the register's list of languages (criteria looked them up).
     wanted = set(languages)
-    return [
-        (row, miles)
-        for row, miles in reach
-        if wanted <= {" ".join(str(x).split()).casefold() for x in json_list(row["languages"])}
-    ]
+    return [(row, miles) for row, miles in reach if wanted <= {str(x) for x in json_list(row["languages"])}]
 
 
 def _with_words(reach: Reach, words: tuple[str, ...], hits: dict[int, int]) -> Reach:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -23,7 +24,7 @@ OS_ATTRIBUTION = (
 )
 
 
-def environment(settings: Settings) -> Environment:
+def environment(settings: Settings, filters: dict[str, Any] | None = None) -> Environment:
     env = Environment(
         loader=ChoiceLoader(
             [
@@ -40,6 +41,8 @@ def environment(settings: Settings) -> Environment:
     env.filters["distance_band"] = distance_band
     env.filters["distance_note"] = distance_note
     env.filters["district"] = district_of
+    # Filters of features above the web layer (the app passes them: language_names ...).
+    env.filters.update(filters or {})
     env.globals.update(
         service_name=settings.service_name,
         is_production=settings.is_production,
@@ -55,5 +58,5 @@ def environment(settings: Settings) -> Environment:
     return env
 
 
-def template_config(settings: Settings) -> TemplateConfig:
-    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment(settings)))
+def template_config(settings: Settings, filters: dict[str, Any] | None = None) -> TemplateConfig:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment(settings, filters)))

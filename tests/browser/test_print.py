@@ -13,6 +13,9 @@ import httpx
 import pytest
 
 from market.register.piccolo_migrations.register_2026_11_25t10_19_00_000000 import SKILLS as SEEDED_SKILLS
+from market.register.piccolo_migrations.register_2026_12_02t13_50_00_000000 import (
+    LANGUAGES as SEEDED_LANGUAGES,
+)
 from market.register.schemas import HEADLINE_LIMIT, MAX_QUALIFICATIONS, MAX_YEARS, TEXT_LIMIT
 from tests.browser.helpers import sign_in, visit_checked
 
@@ -24,6 +27,8 @@ pytestmark = pytest.mark.browser
 PASSWORD = "green kettle 19 meadow"
 # Every skill a PA can choose (the two driving skills were retired into the profile's own answers).
 SKILLS = [code for code, _ in SEEDED_SKILLS if not code.startswith("driving_")]
+# The most languages a profile holds, the longest names on the list.
+LONGEST_LANGUAGES = [code for code, *_ in sorted(SEEDED_LANGUAGES, key=lambda x: -len(x[1]))[:10]]
 WORDS = "I listen carefully, and I am patient, cheerful and reliable with everyone I support. "
 
 
@@ -50,7 +55,7 @@ async def fill_to_the_limits(server: Server, email: str) -> None:
             ("put", "/where", {"home_postcode": "PE1 1AB", "travel_miles": 100, "driving_licence": True, "has_car": True, "car_insurance": True}),
             ("put", "/terms", {"min_rate_pence": 10_000, "employment": "self_employed", "right_to_work_declared": True}),
             ("put", "/skills", {"skills": dict.fromkeys(SKILLS, MAX_YEARS)}),
-            ("put", "/experience", {"languages": [f"Language {n} " + "w" * 29 for n in range(10)]}),
+            ("put", "/experience", {"languages": LONGEST_LANGUAGES}),
             ("put", "/pattern", {"shift_kinds": ["day"], "wont_do": ["pets", "smoking"], "year_pattern": "term_time"}),
             *[
                 ("post", "/qualifications", {"kind": "other", "title": f"{n} " + words(197, 1)})

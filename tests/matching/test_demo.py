@@ -77,3 +77,22 @@ async def test_a_fresh_demo_keeps_its_word(database):
     year = periods.financial_year(periods.financial_year_of(today))
     body = returns.as_json(await returns.monitoring_return(year, today), periods.so_far(year, today))
     assert body["sections"]["register"]["figures"]["register.on_register_at_end"] == len(ids)
+
+
+async def test_the_demo_speaks_the_list_of_languages(database):
+    from market.db import json_list
+    from market.register import languages
+
+    await demo.seed(database)
+    catalogue = await languages.load()
+    spoken: dict[str, int] = {}
+    for row in await PAProfile.select(PAProfile.languages):
+        for code in json_list(row["languages"]):
+            assert code in catalogue.by_code, code  # every one a code of the list
+            spoken[code] = spoken.get(code, 0) + 1
+    assert all(spoken.get(code, 0) >= 3 for code in ("panjabi", "polish", "british_sign_language")), spoken
+    asked = [
+        json_list(row["languages_required"]) + json_list(row["languages_preferred"])
+        for row in await Need.select(Need.languages_required, Need.languages_preferred)
+    ]
+    assert any("british_sign_language" in codes for codes in asked)

@@ -308,7 +308,9 @@ def _reference(need: NeedSpec, index, at: date) -> tuple[set[int], dict[str, int
         away = [
             d is not None and any(a <= d.toordinal() <= b for a, b in index.away.get(row, ())) for d in days
         ]
-        left = sum(quarters_in(m & index.availability[row]) for m, gone in zip(masks, away) if not gone)
+        left = sum(
+            quarters_in(m & index.availability[row]) for m, gone in zip(masks, away, strict=True) if not gone
+        )
         rules += [
             ("unavailable", not wanted or free > 0),
             ("part_hours", not (wanted and need.all_hours) or free >= wanted),

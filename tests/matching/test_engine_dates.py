@@ -185,3 +185,12 @@ def test_dates_away_before_the_rules_cannot_hide_a_pa_free_on_another_date():
     found, _ = only(cover(MARCH), row)
     assert found is not None
     assert found.factors["availability"] == pytest.approx(1 / 5)
+
+
+def test_a_night_shift_is_lost_to_a_date_away_the_morning_it_ends():
+    # Sunday 8 March 22:00 to Monday 07:00; away from Monday 9 March: none of the night is theirs.
+    sunday = date(2026, 3, 8)
+    night = cover((sunday,), slots=((6 * 1440 + 22 * 60, 7 * 60),))
+    row = pa(1, slots=((6 * 1440 + 22 * 60, 7 * 60),), away=((date(2026, 3, 9), date(2026, 3, 12)),))
+    assert only(night, row)[1] == {"away": 1}
+    assert only(night, pa(1, slots=((6 * 1440 + 22 * 60, 7 * 60),)))[0] is not None

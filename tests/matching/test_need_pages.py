@@ -76,7 +76,7 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
         ("person", {"age_group": "adult", "personal_care": "yes", "group_older_people": "yes"}, "skills"),
         ("skills", {"required_hoist": "yes"}, "preferred"),
         ("preferred", {"preferred_dementia": "yes"}, "languages"),
-        ("languages", {"languages_required": "English"}, "driving"),
+        ("languages", {"languages_required_0": "English"}, "driving"),
         ("driving", {"driving": "recipients_car"}, "home"),
         ("home", {"gender_preference": "", "pets": "yes"}, "pay"),
     ]
@@ -92,7 +92,7 @@ async def test_a_recipient_describes_a_need_page_by_page_checks_it_and_opens_it(
     # Each page changed only its own answers; the others were kept.
     assert need.required_skills == ["hoist"] and need.preferred_skills == ["dementia"]
     assert need.personal_care and need.pets and need.shift_kinds == ["day"] and need.max_rate_pence == 1450
-    assert need.client_groups == ["older_people"] and need.languages_required == ["English"]
+    assert need.client_groups == ["older_people"] and need.languages_required == ["english"]
     assert need.all_hours  # the hours page's "one PA for all the hours"
     assert need.driving == "recipients_car"  # the driving page, kept by the pages after it
 
@@ -318,3 +318,37 @@ async def test_equality_monitoring_is_optional_and_checked(client, login_as):
     assert done.status_code in (302, 303)
     people = (await client.get("/api/v1/recipients")).json()
     assert [(p["disability"], p["ethnicity"]) for p in people] == [("yes", "black")]
+
+
+async def test_a_cover_need_is_not_asked_when_in_the_year_its_dates_decide(client, login_as):
+    _, recipient_id = await signed_in_recipient(client, login_as)
+    form_path = f"/needs/new?recipient={recipient_id}"
+    created = await submit(
+        client, form_path, {"title": "Summer cover", "description": "Help in the summer", "kind": "cover"}
+    )
+    need_id = int(created.headers["location"].split("/")[2])
+    hours = await client.get(f"/needs/{need_id}/section/hours")
+    assert 'name="year_pattern"' not in hours.text
+    assert "We check the dates against the school terms" in hours.text
+    saved = await answer(client, need_id, "hours", {"hours_per_week": "10"}, flow="check")
+    assert saved.status_code in (302, 303), saved.text
+    summary = await client.get(f"/needs/{need_id}")
+    assert "The cover&#39;s dates decide: we check them against the school terms" in summary.text
+    # A weekly need is asked as before, and its answer shown.
+    weekly = await submit(
+        client, form_path, {"title": "Mornings", "description": "Help to get up", "kind": "regular"}
+    )
+    weekly_id = int(weekly.headers["location"].split("/")[2])
+    assert 'name="year_pattern"' in (await client.get(f"/needs/{weekly_id}/section/hours")).text
+    term = await answer(client, weekly_id, "hours", {"year_pattern": "term_time"}, flow="check")
+    assert term.status_code in (302, 303), term.text
+    assert "School term time only" in (await client.get(f"/needs/{weekly_id}")).text
+    # A need changed from weekly to cover keeps no pattern: its dates decide.
+    await answer(
+        client,
+        weekly_id,
+        "about",
+        {"title": "Mornings", "description": "Help to get up", "kind": "cover"},
+        flow="check",
+    )
+    assert "The cover&#39;s dates decide" in (await client.get(f"/needs/{weekly_id}")).text

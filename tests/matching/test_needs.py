@@ -92,8 +92,11 @@ async def test_a_need_takes_the_persons_postcode_unless_given_and_keeps_its_fiel
         required_hoist="yes",
         preferred_dementia="yes",
         group_older_people="yes",
-        languages_required="english, Polish;polish",
-        languages_preferred="Polish, Welsh",
+        languages_required_0="english",
+        languages_required_1="Polski",
+        languages_required_2="polish",
+        languages_preferred_0="Polish",
+        languages_preferred_1="Cymraeg",
         gender_preference="woman",
         gender_required="yes",
         pets="yes",
@@ -105,7 +108,7 @@ async def test_a_need_takes_the_persons_postcode_unless_given_and_keeps_its_fiel
     assert need.postcode == "PE1 1AB" and need.district == "PE1" and need.status == "draft"
     assert need.required_skills == ["hoist"] and need.preferred_skills == ["dementia"]
     assert need.client_groups == ["older_people"] and need.shift_kinds == ["day"]
-    assert need.languages_required == ["English", "Polish"] and need.languages_preferred == ["Welsh"]
+    assert need.languages_required == ["english", "polish"] and need.languages_preferred == ["welsh"]
     assert need.gender_required and need.pets and need.rate_firm and need.max_rate_pence == 1450
     assert need.all_hours
     assert need.referral is None  # staff only

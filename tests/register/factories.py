@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from itertools import count
 
@@ -67,7 +68,8 @@ async def make_pa(
             employment="either",
             right_to_work_declared=True,
             right_to_work_confirmed_at=datetime.now(UTC) if approved else None,
-            languages=list(languages),
+            # Stored as codes of the list of languages: "British Sign Language" is british_sign_language.
+            languages=[re.sub(r"\W+", "_", x.strip().casefold()) for x in languages],
             gender=gender,
             wont_do=list(wont_do),
             year_pattern=year_pattern,

@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 
+from market.db import json_list
 from market.register.tables import AwayPeriod, PAClientGroup, PAProfile, Qualification
 from tests.register.factories import make_pa
+from tests.register.test_more_api import bearer
 from tests.support import submit
 
 
@@ -15,26 +17,83 @@ async def test_client_groups_and_languages(client, login_as):
         {
             "group_dementia": "on",
             "group_autism": "on",
-            "languages": "english, Polish; english , British Sign Language",
+            # A name, an alias in another case, a repeat, an alias with odd spacing.
+            "language_0": "english",
+            "language_1": "punjabi",
+            "language_2": "English ",
+            "language_3": " b s l",
             "gender": "woman",
         },
     )
     assert saved.headers["location"] == "/profile?done=experience"
     assert await PAClientGroup.count() == 2
     row = await PAProfile.select(PAProfile.languages).first()
-    languages = (
-        row["languages"] if isinstance(row["languages"], list) else __import__("json").loads(row["languages"])
-    )
-    assert languages == ["English", "Polish", "British Sign Language"]
+    assert json_list(row["languages"]) == ["english", "panjabi", "british_sign_language"]
     assert (await PAProfile.select(PAProfile.gender).first())["gender"] == "woman"
     odd = await submit(client, "/profile/experience", {"gender": "robot"})
     assert odd.status_code == 422 and "Select your gender, or that you prefer not to say" in odd.text
     page = await client.get("/profile/experience")
-    assert 'value="English, Polish, British Sign Language"' in page.text
-    too_many = await submit(
-        client, "/profile/experience", {"languages": ",".join(f"L{i}" for i in range(11))}
+    # Standard names in the boxes, one more empty box, and the shared list of suggestions.
+    assert 'value="English"' in page.text and 'value="Panjabi"' in page.text
+    assert 'value="British Sign Language"' in page.text and 'name="language_3"' in page.text
+    assert 'list="language-names"' in page.text and '<option value="Punjabi">' in page.text
+
+
+async def test_an_unknown_language_is_an_error_by_its_box_and_nothing_is_saved(client, login_as):
+    await login_as("pa")
+    await submit(client, "/profile/experience", {"language_0": "Polish"})
+    bad = await submit(
+        client, "/profile/experience", {"language_0": "Welsh", "language_1": "Klingon", "gender": ""}
     )
-    assert too_many.status_code == 422 and "List up to 10 languages" in too_many.text
+    assert bad.status_code == 422
+    assert (
+        "We do not recognise ‘Klingon’ as a language. Check the spelling or choose one from the list"
+        in bad.text
+    )
+    assert 'href="#language-1"' in bad.text and 'id="language-1-error"' in bad.text
+    assert 'value="Klingon"' in bad.text and 'value="Welsh"' in bad.text  # the input is kept
+    row = await PAProfile.select(PAProfile.languages).first()
+    assert json_list(row["languages"]) == ["polish"]
+
+
+async def test_add_another_language_shows_one_more_box_and_saves_nothing(client, login_as):
+    await login_as("pa")
+    page = await client.get("/profile/experience")
+    assert 'name="language_2"' in page.text and 'name="language_3"' not in page.text
+    more = await submit(
+        client,
+        "/profile/experience",
+        {"language_0": "Polish", "language_1": "Urdu", "language_2": "Farsi", "add_language": "language"},
+    )
+    assert more.status_code == 200 and 'name="language_3"' in more.text and 'name="language_4"' in more.text
+    assert 'value="Farsi"' in more.text
+    row = await PAProfile.select(PAProfile.languages).first()
+    assert json_list(row["languages"]) == []
+
+
+async def test_the_api_takes_codes_names_or_aliases_and_names_the_field_of_an_unknown_one(
+    client, create_user
+):
+    user = await create_user("pa")
+    headers = await bearer(client, user.email)
+    ok = await client.put(
+        "/api/v1/profile/experience",
+        json={"client_groups": [], "languages": ["polish", "Punjabi", "BSL"], "gender": ""},
+        headers=headers,
+    )
+    assert ok.status_code in (200, 204), ok.text
+    got = await client.get("/api/v1/profile/experience", headers=headers)
+    assert got.json()["languages"] == ["polish", "panjabi", "british_sign_language"]
+    bad = await client.put(
+        "/api/v1/profile/experience",
+        json={"client_groups": [], "languages": ["Polish", "Klingon"], "gender": ""},
+        headers=headers,
+    )
+    assert bad.status_code == 422
+    body = bad.json()
+    assert "Klingon" in str(body) and "languages" in str(body)
+    got = await client.get("/api/v1/profile/experience", headers=headers)
+    assert got.json()["languages"] == ["polish", "panjabi", "british_sign_language"]
 
 
 async def test_work_pattern_validates_dates_and_hours(client, login_as):

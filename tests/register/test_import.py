@@ -120,7 +120,7 @@ async def test_the_example_file_imports_cleanly(database):
     assert profile["approved_by"] == staff.id and profile["approved_at"] is not None
     due = profile["review_due_on"]
     assert (due - profile["approved_at"].date()).days in range(365, 367)
-    assert as_json(profile["languages"]) == ["English", "Polish"]
+    assert as_json(profile["languages"]) == ["english", "polish"]
     skills = await PASkill.select(PASkill.skill.code, PASkill.years).where(PASkill.profile == profile["id"])
     assert {s["skill.code"]: s["years"] for s in skills} == {
         "personal_care": 3,
@@ -193,6 +193,53 @@ async def test_every_problem_is_reported_by_line_and_column_and_nothing_is_creat
     assert not report.imported and report.created == 0 and report.valid == 2
     assert [r.line for r in report.rejected] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     assert await counts() == before
+
+
+LANGUAGES = (
+    "email,full_name,home_postcode,travel_miles,languages\n"
+    "one@example.org,One Person,PE1 1AB,10,English;Punjabi;bsl\n"
+    "two@example.org,Two Person,PE1 1AB,10,Polski;Klingon\n"
+    "three@example.org,Three Person,PE1 1AB,10,Gujerati\n"
+    "four@example.org,Four Person,PE1 1AB,10,Elvish;Mandarin;Dothraki\n"
+)
+
+
+async def test_languages_are_taken_by_name_or_alias_and_unknown_ones_reported_by_line(database):
+    staff = await staff_actor()
+    before = await counts()
+    report = await run(database, LANGUAGES, actor=staff)
+    assert [(p.line, p.column, p.message) for p in report.problems] == [
+        (
+            3,
+            "languages",
+            "We do not recognise ‘Klingon’ as a language. Check the spelling or choose one from the list",
+        ),
+        (
+            5,
+            "languages",
+            "We do not recognise ‘Elvish’ as a language. Check the spelling or choose one from the list",
+        ),
+        (
+            5,
+            "languages",
+            "We do not recognise ‘Dothraki’ as a language. Check the spelling or choose one from the list",
+        ),
+    ]
+    assert not report.imported and await counts() == before
+    fixed = LANGUAGES.replace("Polski;Klingon", "Polski").replace("Elvish;Mandarin;Dothraki", "Mandarin")
+    report = await run(database, fixed, actor=staff)
+    assert report.problems == [] and report.imported
+    spoken = {
+        u["email"]: as_json(p["languages"])
+        for u in await User.select(User.id, User.email)
+        for p in await PAProfile.select(PAProfile.languages).where(PAProfile.user == u["id"])
+    }
+    assert spoken == {
+        "one@example.org": ["english", "panjabi", "british_sign_language"],
+        "two@example.org": ["polish"],
+        "three@example.org": ["gujarati"],
+        "four@example.org": ["mandarin_chinese"],
+    }
 
 
 async def test_check_only_reports_without_creating(database):

@@ -21,7 +21,8 @@ async def test_profile_details_through_the_api(client, create_user):
         headers=pa,
     )
     assert experience.status_code == 200 and experience.json()["client_groups"] == ["dementia"]
-    assert experience.json()["languages"] == ["English", "Urdu"]
+    assert experience.json()["languages"] == ["english", "urdu"]
+    assert experience.json()["language_names"] == ["English", "Urdu"]
     unknown = await client.put("/api/v1/profile/experience", json={"client_groups": ["aliens"]}, headers=pa)
     assert unknown.status_code == 422 and "aliens" in unknown.json()["errors"]["client_groups"]
 

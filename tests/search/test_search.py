@@ -210,6 +210,8 @@ async def test_skills_groups_languages_driving_gender_and_words_filter(client, l
     assert names((await found(language="polish")).text) == ["Ann"]
     assert names((await found(language=" WELSH , English")).text) == ["Cy"]
     assert names((await found(language="French")).text) == []
+    unknown = await found(language="Polish, Klingon")
+    assert unknown.status_code == 422 and "We do not recognise ‘Klingon’ as a language" in unknown.text
     assert sorted(names((await found(driving="licence")).text)) == ["Ann", "Ben"]
     assert names((await found(driving="car")).text) == ["Ann"]
     page = (await found(driving="car")).text
@@ -590,3 +592,18 @@ async def test_the_search_api_takes_the_typed_search_as_json(client, login_as):
     rules = await client.post(url, json={**body, "time_from": "10:10:00", "day": []})
     assert rules.status_code == 422
     assert set(rules.json()["errors"]) == {"time_from", "day"}
+
+
+async def test_the_language_filter_finds_a_language_by_any_of_its_names(client, login_as):
+    await make_pa(name="Gurpreet Gill", postcode=NEAR, languages=("English", "panjabi"))
+    await make_pa(name="Deaf Dee", postcode=NEAR, languages=("British Sign Language",))
+    await make_pa(name="Other Olu", postcode=NEAR, languages=("English",))
+    await login_as("recipient")
+    for typed in ("punjabi", "Panjabi", "PUNJABI "):
+        page = await find(client, sort="distance", language=typed)
+        assert names(page.text) == ["Gurpreet"], typed
+    assert names((await find(client, sort="distance", language="bsl")).text) == ["Deaf"]
+    page = await find(client, sort="distance", language="punjabi")
+    profile = re.search(r'href="(/pas/\d+)[^"]*">Gurpreet<', page.text).group(1)
+    shown = await client.get(profile)
+    assert "English, Panjabi" in shown.text  # standard names, not codes

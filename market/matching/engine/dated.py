@@ -13,7 +13,6 @@ all its hours, not all of it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 import msgspec
@@ -40,7 +39,8 @@ class DatedShifts(msgspec.Struct, frozen=True, kw_only=True):
 
     words: tuple[tuple[tuple[int, int], ...], ...]  # per shift: (word, bits) of its hours
     quarters: tuple[int, ...]  # per shift: how many quarter-hours it is
-    day_of: NDArray[np.intp]  # per shift: which of ``days`` it is on
+    day_of: NDArray[np.intp]  # per shift: which of ``days`` it starts on
+    spans: tuple[tuple[int, int], ...]  # per shift: the first and last day it touches (ordinals)
     days: tuple[date, ...]  # the distinct dates, in order
     kinds: NDArray[np.int8]  # per date: UNKNOWN, TERM or HOLIDAY
     allowed: NDArray[np.bool_]  # [pattern, date]: whether a PA of that year pattern can do it
@@ -69,10 +69,18 @@ def dated_shifts(need: NeedSpec, index: CandidateIndex) -> DatedShifts | None:
         words=tuple(words),
         quarters=tuple(quarters_in(mask) for mask in masks),
         day_of=np.array([position[day] for day in need.cover_days], dtype=np.intp),
+        spans=tuple(_span(day, slot) for day, slot in zip(need.cover_days, need.slots, strict=True)),
         days=days,
         kinds=kinds,
         allowed=allowed.reshape(len(YEAR_PATTERNS), len(days)),
     )
+
+
+def _span(day: date, slot: tuple[int, int]) -> tuple[int, int]:
+    """The days a shift starting on ``day`` touches: one, or two for a night past midnight."""
+    start, end = slot
+    length = (end - start) % 10080 or 10080
+    return day.toordinal(), day.toordinal() + (start % 1440 + length - 1) // 1440
 
 
 def shift_cover(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDArray[np.int32]:
@@ -85,9 +93,10 @@ def shift_cover(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDA
     return held
 
 
-def pattern_days(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDArray[np.bool_]:
-    """[row, date]: the dates each row's year pattern lets them work."""
-    return shifts.allowed[index.year_pattern[where].astype(np.intp)]
+def pattern_shifts(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDArray[np.bool_]:
+    """[row, shift]: the shifts each row's year pattern lets them work (a shift is judged by
+    the date it starts on: a night belongs to its evening)."""
+    return shifts.allowed[index.year_pattern[where].astype(np.intp)][:, shifts.day_of]
 
 
 def away_rows(index: CandidateIndex, rows: NDArray[np.int64]) -> NDArray[np.intp]:
@@ -98,31 +107,37 @@ def away_rows(index: CandidateIndex, rows: NDArray[np.int64]) -> NDArray[np.intp
     return np.flatnonzero(np.isin(rows, with_away))
 
 
-def away_days(index: CandidateIndex, rows: NDArray[np.int64], days: Sequence[date]) -> NDArray[np.bool_]:
-    """[row, date]: the dates each row is away on (only PAs with dates away are looked at)."""
-    result = np.zeros((len(rows), len(days)), dtype=bool)
-    ordinals = [day.toordinal() for day in days]
+def away_shifts(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts) -> NDArray[np.bool_]:
+    """[row, shift]: the shifts each row is away for, on any day the shift touches (only PAs
+    with dates away are looked at)."""
+    result = np.zeros((len(rows), len(shifts.spans)), dtype=bool)
     for i in away_rows(index, rows).tolist():
         for first, last in index.away[int(rows[i])]:
-            for k, day in enumerate(ordinals):
-                if first <= day <= last:
-                    result[i, k] = True
+            for j, (starts, ends) in enumerate(shifts.spans):
+                if first <= ends and starts <= last:
+                    result[i, j] = True
     return result
 
 
-def covered(cover: NDArray[np.int32], can: NDArray[np.bool_], shifts: DatedShifts) -> NDArray[np.int32]:
-    """Quarter-hours covered per row: each shift's cover, on the dates the row can do."""
-    return (cover * can[:, shifts.day_of]).sum(axis=1, dtype=np.int32)
+def covered(cover: NDArray[np.int32], can: NDArray[np.bool_]) -> NDArray[np.int32]:
+    """Quarter-hours covered per row: each shift's cover ([row, shift]), where the row can do it."""
+    return (cover * can).sum(axis=1, dtype=np.int32)
 
 
 def can_do(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts) -> NDArray[np.bool_]:
-    """[row, date]: the dates each row can do: in their year pattern and not away."""
-    return pattern_days(index, rows, shifts) & ~away_days(index, rows, shifts.days)
+    """[row, shift]: the shifts each row can do: in their year pattern and not away."""
+    return pattern_shifts(index, rows, shifts) & ~away_shifts(index, rows, shifts)
 
 
 def dated_cover(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts) -> NDArray[np.int32]:
     """Quarter-hours of the need each row can cover, on the dates they can do."""
-    return covered(shift_cover(index, rows, shifts), can_do(index, rows, shifts), shifts)
+    return covered(shift_cover(index, rows, shifts), can_do(index, rows, shifts))
+
+
+def dates_away(index: CandidateIndex, row: int, shifts: DatedShifts) -> int:
+    """How many of the need's dates the PA loses a shift on by being away."""
+    lost = away_shifts(index, np.array([row], dtype=np.int64), shifts)[0]
+    return len(set(shifts.day_of[lost].tolist()))
 
 
 def day_counts(shifts: DatedShifts, pattern: int) -> tuple[int, int, int]:

@@ -216,7 +216,7 @@ def _dated_rules(need: NeedSpec, index: CandidateIndex, shifts: DatedShifts) -> 
 
     def cover(where: Where) -> NDArray[np.int32]:
         return dated.covered(
-            dated.shift_cover(index, where, shifts), dated.pattern_days(index, where, shifts), shifts
+            dated.shift_cover(index, where, shifts), dated.pattern_shifts(index, where, shifts)
         )
 
     rules: list[tuple[str, Test]] = [("unavailable", lambda where, near: cover(where) > 0)]

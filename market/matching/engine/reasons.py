@@ -148,8 +148,7 @@ def _date_reasons(
                     f"{label}: no school term dates are recorded for {_of_dates(unknown, total)}, "
                     "so whether they suit is not known"
                 )
-    away = dated.away_days(index, one, shifts.days)[0]
-    if count := int(np.count_nonzero(away)):
+    if count := dated.dates_away(index, row, shifts):
         worth.append(f"Away on {_of_dates(count, total)}")
 
 

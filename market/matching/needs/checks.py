@@ -30,6 +30,7 @@ from market.matching.needs.schemas import (
     YEAR_PATTERNS,
     NeedInput,
 )
+from market.register import languages as language_list
 from market.register.schemas import RETIRED_DRIVING_SKILLS, SHIFT_KINDS, Choice
 
 REFERRAL_DATES = {
@@ -75,13 +76,14 @@ def stored_requirement(row: dict[str, Any]) -> rules.Requirement:
     )
 
 
-def languages(names: list[str]) -> list[str]:
-    """Each language once (whatever its case), capitalised, spaces tidied."""
-    found: list[str] = []
-    for part in names:
-        name = " ".join(part.split())
-        if name and name.lower() not in (x.lower() for x in found):
-            found.append(name[:1].upper() + name[1:])
+def _languages(
+    errors: dict[str, str], field: str, texts: list[str], catalogue: language_list.Catalogue
+) -> list[str]:
+    """The codes of the texts (codes, standard names or aliases of the register's list of
+    languages), each once; each text that names no language is an error on ``field``."""
+    found, problems = catalogue.resolve(texts)
+    if problems:
+        errors[field] = "; ".join(problems.values())
     return found
 
 
@@ -182,14 +184,20 @@ def _skills(
     return chosen, [group_ids[c] for c in chosen_groups]
 
 
-def _person(errors: dict[str, str], data: NeedInput, recipient: dict[str, Any]) -> dict[str, Any]:
+def _person(
+    errors: dict[str, str], data: NeedInput, recipient: dict[str, Any], catalogue: language_list.Catalogue
+) -> dict[str, Any]:
     age_group = data.age_group or recipient["age_group"]
     if age_group not in AGE_GROUPS:
         errors["age_group"] = "Select the person's age group"
-    wanted = languages(data.languages_required)
-    liked = [x for x in languages(data.languages_preferred) if x.lower() not in {w.lower() for w in wanted}]
+    wanted = _languages(errors, "languages_required", data.languages_required, catalogue)
+    liked = [
+        x
+        for x in _languages(errors, "languages_preferred", data.languages_preferred, catalogue)
+        if x not in wanted
+    ]
     for field, found in (("languages_required", wanted), ("languages_preferred", liked)):
-        if len(found) > MAX_LANGUAGES:
+        if len(found) > MAX_LANGUAGES and field not in errors:
             errors[field] = f"List up to {MAX_LANGUAGES} languages"
     gender = data.gender_preference
     if data.driving not in DRIVING:
@@ -307,7 +315,7 @@ async def need_values(
     columns |= await _place(errors, data, recipient)
     columns |= _when(errors, data, today, current)
     chosen_skills, chosen_groups = _skills(errors, data, skills, groups)
-    columns |= _person(errors, data, recipient)
+    columns |= _person(errors, data, recipient, await language_list.load())
     columns |= _terms(errors, data)
     columns |= _requirement(errors, data, columns["age_group"], staff, current)
     if staff:

@@ -13,6 +13,7 @@ from market.clock import london_today
 from market.fields import YES, FormReader, date_values, whole_number
 from market.matching.needs.checks import REFERRAL_DATES
 from market.matching.needs.schemas import CoverDateInput, NeedInput, RecipientInput
+from market.register import languages as language_list
 from market.register.forms import slot_times
 
 # Each list of checkboxes posts ``<prefix><code>``.
@@ -33,10 +34,6 @@ def _ticked(form: Mapping[str, str], prefix: str) -> list[str]:
         for key, value in form.items()
         if key.startswith(prefix) and key != prefix and str(value).strip().lower() in YES
     ]
-
-
-def _names(raw: str) -> list[str]:
-    return [part for part in raw.replace(";", ",").split(",") if part.strip()]
 
 
 def _hours(read: FormReader) -> float | None:
@@ -85,8 +82,10 @@ def need_input(read: FormReader) -> NeedInput:
         "hours_per_week": _hours(read),
         "start_date": read.date("start_date", "The start date", required=False),
         "age_group": read.raw("age_group"),
-        "languages_required": _names(read.raw("languages_required")),
-        "languages_preferred": _names(read.raw("languages_preferred")),
+        # One language a box (languages_required_0 ...): codes, names or aliases, for the
+        # service to look up in the register's list.
+        "languages_required": [t for t in language_list.typed(form, "languages_required") if t.strip()],
+        "languages_preferred": [t for t in language_list.typed(form, "languages_preferred") if t.strip()],
         "gender_preference": read.raw("gender_preference"),
         "max_rate_pence": _rate(read),
         "max_distance_miles": _miles(read),
@@ -144,8 +143,6 @@ def form_values(need: Any, *, staff: bool) -> dict[str, str]:
         "postcode": need.postcode,
         "hours_per_week": "" if need.hours_per_week is None else f"{need.hours_per_week:g}",
         "age_group": need.age_group,
-        "languages_required": ", ".join(need.languages_required),
-        "languages_preferred": ", ".join(need.languages_preferred),
         "gender_preference": need.gender_preference,
         "max_rate": "" if need.max_rate_pence is None else f"{need.max_rate_pence / 100:.2f}",
         "max_distance_miles": str(need.max_distance_miles),
@@ -157,6 +154,9 @@ def form_values(need: Any, *, staff: bool) -> dict[str, str]:
     for flag in ("gender_required", "pets", "smoking", "personal_care", "rate_firm"):
         values[flag] = "yes" if getattr(need, flag) else ""
     values["all_hours"] = "yes" if need.all_hours else ""
+    catalogue = language_list.current()
+    values |= language_list.box_values("languages_required", need.languages_required, catalogue)
+    values |= language_list.box_values("languages_preferred", need.languages_preferred, catalogue)
     values |= {f"shift_{c}": "yes" for c in need.shift_kinds}
     values |= {f"required_{c}": "yes" for c in need.required_skills}
     values |= {f"preferred_{c}": "yes" for c in need.preferred_skills}

@@ -36,6 +36,7 @@ from market.matching.needs.schemas import (
 )
 from market.matching.needs.sections import sections_for
 from market.matching.pipeline.upcoming import upcoming_for_recipient
+from market.register import languages as language_list
 from market.register.availability import DAYS
 from market.register.details import client_group_list
 from market.register.forms import slot_input
@@ -129,6 +130,7 @@ async def form_context(request: Request, recipient_id: int, need: Any = None) ->
         "groups": await client_group_list(),
         "is_staff": recipients.is_staff(request.user),
         "need": need,
+        "language_suggestions": (await language_list.load()).suggestions(),
         **CHOICES,
     }
 

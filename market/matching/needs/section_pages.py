@@ -25,11 +25,13 @@ from market.matching.needs import recipients
 from market.matching.needs.forms import form_values
 from market.matching.needs.pages import ACTORS, create_need_from, form_context, update_need_from
 from market.matching.needs.sections import BY_NAME, Section, merged, next_section, section_for
+from market.register import languages as language_list
 from market.web.forms import form_errors, read_form
 from market.web.params import OptionalQueryId, QueryId, RecordId
 from market.web.render import render
 
 FIRST = BY_NAME["about"]
+LANGUAGE_LISTS = ("languages_required", "languages_preferred")
 # A new need's answers before the person gives them: the ones the old single page started with.
 NEW_NEED = {"kind": "regular", "year_pattern": "all_year", "max_distance_miles": "10"}
 
@@ -62,6 +64,8 @@ async def _page(
     status_code: int = 200,
     **extra: Any,
 ) -> Template:
+    values = extra.get("values") or {}
+    extra["language_boxes_count"] = {f: language_list.box_count(values, f) for f in LANGUAGE_LISTS}
     return render(
         "matching/need_form.html",
         status_code=status_code,
@@ -132,6 +136,9 @@ class NeedSectionPages(Controller):
         flow = "continue" if posted.get("flow") == "continue" else "check"
         need = await needs.get_need(request.user, need_id)
         staff = recipients.is_staff(request.user)
+        if posted.get("add_language") in LANGUAGE_LISTS:
+            # "Add another language": the same page with one more box, nothing saved.
+            return await _page(request, need.recipient_id, section, need=need, flow=flow, values=dict(posted))
         try:
             await update_need_from(
                 request.user, need_id, merged(form_values(need, staff=staff), section, posted)
@@ -163,7 +170,9 @@ class NeedSectionPages(Controller):
 
 
 def _errors(problem: Invalid, posted: Mapping[str, str]) -> dict[str, Any]:
-    return form_errors(problem, posted, form="need")
+    # Each unknown language by the box it was typed in.
+    errors = language_list.box_errors(problem.errors, posted, LANGUAGE_LISTS)
+    return form_errors(errors, posted, form="need")
 
 
 ROUTES: list[Any] = [NeedSectionPages]

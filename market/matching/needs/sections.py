@@ -5,6 +5,9 @@ with a link back to its section before the need is opened.
 A section posts only its own fields. The service still takes the whole NeedInput (the API's
 shape), so a section's answers are laid over the saved need's: ``merged`` builds the full
 form the old single page posted, from the stored need and one section.
+
+A cover need is not asked "When in the year is support needed?": its own dates decide (the
+matching checks each date against the school terms), so its answer is always "all year".
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ SECTIONS: tuple[Section, ...] = (
     # those that would be good to have (so no skill is offered twice).
     Section("skills", "Skills a PA must have", (), ("required_",)),
     Section("preferred", "Skills that would be good to have", (), ("preferred_",)),
-    Section("languages", "Languages", ("languages_required", "languages_preferred")),
+    Section("languages", "Languages", (), ("languages_required_", "languages_preferred_")),
     Section("driving", "Driving", ("driving",)),
     Section("home", "Preferences and the home", ("gender_preference", "gender_required", "pets", "smoking")),
     Section("pay", "Pay", ("max_rate", "rate_firm")),
@@ -60,6 +63,8 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 BY_NAME = {section.name: section for section in SECTIONS}
+# What a cover need's "when in the year" is: its dates decide, not a pattern.
+COVER_YEAR_PATTERN = "all_year"
 
 
 def sections_for(*, staff: bool) -> list[Section]:
@@ -97,4 +102,6 @@ def merged(saved: Mapping[str, str], section: Section, posted: Mapping[str, str]
             for k, v in values.items()
             if not (k.startswith("preferred_") and f"required_{k.removeprefix('preferred_')}" in values)
         }
+    if values.get("kind") == "cover":
+        values["year_pattern"] = COVER_YEAR_PATTERN  # not asked: the cover's dates decide
     return values

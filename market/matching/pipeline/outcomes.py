@@ -29,6 +29,7 @@ from market.db import current_engine, write_transaction
 from market.dbs.standing import Policy
 from market.geo.distance import haversine_miles
 from market.matching import index as match_index
+from market.matching import term_calendar
 from market.matching.engine import ranking as engine
 from market.matching.engine.records import build_index
 from market.matching.matches import need_place, spec_of
@@ -55,7 +56,7 @@ async def pair_factors(
     # The need's languages join the PA's in the vocabulary, so that a preferred language the
     # PA does not speak counts against them, as it does in the full index.
     languages = list(dict.fromkeys([*pa.languages, *spec.languages_required, *spec.languages_preferred]))
-    one = build_index(pas, await match_index.vocabularies(languages))
+    one = build_index(pas, await match_index.vocabularies(languages), terms=await term_calendar.load())
     rows = np.zeros(1, dtype=np.int64)
     miles = np.asarray([haversine_miles(spec.lat, spec.lon, pa.lat, pa.lon)], dtype=np.float64)
     factors = engine.score(spec, one, rows, miles, at)
