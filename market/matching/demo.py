@@ -1,11 +1,12 @@
 """Demo needs: the demo recipient (Robert Evans) is finding support for himself in
 Peterborough (mornings, with personal care) and has a draft for evening company; staff support a
-referred child in Oxford. So that "See the PAs who match" has something to show; and the
+referred child in Oxford, and a referred child in Peterborough who needs cover on days of the
+next school holiday (checked against the school terms). So that "See the PAs who match" has something to show; and the
 morning need part-way through recruitment, so that the shortlist and an interview show too."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import msgspec
 
@@ -15,14 +16,23 @@ from market.clock import london_today
 from market.db import write_transaction
 from market.dbs.rules import requirement_for
 from market.geo import services as geo
-from market.matching import matches
+from market.matching import matches, term_calendar
+from market.matching.engine.terms import HOLIDAY, TermCalendar
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import interviews
 from market.matching.pipeline.schemas import InterviewInput
-from market.matching.tables import Application, Need, NeedSkill, NeedSlot, Recipient, RecipientAccess
+from market.matching.tables import (
+    Application,
+    Need,
+    NeedCoverDate,
+    NeedSkill,
+    NeedSlot,
+    Recipient,
+    RecipientAccess,
+)
 from market.register.availability import slot_from_day_times
-from market.register.tables import Skill
+from market.register.tables import AwayPeriod, PAProfile, Skill
 from market.settings import Settings
 
 NEEDS = [
@@ -149,7 +159,97 @@ async def seed_needs() -> int:
             for slot in weekly:
                 await NeedSlot.insert(NeedSlot(need=need_id, start_minute=slot.start, end_minute=slot.end))
             added += 1
+        if (staff := users.get("staff@demo.example")) is not None:
+            await _seed_holiday_cover(staff["id"])
+            added += 1
     return added
+
+
+# The holiday cover: three weekdays of the next school holiday at least a week away, by the
+# council's school terms (market.terms), so that a holidays-only PA is listed and a term-time
+# one is not. Bank holidays around Christmas and New Year are left out.
+HOLIDAY_COVER = "Holiday days for a 10-year-old while her mum works"
+HOLIDAY_HOURS = (9 * 60 + 30, 15 * 60 + 30)
+AWAY_PA = "near36@pa.demo.example"  # all year, free weekdays 09:00 to 16:00 (register demo)
+_CLOSED = {(12, 24), (12, 25), (12, 26), (12, 28), (1, 1)}
+
+
+def holiday_dates(terms: TermCalendar, today: date, count: int = 3) -> tuple[tuple[date, ...], bool]:
+    """The first ``count`` weekdays of the next school holiday starting a week or more after
+    ``today`` (and True); with no holiday in the terms kept, ``count`` weekdays from two weeks
+    on (and False: their school terms are not known, as the matches then say)."""
+    day = today + timedelta(days=7)
+    for _ in range(400):
+        if terms.kind(day) == HOLIDAY and day.weekday() < 5 and (day.month, day.day) not in _CLOSED:
+            found = [day]
+            while len(found) < count:
+                day += timedelta(days=1)
+                if terms.kind(day) != HOLIDAY:
+                    break
+                if day.weekday() < 5 and (day.month, day.day) not in _CLOSED:
+                    found.append(day)
+            if len(found) == count:
+                return tuple(found), True
+        day += timedelta(days=1)
+    start = today + timedelta(days=14)
+    weekdays = (start + timedelta(days=i) for i in range(14))
+    return tuple(d for d in weekdays if d.weekday() < 5)[:count], False
+
+
+async def _seed_holiday_cover(staff_id: int) -> None:
+    """Staff support a referred child in Peterborough over the next school holiday."""
+    point = await geo.locate("PE1 1AB")
+    person = await Recipient.insert(
+        Recipient(
+            display_name="Maya (referred)",
+            age_group="child",
+            postcode=point.postcode,
+            sector=point.sector,
+            district=point.district,
+            lat=point.lat,
+            lon=point.lon,
+            created_by=staff_id,
+        )
+    ).returning(Recipient.id)
+    dates, _ = holiday_dates(await term_calendar.load(), london_today())
+    requirement = requirement_for(child=True, personal_care=False)
+    start, end = HOLIDAY_HOURS
+    need = await Need.insert(
+        Need(
+            recipient=person[0]["id"],
+            title=HOLIDAY_COVER,
+            description="A demo need: cover on dates in the school holidays. Change anything.",
+            kind="cover",
+            status="open",
+            postcode=point.postcode,
+            sector=point.sector,
+            district=point.district,
+            lat=point.lat,
+            lon=point.lon,
+            age_group="child",
+            shift_kinds=msgspec.json.encode(["day"]).decode(),
+            hours_per_week=len(dates) * (end - start) / 60,
+            max_rate_pence=1500,
+            max_distance_miles=10,
+            start_date=dates[0],
+            dbs_level=requirement.level,
+            dbs_adults_barred=requirement.adults_barred,
+            dbs_children_barred=requirement.children_barred,
+            created_by=staff_id,
+            referral_source="childrens_social_care",
+            referred_on=london_today() - timedelta(days=3),
+        )
+    ).returning(Need.id)
+    for on_date in dates:
+        await NeedCoverDate.insert(
+            NeedCoverDate(need=need[0]["id"], on_date=on_date, start_minute=start, end_minute=end)
+        )
+    # One all-year PA round it is away on the middle date: listed, ranked on the other two.
+    away = await PAProfile.select(PAProfile.id).where(PAProfile.user.email == AWAY_PA).first()
+    if away is not None:
+        await AwayPeriod.insert(
+            AwayPeriod(profile=away["id"], starts_on=dates[1], ends_on=dates[1], note="Family wedding")
+        )
 
 
 async def seed_pipeline(settings: Settings) -> int:

@@ -58,7 +58,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 # (how many, sectors they live in, skills they all hold, their weekly hours, the languages
 # they all speak): round the demo needs of ``market.matching.demo``: mornings with personal
 # care in Peterborough (PE1 1AB), a Saturday evening there with someone who signs (British
-# Sign Language), and after school in Oxford (OX4 1AA).
+# Sign Language), after school in Oxford (OX4 1AA), and weekday days in the next school
+# holiday in Peterborough for a child (some of those PAs work school holidays only, some term
+# time only: ``NEARBY_YEARS``).
 NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots, tuple[str, ...]], ...] = (
     (
         12,
@@ -81,6 +83,22 @@ NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots, tuple[str, ...
         tuple((day, "15:00", "19:00") for day in WEEKDAYS),
         (),
     ),
+    (
+        10,
+        ("PE1 1", "PE1 2", "PE1 3", "PE1 4", "PE1 5", "PE2 9", "PE3 6", "PE4 6"),
+        ("children", "community"),
+        tuple((day, "09:00", "16:00") for day in WEEKDAYS),
+        (),
+    ),
+)
+# Their pattern over the year, in turn, by group: all year, but round the holiday cover some
+# school holidays only (students, teaching assistants) and some term time only (parents of
+# school-age children), so that its matches show both at work.
+NEARBY_YEARS: tuple[tuple[str, ...], ...] = (
+    ("all_year",),
+    ("all_year",),
+    ("all_year",),
+    ("school_holidays", "all_year", "term_time", "school_holidays", "all_year"),
 )
 # What the PAs round each demo need say of driving, in turn (issue 21): "none" no licence,
 # "licence" a full UK licence only, "car" also a car for work insured for business. The
@@ -91,6 +109,7 @@ NEARBY_DRIVING: tuple[tuple[str, ...], ...] = (
     ("car", "licence", "none", "licence"),
     ("car", "car", "licence", "car", "car", "car", "none", "car", "car", "car"),
     ("licence", "car", "licence", "licence", "none", "car", "licence", "licence", "car", "none", "licence", "car"),
+    ("none", "licence", "car", "licence", "none"),
 )  # fmt: skip
 # The limits demo PAs may have: never one that contradicts a skill they hold.
 DEMO_LIMITS = ("pets", "smoking", "children", "driving", "waking_nights", "live_in", "personal_care")
@@ -169,7 +188,8 @@ def _random_plan(
 
 def _nearby_plans(rng: random.Random, skills: list[dict[str, Any]]) -> list[Plan]:
     """The PAs round the demo needs: on the register, free at the need's hours, holding what
-    it asks for, willing to travel to it, with no limit or year pattern that rules them out."""
+    it asks for, willing to travel to it, with no limit that rules them out (and round the
+    holiday cover, year patterns that fit its dates or do not)."""
     by_code = {s["code"]: s for s in skills}
     plans: list[Plan] = []
     for group, (count, sectors, codes, slots, spoken) in enumerate(NEARBY):
@@ -183,7 +203,7 @@ def _nearby_plans(rng: random.Random, skills: list[dict[str, Any]]) -> list[Plan
                     held=[by_code[c] for c in codes if c in by_code] + extra,
                     slots=slots,
                     wont_do=[],
-                    year_pattern="all_year",
+                    year_pattern=NEARBY_YEARS[group][n % len(NEARBY_YEARS[group])],
                     travel_miles=rng.choice((10, 12, 15)),
                     driving=NEARBY_DRIVING[group][n % len(NEARBY_DRIVING[group])],
                     languages=spoken,

@@ -36,7 +36,7 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     first = run("demo", "--if-empty")
     assert first.returncode == 0, first.stderr
     assert "Demo data ready (6 new accounts)" in first.stdout
-    assert "Demo register: 334 PAs round Peterborough and Oxfordshire" in first.stdout
+    assert "Demo register: 344 PAs round Peterborough and Oxfordshire" in first.stdout
     for email in (
         "pa@demo.example",
         "recipient@demo.example",
@@ -95,10 +95,10 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     done = run("backup", str(backup))
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(backup) as copy:
-        # The six demo sign-ins, the staff account made above, and the 334 demo-register PAs
-        # (300 drawn at random, 34 round the demo needs).
-        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 341
-        assert copy.execute("SELECT count(*) FROM register_pa_profile").fetchone()[0] == 334
+        # The six demo sign-ins, the staff account made above, and the 344 demo-register PAs
+        # (300 drawn at random, 44 round the demo needs).
+        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 351
+        assert copy.execute("SELECT count(*) FROM register_pa_profile").fetchone()[0] == 344
     assert run("backup", str(backup)).returncode == 1  # will not overwrite without --force
     assert run("backup", str(backup), "--force").returncode == 0
 

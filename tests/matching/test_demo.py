@@ -6,14 +6,19 @@ is the number of approved PAs."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from market import demo
 from market.accounts.schemas import CurrentUser
 from market.accounts.tables import User
 from market.clock import london_today
 from market.dbs.standing import Policy, standings
 from market.matching import matches
+from market.matching.demo import HOLIDAY_COVER, holiday_dates
+from market.matching.engine.ranking import EXCLUSIONS
+from market.matching.engine.terms import SchoolYearDates, calendar_of
 from market.matching.needs.lifecycle import get_need
-from market.matching.tables import Need, NeedSlot
+from market.matching.tables import Need, NeedCoverDate, NeedSlot
 from market.register import vetting
 from market.register.demo import NATIONAL_LIVING_WAGE_PENCE
 from market.register.tables import AvailabilitySlot, PAProfile
@@ -35,7 +40,7 @@ async def test_a_fresh_demo_keeps_its_word(database):
     await demo.seed(database)
     today = london_today()
     needs = await Need.select(Need.id, Need.title, Need.created_by)
-    assert len(needs) == 3
+    assert len(needs) == 4
     for need in needs:
         owner = (
             await User.select(User.id, User.email, User.role, User.display_name)
@@ -48,6 +53,16 @@ async def test_a_fresh_demo_keeps_its_word(database):
             await get_need(user, need["id"]), database, today, banded=user.role not in ("staff", "admin")
         )
         wanted = _minutes(await NeedSlot.select().where(NeedSlot.need == need["id"]))
+        for shift in await NeedCoverDate.select().where(NeedCoverDate.need == need["id"]):
+            day = shift["on_date"].weekday() * 1440  # a cover date on the PA's usual week
+            wanted |= _minutes(
+                [
+                    {
+                        "start_minute": day + shift["start_minute"],
+                        "end_minute": (day + shift["end_minute"]) % WEEK,
+                    }
+                ]
+            )
         covering = []
         for match in found.matches:
             free = _minutes(
@@ -96,3 +111,44 @@ async def test_the_demo_speaks_the_list_of_languages(database):
         for row in await Need.select(Need.languages_required, Need.languages_preferred)
     ]
     assert any("british_sign_language" in codes for codes in asked)
+
+
+async def test_the_demo_holiday_cover_shows_school_terms_and_dates_away_at_work(database):
+    """Its dates are in the next school holiday of the seeded Peterborough terms: PAs who work
+    school holidays only are listed and say so, term-time-only PAs are left out and counted,
+    and the PA away on the middle date is ranked on the other two."""
+    await demo.seed(database)
+    staff = (
+        await User.select(User.id, User.email, User.role, User.display_name)
+        .where(User.email == "staff@demo.example")
+        .first()
+    )
+    need = await Need.select(Need.id).where(Need.title == HOLIDAY_COVER).first()
+    found = await matches.for_need(await get_need(CurrentUser(**staff), need["id"]), database, london_today())
+    said = [line for m in found.matches for line in (*m.reasons, *m.worth_knowing)]
+    assert "School holidays only: all 3 dates are in the school holidays" in said
+    assert "Away on 1 of the 3 dates" in said
+    assert "Covers 12 of 18 hours on the dates you need" in said
+    excluded = dict(found.excluded)
+    assert excluded[EXCLUSIONS["year"]] >= 2  # the term-time-only PAs round it
+
+
+def test_the_holiday_cover_takes_weekdays_of_the_next_holiday_and_skips_christmas():
+    year = SchoolYearDates(
+        starts=date(2026, 9, 1),
+        ends=date(2027, 8, 31),
+        terms=((date(2026, 9, 1), date(2026, 12, 18)), (date(2027, 1, 4), date(2027, 3, 25))),
+    )
+    terms = calendar_of([year])
+    assert holiday_dates(terms, date(2026, 12, 2)) == (
+        (date(2026, 12, 21), date(2026, 12, 22), date(2026, 12, 23)),
+        True,
+    )
+    # Within a week of the holiday, the next one: 24 to 28 December and 1 January are left out.
+    assert holiday_dates(terms, date(2026, 12, 20)) == (
+        (date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)),
+        True,
+    )
+    # No school terms known: weekdays a fortnight on, said to be unknown.
+    dates, known = holiday_dates(calendar_of([]), date(2026, 12, 2))
+    assert not known and dates == (date(2026, 12, 16), date(2026, 12, 17), date(2026, 12, 18))
