@@ -20,18 +20,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.matching.engine.columns import YEAR_PATTERNS, CandidateIndex, as_words, quarters_in, slots_mask
-from market.matching.engine.need import NeedSpec
+from market.matching.engine.need import NeedSpec, covered_quarters
 from market.matching.engine.terms import HOLIDAY, TERM, UNKNOWN
 
 Where = slice | NDArray[np.int64]
 
-# Which day kinds each year pattern (in YEAR_PATTERNS order) can work: all year, term time only,
-# school holidays only. An unknown day suits every pattern.
-_WORKS_ON = {
-    "all_year": (UNKNOWN, TERM, HOLIDAY),
-    "term_time": (UNKNOWN, TERM),
-    "school_holidays": (UNKNOWN, HOLIDAY),
-}
+# [year pattern, day kind]: whether a PA of that pattern (YEAR_PATTERNS order: all year, term
+# time only, school holidays only) can work a day of that kind (UNKNOWN, TERM, HOLIDAY). An
+# unknown day suits every pattern.
+_WORKS_ON = np.array([[True, True, True], [True, True, False], [True, False, True]], dtype=bool)
+assert YEAR_PATTERNS == ("all_year", "term_time", "school_holidays") and (UNKNOWN, TERM, HOLIDAY) == (0, 1, 2)
 
 
 class DatedShifts(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,10 +42,10 @@ class DatedShifts(msgspec.Struct, frozen=True, kw_only=True):
     days: tuple[date, ...]  # the distinct dates, in order
     kinds: NDArray[np.int8]  # per date: UNKNOWN, TERM or HOLIDAY
     allowed: NDArray[np.bool_]  # [pattern, date]: whether a PA of that year pattern can do it
-
-    @property
-    def wanted(self) -> int:
-        return sum(self.quarters)
+    # Per pattern: the (word, bits) of every shift on a date it allows, each shift's own (so
+    # that two shifts on one weekday both count); patterns alike share one tuple.
+    by_pattern: tuple[tuple[tuple[int, int], ...], ...]
+    wanted: int  # quarter-hours in all
 
 
 def dated_shifts(need: NeedSpec, index: CandidateIndex) -> DatedShifts | None:
@@ -64,15 +62,23 @@ def dated_shifts(need: NeedSpec, index: CandidateIndex) -> DatedShifts | None:
         packed = as_words(mask)
         words.append(tuple((int(w), int(packed[w])) for w in np.flatnonzero(packed)))
     kinds = index.terms.kinds_of(days)
-    allowed = np.array([np.isin(kinds, _WORKS_ON[pattern]) for pattern in YEAR_PATTERNS], dtype=bool)
+    allowed = _WORKS_ON[:, kinds]
+    day_of = [position[day] for day in need.cover_days]
+    by_pattern: list[tuple[tuple[int, int], ...]] = []
+    for pattern in range(len(YEAR_PATTERNS)):
+        pairs = tuple(pair for j, shift in enumerate(words) if allowed[pattern, day_of[j]] for pair in shift)
+        by_pattern.append(next((same for same in by_pattern if same == pairs), pairs))
+    quarters = tuple(quarters_in(mask) for mask in masks)
     return DatedShifts(
         words=tuple(words),
-        quarters=tuple(quarters_in(mask) for mask in masks),
-        day_of=np.array([position[day] for day in need.cover_days], dtype=np.intp),
+        quarters=quarters,
+        day_of=np.array(day_of, dtype=np.intp),
         spans=tuple(_span(day, slot) for day, slot in zip(need.cover_days, need.slots, strict=True)),
         days=days,
         kinds=kinds,
-        allowed=allowed.reshape(len(YEAR_PATTERNS), len(days)),
+        allowed=allowed,
+        by_pattern=tuple(by_pattern),
+        wanted=sum(quarters),
     )
 
 
@@ -91,6 +97,16 @@ def shift_cover(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDA
         for word, bits in pairs:
             held[:, j] += np.bitwise_count(index.availability_words[where, word] & np.uint64(bits))
     return held
+
+
+def pattern_cover(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDArray[np.int32]:
+    """Quarter-hours of the need each row is usually free at, on the dates their year pattern
+    lets them work (dates away not counted out: ``dated_cover`` does that)."""
+    first = shifts.by_pattern[0]
+    if all(pairs is first for pairs in shifts.by_pattern):  # every pattern can do every date
+        return covered_quarters(index, where, first)
+    counts = [covered_quarters(index, where, pairs) for pairs in shifts.by_pattern]
+    return np.choose(index.year_pattern[where].astype(np.intp), counts)
 
 
 def pattern_shifts(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDArray[np.bool_]:
@@ -130,8 +146,13 @@ def can_do(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts) 
 
 
 def dated_cover(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShifts) -> NDArray[np.int32]:
-    """Quarter-hours of the need each row can cover, on the dates they can do."""
-    return covered(shift_cover(index, rows, shifts), can_do(index, rows, shifts))
+    """Quarter-hours of the need each row can cover, on the dates they can do: in their year
+    pattern, and not away (the few rows with dates away worked out shift by shift)."""
+    held = pattern_cover(index, rows, shifts)
+    if len(spots := away_rows(index, rows)):
+        some = rows[spots]
+        held[spots] = covered(shift_cover(index, some, shifts), can_do(index, some, shifts))
+    return held
 
 
 def dates_away(index: CandidateIndex, row: int, shifts: DatedShifts) -> int:

@@ -219,9 +219,11 @@ def _dated_rules(need: NeedSpec, index: CandidateIndex, shifts: DatedShifts) -> 
             dated.shift_cover(index, where, shifts), dated.pattern_shifts(index, where, shifts)
         )
 
-    rules: list[tuple[str, Test]] = [("unavailable", lambda where, near: cover(where) > 0)]
+    rules: list[tuple[str, Test]] = [
+        ("unavailable", lambda where, near: dated.pattern_cover(index, where, shifts) > 0)
+    ]
     if need.all_hours:
-        rules.append(("part_hours", lambda where, near: cover(where) >= wanted))
+        rules.append(("part_hours", lambda where, near: dated.pattern_cover(index, where, shifts) >= wanted))
     return rules
 
 
@@ -281,7 +283,7 @@ def _shift_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
 
 
 def _survivors(
-    need: NeedSpec, index: CandidateIndex, at: date
+    need: NeedSpec, index: CandidateIndex, at: date, shifts: DatedShifts | None
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], dict[str, int]]:
     """The rows passing every hard requirement, their dot products with the need's place, and
     how many PAs on the register each rule excluded first (in EXCLUSIONS order).
@@ -292,7 +294,6 @@ def _survivors(
     centre = unit_vectors(need.lat, need.lon)[0]
     theta = min(max(need.max_distance, 0.0) / EARTH_RADIUS_MILES, np.pi)
     reach = np.cos(theta) - DOT_SLACK
-    shifts = dated.dated_shifts(need, index)
     rules = _rules(need, index, today, shifts)
     failed = dict.fromkeys((name for name, _ in rules), 0)
     near_count = 0
@@ -377,16 +378,17 @@ def rank(
     as its band (``market.geo.display.banded_miles``), so that two PAs in one band are told
     apart by everything else, then by profile id, never by which is nearer. Inclusion (the
     travel limits) is the same either way."""
-    rows, _, excluded = _survivors(need, index, at)
+    shifts = dated.dated_shifts(need, index)  # a dated cover need's shifts, worked out once
+    rows, _, excluded = _survivors(need, index, at, shifts)
     if not len(rows):
         return Ranking(candidates=(), total=0, excluded=excluded)
     miles = miles_to(need, index, rows)
     if banded:
         miles = np.asarray(banded_miles(miles), dtype=np.float64).reshape(-1)
-    factors = score(need, index, rows, miles, at)
+    factors = score(need, index, rows, miles, at, shifts=shifts)
     total, recipient, pa = combine(factors, weights)
     best = _best(total, factors["availability"], miles, index.profile_id[rows], offset + limit)[offset:]
-    context = reason_context(need, index)
+    context = reason_context(need, index, shifts=shifts)
     # Python values for the chosen rows, read once.
     chosen_rows = rows[best].tolist()
     chosen_ids = index.profile_id[rows[best]].tolist()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 import msgspec
-import numpy as np
 
 from market.matching.engine import dated
 from market.matching.engine.budget import rate_reason
@@ -35,8 +34,8 @@ class ReasonContext(msgspec.Struct, frozen=True):
     shifts: DatedShifts | None = None  # a dated cover need's shifts (``dated.dated_shifts``)
 
 
-def reason_context(need: NeedSpec, index: CandidateIndex) -> ReasonContext:
-    shifts = dated.dated_shifts(need, index)
+def reason_context(need: NeedSpec, index: CandidateIndex, *, shifts: DatedShifts | None) -> ReasonContext:
+    """``shifts``: the need's dated shifts (``dated.dated_shifts``: None for a weekly need)."""
     words, wanted = need_words(need)
     if shifts is not None:
         wanted = shifts.wanted
@@ -74,9 +73,9 @@ def reasons(
     good: list[str] = []
     worth: list[str] = []
     if context is None:
-        context = reason_context(need, index)
+        context = reason_context(need, index, shifts=dated.dated_shifts(need, index))
     if context.shifts is not None:
-        _date_reasons(index, row, context.shifts, good, worth)
+        _date_reasons(index, row, factors["availability"], context.shifts, good, worth)
     elif wanted := context.wanted:
         held = index.availability_words[row].tolist()
         covered = sum((held[word] & bits).bit_count() for word, bits in context.words)
@@ -122,13 +121,13 @@ _PATTERN_WORDS = {
 
 
 def _date_reasons(
-    index: CandidateIndex, row: int, shifts: DatedShifts, good: list[str], worth: list[str]
+    index: CandidateIndex, row: int, share: float, shifts: DatedShifts, good: list[str], worth: list[str]
 ) -> None:
-    """A dated cover need: the hours of the dates the PA can do, their year pattern against
-    the school terms, and the dates they are away."""
-    one = np.array([row], dtype=np.int64)
-    covered = int(dated.dated_cover(index, one, shifts)[0])
+    """A dated cover need: the hours of the dates the PA can do (``share``: their availability
+    factor, the share of the need's hours they can cover), their year pattern against the
+    school terms, and the dates they are away."""
     wanted = shifts.wanted
+    covered = round(share * wanted)
     (good if covered >= wanted else worth).append(
         f"Covers {_hours(covered)} of {_hours(wanted)} hours on the dates you need"
     )
@@ -148,7 +147,7 @@ def _date_reasons(
                     f"{label}: no school term dates are recorded for {_of_dates(unknown, total)}, "
                     "so whether they suit is not known"
                 )
-    if count := dated.dates_away(index, row, shifts):
+    if row in index.away and (count := dated.dates_away(index, row, shifts)):
         worth.append(f"Away on {_of_dates(count, total)}")
 
 

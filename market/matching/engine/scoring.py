@@ -16,6 +16,7 @@ from market.geo.distance import EARTH_RADIUS_MILES, unit_vectors
 from market.matching.engine import dated
 from market.matching.engine.budget import BUDGET_STRETCH_PERCENT
 from market.matching.engine.columns import GENDERS, CandidateIndex
+from market.matching.engine.dated import DatedShifts
 from market.matching.engine.need import NeedSpec, covered_quarters, need_words, relevant_courses
 
 DISTANCE_DECAY_MILES = 6.0
@@ -59,11 +60,18 @@ def miles_to(need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64]) -> 
 
 
 def score(
-    need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64], miles: NDArray[np.float64], at: date
+    need: NeedSpec,
+    index: CandidateIndex,
+    rows: NDArray[np.int64],
+    miles: NDArray[np.float64],
+    at: date,
+    *,
+    shifts: DatedShifts | None,
 ) -> dict[str, NDArray[np.float64]]:
-    """Every factor for every row, each in [0, 1]."""
+    """Every factor for every row, each in [0, 1]. ``shifts``: the need's dated shifts
+    (``dated.dated_shifts``: None for a weekly need)."""
     today = at.toordinal()
-    if (shifts := dated.dated_shifts(need, index)) is not None:  # a cover need: the dates they can do
+    if shifts is not None:  # a cover need: the dates they can do
         wanted = shifts.wanted
         held = dated.dated_cover(index, rows, shifts)
     else:  # only the words of the week the need's hours fall in
