@@ -169,7 +169,12 @@ def rules(need: NeedOut) -> list[str]:
 
 
 def _excluded_label(rule: str, need: NeedOut) -> str:
-    return rate_exclusion(need.rate_firm) if rule == "rate" else EXCLUSIONS[rule]
+    if rule == "rate":
+        return rate_exclusion(need.rate_firm)
+    if rule == "year" and need.kind == "cover":  # the dates decided, not the need's answer
+        which = "all of the dates" if need.all_hours else "any of the dates"
+        return f"Works term time only or school holidays only, and by the school terms cannot do {which}"
+    return EXCLUSIONS[rule]
 
 
 async def matches(
