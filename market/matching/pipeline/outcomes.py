@@ -31,6 +31,7 @@ from market.geo.distance import haversine_miles
 from market.matching import index as match_index
 from market.matching import term_calendar
 from market.matching.engine import ranking as engine
+from market.matching.engine.dated import dated_shifts
 from market.matching.engine.records import build_index
 from market.matching.matches import need_place, spec_of
 from market.matching.needs.lifecycle import need_out
@@ -59,7 +60,7 @@ async def pair_factors(
     one = build_index(pas, await match_index.vocabularies(languages), terms=await term_calendar.load())
     rows = np.zeros(1, dtype=np.int64)
     miles = np.asarray([haversine_miles(spec.lat, spec.lon, pa.lat, pa.lon)], dtype=np.float64)
-    factors = engine.score(spec, one, rows, miles, at)
+    factors = engine.score(spec, one, rows, miles, at, shifts=dated_shifts(spec, one))
     return {name: round(float(values[0]), 4) for name, values in factors.items()}
 
 
