@@ -18,6 +18,7 @@ from market.errors import Invalid
 from market.register import importer
 from market.register.import_rows import is_mode
 from market.settings import Settings
+from market.web import imports
 from market.web.forms import form_errors
 from market.web.guards import STAFF
 from market.web.render import render
@@ -110,22 +111,16 @@ class RegisterImportPages(Controller):
                 **await _form_context(),
                 **form_errors(problem, {"mode": mode}),
             )
-        if report.problems:
-            return render(
-                "register/import_result.html",
-                status_code=422,
-                report=report,
-                error_list=[{"text": f"{_summary(report)}: nothing has been added", "href": "#problems"}],
-            )
-        return render("register/import_result.html", report=report)
+        return imports.result_page(
+            "register/import_result.html",
+            report,
+            summary=_summary(report),
+            unchanged="nothing has been added",
+        )
 
     @get("/example.csv")
     async def example(self) -> Response[bytes]:
-        return Response(
-            EXAMPLE.read_bytes(),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": 'attachment; filename="register-import-example.csv"'},
-        )
+        return imports.example_csv(EXAMPLE, "register-import-example.csv")
 
 
 ROUTES: list[Any] = [RegisterImportPages]

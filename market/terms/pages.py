@@ -16,6 +16,7 @@ from market.errors import Invalid
 from market.terms import forms, importer, years
 from market.terms.demo import DEMO_DATES as EXAMPLE
 from market.terms.schemas import KINDS
+from market.web import imports
 from market.web.forms import form_errors, read_form
 from market.web.guards import ADMIN
 from market.web.params import RecordId
@@ -200,25 +201,16 @@ class TermImportPages(Controller):
                 **_import_context(),
                 **form_errors(problem, {"mode": mode}),
             )
-        if report.problems:
-            count = len(report.problems)
-            lines = len({p.line for p in report.problems})
-            summary = f"{count} problem{'s' if count != 1 else ''} on {lines} line{'s' if lines != 1 else ''}"
-            return render(
-                "terms/import_result.html",
-                status_code=422,
-                report=report,
-                error_list=[{"text": f"{summary}: nothing has been changed", "href": "#problems"}],
-            )
-        return render("terms/import_result.html", report=report)
+        return imports.result_page(
+            "terms/import_result.html",
+            report,
+            summary=imports.lines_summary(report.problems),
+            unchanged="nothing has been changed",
+        )
 
     @get("/example.csv")
     async def example(self) -> Response[bytes]:
-        return Response(
-            EXAMPLE.read_bytes(),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": 'attachment; filename="school-terms-example.csv"'},
-        )
+        return imports.example_csv(EXAMPLE, "school-terms-example.csv")
 
 
 ROUTES: list[Any] = [TermImportPages, TermPages]

@@ -16,6 +16,7 @@ from litestar.response import Template
 from market.clock import london_today
 from market.errors import Invalid
 from market.training import claims, importer, records
+from market.web import imports
 from market.web.forms import form_errors
 from market.web.guards import roles
 from market.web.render import render
@@ -89,25 +90,16 @@ class TrainingImportPages(Controller):
                 **await _form_context(),
                 **form_errors(problem, {"mode": mode}),
             )
-        if report.problems:
-            count = len(report.problems)
-            lines = len({p.line for p in report.problems})
-            summary = f"{count} problem{'s' if count != 1 else ''} on {lines} line{'s' if lines != 1 else ''}"
-            return render(
-                "training/import_result.html",
-                status_code=422,
-                report=report,
-                error_list=[{"text": f"{summary}: nothing has been added", "href": "#problems"}],
-            )
-        return render("training/import_result.html", report=report)
+        return imports.result_page(
+            "training/import_result.html",
+            report,
+            summary=imports.lines_summary(report.problems),
+            unchanged="nothing has been added",
+        )
 
     @get("/example.csv")
     async def example(self) -> Response[bytes]:
-        return Response(
-            EXAMPLE.read_bytes(),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": 'attachment; filename="training-import-example.csv"'},
-        )
+        return imports.example_csv(EXAMPLE, "training-import-example.csv")
 
 
 ROUTES: list[Any] = [TrainingImportPages]
