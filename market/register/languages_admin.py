@@ -35,13 +35,13 @@ def _code(name: str) -> str:
     return (re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_") or "language")[:48]
 
 
-def _tidy(data: LanguageInput, *, field: str = "name") -> tuple[str, list[str]]:
+def _tidy(data: LanguageInput) -> tuple[str, list[str]]:
     name = " ".join(data.name.split())
     errors: dict[str, str] = {}
     if not languages.key(name):
-        errors[field] = "Enter the language's name"
+        errors["name"] = "Enter the language's name"
     elif len(name) > 120:
-        errors[field] = "The name must be 120 characters or fewer"
+        errors["name"] = "The name must be 120 characters or fewer"
     aliases: list[str] = []
     for raw in data.aliases:
         alias = " ".join(str(raw).split())
@@ -81,21 +81,31 @@ async def speakers() -> dict[str, int]:
     return counts
 
 
+def _row(entry: languages.Entry, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "code": entry.code,
+        "name": entry.name,
+        "aliases": ", ".join(entry.aliases),
+        "active": entry.active,
+        "source": entry.source,
+        "speakers": counts.get(entry.code, 0),
+    }
+
+
 async def all_languages() -> list[dict[str, Any]]:
     catalogue = await languages.load()
     counts = await speakers()
-    return [
-        {
-            "id": e.id,
-            "code": e.code,
-            "name": e.name,
-            "aliases": ", ".join(e.aliases),
-            "active": e.active,
-            "source": e.source,
-            "speakers": counts.get(e.code, 0),
-        }
-        for e in catalogue.entries
-    ]
+    return [_row(e, counts) for e in catalogue.entries]
+
+
+async def language(language_id: int) -> dict[str, Any]:
+    """One language as the list shows it; NotFound when no language has the id."""
+    catalogue = await languages.load()
+    entry = next((e for e in catalogue.entries if e.id == language_id), None)
+    if entry is None:
+        raise NotFound()
+    return _row(entry, await speakers())
 
 
 async def add_language(data: LanguageInput, *, actor: CurrentUser, source: str = "admin") -> str:
@@ -132,20 +142,14 @@ async def add_language(data: LanguageInput, *, actor: CurrentUser, source: str =
 
 async def change_language(language_id: int, data: LanguageInput, *, actor: CurrentUser) -> None:
     """A new standard name and aliases for a language (its code stays)."""
-    field = f"name_{language_id}"
-    try:
-        name, aliases = _tidy(data, field=field)
-    except Invalid as problem:
-        raise Invalid(
-            {(f"aliases_{language_id}" if k == "aliases" else k): v for k, v in problem.errors.items()}
-        ) from None
+    name, aliases = _tidy(data)
     async with write_transaction():
         row = await Language.select(Language.code).where(Language.id == language_id).first()
         if row is None:
             raise NotFound()
         catalogue = await languages.load()
-        if errors := _clashes(catalogue, name, aliases, row["code"], field):
-            raise Invalid({(f"aliases_{language_id}" if k == "aliases" else k): v for k, v in errors.items()})
+        if errors := _clashes(catalogue, name, aliases, row["code"], "name"):
+            raise Invalid(errors)
         await Language.update(
             {Language.name: name, Language.aliases: msgspec.json.encode(aliases).decode()}
         ).where(Language.id == language_id)

@@ -157,25 +157,30 @@ async def test_admin_adds_a_language_extends_its_aliases_and_retires_it(client, 
     assert (await languages.load()).code_of("xasa") == "tigre"
 
     polish = await Language.select().where(Language.code == "polish").first()
-    change = f"/admin/languages/{polish['id']}/change"
-    extended = await submit(
-        client, "/admin/languages", {"name": "Polish", "aliases": "Polski, Polskie"}, action=change
-    )
+    form = f"/admin/languages/{polish['id']}"
+    change = f"{form}/change"
+    extended = await submit(client, form, {"name": "Polish", "aliases": "Polski, Polskie"}, action=change)
     assert extended.status_code == 302
+    assert extended.headers["location"] == f"/admin/languages?done=changed&language={polish['id']}"
+    banner = await client.get(extended.headers["location"])
+    assert "Polish has been changed." in banner.text
     assert (await languages.load()).code_of("polskie") == "polish"
-    taken = await submit(client, "/admin/languages", {"name": "Polish", "aliases": "Xasa"}, action=change)
+    taken = await submit(client, form, {"name": "Polish", "aliases": "Xasa"}, action=change)
     assert (
         taken.status_code == 422
         and "‘Xasa’ already names Tigre" in taken.text
         and 'value="Xasa"' in taken.text
     )
 
-    await submit(client, "/admin/languages", {}, action=f"/admin/languages/{tigre['id']}/retire")
+    tigre_page = f"/admin/languages/{tigre['id']}"
+    retired = await submit(client, tigre_page, {}, action=f"{tigre_page}/retire")
+    assert "Tigre has been retired" in (await client.get(retired.headers["location"])).text
     assert (await Language.select(Language.active).where(Language.id == tigre["id"]).first())[
         "active"
     ] is False
     assert "Tigre" not in (await languages.load()).suggestions()
-    await submit(client, "/admin/languages", {}, action=f"/admin/languages/{tigre['id']}/restore")
+    assert "Bring back" in (await client.get(tigre_page)).text
+    await submit(client, tigre_page, {}, action=f"{tigre_page}/restore")
     assert (
         await submit(client, "/admin/languages", {}, action="/admin/languages/99999/retire")
     ).status_code == 404
@@ -186,6 +191,51 @@ async def test_admin_adds_a_language_extends_its_aliases_and_retires_it(client, 
     await login_as("pa")
     saved = await submit(client, "/profile/experience", {"language_0": "Xasa"})
     assert saved.status_code in (302, 303)
+
+
+async def test_the_list_is_a_table_and_each_language_has_its_own_page(client, login_as):
+    await make_pa(status="approved", languages=("English", "polish"))
+    polish = await Language.select().where(Language.code == "polish").first()
+    page_path = f"/admin/languages/{polish['id']}"
+    await login_as("staff")
+    assert (await client.get(page_path)).status_code == 403
+    await login_as("admin")
+    listed = await client.get("/admin/languages")
+    table = listed.text[listed.text.index("<table") :]
+    assert "<input" not in table and "<button" not in table  # no forms in the table
+    assert (
+        f'<a class="govuk-link" href="{page_path}">Change<span class="govuk-visually-hidden">'
+        " Polish</span></a>" in table
+    )
+    assert 'data-label="Other names">Polski</td>' in table  # its other names, as text
+    assert listed.text.count('href="/admin/languages/') == await Language.count()
+
+    assert (await client.get("/admin/languages/99999")).status_code == 404
+    page = await client.get(page_path)
+    assert page.status_code == 200 and '<h1 class="govuk-heading-l">Polish</h1>' in page.text
+    assert 'value="Polish"' in page.text and 'value="Polski"' in page.text
+    assert "Separate them with commas" in page.text and 'href="/admin/languages"' in page.text
+    assert f'action="{page_path}/retire"' in page.text
+
+    bad = await submit(
+        client, page_path, {"name": " ", "aliases": "Polskie, Polszczyzna"}, action=f"{page_path}/change"
+    )
+    assert bad.status_code == 422
+    assert "There is a problem" in bad.text and 'href="#name"' in bad.text  # the summary links to it
+    assert '<h1 class="govuk-heading-l">Polish</h1>' in bad.text  # this page, not the list
+    assert 'id="name-error"' in bad.text and 'value="Polskie, Polszczyzna"' in bad.text
+    assert (await Language.select().where(Language.id == polish["id"]).first())["name"] == "Polish"
+    clash = await submit(client, page_path, {"name": "English"}, action=f"{page_path}/change")
+    assert clash.status_code == 422 and 'value="English"' in clash.text
+    assert "‘English’ already names English" in clash.text
+    missing = await submit(client, page_path, {"name": "X"}, action="/admin/languages/99999/change")
+    assert missing.status_code == 404
+
+    renamed = await submit(
+        client, page_path, {"name": "Polish (Polski)", "aliases": "Polski"}, action=f"{page_path}/change"
+    )
+    assert renamed.status_code == 302
+    assert "Polish (Polski) has been changed." in (await client.get(renamed.headers["location"])).text
 
 
 async def test_the_api_lists_the_languages_and_admin_adds_one(client, create_user):
