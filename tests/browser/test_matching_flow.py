@@ -220,7 +220,8 @@ async def test_a_need_is_matched_and_filled_from_shortlist_to_first_day(
     await expect(recipient.locator(".govuk-notification-banner--success")).to_contain_text("saved as a draft")
     # Each short page in turn, saved as it goes; the answers already there are kept.
     for heading in ("Where support is needed", "Hours and shifts", "About the person", "Skills a PA must have",
-                    "Skills that would be good to have", "Languages", "Preferences and the home", "Pay"):  # fmt: skip
+                    "Skills that would be good to have", "Languages", "Driving", "Preferences and the home",
+                    "Pay"):  # fmt: skip
         await expect(recipient.get_by_role("heading", level=1)).to_have_text(heading)
         await check_a11y(recipient)
         if heading == "Hours and shifts":
