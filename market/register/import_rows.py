@@ -193,6 +193,32 @@ def records(text: str, report: CollectsProblems) -> list[tuple[int, list[str]]] 
     return found
 
 
+def columns_at(
+    line: int, header: list[str], columns: tuple[Column, ...], problems: list[Problem]
+) -> dict[str, int]:
+    """For a simpler import than the register's (training records, school terms): which cell
+    holds each of ``columns``; a repeated, unknown or missing required heading is a problem
+    on the heading's line."""
+    names = tuple(c.name for c in columns)
+    where: dict[str, int] = {}
+    for index, raw in enumerate(header):
+        name = heading(raw)
+        if not name:
+            continue
+        if name in where:
+            problems.append(Problem(line, name, "This column appears more than once"))
+        elif name in names:
+            where[name] = index
+        else:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"the columns are {', '.join(names)}"
+            problems.append(Problem(line, raw.strip(), f"Unknown column “{raw.strip()}”: {hint}"))
+    for column in columns:
+        if column.required and column.name not in where:
+            problems.append(Problem(line, column.name, f"Add the required column {column.name}"))
+    return where
+
+
 def read_header(
     line: int, header: list[str], rows: list[tuple[int, list[str]]], report: ImportReport
 ) -> dict[str, int]:

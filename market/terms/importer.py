@@ -10,10 +10,9 @@ school year in the file replaces that year's dates here (a year already kept nee
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import msgspec
 
@@ -24,7 +23,7 @@ from market.dates import DateProblem, parse_any_date
 from market.db import unique_or, write_transaction
 from market.errors import Invalid
 from market.register import changes
-from market.register.import_rows import MAX_BYTES, Problem, heading
+from market.register.import_rows import MAX_BYTES, Column, Problem, columns_at, heading
 from market.register.import_rows import decode as decode_csv
 from market.register.import_rows import records as csv_records
 from market.terms import rules
@@ -53,14 +52,6 @@ KIND_WORDS = (
 )
 
 
-class Column(NamedTuple):
-    name: str
-    required: bool
-    kind: str
-    rules: str
-    example: str
-
-
 COLUMNS: tuple[Column, ...] = (
     Column("school_year", True, "Text", f"The school year's name, up to {NAME_LIMIT} characters", "2025 to 2026"),
     Column("kind", True, "Choice", "school_year, term, half_term, holiday or inset", "term"),
@@ -69,7 +60,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_day", True, "Date", "The same forms; on or after first_day", "2025-12-19"),
     Column("source", False, "Text", f"On the school_year row: where the dates come from, up to {SOURCE_LIMIT} characters", "Peterborough City Council"),
 )  # fmt: skip
-NAMES = tuple(c.name for c in COLUMNS)
 
 
 class YearCount(msgspec.Struct, frozen=True):
@@ -113,26 +103,6 @@ class _Row:
             return None
         name = self.year if self.kind == YEAR_KIND else clean(self.values.get("name", "")) or KINDS[self.kind]
         return Span("year" if self.kind == YEAR_KIND else self.kind, name, self.first, self.last)
-
-
-def _read_header(line: int, header: list[str], report: ImportReport) -> dict[str, int]:
-    where: dict[str, int] = {}
-    for index, raw in enumerate(header):
-        name = heading(raw)
-        if not name:
-            continue
-        if name in where:
-            report.problems.append(Problem(line, name, "This column appears more than once"))
-        elif name in NAMES:
-            where[name] = index
-        else:
-            close = difflib.get_close_matches(name, NAMES, n=1)
-            hint = f"did you mean {close[0]}?" if close else f"the columns are {', '.join(NAMES)}"
-            report.problems.append(Problem(line, raw.strip(), f"Unknown column “{raw.strip()}”: {hint}"))
-    for column in COLUMNS:
-        if column.required and column.name not in where:
-            report.problems.append(Problem(line, column.name, f"Add the required column {column.name}"))
-    return where
 
 
 def _check_cells(row: _Row) -> None:
@@ -249,7 +219,7 @@ async def check_file(
             Problem(0, "", "The file has headings but no rows: add one row per term, holiday or school year")
         )
         return report, [], {}
-    where = _read_header(header_line, header, report)
+    where = columns_at(header_line, header, COLUMNS, report.problems)
     rows = []
     for line, cells in data:
         row = _Row(line, {name: cells[i].strip() if i < len(cells) else "" for name, i in where.items()})

@@ -9,11 +9,10 @@ verified: a trainer or staff member recorded them.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import msgspec
 
@@ -26,7 +25,7 @@ from market.errors import Invalid, NotAllowed
 from market.register import directory
 
 # The register import's file reading: the same limits, encodings and messages.
-from market.register.import_rows import MAX_BYTES, MAX_ROWS, Problem, heading
+from market.register.import_rows import MAX_BYTES, MAX_ROWS, Column, Problem, columns_at, heading
 from market.register.import_rows import decode as decode_csv
 from market.register.import_rows import records as csv_records
 from market.training import completions
@@ -40,14 +39,6 @@ MODES: tuple[Mode, ...] = ("check", "all")
 BATCH = 500
 
 
-class Column(NamedTuple):
-    name: str
-    required: bool
-    kind: str
-    rules: str
-    example: str
-
-
 COLUMNS: tuple[Column, ...] = (
     Column("email", True, "Email address", "The email address of the PA's account on the register", "jo.smith@example.org"),
     Column("course", True, "Course", "A course code or the course's exact name, capitals ignored", "moving_handling"),
@@ -55,7 +46,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("provider", True, "Text", f"Who ran the training; up to {PROVIDER_LIMIT} characters", "Fenland Care Training"),
     Column("evidence", False, "Text", f"Their certificate or reference number; up to {EVIDENCE_LIMIT} characters", "FCT-11823"),
 )  # fmt: skip
-NAMES = tuple(c.name for c in COLUMNS)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ROLE_KIND = {
@@ -112,26 +102,6 @@ class _Row:
         if self.profile_id is None or self.course is None or self.completed_on is None:
             return None
         return (self.profile_id, self.course["id"], self.completed_on)
-
-
-def _read_header(line: int, header: list[str], report: ImportReport) -> dict[str, int]:
-    where: dict[str, int] = {}
-    for index, raw in enumerate(header):
-        name = heading(raw)
-        if not name:
-            continue
-        if name in where:
-            report.problems.append(Problem(line, name, "This column appears more than once"))
-        elif name in NAMES:
-            where[name] = index
-        else:
-            close = difflib.get_close_matches(name, NAMES, n=1)
-            hint = f"did you mean {close[0]}?" if close else f"the columns are {', '.join(NAMES)}"
-            report.problems.append(Problem(line, raw.strip(), f"Unknown column “{raw.strip()}”: {hint}"))
-    for column in COLUMNS:
-        if column.required and column.name not in where:
-            report.problems.append(Problem(line, column.name, f"Add the required column {column.name}"))
-    return where
 
 
 async def _pas(emails: set[str]) -> dict[str, tuple[str, int | None]]:
@@ -258,7 +228,7 @@ async def check_file(
             Problem(0, "", "The file has headings but no rows: add one row per completion")
         )
         return report, []
-    where = _read_header(header_line, header, report)
+    where = columns_at(header_line, header, COLUMNS, report.problems)
     rows = []
     for line, cells in data:
         values = {name: cells[i].strip() if i < len(cells) else "" for name, i in where.items()}
