@@ -36,7 +36,6 @@ class DatedShifts(msgspec.Struct, frozen=True, kw_only=True):
     """A cover need's shifts laid on the PA's usual week, and its dates against the terms."""
 
     words: tuple[tuple[tuple[int, int], ...], ...]  # per shift: (word, bits) of its hours
-    quarters: tuple[int, ...]  # per shift: how many quarter-hours it is
     day_of: NDArray[np.intp]  # per shift: which of ``days`` it starts on
     spans: tuple[tuple[int, int], ...]  # per shift: the first and last day it touches (ordinals)
     days: tuple[date, ...]  # the distinct dates, in order
@@ -68,17 +67,15 @@ def dated_shifts(need: NeedSpec, index: CandidateIndex) -> DatedShifts | None:
     for pattern in range(len(YEAR_PATTERNS)):
         pairs = tuple(pair for j, shift in enumerate(words) if allowed[pattern, day_of[j]] for pair in shift)
         by_pattern.append(next((same for same in by_pattern if same == pairs), pairs))
-    quarters = tuple(quarters_in(mask) for mask in masks)
     return DatedShifts(
         words=tuple(words),
-        quarters=quarters,
         day_of=np.array(day_of, dtype=np.intp),
         spans=tuple(_span(day, slot) for day, slot in zip(need.cover_days, need.slots, strict=True)),
         days=days,
         kinds=kinds,
         allowed=allowed,
         by_pattern=tuple(by_pattern),
-        wanted=sum(quarters),
+        wanted=sum(quarters_in(mask) for mask in masks),
     )
 
 

@@ -63,18 +63,11 @@ def relevant_courses(need: NeedSpec, index: CandidateIndex) -> list[int]:
 
 
 def need_words(need: NeedSpec) -> tuple[tuple[tuple[int, int], ...], int]:
-    """The need's hours as (word, bits) pairs of the week's availability words, and how many
-    quarter-hours it needs. A weekly need's slots are one mask. A cover need's dated shifts
-    are each their own mask, laid on the PA's usual week: two Mondays a fortnight apart are
-    two shifts to cover, not one, so "9 of 24 hours" counts every date."""
-    masks = [slots_mask([slot]) for slot in need.slots] if need.cover_days else [slots_mask(need.slots)]
-    pairs: list[tuple[int, int]] = []
-    wanted = 0
-    for mask in masks:
-        words = as_words(mask)
-        pairs.extend((int(w), int(words[w])) for w in np.flatnonzero(words))
-        wanted += quarters_in(mask)
-    return tuple(pairs), wanted
+    """A weekly need's hours as (word, bits) pairs of the week's availability words, and how
+    many quarter-hours it needs. (A dated cover need's shifts are ``dated.dated_shifts``.)"""
+    mask = slots_mask(need.slots)
+    words = as_words(mask)
+    return tuple((int(w), int(words[w])) for w in np.flatnonzero(words)), quarters_in(mask)
 
 
 def covered_quarters(

@@ -36,9 +36,7 @@ class ReasonContext(msgspec.Struct, frozen=True):
 
 def reason_context(need: NeedSpec, index: CandidateIndex, *, shifts: DatedShifts | None) -> ReasonContext:
     """``shifts``: the need's dated shifts (``dated.dated_shifts``: None for a weekly need)."""
-    words, wanted = need_words(need)
-    if shifts is not None:
-        wanted = shifts.wanted
+    words, wanted = ((), shifts.wanted) if shifts is not None else need_words(need)
     courses = tuple(relevant_courses(need, index))
     facts = []
     for course in courses:
