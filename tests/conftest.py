@@ -128,6 +128,16 @@ def postgres_url(tmp_path_factory) -> Iterator[str]:
     _run_apart(drop)
 
 
+@pytest.fixture(autouse=True)
+def fresh_register_index(monkeypatch) -> None:
+    """Each worker's in-memory register (the candidate index the matches and the search read)
+    looks at the change log on every request here, not once a second, so a test sees its own
+    edits at once, as a person does a second later."""
+    from market.matching.matches import CACHE
+
+    monkeypatch.setattr(CACHE, "poll", 0)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def engine_name(request) -> str:
     return request.param

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 
 import msgspec
@@ -48,12 +49,15 @@ REBUILD_SHARE = 0.05  # more changed PAs than this share of the index at once: r
 REBUILD_MIN = 1000  # ... but never rebuild for fewer than this many
 GAP_SECONDS = 60.0  # how long to wait for a change id seen missing before giving up on it
 LOOK_BACK = 1000  # after a build, the change ids below the newest checked for holes
+JOURNAL = 4096  # how many past refreshes ``changed_since`` can answer for
 
 
 class IndexCache:
     """This worker's candidate index: built on first use, then patched from the change log.
 
-    ``builds`` and ``patches`` count what it did (for tests and the benchmark)."""
+    ``builds`` and ``patches`` count what it did (for tests and the benchmark). What else a
+    worker keeps of the PAs (the search's extras) follows the same log through
+    ``generation`` and ``changed_since``, so it never reads the log itself."""
 
     def __init__(self, *, poll: float = POLL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
         self.poll = poll
@@ -68,6 +72,30 @@ class IndexCache:
         self.builds = 0
         self.patches = 0
         self.patched_rows = 0
+        # One entry per change of the index: (generation, the PAs it changed, or None when
+        # any PA may have: a build whose changes were not read from the log).
+        self.generation = 0
+        self._journal: deque[tuple[int, frozenset[int] | None]] = deque(maxlen=JOURNAL)
+
+    def _record(self, profiles: set[int] | None) -> None:
+        self.generation += 1
+        self._journal.append((self.generation, None if profiles is None else frozenset(profiles)))
+
+    def changed_since(self, generation: int) -> set[int] | None:
+        """The PAs changed since the index was at ``generation``, or None when that is not
+        known (a build from scratch since, or too long ago): read everyone again."""
+        if generation == self.generation:
+            return set()
+        if not self._journal or self._journal[0][0] > generation + 1:
+            return None
+        changed: set[int] = set()
+        for at, profiles in self._journal:
+            if at <= generation:
+                continue
+            if profiles is None:
+                return None
+            changed |= profiles
+        return changed
 
     def reset(self) -> None:
         """Forget the index: the next ``get`` builds one."""
@@ -93,12 +121,19 @@ class IndexCache:
     def _due(self) -> bool:
         return self._clock() - self._polled >= self.poll
 
-    async def _rebuild(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
+    async def _rebuild(
+        self, policy: Policy, wanted: tuple[Policy, object], profiles: set[int] | None = None
+    ) -> None:
+        """Build afresh; ``profiles``: the PAs whose logged changes led to it (None: unknown)."""
         newest = await changes.newest()
         floor = max(0, newest - LOOK_BACK)
         # The changes committed by now are in what build() reads next; any hole below the
         # newest may be a transaction still open, so it is looked for on the next polls.
-        applied = {change for change, _ in await changes.entries(floor) if change <= newest}
+        listed = [(c, p) for c, p in await changes.entries(floor) if c <= newest]
+        applied = {change for change, _ in listed}
+        if profiles is not None:  # and whatever else committed since the changes that led here
+            old_floor, old_applied = self._floor, self._applied
+            profiles = profiles | {p for c, p in listed if c > old_floor and c not in old_applied}
         started = time.perf_counter()
         index = await match_index.build(policy=policy)
         self._index, self._for = index, wanted
@@ -106,6 +141,7 @@ class IndexCache:
         self._advance_floor()
         self._polled = self._clock()
         self.builds += 1
+        self._record(None if profiles is None else profiles - {changes.EVERYONE})
         log.info("matching index built: %d PAs in %.2f s", len(index), time.perf_counter() - started)
 
     async def _refresh(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
@@ -116,13 +152,14 @@ class IndexCache:
         if found:
             profiles = {p for _, p in found}
             if changes.EVERYONE in profiles or len(profiles) > max(REBUILD_MIN, REBUILD_SHARE * len(index)):
-                await self._rebuild(policy, wanted)
+                await self._rebuild(policy, wanted, profiles)
                 return
             rows = await match_index.pa_rows(sorted(profiles), policy=policy)
             if not self._patch(index, rows, profiles):
-                await self._rebuild(policy, wanted)
+                await self._rebuild(policy, wanted, profiles)
                 return
             self._applied.update(c for c, _ in found)
+            self._record(profiles)
             self.patches += 1
             self.patched_rows += len(profiles)
         self._advance_floor()

@@ -7,7 +7,7 @@ PA; the register's published services answer one profile at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 from market.accounts.schemas import CurrentUser
@@ -130,3 +130,43 @@ async def all_known(skills: Sequence[str], groups: Sequence[str]) -> tuple[bool,
 async def form_lists() -> dict[str, list[Choice]]:
     """The controlled lists the search form offers: the active skills, every client group."""
     return {"skills": await register.skill_list(), "groups": await client_group_list()}
+
+
+# What the search's extras (market.search.extras) read of each listed PA.
+EXTRAS_COLUMNS = (
+    PAProfile.id, PAProfile.lat, PAProfile.lon, PAProfile.sector, PAProfile.district,
+    PAProfile.headline, PAProfile.admire, PAProfile.matters, PAProfile.how_to_work,
+    PAProfile.languages,
+)  # fmt: skip
+EXTRAS_BATCH = 5000
+
+
+async def extras_batches(profile_ids: Sequence[int] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+    """The extras' columns of every listed PA (or of these PAs, whatever their status), a
+    batch at a time in id order: the whole register is never in memory as rows at once."""
+    if profile_ids is not None:
+        for chunk in batches(sorted(set(profile_ids))):
+            yield await PAProfile.select(*EXTRAS_COLUMNS).where(PAProfile.id.is_in(chunk))
+        return
+    after = 0
+    while True:
+        rows = (
+            await PAProfile.select(*EXTRAS_COLUMNS)
+            .where(PAProfile.status == LISTED, PAProfile.id > after)
+            .order_by(PAProfile.id)
+            .limit(EXTRAS_BATCH)
+        )
+        if not rows:
+            return
+        yield rows
+        after = rows[-1]["id"]
+
+
+async def shown_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
+    """What a search result shows of each of these listed PAs (a page: 20 at most)."""
+    if not ids:
+        return []
+    return await PAProfile.select(
+        PAProfile.id, PAProfile.display_name, PAProfile.headline, PAProfile.district,
+        PAProfile.approved_at, PAProfile.right_to_work_confirmed_at, PAProfile.min_rate_pence,
+    ).where(PAProfile.id.is_in(list(ids)), PAProfile.status == LISTED)  # fmt: skip

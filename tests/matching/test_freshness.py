@@ -304,3 +304,29 @@ async def test_old_change_log_entries_are_pruned_but_never_the_newest(database, 
     assert await changes.prune(utcnow() - timedelta(days=1)) == 0
     await changes.touch(9)
     assert await changes.prune(old - timedelta(days=1)) == 0  # nothing that old
+
+
+async def test_the_journal_says_who_each_refresh_changed_so_others_can_follow(database):
+    """What else a worker keeps of the PAs (the search's extras) follows the index through
+    ``changed_since``: the PAs patched since a generation, or None after a build from scratch."""
+    paula = await make_pa(name="Paula Park", postcode="PE2 5AA")
+    nina = await make_pa(name="Nina Near", postcode="PE1 1BF")
+    cache = freshness.IndexCache(poll=0)
+    await cache.get(POLICY)
+    built = cache.generation
+    assert cache.changed_since(built) == set()
+    assert cache.changed_since(built - 1) is None  # the first build: everyone may have changed
+
+    await changes.touch(paula["id"])
+    await cache.get(POLICY)
+    await changes.touch(nina["id"])
+    await cache.get(POLICY)
+    assert cache.changed_since(built) == {paula["id"], nina["id"]}
+    assert cache.changed_since(built + 1) == {nina["id"]}
+
+    # A change that concerns everyone rebuilds, and still names the PAs logged with it.
+    await changes.touch(paula["id"])
+    await changes.touch_all()
+    await cache.get(POLICY)
+    assert cache.builds == 2
+    assert cache.changed_since(built + 2) == {paula["id"]}

@@ -16,6 +16,7 @@ import pytest
 from market.fields import whole_number
 from market.geo.centroids import known_sector
 from market.geo.distance import haversine_miles
+from market.register import changes
 from market.register.availability import Slot, slot_from_day_times
 from market.register.tables import PAProfile, ShortlistEntry
 from market.search.ranking import (
@@ -218,8 +219,10 @@ async def test_skills_groups_languages_driving_gender_and_words_filter(client, l
     assert "Can drive (full UK licence)" in page and "Has a car for work, insured for business" in page
     # A car whose business insurance the PA has not said of is not "insured for business".
     await PAProfile.update({PAProfile.car_insurance: None}).where(PAProfile.display_name == "Ann")
+    await changes.touch(*[r["id"] for r in await PAProfile.select(PAProfile.id)])
     assert names((await found(driving="car")).text) == []
     await PAProfile.update({PAProfile.car_insurance: True}).where(PAProfile.display_name == "Ann")
+    await changes.touch(*[r["id"] for r in await PAProfile.select(PAProfile.id)])
     assert names((await found(gender="woman")).text) == ["Ann"]
     assert names((await found(gender="man")).text) == ["Ben"]
     assert sorted(names((await found()).text)) == ["Ann", "Ben", "Cy"]

@@ -65,7 +65,13 @@ def relevant_courses(need: NeedSpec, index: CandidateIndex) -> list[int]:
 def need_words(need: NeedSpec) -> tuple[tuple[tuple[int, int], ...], int]:
     """A weekly need's hours as (word, bits) pairs of the week's availability words, and how
     many quarter-hours it needs. (A dated cover need's shifts are ``dated.dated_shifts``.)"""
-    mask = slots_mask(need.slots)
+    return slot_words(need.slots)
+
+
+def slot_words(slots: tuple[tuple[int, int], ...]) -> tuple[tuple[tuple[int, int], ...], int]:
+    """Weekly slots (minute-of-week intervals) as (word, bits) pairs, and their quarter-hours:
+    what ``covered_quarters`` counts a row's availability against."""
+    mask = slots_mask(slots)
     words = as_words(mask)
     return tuple((int(w), int(words[w])) for w in np.flatnonzero(words)), quarters_in(mask)
 

@@ -150,11 +150,36 @@ def _never(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
     return np.zeros(len(near), dtype=bool)
 
 
-def _has_all(values: NDArray[np.uint64], wanted: int) -> Test:
+def has_all(values: NDArray[np.uint64], wanted: int) -> Test:
+    """Rows holding every bit of ``wanted`` (skills, client groups, languages); ``wanted`` -1
+    (a code the vocabulary lacks) holds for nobody."""
     if wanted < 0:  # an unknown code: nobody holds it
         return _never
     bits = np.uint64(wanted)
     return lambda where, near: (values[where] & bits) == bits
+
+
+def dbs_current(index: CandidateIndex, kind: str, today: int) -> Test:
+    """Rows with a check meeting the DBS kind current on day ``today`` (an ordinal)."""
+    current = index.dbs_until[:, DBS_KINDS.index(kind)]
+    return lambda where, near: current[where] >= today
+
+
+def gender_is(index: CandidateIndex, gender: str) -> Test:
+    wanted = GENDERS.index(gender)
+    return lambda where, near: index.gender[where] == wanted
+
+
+def driving_rules(index: CandidateIndex, driving: str) -> list[tuple[str, Test]]:
+    """What the driving asked for takes, rule by rule: a licence to drive the person's car;
+    with the PA's own car, a car for work and business insurance for it too."""
+    rules: list[tuple[str, Test]] = []
+    if driving in ("recipients_car", "own_car"):
+        rules.append(("licence", lambda where, near: index.licence[where]))
+    if driving == "own_car":
+        rules.append(("car", lambda where, near: index.car[where]))
+        rules.append(("insurance", lambda where, near: index.car_insurance[where]))
+    return rules
 
 
 def _rules(
@@ -164,24 +189,18 @@ def _rules(
     last, "away", is checked on the survivors: see ``_survivors``)."""
     rules: list[tuple[str, Test]] = [("travel", lambda where, near: near >= index.travel_cos[where])]
     if need.dbs:
-        current = index.dbs_until[:, DBS_KINDS.index(need.dbs)]
-        rules.append(("dbs", lambda where, near: current[where] >= today))
+        rules.append(("dbs", dbs_current(index, need.dbs, today)))
     if required := index.skill_vocab.mask(need.required_skills):
-        rules.append(("skills", _has_all(index.skills, required)))
+        rules.append(("skills", has_all(index.skills, required)))
     if trained := _training_rule(need, index, today):
         rules.append(("training", trained))
     if need.languages_required:
         rules.append(
-            ("language", _has_all(index.languages, index.language_vocab.mask(need.languages_required)))
+            ("language", has_all(index.languages, index.language_vocab.mask(need.languages_required)))
         )
     if need.gender and need.gender_required:
-        gender = GENDERS.index(need.gender)
-        rules.append(("gender", lambda where, near: index.gender[where] == gender))
-    if need.driving in ("recipients_car", "own_car"):
-        rules.append(("licence", lambda where, near: index.licence[where]))
-    if need.driving == "own_car":
-        rules.append(("car", lambda where, near: index.car[where]))
-        rules.append(("insurance", lambda where, near: index.car_insurance[where]))
+        rules.append(("gender", gender_is(index, need.gender)))
+    rules.extend(driving_rules(index, need.driving))
     if (ceiling := rate_ceiling(need.max_rate_pence, need.rate_firm)) is not None:
         rules.append(("rate", lambda where, near: index.min_rate[where] <= ceiling))
     if limits := _limits_rule(need, index):

@@ -1,0 +1,132 @@
+"""What the register search needs of each PA beyond the matching engine's candidate index:
+their exact home position (staff search from exact positions; everyone else from sector
+centres, which the candidate index holds), the words of their profile texts
+(``market.search.words``) and the codes of every language they speak (the engine keeps bits
+for the 64 most spoken only, so a search for a rarer one reads them here).
+
+Built whole from the database (``market.search.register_reads.extras_batches``), then patched:
+a PA who changed is held in a small overlay that wins over the arrays, and the owner rebuilds
+once the overlay passes ``OVERLAY_LIMIT`` (``market.search.listing``). Pure: no database.
+
+Exact positions never leave this module's callers in ``market.search.query``: they decide
+inclusion and order for staff, whose results show a band all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import msgspec
+import numpy as np
+from numpy.typing import NDArray
+
+from market.geo.distance import haversine_miles
+from market.search.words import WordIndex, haystack, hits_of
+
+OVERLAY_LIMIT = 2000  # edited PAs held beside the arrays before a rebuild folds them in
+
+
+class Entry(msgspec.Struct, frozen=True, kw_only=True):
+    """One PA as the search's extras hold them. ``lat``/``lon`` exact (None: no position);
+    ``place``: where the candidate index puts them (their sector centre)."""
+
+    profile_id: int
+    lat: float | None
+    lon: float | None
+    place: tuple[float, float] | None
+    document: str  # the texts, as ``words.haystack`` makes them
+    languages: tuple[str, ...]
+
+
+def entry(
+    row: dict, place: tuple[float, float] | None, texts: Sequence[str | None], languages: Iterable[str]
+) -> Entry:
+    return Entry(
+        profile_id=row["id"],
+        lat=row["lat"],
+        lon=row["lon"],
+        place=place,
+        document=haystack(texts),
+        languages=tuple(dict.fromkeys(str(x) for x in languages)),
+    )
+
+
+def _offset(entry: Entry) -> float:
+    """How far the PA's home is from where the candidate index puts them (miles)."""
+    if entry.lat is None or entry.lon is None or entry.place is None:
+        return 0.0
+    return float(haversine_miles(entry.lat, entry.lon, entry.place[0], entry.place[1]))
+
+
+class SearchExtras:
+    """Exact positions, words and languages of the PAs, by profile id."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        ordered = sorted(entries, key=lambda e: e.profile_id)
+        self.ids = np.fromiter((e.profile_id for e in ordered), dtype=np.int64, count=len(ordered))
+        self.lat = np.array([np.nan if e.lat is None else e.lat for e in ordered], dtype=np.float64)
+        self.lon = np.array([np.nan if e.lon is None else e.lon for e in ordered], dtype=np.float64)
+        self.words = WordIndex(self.ids, [e.document for e in ordered])
+        speakers: dict[str, list[int]] = {}
+        for e in ordered:
+            for code in e.languages:
+                speakers.setdefault(code, []).append(e.profile_id)
+        self._speakers = {code: np.array(ids, dtype=np.int64) for code, ids in speakers.items()}
+        self.overlay: dict[int, Entry] = {}
+        # The furthest any home is from its sector centre: how much wider than the radius an
+        # exact search must look in the index, which is laid out by sector centres.
+        self.max_offset = max((_offset(e) for e in ordered), default=0.0)
+
+    def __len__(self) -> int:
+        return len(self.ids) + sum(1 for pid in self.overlay if not self._in_base(pid))
+
+    def _in_base(self, pid: int) -> bool:
+        at = int(np.searchsorted(self.ids, pid))
+        return at < len(self.ids) and int(self.ids[at]) == pid
+
+    def patch(self, entries: Iterable[Entry]) -> None:
+        """Hold these PAs' new values (they win over what the arrays say)."""
+        for e in entries:
+            self.overlay[e.profile_id] = e
+            self.max_offset = max(self.max_offset, _offset(e))
+
+    @property
+    def needs_rebuild(self) -> bool:
+        return len(self.overlay) > OVERLAY_LIMIT
+
+    def _base_places(self, ids: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        if not len(self.ids):
+            return np.zeros(len(ids), dtype=np.intp), np.zeros(len(ids), dtype=bool)
+        places = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        return places, self.ids[places] == ids
+
+    def _edited(self, ids: NDArray[np.int64]) -> list[int]:
+        """Positions in ``ids`` of PAs held in the overlay."""
+        if not self.overlay:
+            return []
+        edited = np.fromiter(self.overlay, dtype=np.int64, count=len(self.overlay))
+        return np.flatnonzero(np.isin(ids, edited)).tolist()
+
+    def positions(self, ids: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Exact (lat, lon) of each PA; NaN for one with none (or unknown here)."""
+        places, known = self._base_places(ids)
+        lat = np.where(known, self.lat[places] if len(self.ids) else np.nan, np.nan)
+        lon = np.where(known, self.lon[places] if len(self.ids) else np.nan, np.nan)
+        for k in self._edited(ids):
+            e = self.overlay[int(ids[k])]
+            lat[k] = np.nan if e.lat is None else e.lat
+            lon[k] = np.nan if e.lon is None else e.lon
+        return lat, lon
+
+    def hits(self, ids: NDArray[np.int64], words: Sequence[str]) -> NDArray[np.int64]:
+        """Capped hits of every word for each PA, -1 where a word is missing."""
+        return hits_of(self.words, {pid: e.document for pid, e in self.overlay.items()}, ids, words)
+
+    def speak_all(self, ids: NDArray[np.int64], codes: Sequence[str]) -> NDArray[np.bool_]:
+        """Whether each PA speaks every one of the languages."""
+        ok = np.ones(len(ids), dtype=bool)
+        for code in codes:
+            ok &= np.isin(ids, self._speakers.get(code, np.empty(0, np.int64)))
+        for k in self._edited(ids):
+            ok[k] = set(codes) <= set(self.overlay[int(ids[k])].languages)
+        return ok

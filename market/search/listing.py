@@ -1,0 +1,116 @@
+"""What each worker keeps in memory for the register search: the matching engine's candidate
+index (``market.matching.matches.CACHE``, patched from the register's change log) and the
+search's own extras beside it (``market.search.extras``: exact positions, words, languages).
+
+The extras follow the index: on each search they patch the PAs the index changed since they
+last looked (``IndexCache.changed_since``), reading just those rows. They are built from the
+database on first use and when the index cannot say what changed (a database or policy
+switch, or no search for ``freshness.JOURNAL`` refreshes); once the overlay of edited PAs
+outgrows ``extras.OVERLAY_LIMIT`` they are rebuilt in the background while the old ones keep
+answering (edits made meanwhile are patched onto the new ones before they are swapped in).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from market import db
+from market.dbs.standing import Policy
+from market.matching.engine.ranking import CandidateIndex
+from market.matching.index import pa_place
+from market.matching.matches import CACHE
+from market.search import register_reads as reads
+from market.search.extras import Entry, SearchExtras, entry
+
+log = logging.getLogger(__name__)
+
+
+async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
+    found: list[Entry] = []
+    async for rows in reads.extras_batches(profile_ids):
+        found += [
+            entry(
+                r,
+                pa_place(r) if r["lat"] is not None else None,
+                (r["headline"], r["admire"], r["matters"], r["how_to_work"]),
+                db.json_list(r["languages"]),
+            )
+            for r in rows
+        ]
+    return found
+
+
+class ExtrasCache:
+    """This worker's search extras, kept in step with the candidate index."""
+
+    def __init__(self) -> None:
+        self._extras: SearchExtras | None = None
+        self._engine: object | None = None
+        self._generation = -1  # the index's generation the extras are patched up to
+        self._lock = asyncio.Lock()
+        self._building: asyncio.Task[None] | None = None
+        self.builds = 0
+
+    def reset(self) -> None:
+        self._extras = None
+
+    async def get(self, policy: Policy) -> tuple[CandidateIndex, SearchExtras]:
+        """The candidate index and the extras in step with it."""
+        index = await CACHE.get(policy)
+        async with self._lock:
+            if self._extras is None or self._engine is not db.current_engine():
+                await self._build()
+            else:
+                await self._catch_up()
+            assert self._extras is not None
+            return index, self._extras
+
+    async def _build(self) -> None:
+        generation = CACHE.generation
+        started = time.perf_counter()
+        extras = SearchExtras(await _entries())
+        self._extras, self._engine, self._generation = extras, db.current_engine(), generation
+        self.builds += 1
+        log.info("search extras built: %d PAs in %.2f s", len(extras), time.perf_counter() - started)
+        await self._catch_up()  # what the index patched while the extras were read
+
+    async def _catch_up(self) -> None:
+        extras = self._extras
+        assert extras is not None
+        if self._generation == CACHE.generation:
+            return
+        generation = CACHE.generation
+        changed = CACHE.changed_since(self._generation)
+        if changed is None:  # the index cannot say who changed: read everyone again, now
+            await self._build()
+            return
+        if changed:
+            extras.patch(await _entries(sorted(changed)))
+        self._generation = generation
+        if extras.needs_rebuild:
+            self._start_rebuild()
+
+    def _start_rebuild(self) -> None:
+        """Rebuild in the background; the current extras keep answering (patched as before)."""
+        if self._building is not None and not self._building.done():
+            return
+        self._building = asyncio.get_running_loop().create_task(self._rebuild_in_background())
+
+    async def _rebuild_in_background(self) -> None:
+        try:
+            generation = CACHE.generation
+            extras = SearchExtras(await _entries())
+            async with self._lock:
+                changed = CACHE.changed_since(generation)
+                if changed:
+                    extras.patch(await _entries(sorted(changed)))
+                self._extras = extras
+                self._generation = CACHE.generation if changed is not None else generation
+                self.builds += 1
+        except Exception:  # noqa: BLE001 - the old extras keep answering; the next search retries
+            log.exception("rebuilding the search extras failed; the old ones are kept")
+
+
+EXTRAS = ExtrasCache()

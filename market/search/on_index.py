@@ -1,0 +1,151 @@
+"""The register search run on the matching engine's candidate index: who appears and in what
+order, as arrays, with no database (``market.search.query`` reads the page shown).
+
+Who appears (every requirement given must hold; the same rules, in the same words, as
+``market.search.query``'s docstring): listed (approved: the index's ``active`` rows); within
+both the search radius and the PA's own travel limit; then the filters. Each filter that the
+matching engine also has is the engine's own test (``engine.ranking.has_all``,
+``dbs_current``, ``gender_is``, ``driving_rules``, ``need.covered_quarters``), so search and
+matching cannot drift apart.
+
+Where from: for anyone but staff (``Criteria.coarse``) distances run between sector centres,
+which is where the index puts every PA, and are banded before ordering; for staff, from the
+PA's exact home (``SearchExtras.positions``), the index slices widened by the furthest any
+home lies from its sector centre so that nobody within the radius is missed.
+
+Order: ``ranking``'s key, with the skill score in fifths (an integer: 5 for a held skill
+plus its years up to 5), so equal scores are exactly equal and fall to the next part of the
+key, then the profile id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+import numpy as np
+from numpy.typing import NDArray
+
+from market.geo.display import banded_miles
+from market.geo.distance import haversine_miles
+from market.matching.engine.need import covered_quarters, slot_words
+from market.matching.engine.ranking import (
+    CandidateIndex,
+    dbs_current,
+    driving_rules,
+    gender_is,
+    has_all,
+)
+from market.matching.index import DBS_REQUIREMENTS as ENGINE_DBS
+from market.search.criteria import Criteria
+from market.search.extras import SearchExtras
+from market.search.ranking import YEARS_CAP
+from market.search.schemas import DBS_REQUIREMENTS
+
+# Each search DBS filter as the engine's DBS kind asking the same requirement.
+DBS_KIND = {
+    name: next(kind for kind, asked in ENGINE_DBS.items() if asked == requirement)
+    for name, requirement in DBS_REQUIREMENTS.items()
+}
+DRIVING = {"licence": "recipients_car", "car": "own_car"}  # what each driving filter asks
+MARGIN_MILES = 0.01  # slices a hair wider than the exact search's reach
+
+
+class Found(msgspec.Struct, kw_only=True):
+    """The PAs a search finds, in order: profile ids and the miles the order went on (exact
+    for staff, banded for everyone else)."""
+
+    ids: NDArray[np.int64]
+    miles: NDArray[np.float64]
+
+
+def _near_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria) -> tuple[NDArray, NDArray]:
+    """Listed rows within both limits, and their miles (exact or between sector centres)."""
+    reach = criteria.radius if criteria.coarse else criteria.radius + extras.max_offset + MARGIN_MILES
+    spans = index.slices(criteria.lat, criteria.lon, reach)
+    if not spans:
+        return np.empty(0, np.int64), np.empty(0)
+    rows = np.concatenate([np.arange(start, end, dtype=np.int64) for start, end in spans])
+    rows = rows[index.active[rows]]
+    if criteria.coarse:
+        lat, lon = index.lat[rows], index.lon[rows]
+    else:
+        lat, lon = extras.positions(index.profile_id[rows])
+    miles = np.atleast_1d(haversine_miles(criteria.lat, criteria.lon, lat, lon))
+    travel = index.travel_miles[rows].astype(np.float64)
+    keep = (miles <= criteria.radius) & (miles <= travel)  # no position (NaN) fails both
+    return rows[keep], miles[keep]
+
+
+def _available(index: CandidateIndex, rows: NDArray, criteria: Criteria) -> NDArray[np.bool_]:
+    """Each chosen day's window fully covered, or (no window) the day touched at all."""
+    ok = np.ones(len(rows), dtype=bool)
+    for slot in criteria.needed:
+        pairs, wanted = slot_words(((slot.start, slot.end),))
+        held = covered_quarters(index, rows, pairs)
+        ok &= held > 0 if criteria.whole_days else held >= wanted
+    return ok
+
+
+def _filters(
+    index: CandidateIndex, extras: SearchExtras, criteria: Criteria, rows: NDArray, today: date
+) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Which rows pass every filter, and each one's word hits (0 when no words)."""
+    none = np.empty(0)
+    ok = np.ones(len(rows), dtype=bool)
+    tests = []
+    if criteria.skills:
+        tests.append(has_all(index.skills, index.skill_vocab.mask(criteria.skills)))
+    if criteria.groups:
+        tests.append(has_all(index.groups, index.group_vocab.mask(criteria.groups)))
+    if criteria.gender:
+        tests.append(gender_is(index, criteria.gender))
+    if criteria.driving:
+        tests += [test for _, test in driving_rules(index, DRIVING[criteria.driving])]
+    if criteria.dbs:
+        tests.append(dbs_current(index, DBS_KIND[criteria.dbs], today.toordinal()))
+    for test in tests:
+        ok &= test(rows, none)
+    if criteria.languages:
+        known = all(index.language_vocab.position(code) is not None for code in criteria.languages)
+        if known:  # the engine's bits; a rarer language than it keeps bits for, from the extras
+            ok &= has_all(index.languages, index.language_vocab.mask(criteria.languages))(rows, none)
+        else:
+            ok &= extras.speak_all(index.profile_id[rows], criteria.languages)
+    if criteria.needed:
+        ok &= _available(index, rows, criteria)
+    hits = np.zeros(len(rows), dtype=np.int64)
+    if criteria.words:
+        hits = extras.hits(index.profile_id[rows], criteria.words)
+        ok &= hits >= 0
+    return ok, hits
+
+
+def skill_fifths(index: CandidateIndex, rows: NDArray, skills: tuple[str, ...]) -> NDArray[np.int64]:
+    """``ranking.skill_score`` times YEARS_CAP, exactly: 5 for each requested skill held plus
+    its years (up to 5)."""
+    score = np.zeros(len(rows), dtype=np.int64)
+    for code in dict.fromkeys(skills):
+        position = index.skill_vocab.position(code)
+        if position is None or position >= 64:
+            continue
+        held = (index.skills[rows] >> np.uint64(position)) & np.uint64(1)
+        years = np.minimum(index.skill_years[rows, position].astype(np.int64), YEARS_CAP)
+        score += held.astype(np.int64) * (YEARS_CAP + years)
+    return score
+
+
+def find(index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today: date) -> Found:
+    """Every PA the search finds, in the order to show them."""
+    rows, miles = _near_rows(index, extras, criteria)
+    ok, hits = _filters(index, extras, criteria, rows, today)
+    rows, miles, hits = rows[ok], miles[ok], hits[ok]
+    if criteria.coarse:
+        miles = np.atleast_1d(np.asarray(banded_miles(miles), dtype=np.float64))
+    ids = index.profile_id[rows]
+    score = skill_fifths(index, rows, criteria.skills)
+    if criteria.sort == "distance":
+        order = np.lexsort((ids, -hits, -score, miles))
+    else:
+        order = np.lexsort((ids, miles, -hits, -score))
+    return Found(ids=ids[order], miles=miles[order])
