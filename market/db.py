@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,44 @@ def json_list(value: Any) -> list:
         except ValueError:
             return []
     return list(value) if isinstance(value, list | tuple) else []
+
+
+# -- counting the SQL a piece of work runs (benchmarks, and tests that pin a page's queries) --
+
+_counting: ContextVar[list[str] | None] = ContextVar("market_db_counting", default=None)
+_COUNTED = ("run_querystring", "run_ddl")
+
+
+def _wrap_for_counting(engine: Engine) -> None:
+    """Wrap this engine's two ways into the database (every piccolo query runs through
+    run_querystring, raw SQL through run_ddl, inside a transaction or not) so they record
+    their SQL while a count_queries() is open in the calling context. Done once per engine,
+    on the instance, so it works for any Engine subclass and costs one lookup otherwise."""
+    if getattr(engine, "_market_counting", False):
+        return
+    for name in _COUNTED:
+        original = getattr(engine, name)
+
+        async def counted(querystring: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            statements = _counting.get()
+            if statements is not None:
+                statements.append(str(querystring))
+            return await _original(querystring, *args, **kwargs)
+
+        setattr(engine, name, counted)
+    engine._market_counting = True  # type: ignore[attr-defined]
+
+
+@contextmanager
+def count_queries(engine: Engine | None = None) -> Iterator[list[str]]:
+    """The SQL statements run in this context (and the tasks it starts) while open, as a list
+    that fills as they run: ``with count_queries() as sql: ...; len(sql)``. Only this
+    context's queries count, not a background task's running beside it. BEGIN and COMMIT
+    of piccolo's transactions are not statements of the work and are not counted."""
+    _wrap_for_counting(engine or current_engine())
+    statements: list[str] = []
+    token = _counting.set(statements)
+    try:
+        yield statements
+    finally:
+        _counting.reset(token)
