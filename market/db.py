@@ -195,36 +195,46 @@ def json_list(value: Any) -> list:
 # -- counting the SQL a piece of work runs (benchmarks, and tests that pin a page's queries) --
 
 _counting: ContextVar[list[str] | None] = ContextVar("market_db_counting", default=None)
+_inside: ContextVar[bool] = ContextVar("market_db_counting_inside", default=False)
 _COUNTED = ("run_querystring", "run_ddl")
 
 
-def _wrap_for_counting(engine: Engine) -> None:
-    """Wrap this engine's two ways into the database (every piccolo query runs through
+def _wrap_for_counting(cls: type[Engine]) -> None:
+    """Wrap the engine class's two ways into the database (every piccolo query runs through
     run_querystring, raw SQL through run_ddl, inside a transaction or not) so they record
-    their SQL while a count_queries() is open in the calling context. Done once per engine,
-    on the instance, so it works for any Engine subclass and costs one lookup otherwise."""
-    if getattr(engine, "_market_counting", False):
+    their SQL while a count_queries() is open in the calling context. On the class, once:
+    piccolo's engines have __slots__, so an instance cannot be patched; a call made from
+    inside a counted one (a subclass calling its parent's) is not counted twice."""
+    if cls.__dict__.get("_market_counting"):
         return
     for name in _COUNTED:
-        original = getattr(engine, name)
+        original = getattr(cls, name)
 
-        async def counted(querystring: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+        async def counted(
+            self: Engine, querystring: Any, *args: Any, _original: Any = original, **kwargs: Any
+        ) -> Any:
             statements = _counting.get()
-            if statements is not None:
-                statements.append(str(querystring))
-            return await _original(querystring, *args, **kwargs)
+            if statements is None or _inside.get():
+                return await _original(self, querystring, *args, **kwargs)
+            statements.append(str(querystring))
+            token = _inside.set(True)
+            try:
+                return await _original(self, querystring, *args, **kwargs)
+            finally:
+                _inside.reset(token)
 
-        setattr(engine, name, counted)
-    engine._market_counting = True  # type: ignore[attr-defined]
+        setattr(cls, name, counted)
+    cls._market_counting = True  # type: ignore[attr-defined]
 
 
 @contextmanager
 def count_queries(engine: Engine | None = None) -> Iterator[list[str]]:
     """The SQL statements run in this context (and the tasks it starts) while open, as a list
     that fills as they run: ``with count_queries() as sql: ...; len(sql)``. Only this
-    context's queries count, not a background task's running beside it. BEGIN and COMMIT
+    context's queries count, not a background task's running beside it; a counter opened
+    inside another takes the statements until it closes. BEGIN and COMMIT
     of piccolo's transactions are not statements of the work and are not counted."""
-    _wrap_for_counting(engine or current_engine())
+    _wrap_for_counting(type(engine or current_engine()))
     statements: list[str] = []
     token = _counting.set(statements)
     try:
