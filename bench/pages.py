@@ -79,6 +79,7 @@ POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 SQLITE = "/tmp/market_bench_pages.db"
 LONDON = (51.5074, -0.1278)  # Charing Cross
 RETURN_TARGET_S = 1.5
+MILLION = 1_000_000  # the --million build's PAs
 STARTED = time.perf_counter()
 
 
@@ -261,18 +262,18 @@ async def one_database(label: str, url: str, folder: str, size: argparse.Namespa
 
 
 async def million_build(label: str, url: str) -> dict:
-    progress(f"{label}: writing 1,000,000 PAs for the index build (slow)")
+    progress(f"{label}: writing {MILLION:,} PAs for the index build (slow)")
     db.activate(db.create_engine(settings_for(url, tempfile.gettempdir())))
     with contextlib.redirect_stdout(io.StringIO()):
         await db.migrate()
-    register = register_rows(1_000_000, await codes(), await first_user_id())
+    register = register_rows(MILLION, await codes(), await first_user_id())
     if url.startswith("sqlite"):
         fill_sqlite(url.removeprefix("sqlite:///"), [register])
     else:
         await fill_postgres(url, [register])
     del register
     await db.close_pool(db.current_engine())
-    progress(f"{label}: the index build at 1,000,000 PAs, in a fresh process")
+    progress(f"{label}: the index build at {MILLION:,} PAs, in a fresh process")
     return index_build(url)
 
 
@@ -354,14 +355,14 @@ async def main() -> None:
             if "sqlite" in results:
                 remove_sqlite(SQLITE + ".1m")
                 try:
-                    results["sqlite"]["index"][1_000_000] = await million_build(
+                    results["sqlite"]["index"][MILLION] = await million_build(
                         "sqlite", f"sqlite:///{SQLITE}.1m"
                     )
                 finally:
                     remove_sqlite(SQLITE + ".1m")
             if "postgres" in results:
                 async with scratch_postgres(size.postgres, "bench_pages_1m") as url:
-                    results["postgres"]["index"][1_000_000] = await million_build("postgres", url)
+                    results["postgres"]["index"][MILLION] = await million_build("postgres", url)
     for label, found in results.items():
         summaries.append(report(label, found, size))
     if not size.sqlite_only:
