@@ -15,7 +15,7 @@ BENCH_POSTGRES ?=
 MARKET_ENV ?= development
 export MARKET_ENV
 
-.PHONY: run test install install-test lock assets lint format bench bench-reports clean
+.PHONY: run test install install-test lock assets lint format bench bench-reports bench-pages clean
 
 ## run: set everything up, migrate, seed demo data when empty, and serve on $(HOST):$(PORT)
 run: install assets
@@ -82,6 +82,12 @@ bench: install-test
 ## bench-reports: the monitoring return over 100k PAs and 50k needs (SQLite; BENCH_POSTGRES=<url> adds PostgreSQL; about 3 minutes with both)
 bench-reports: install-test
 	$(BIN)/python bench/reports.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
+## bench-pages: every page at national scale, SQLite and PostgreSQL (issue 22; BENCH_PAGES_ARGS="--quick" for a smoke run, "--million" adds the 1M index build; some 15 minutes)
+BENCH_PAGES_ARGS ?=
+BENCH_PAGES_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/postgres
+bench-pages: install-test
+	$(BIN)/python -m bench.pages --postgres $(BENCH_PAGES_POSTGRES) $(BENCH_PAGES_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules market/static .pytest_cache .ruff_cache
