@@ -19,9 +19,18 @@ reads everything above the floor, and gives up on a hole after ``GAP_SECONDS`` (
 transaction leaves one for good).
 
 Concurrency: one asyncio lock. While one request refreshes, others get the current index at
-once rather than wait (a poll interval behind; during a rebuild, as long as the rebuild takes:
-about 13 s at 100,000 PAs, which only the request that found it needed waits for). Patching
-is synchronous, and ``rank`` is too, so no request ever sees a half-patched index.
+once rather than wait (a poll interval behind). Patching is synchronous, and ``rank`` is too,
+so no request ever sees a half-patched index.
+
+Rebuilds run in the background: only the very first build (no index yet, or one made for
+another database or DBS policy) is awaited by the request that needs it. Otherwise the
+rebuild is an asyncio task, and until it is done every request gets the old index as it is
+(no patches meanwhile: the change that asked for the rebuild may be one no patch can apply).
+The rebuild notes the change log's state when it *starts* (the floor, and the ids committed
+by then) and installs it with the new index in one synchronous step; the next poll then
+applies every change logged since the rebuild started onto the new index, so none is lost
+across the swap. A rebuild that fails is logged and the old index kept; another is tried
+after ``RETRY_SECONDS``.
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ REBUILD_MIN = 1000  # ... but never rebuild for fewer than this many
 GAP_SECONDS = 60.0  # how long to wait for a change id seen missing before giving up on it
 LOOK_BACK = 1000  # after a build, the change ids below the newest checked for holes
 JOURNAL = 4096  # how many past refreshes ``changed_since`` can answer for
+RETRY_SECONDS = 60.0  # after a background rebuild failed, how long before another is tried
 
 
 class IndexCache:
@@ -69,7 +79,10 @@ class IndexCache:
         self._hole_since: float | None = None  # when a hole above the floor was first seen
         self._polled = 0.0
         self._lock = asyncio.Lock()
+        self._building: asyncio.Task[None] | None = None  # the background rebuild, if one runs
+        self._failed_at: float | None = None  # when the last background rebuild failed
         self.builds = 0
+        self.failures = 0  # background rebuilds that failed
         self.patches = 0
         self.patched_rows = 0
         # One entry per change of the index: (generation, the PAs it changed, or None when
@@ -101,6 +114,15 @@ class IndexCache:
         """Forget the index: the next ``get`` builds one."""
         self._index = None
 
+    @property
+    def rebuilding(self) -> bool:
+        return self._building is not None and not self._building.done()
+
+    async def settled(self) -> None:
+        """Wait for the background rebuild, if one runs (for tests and benchmarks)."""
+        if (task := self._building) is not None:
+            await asyncio.shield(task)
+
     async def get(self, policy: Policy) -> CandidateIndex:
         """The index, fresh to within ``poll`` seconds (plus one refresh)."""
         wanted = (policy, db.current_engine())
@@ -121,42 +143,88 @@ class IndexCache:
     def _due(self) -> bool:
         return self._clock() - self._polled >= self.poll
 
-    async def _rebuild(
-        self, policy: Policy, wanted: tuple[Policy, object], profiles: set[int] | None = None
-    ) -> None:
-        """Build afresh; ``profiles``: the PAs whose logged changes led to it (None: unknown)."""
+    async def _rebuild(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
+        """Build now and install (the first build: nothing to answer with meanwhile)."""
+        self._install(*await self._build(policy, wanted), wanted)
+
+    async def _build(
+        self, policy: Policy, wanted: tuple[Policy, object]
+    ) -> tuple[CandidateIndex, int, set[int], set[int] | None, float]:
+        """A fresh index, with the change log's state as it was when the build started, and
+        the PAs it changes from the index in hand (None: not known, for a first build)."""
         newest = await changes.newest()
         floor = max(0, newest - LOOK_BACK)
         # The changes committed by now are in what build() reads next; any hole below the
         # newest may be a transaction still open, so it is looked for on the next polls.
-        listed = [(c, p) for c, p in await changes.entries(floor) if c <= newest]
-        applied = {change for change, _ in listed}
-        if profiles is not None:  # and whatever else committed since the changes that led here
-            old_floor, old_applied = self._floor, self._applied
-            profiles = profiles | {p for c, p in listed if c > old_floor and c not in old_applied}
+        known = self._index is not None and self._same(wanted)
+        since = min(floor, self._floor) if known else floor
+        listed = [(c, p) for c, p in await changes.entries(since) if c <= newest]
+        applied = {change for change, _ in listed if change > floor}
+        # What the new index holds that the old one had not applied (its journal entry).
+        changed = (
+            {p for c, p in listed if c > self._floor and c not in self._applied} - {changes.EVERYONE}
+            if known
+            else None
+        )
         started = time.perf_counter()
         index = await match_index.build(policy=policy)
+        return index, floor, applied, changed, time.perf_counter() - started
+
+    def _install(
+        self,
+        index: CandidateIndex,
+        floor: int,
+        applied: set[int],
+        changed: set[int] | None,
+        seconds: float,
+        wanted: tuple[Policy, object],
+    ) -> None:
+        """Swap in a built index and the log state of its start (synchronous: no request sees
+        one without the other); the next poll applies what was logged since."""
         self._index, self._for = index, wanted
         self._floor, self._applied, self._hole_since = floor, applied, None
         self._advance_floor()
-        self._polled = self._clock()
+        self._polled = self._clock() - self.poll  # due: catch up on the changes since the start
         self.builds += 1
-        self._record(None if profiles is None else profiles - {changes.EVERYONE})
-        log.info("matching index built: %d PAs in %.2f s", len(index), time.perf_counter() - started)
+        self._record(changed)
+        log.info("matching index built: %d PAs in %.2f s", len(index), seconds)
+
+    def _rebuild_later(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
+        """Start a background rebuild (unless one runs, or one failed too recently)."""
+        if self.rebuilding:
+            return
+        if self._failed_at is not None and self._clock() - self._failed_at < RETRY_SECONDS:
+            return
+        self._building = asyncio.create_task(self._rebuild_in_background(policy, wanted))
+
+    async def _rebuild_in_background(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
+        try:
+            built = await self._build(policy, wanted)
+        except Exception:
+            self.failures += 1
+            self._failed_at = self._clock()
+            log.exception("matching index rebuild failed: the old index is kept")
+            return
+        self._failed_at = None
+        if self._index is not None and self._same(wanted):  # not replaced meanwhile by a first build
+            self._install(*built, wanted)
 
     async def _refresh(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
         index = self._index
         assert index is not None
+        if self.rebuilding:  # the old index answers as it is until the new one is installed
+            self._polled = self._clock()
+            return
         found = [(c, p) for c, p in await changes.entries(self._floor) if c not in self._applied]
         self._polled = self._clock()
         if found:
             profiles = {p for _, p in found}
             if changes.EVERYONE in profiles or len(profiles) > max(REBUILD_MIN, REBUILD_SHARE * len(index)):
-                await self._rebuild(policy, wanted, profiles)
+                self._rebuild_later(policy, wanted)
                 return
             rows = await match_index.pa_rows(sorted(profiles), policy=policy)
             if not self._patch(index, rows, profiles):
-                await self._rebuild(policy, wanted, profiles)
+                self._rebuild_later(policy, wanted)
                 return
             self._applied.update(c for c, _ in found)
             self._record(profiles)

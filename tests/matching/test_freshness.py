@@ -17,6 +17,7 @@ from market.dbs import checks, forms
 from market.dbs.standing import Policy
 from market.geo.centroids import sector_centroid
 from market.matching import freshness, matches
+from market.matching import index as match_index
 from market.matching.engine import records, synthetic
 from market.matching.engine.ranking import NeedSpec, Vocabulary, rank
 from market.matching.index import MAX_LANGUAGES
@@ -169,6 +170,8 @@ async def test_a_patch_that_cannot_be_applied_and_a_change_to_everyone_rebuild(d
         home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True, car_insurance=True
     )
     await services.update_where(as_user(paula), where)
+    await second.get(POLICY)  # starts the rebuild in the background
+    await second.settled()
     assert await ids(second, need()) == []
     assert (second.builds, second.patches) == (2, 0)
     monkeypatch.undo()
@@ -187,6 +190,7 @@ async def test_a_patch_that_cannot_be_applied_and_a_change_to_everyone_rebuild(d
         actor=staff,
     )
     await second.get(POLICY)
+    await second.settled()
     assert second.builds == 3
 
     # Nothing changed: a poll reads the log and leaves the index as it is.
@@ -269,6 +273,73 @@ async def test_the_matches_page_lists_a_pa_as_soon_as_they_become_eligible(
     assert matches.CACHE.builds == builds  # patched, not rebuilt
 
 
+async def test_a_rebuild_runs_in_the_background_and_loses_no_change(database, monkeypatch):
+    """While the rebuild runs every request gets the old index at once; then the new one,
+    with the changes logged while it was being built applied on top."""
+    paula = await make_pa(name="Paula Park", postcode="PE2 5AA", travel_miles=10)
+    nina = await make_pa(name="Nina Near", postcode="PE1 1BF")
+    first, second = await two_workers()
+    old = await second.get(POLICY)
+    built, release = asyncio.Event(), asyncio.Event()
+    real_build = match_index.build
+
+    async def slow_build(*, policy):
+        index = await real_build(policy=policy)  # what the register said when it was read
+        built.set()
+        await release.wait()
+        return index
+
+    monkeypatch.setattr(match_index, "build", slow_build)
+    await changes.touch_all()  # a change to everyone: rebuild
+    assert await asyncio.wait_for(second.get(POLICY), 1) is old
+    await asyncio.wait_for(built.wait(), 30)
+    assert second.rebuilding
+    # Paula will now travel 2 miles only (2.7 miles from the need): logged after the rebuild
+    # read the register, so it is not in the new index as built.
+    where = WhereInput(
+        home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True, car_insurance=True
+    )
+    await services.update_where(as_user(paula), where)
+    assert await asyncio.wait_for(second.get(POLICY), 1) is old
+    assert set(await ids(second, need())) == {paula["id"], nina["id"]}  # the old index, unpatched
+    release.set()
+    await second.settled()
+    assert not second.rebuilding and second.builds == 2
+    new = await second.get(POLICY)
+    assert new is not old
+    assert await ids(second, need()) == [nina["id"]]  # the change since the start is applied
+    assert second.patches == 1
+    # The other worker, looking for the first time since: its old index answers while it rebuilds.
+    assert set(await ids(first, need())) == {paula["id"], nina["id"]}
+    await first.settled()
+    assert await ids(first, need()) == [nina["id"]] and first.builds == 2
+
+
+async def test_a_failed_background_rebuild_is_logged_and_the_old_index_kept(database, monkeypatch, caplog):
+    nina = await make_pa(name="Nina Near", postcode="PE1 1BF")
+    now = [0.0]
+    cache = freshness.IndexCache(poll=0, clock=lambda: now[0])
+    old = await cache.get(POLICY)
+
+    async def broken(*, policy):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(match_index, "build", broken)
+    await changes.touch_all()
+    with caplog.at_level("ERROR", logger=freshness.__name__):
+        assert await cache.get(POLICY) is old
+        await cache.settled()
+    assert "rebuild failed" in caplog.text and "the database went away" in caplog.text
+    assert (cache.builds, cache.failures) == (1, 1)
+    assert await cache.get(POLICY) is old and await ids(cache, need()) == [nina["id"]]
+    assert not cache.rebuilding  # not retried at once ...
+    monkeypatch.undo()
+    now[0] += freshness.RETRY_SECONDS + 1  # ... but after a while, and then it succeeds
+    assert await cache.get(POLICY) is old
+    await cache.settled()
+    assert await cache.get(POLICY) is not old and cache.builds == 2
+
+
 def test_a_language_a_full_vocabulary_has_no_bit_for_is_left_out_not_rebuilt_for():
     rng = np.random.default_rng(3)
     vocab = msgspec.structs.replace(
@@ -327,6 +398,7 @@ async def test_the_journal_says_who_each_refresh_changed_so_others_can_follow(da
     # A change that concerns everyone rebuilds, and still names the PAs logged with it.
     await changes.touch(paula["id"])
     await changes.touch_all()
-    await cache.get(POLICY)
+    await cache.get(POLICY)  # starts the rebuild in the background ...
+    await cache.settled()  # ... which installs the new index when done
     assert cache.builds == 2
     assert cache.changed_since(built + 2) == {paula["id"]}

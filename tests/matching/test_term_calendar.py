@@ -57,6 +57,8 @@ async def test_a_term_change_reaches_every_workers_index(database):
         actor=Admin(),
     )
     for worker in (first, second):
+        await worker.get(policy)  # a change to everyone: rebuilt in the background
+        await worker.settled()
         index = await worker.get(policy)
         assert index.terms.kind(date(2025, 11, 5)) == TERM
         assert index.terms.kind(date(2026, 1, 10)) == HOLIDAY

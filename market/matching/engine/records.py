@@ -13,11 +13,10 @@ import numpy as np
 from market.matching.engine.columns import (
     DBS_KINDS,
     GENDERS,
-    MASK_BYTES,
     YEAR_PATTERNS,
     CandidateIndex,
     Vocabulary,
-    slots_mask,
+    slot_masks,
 )
 from market.matching.engine.terms import NO_TERMS, TermCalendar
 
@@ -87,65 +86,149 @@ def vocabularies_of(index: CandidateIndex) -> Vocabularies:
     )
 
 
+# -- column values ------------------------------------------------------------------------------
+# One definition of each column's value, for a batch of PAs: the full build
+# (``market.matching.index.build``, streaming column batches from the database) and
+# ``_columns`` (a build or patch from PARow records) both go through these.
+
+
+def mask_column(vocab: Vocabulary, code_lists: Sequence[Sequence[str]]) -> np.ndarray:
+    """One 64-bit mask per list of codes (a code the vocabulary lacks, or past bit 63, sets
+    nothing)."""
+    return np.array([_mask(vocab, codes) for codes in code_lists], dtype=np.uint64)
+
+
+def choice_column(choices: Sequence[str], values: Sequence[str]) -> np.ndarray:
+    """Each value's position in ``choices`` (0, the first, for one not among them)."""
+    return np.array([choices.index(v) if v in choices else 0 for v in values], dtype=np.int8)
+
+
+def skill_columns(
+    rows: np.ndarray, positions: np.ndarray, years: np.ndarray, n: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(skill bits [n], years [n, width]) from one entry per skill held: row, the skill's
+    vocabulary position, years (capped at 255)."""
+    rows, positions = np.asarray(rows, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+    bits = bits_column(rows, positions, n)
+    held = np.zeros((n, width), dtype=np.uint8)
+    held[rows, positions] = np.minimum(np.asarray(years, dtype=np.int64), 255)
+    return bits, held
+
+
+def bits_column(rows: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
+    """A 64-bit mask per row from one entry per code held (positions past 63 set nothing)."""
+    rows, positions = np.asarray(rows, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+    bits = np.zeros(n, dtype=np.uint64)
+    low = positions < 64
+    np.bitwise_or.at(bits, rows[low], np.left_shift(np.uint64(1), positions[low].astype(np.uint64)))
+    return bits
+
+
+def course_columns(
+    rows: np.ndarray, positions: np.ndarray, until: np.ndarray, verified: np.ndarray, n: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(course until [n, width], verified [n, width]) from one entry per completion: row,
+    course position, expiry day (``NEVER``: does not expire), verified. Of several
+    completions of one course the best counts: verified first, then the later expiry."""
+    rows, positions = np.asarray(rows, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+    until, verified = np.asarray(until, dtype=np.int64), np.asarray(verified, dtype=bool)
+    course_until = np.zeros((n, width), dtype=np.int32)
+    course_verified = np.zeros((n, width), dtype=bool)
+    if len(rows):
+        order = np.lexsort((until, verified, positions, rows))  # the best of each last
+        rows, positions, until, verified = rows[order], positions[order], until[order], verified[order]
+        best = np.ones(len(rows), dtype=bool)
+        best[:-1] = (rows[1:] != rows[:-1]) | (positions[1:] != positions[:-1])
+        course_until[rows[best], positions[best]] = until[best]
+        course_verified[rows[best], positions[best]] = verified[best]
+    return course_until, course_verified
+
+
+def dbs_column(rows: np.ndarray, kinds: np.ndarray, until: np.ndarray, n: int) -> np.ndarray:
+    """[n, len(DBS_KINDS)]: per PA and kind, the latest "current until" day of the entries
+    (row, kind position, day), 0 for none."""
+    dbs = np.zeros((n, len(DBS_KINDS)), dtype=np.int32)
+    np.maximum.at(
+        dbs,
+        (np.asarray(rows, dtype=np.int64), np.asarray(kinds, dtype=np.int64)),
+        np.asarray(until, dtype=np.int32),
+    )
+    return dbs
+
+
+def away_column(rows: np.ndarray, first: np.ndarray, last: np.ndarray) -> dict[int, list[tuple[int, int]]]:
+    """The dates away by row, in the order given: row -> [(first, last) ordinal days]."""
+    away: dict[int, list[tuple[int, int]]] = {}
+    for row, a, b in zip(
+        np.asarray(rows).tolist(), np.asarray(first).tolist(), np.asarray(last).tolist(), strict=True
+    ):
+        away.setdefault(row, []).append((a, b))
+    return away
+
+
 def _columns(
     rows: Sequence[PARow], vocab: Vocabularies
 ) -> tuple[dict[str, np.ndarray], dict[int, list[tuple[int, int]]]]:
     """The engine's column arrays for ``rows`` (row ``i`` of each is ``rows[i]``), and the
     dates away by row."""
     n = len(rows)
-    skills = vocab.skills.codes
-    courses = vocab.courses.codes
-    dbs = np.zeros((n, len(DBS_KINDS)), dtype=np.int32)
-    years = np.zeros((n, len(skills)), dtype=np.uint8)
-    course_until = np.zeros((n, len(courses)), dtype=np.int32)
-    course_verified = np.zeros((n, len(courses)), dtype=bool)
-    availability = np.zeros((n, MASK_BYTES), dtype=np.uint8)
-    away: dict[int, list[tuple[int, int]]] = {}
-    for i, row in enumerate(rows):
-        for kind, until in row.dbs_until.items():
-            dbs[i, DBS_KINDS.index(kind)] = until.toordinal()
-        for code, held in row.skills.items():
-            if (position := vocab.skills.position(code)) is not None:
-                years[i, position] = min(held, 255)
-        for code, (expires, verified) in row.courses.items():
-            if (position := vocab.courses.position(code)) is not None:
-                course_until[i, position] = NEVER if expires is None else expires.toordinal()
-                course_verified[i, position] = verified
-        if row.slots:
-            availability[i] = slots_mask(row.slots)
-        if row.away:
-            away[i] = [(first.toordinal(), last.toordinal()) for first, last in row.away]
+
+    def entries(pairs: list[tuple[int, ...]], width: int) -> list[np.ndarray]:
+        if not pairs:
+            return [np.zeros(0, dtype=np.int64) for _ in range(width)]
+        return [np.array(column, dtype=np.int64) for column in zip(*pairs, strict=True)]
+
+    dbs = entries(
+        [
+            (i, DBS_KINDS.index(kind), until.toordinal())
+            for i, r in enumerate(rows)
+            for kind, until in r.dbs_until.items()
+        ],
+        3,
+    )
+    skills = entries(
+        [(i, p, held) for i, r in enumerate(rows) for code, held in r.skills.items()
+         if (p := vocab.skills.position(code)) is not None],
+        3,
+    )  # fmt: skip
+    courses = entries(
+        [(i, p, NEVER if expires is None else expires.toordinal(), verified)
+         for i, r in enumerate(rows) for code, (expires, verified) in r.courses.items()
+         if (p := vocab.courses.position(code)) is not None],
+        4,
+    )  # fmt: skip
+    slots = entries([(i, a, b) for i, r in enumerate(rows) for a, b in r.slots], 3)
+    away = entries([(i, a.toordinal(), b.toordinal()) for i, r in enumerate(rows) for a, b in r.away], 3)
+    skill_bits, skill_years = skill_columns(skills[0], skills[1], skills[2], n, len(vocab.skills.codes))
+    course_until, course_verified = course_columns(
+        courses[0], courses[1], courses[2], courses[3], n, len(vocab.courses.codes)
+    )
     columns = {
         "profile_id": np.array([r.profile_id for r in rows], dtype=np.int64),
         "active": np.array([r.active for r in rows], dtype=bool),
         "lat": np.array([r.lat for r in rows], dtype=np.float64),
         "lon": np.array([r.lon for r in rows], dtype=np.float64),
         "travel_miles": np.array([r.travel_miles for r in rows], dtype=np.float32),
-        "dbs_until": dbs,
-        "skills": np.array([_mask(vocab.skills, tuple(r.skills)) for r in rows], dtype=np.uint64),
-        "skill_years": years,
+        "dbs_until": dbs_column(dbs[0], dbs[1], dbs[2], n),
+        "skills": skill_bits,
+        "skill_years": skill_years,
         "course_until": course_until,
         "course_verified": course_verified,
-        "groups": np.array([_mask(vocab.groups, r.groups) for r in rows], dtype=np.uint64),
-        "languages": np.array([_mask(vocab.languages, r.languages) for r in rows], dtype=np.uint64),
-        "gender": np.array(
-            [GENDERS.index(r.gender) if r.gender in GENDERS else 0 for r in rows], dtype=np.int8
-        ),
+        "groups": mask_column(vocab.groups, [r.groups for r in rows]),
+        "languages": mask_column(vocab.languages, [r.languages for r in rows]),
+        "gender": choice_column(GENDERS, [r.gender for r in rows]),
         "licence": np.array([r.licence for r in rows], dtype=bool),
         "car": np.array([r.car for r in rows], dtype=bool),
         "car_insurance": np.array([r.car_insurance for r in rows], dtype=bool),
         "min_rate": np.array([r.min_rate_pence for r in rows], dtype=np.int32),
-        "wont_do": np.array([_mask(vocab.limits, r.wont_do) for r in rows], dtype=np.uint64),
-        "year_pattern": np.array(
-            [YEAR_PATTERNS.index(r.year_pattern) if r.year_pattern in YEAR_PATTERNS else 0 for r in rows],
-            dtype=np.int8,
-        ),
-        "shift_kinds": np.array([_mask(vocab.shifts, r.shift_kinds) for r in rows], dtype=np.uint64),
-        "availability": availability,
+        "wont_do": mask_column(vocab.limits, [r.wont_do for r in rows]),
+        "year_pattern": choice_column(YEAR_PATTERNS, [r.year_pattern for r in rows]),
+        "shift_kinds": mask_column(vocab.shifts, [r.shift_kinds for r in rows]),
+        "availability": slot_masks(slots[0], slots[1], slots[2], n),
         "min_hours": np.array([r.min_hours for r in rows], dtype=np.float32),
         "max_hours": np.array([r.max_hours for r in rows], dtype=np.float32),
     }
-    return columns, away
+    return columns, away_column(away[0], away[1], away[2])
 
 
 def build_index(

@@ -1,0 +1,175 @@
+"""The matching index build: time and memory, streaming build beside the old one.
+
+Writes a synthetic register of ``--pas`` approved PAs (``bench.matches_http.register_rows``:
+skills, client groups, availability, DBS checks, training) into a scratch SQLite file and into
+a PostgreSQL database of its own beside ``--postgres`` (dropped after). Then, per database,
+builds the index in a fresh subprocess per way of building it:
+
+- ``stream``: ``market.matching.index.build`` (column batches straight into numpy arrays);
+- ``records``: ``market.matching.index.build_from_records``, the old build (one ``PARow`` per
+  PA, then ``records.build_index``), kept importable as the streaming build's reference.
+
+Each subprocess imports and connects, runs one small query, and reads its resident set size
+(``steady``); then builds once and reads its peak (``resource.getrusage`` ``ru_maxrss``).
+Printed: time, steady, peak and peak minus steady, and the old build's figures beside the
+new one's as ratios; one JSON line per database and way last.
+
+    nice -n 10 python -m bench.index_build --pas 100000
+    nice -n 10 python -m bench.index_build --pas 100000 --million   (then 1,000,000 PAs, new build only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import json
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.loading import fill_postgres, fill_sqlite  # noqa: E402
+from bench.matches_http import codes, first_user_id, register_rows, remove_sqlite  # noqa: E402
+from market import db  # noqa: E402
+from market.settings import Settings  # noqa: E402
+
+WAYS = ("records", "stream")
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def settings_for(url: str) -> Settings:
+    return Settings(database_url=url, secret_key="b" * 40, env="test", var_dir="/tmp")
+
+
+def rss_mb() -> float:
+    """This process's resident set now (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def measure(url: str, way: str) -> dict:
+    """In this (fresh) process: steady RSS, one build, its time and peak RSS."""
+    from market.dbs.standing import Policy
+    from market.matching import index as match_index
+    from market.register.tables import PAProfile
+
+    db.activate(db.create_engine(settings_for(url)))
+    await PAProfile.count()  # connected, tables loaded: the worker's steady state
+    steady = rss_mb()
+    build = match_index.build if way == "stream" else match_index.build_from_records
+    started = time.perf_counter()
+    index = await build(policy=Policy())
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    await db.close_pool(db.current_engine())
+    return {
+        "way": way,
+        "pas": len(index),
+        "seconds": round(seconds, 2),
+        "steady_mb": round(steady),
+        "peak_mb": round(peak),
+        "above_steady_mb": round(peak - steady),
+    }
+
+
+def run_measure(url: str, way: str) -> dict:
+    command = [sys.executable, "-m", "bench.index_build", "--measure", way, "--url", url]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{way} build failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def fill(url: str, n: int, load) -> float:
+    started = time.perf_counter()
+    db.activate(db.create_engine(settings_for(url)))
+    with contextlib.redirect_stdout(io.StringIO()):  # the migrations' progress
+        await db.migrate()
+    tables = register_rows(n, await codes(), await first_user_id())
+    await db.close_pool(db.current_engine())
+    await load(tables)
+    del tables
+    return time.perf_counter() - started
+
+
+def report(label: str, n: int, results: dict[str, dict]) -> None:
+    for way, r in results.items():
+        print(
+            f"{label} {n:,} PAs, {way:>7}: {r['seconds']:6.2f} s, steady {r['steady_mb']} MB, "
+            f"peak {r['peak_mb']} MB, peak above steady {r['above_steady_mb']} MB"
+        )
+    if len(results) == 2:
+        old, new = results["records"], results["stream"]
+        print(
+            f"{label} {n:,} PAs, stream / records: time {new['seconds'] / old['seconds']:.2f}, "
+            f"peak above steady {new['above_steady_mb'] / max(old['above_steady_mb'], 1):.2f}"
+        )
+
+
+async def bench(n: int, ways: tuple[str, ...], sqlite_path: str, postgres: str) -> list[dict]:
+    lines = []
+    remove_sqlite(sqlite_path)
+    url = f"sqlite:///{sqlite_path}"
+    made = await fill(url, n, lambda tables: asyncio.to_thread(fill_sqlite, sqlite_path, [tables]))
+    print(f"sqlite: {n:,} PAs written in {made:.0f} s", flush=True)
+    results = {way: run_measure(url, way) for way in ways}
+    report("sqlite", n, results)
+    lines += [{"db": "sqlite", **r} for r in results.values()]
+    remove_sqlite(sqlite_path)
+    if postgres:
+        name = f"bench_index_{uuid.uuid4().hex[:8]}"
+        url = urlunsplit(urlsplit(postgres)._replace(path=f"/{name}"))
+        admin = await asyncpg.connect(postgres)
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+
+            async def to_postgres(tables):
+                await fill_postgres(url, [tables])
+
+            made = await fill(url, n, to_postgres)
+            print(f"postgres: {n:,} PAs written in {made:.0f} s", flush=True)
+            results = {way: run_measure(url, way) for way in ways}
+            report("postgres", n, results)
+            lines += [{"db": "postgres", **r} for r in results.values()]
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
+    return lines
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pas", type=int, default=100_000)
+    parser.add_argument("--million", action="store_true", help="then 1,000,000 PAs (the new build only)")
+    parser.add_argument("--ways", default=",".join(WAYS), help="records,stream")
+    parser.add_argument(
+        "--sqlite", default="/tmp/market_bench_index.db", help="the SQLite file to (re)create"
+    )
+    parser.add_argument("--postgres", default=POSTGRES, help="a PostgreSQL URL ('' for none)")
+    parser.add_argument("--measure", default="", help=argparse.SUPPRESS)  # in the subprocess
+    parser.add_argument("--url", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(await measure(args.url, args.measure)))
+        return
+    ways = tuple(w for w in args.ways.split(",") if w)
+    lines = await bench(args.pas, ways, args.sqlite, args.postgres)
+    if args.million:
+        lines += await bench(1_000_000, ("stream",), args.sqlite, args.postgres)
+    for line in lines:
+        print(json.dumps(line))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
