@@ -110,7 +110,7 @@ def language_code(text: str) -> str:
 
 
 async def vocabularies(languages: Sequence[str]) -> Vocabularies:
-    skills = await Skill.select(Skill.code).order_by(Skill.position)
+    skills = await Skill.select(Skill.code, Skill.name).order_by(Skill.position)
     courses = await Course.select(Course.code, Course.name).order_by(Course.position)
     groups = await ClientGroup.select(ClientGroup.code).order_by(ClientGroup.position)
     links: dict[str, list[str]] = {}
@@ -119,7 +119,8 @@ async def vocabularies(languages: Sequence[str]) -> Vocabularies:
     ):
         links.setdefault(row["skill"], []).append(row["course"])
     return Vocabularies(
-        skills=Vocabulary(tuple(r["code"] for r in skills)),
+        # Names too: the register search shows a page's skills from the index.
+        skills=Vocabulary(tuple(r["code"] for r in skills), tuple(r["name"] for r in skills)),
         courses=Vocabulary(tuple(r["code"] for r in courses), tuple(r["name"] for r in courses)),
         groups=Vocabulary(tuple(r["code"] for r in groups)),
         languages=Vocabulary(tuple(languages[:MAX_LANGUAGES])),

@@ -15,6 +15,7 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.db import ilike, write_transaction
 from market.errors import Invalid, NotFound
+from market.register import changes
 from market.register.schemas import SkillNameInput
 from market.register.tables import PASkill, Skill
 
@@ -49,6 +50,7 @@ async def add_skill(data: SkillNameInput, *, actor: CurrentUser) -> None:
         last = await Skill.select(Max(Skill.position)).first()
         position = (last["max"] or 0) + 1 if last else 0
         await Skill.insert(Skill(code=code, name=name, position=position))
+        await changes.touch_all()  # every worker's index holds the skill list: rebuild
         await audit.record(
             "skill.added", actor=actor, subject_type="skill", subject_id=code, detail={"name": name}
         )
@@ -62,6 +64,7 @@ async def rename_skill(skill_id: int, data: SkillNameInput, *, actor: CurrentUse
         if await Skill.exists().where(ilike(Skill.name, name), Skill.id != skill_id):
             raise Invalid({"name": f"There is already a skill called {name}"})
         await Skill.update({Skill.name: name}).where(Skill.id == skill_id)
+        await changes.touch_all()  # the register search shows skills by the index's names
         await audit.record(
             "skill.renamed", actor=actor, subject_type="skill", subject_id=skill_id, detail={"name": name}
         )

@@ -30,6 +30,7 @@ from market.geo.display import banded_miles
 from market.geo.distance import haversine_miles
 from market.matching.engine.need import covered_quarters, slot_words
 from market.matching.engine.ranking import (
+    QUARTER,
     CandidateIndex,
     dbs_current,
     driving_rules,
@@ -37,6 +38,8 @@ from market.matching.engine.ranking import (
     has_all,
 )
 from market.matching.index import DBS_REQUIREMENTS as ENGINE_DBS
+from market.register.availability import Slot
+from market.register.schemas import SkillOut
 from market.search.criteria import Criteria
 from market.search.extras import SearchExtras
 from market.search.ranking import YEARS_CAP
@@ -57,6 +60,29 @@ class Found(msgspec.Struct, kw_only=True):
 
     ids: NDArray[np.int64]
     miles: NDArray[np.float64]
+    rows: NDArray[np.int64]  # each one's row in the index, for what a page shows of them
+
+
+def skills_held(index: CandidateIndex, row: int) -> list[SkillOut]:
+    """The PA's skills with their years, in the skill list's order (as the index holds them)."""
+    bits = int(index.skills[row])
+    vocab = index.skill_vocab
+    return [
+        SkillOut(code=code, name=vocab.name(position), years=int(index.skill_years[row, position]))
+        for position, code in enumerate(vocab.codes[:64])
+        if bits >> position & 1
+    ]
+
+
+def weekly_slots(index: CandidateIndex, row: int) -> list[Slot]:
+    """The PA's week as slots, from the quarter-hours the index holds (the same hours as the
+    slots they entered, which are on the quarter hour)."""
+    quarters = np.unpackbits(index.availability[row]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], quarters, [0]))))
+    return [
+        Slot(int(start) * QUARTER, int(end) * QUARTER)
+        for start, end in zip(edges[::2], edges[1::2], strict=True)
+    ]
 
 
 def _near_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria) -> tuple[NDArray, NDArray]:
@@ -148,4 +174,4 @@ def find(index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today:
         order = np.lexsort((ids, -hits, -score, miles))
     else:
         order = np.lexsort((ids, miles, -hits, -score))
-    return Found(ids=ids[order], miles=miles[order])
+    return Found(ids=ids[order], miles=miles[order], rows=rows[order])

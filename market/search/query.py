@@ -22,8 +22,8 @@ order is ``market.search.ranking``'s.
 Performance: who appears and in what order is worked out in memory, on the matching
 engine's candidate index and the search's extras beside it (``market.search.on_index``,
 ``market.search.listing``), kept fresh from the register's change log within a second; the
-database is read only for the page shown (its 20 profiles, their skills, slots, shortlist
-marks and DBS badges: one query each).
+database is read only for the page shown (its 20 profiles, their shortlist marks and DBS
+badges); their skills and weeks come from the index too.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from market.register.schemas import SkillOut
 from market.search import register_reads as reads
 from market.search.criteria import Criteria
 from market.search.listing import EXTRAS
-from market.search.on_index import find
+from market.search.on_index import find, skills_held, weekly_slots
 from market.search.ranking import grid_out, page_count
 from market.search.schemas import PER_PAGE, ResultOut, SearchOut
 
@@ -83,10 +83,12 @@ async def search(
     window = slice((page - 1) * PER_PAGE, page * PER_PAGE)
     shown = found.ids[window].tolist()
     miles = dict(zip(shown, found.miles[window].tolist(), strict=True))
+    at = dict(zip(shown, found.rows[window].tolist(), strict=True))
     rows = {r["id"]: r for r in await reads.shown_rows(shown)}
     shown = [i for i in shown if i in rows]  # one withdrawn since the index last looked
-    skills = await reads.skills_for(shown)
-    slots = await reads.slots_for(shown)
+    # Their skills and weeks as the index holds them (it is what they were found by).
+    skills = {i: skills_held(index, at[i]) for i in shown}
+    slots = {i: weekly_slots(index, at[i]) for i in shown}
     saved = await reads.shortlisted(viewer, shown)
     badges = await standings(shown, today, policy)
     return SearchOut(
