@@ -48,7 +48,9 @@ def create_app(settings: Settings) -> Litestar:
         await languages.load()  # the list's names, for the templates' language_names
         sender = None
         if settings.mail_poll_seconds > 0:
-            sender = asyncio.create_task(jobs.run_forever(settings))
+            # A task beside the requests, never inside one: this worker's matching index,
+            # and (unless MARKET_WEB_JOBS is off) the leased jobs whose lease it can take.
+            sender = asyncio.create_task(jobs.run_forever(settings, leased=settings.web_jobs))
         try:
             yield
         finally:

@@ -1,17 +1,18 @@
 """The ``market`` command: serve, migrate, demo, users, backup, geo, register, dbs, training,
-matching, mail, export, import."""
+matching, mail, jobs, worker, export, import."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import os
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from market.roles import ROLES
 from market.settings import ConfigError, Settings, load_settings
@@ -137,23 +138,138 @@ def cmd_mail_send(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_dbs_sweep(args: argparse.Namespace) -> int:
-    from market.dbs import sweep
+# `market jobs run` when another process holds the job's lease (EX_TEMPFAIL: try again later).
+EXIT_BUSY = 75
+
+
+def _run_job(name: str) -> int:
+    """Run one leased job now, taking its lease: 0 done, 1 it failed, 75 another process holds
+    the lease (it is running there: nothing is run here, and cron's next turn tries again)."""
+    from market import jobs
+
+    job = jobs.find(name)
+    if job is None:
+        names = ", ".join(j.slug for j in jobs.LEASED_JOBS)
+        print(f"market jobs run: no job called {name!r} (one of: {names})", file=sys.stderr)
+        return 2
+    if not job.leased:
+        print(
+            f"market jobs run: {job.name!r} keeps each web worker's own memory fresh; it runs in "
+            "every web worker, not from here.",
+            file=sys.stderr,
+        )
+        return 2
+    settings = _settings()
+
+    async def work() -> tuple[jobs.Outcome | None, str]:
+        from market.worker import leases
+
+        outcome = await jobs.Runner(settings).run_one(job, force=True)
+        if outcome is not None:
+            return outcome, ""
+        record = (await leases.records()).get(job.name)
+        return None, f"{record.holder} until {record.lease_until:%Y-%m-%d %H:%M:%S} UTC" if record else "?"
+
+    outcome, held_by = asyncio.run(_with_db(settings, work))
+    if outcome is None:
+        print(f"market jobs run: {job.name} is running in another process ({held_by}).", file=sys.stderr)
+        return EXIT_BUSY
+    if outcome.outcome != "ok":
+        print(f"market jobs run: {job.name} {outcome.outcome}: {outcome.error}", file=sys.stderr)
+        return 1
+    print(outcome.message or f"{job.name}: done", f"({outcome.seconds:.1f} s)")
+    return 0
+
+
+def cmd_jobs_run(args: argparse.Namespace) -> int:
+    return _run_job(args.name)
+
+
+def _ago(now: Any, moment: Any) -> str:
+    if moment is None:
+        return "never"
+    seconds = int((now - moment).total_seconds())
+    if seconds < 120:
+        return f"{seconds} s ago"
+    if seconds < 7200:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago" if seconds < 172800 else f"{seconds // 86400} days ago"
+
+
+def _every(seconds: int) -> str:
+    if seconds == 0:
+        return "every turn"
+    return f"every {seconds // 3600} h" if seconds % 3600 == 0 else f"every {seconds} s"
+
+
+def cmd_jobs_list(args: argparse.Namespace) -> int:
+    from market import jobs
+    from market.clock import utcnow
+    from market.worker import leases
 
     settings = _settings()
-    report = asyncio.run(_with_db(settings, lambda: sweep.run(settings)))
-    print(report.summary())
+    known = asyncio.run(_with_db(settings, leases.records))
+    now = utcnow()
+    for job in jobs.JOBS:
+        if not job.leased:
+            print(f"{job.slug}: {_every(job.every_seconds)}, in each web worker (not leased)")
+            continue
+        record = known.get(job.name) or leases.JobRecord(name=job.name)
+        line = f"{job.slug}: {_every(job.every_seconds)}; last run {_ago(now, record.last_started_at)}"
+        if record.last_outcome:
+            line += f", {record.last_outcome} in {record.last_seconds or 0:.1f} s by {record.last_holder}"
+        if record.held(now):
+            line += f"; RUNNING in {record.holder} (lease until {record.lease_until:%H:%M:%S} UTC)"
+        print(line)
+        if record.last_message:
+            print(f"    {record.last_message}")
+        if record.last_error:
+            print(f"    error: {record.last_error}")
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run every leased job in a loop. SIGTERM or SIGINT: stop after the running job (a second
+    one stops it now; its batches are idempotent, and the lease is given back)."""
+    import signal
+
+    from market import jobs
+
+    settings = _settings()
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop_task = asyncio.create_task(jobs.run_forever(settings, local=False, stop=stop))
+
+        def on_signal() -> None:
+            if stop.is_set():
+                loop_task.cancel()
+            else:
+                print("market worker: stopping after the running job (again to stop now)", flush=True)
+                stop.set()
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, on_signal)
+        with contextlib.suppress(asyncio.CancelledError):
+            await loop_task
+
+    print(
+        f"market worker: running the background jobs every {settings.mail_poll_seconds or 10} s "
+        "(SIGTERM or Ctrl+C stops it)",
+        flush=True,
+    )
+    asyncio.run(_with_db(settings, work))
+    print("market worker: stopped", flush=True)
+    return 0
+
+
+def cmd_dbs_sweep(args: argparse.Namespace) -> int:
+    return _run_job("DBS sweep")
 
 
 def cmd_training_remind(args: argparse.Namespace) -> int:
-    from market.clock import london_today
-    from market.training import reminders
-
-    settings = _settings()
-    sent = asyncio.run(_with_db(settings, lambda: reminders.send_due(settings, london_today())))
-    print(f"Emailed {sent} PA(s) about training that expires within {settings.training_reminder_days} days.")
-    return 0
+    return _run_job("training reminders")
 
 
 def cmd_matching_train(args: argparse.Namespace) -> int:
@@ -527,6 +643,21 @@ def _add_job_commands(commands: Commands) -> None:
 
     mail = commands.add_parser("mail", help="email").add_subparsers(dest="mail_command", required=True)
     mail.add_parser("send", help="send due email now").set_defaults(run=cmd_mail_send)
+
+    job_commands = commands.add_parser("jobs", help="the background jobs").add_subparsers(
+        dest="jobs_command", required=True
+    )
+    run = job_commands.add_parser(
+        "run", help="run one job now, holding its lease (exit 75 if another process is running it)"
+    )
+    run.add_argument("name", help="e.g. dbs-sweep, training-reminders, email-delivery (see `jobs list`)")
+    run.set_defaults(run=cmd_jobs_run)
+    job_commands.add_parser(
+        "list", help="each job: its interval, last run and outcome, and who holds its lease"
+    ).set_defaults(run=cmd_jobs_list)
+    commands.add_parser(
+        "worker", help="run the background jobs in a loop (beside web workers with MARKET_WEB_JOBS=off)"
+    ).set_defaults(run=cmd_worker)
 
 
 def _add_report_commands(commands: Commands) -> None:

@@ -15,6 +15,7 @@ APP_REGISTRY = AppRegistry(
         "market.matching.piccolo_app",
         "market.help.piccolo_app",
         "market.terms.piccolo_app",
+        "market.worker.piccolo_app",
     ]
 )
 

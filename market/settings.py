@@ -82,6 +82,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_days: int = 14
     # How often each worker sends due email; 0 turns the background sender off.
     mail_poll_seconds: int = 10
+    # Whether web workers run the leased background jobs (sweeps, reminders, email ...) in
+    # their job loop; off when a separate `market worker` process runs them (README).
+    web_jobs: bool = True
     # How long an approval lasts before staff must review the PA again.
     review_months: int = 12
     # Online geocoding of place names (never postcodes): "" (off) or "nominatim".
@@ -218,6 +221,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_from=environ.get("MARKET_MAIL_FROM", "").strip() or "PA register <no-reply@localhost>",
         max_body_bytes=_int(environ, "MARKET_MAX_BODY_BYTES", 1_048_576),
         mail_poll_seconds=_int(environ, "MARKET_MAIL_POLL_SECONDS", 10),
+        web_jobs=_bool(environ, "MARKET_WEB_JOBS", True),
         review_months=_int(environ, "MARKET_REVIEW_MONTHS", 12),
         dbs_recheck_months=_int(environ, "MARKET_DBS_RECHECK_MONTHS", 36),
         dbs_status_check_months=_int(environ, "MARKET_DBS_STATUS_CHECK_MONTHS", 12),

@@ -12,6 +12,7 @@ from market.accounts.schemas import CurrentUser, LoginInput, SessionOut
 from market.accounts.tables import User, UserSession
 from market.accounts.tokens import new_token, token_hash
 from market.audit import services as audit
+from market.batching import delete_in_batches
 from market.clock import utcnow
 from market.db import write_transaction
 from market.errors import Invalid, NotAllowed, NotFound
@@ -192,6 +193,6 @@ async def end_session(user: CurrentUser, session_id: int, *, ip: str = "") -> No
 async def purge_expired(now: datetime | None = None) -> int:
     """Delete expired sessions and old rate-limit buckets; return the sessions removed."""
     now = now or utcnow()
-    gone = await UserSession.delete().where(UserSession.expires_at < now).returning(UserSession.id)
+    gone = await delete_in_batches(UserSession, UserSession.expires_at < now)
     await throttle.purge(now - timedelta(days=1))
-    return len(gone)
+    return gone

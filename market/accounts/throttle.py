@@ -30,6 +30,7 @@ import math
 from datetime import datetime, timedelta
 
 from market.accounts.tables import LoginThrottle
+from market.batching import delete_in_batches
 from market.db import write_transaction
 from market.errors import RateLimited
 from market.settings import Settings
@@ -110,4 +111,4 @@ async def release(email: str, ip: str, settings: Settings, *, reserved: bool = T
 
 async def purge(before: datetime) -> None:
     """Forget buckets whose window opened before ``before`` (long past any window)."""
-    await LoginThrottle.delete().where(LoginThrottle.window_started_at < before)
+    await delete_in_batches(LoginThrottle, LoginThrottle.window_started_at < before)

@@ -70,6 +70,37 @@ async def record(
     )
 
 
+class Event(msgspec.Struct, frozen=True):
+    """One event for ``record_many``, recorded by the system (no actor)."""
+
+    action: str
+    subject_type: str = ""
+    subject_id: str | int = ""
+    detail: dict[str, Any] | None = None
+
+
+async def record_many(events: list[Event]) -> None:
+    """Append several system events in one INSERT; call it inside the transaction of the
+    changes they record (a job's batch)."""
+    if not events:
+        return
+    await AuditEvent.insert(
+        *(
+            AuditEvent(
+                actor_id=None,
+                actor_email="",
+                actor_role="",
+                action=e.action,
+                subject_type=e.subject_type,
+                subject_id=str(e.subject_id),
+                detail=msgspec.json.encode(e.detail or {}).decode(),
+                ip="",
+            )
+            for e in events
+        )
+    )
+
+
 def _london_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LONDON)
 

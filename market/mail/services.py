@@ -1,6 +1,7 @@
 """The outbox: emails are queued with the change that causes them, then delivered.
 
-Delivery claims a batch of due messages (so several workers never send one twice),
+Delivery claims a batch of due messages in one conditional update (so several workers never
+send one twice),
 sends each over SMTP, and on failure schedules a retry with exponential backoff.
 """
 
@@ -90,6 +91,29 @@ async def queue(
     return rows[0]["id"]
 
 
+class Message(msgspec.Struct, frozen=True):
+    """One email to queue with ``queue_many``."""
+
+    to_address: str
+    subject: str
+    body_text: str
+    kind: str = ""
+
+
+async def queue_many(messages: list[Message]) -> int:
+    """Queue several emails in one INSERT (inside the caller's transaction, like ``queue``):
+    for jobs that send hundreds at once. Returns how many were queued."""
+    if not messages:
+        return 0
+    await OutboxEmail.insert(
+        *(
+            OutboxEmail(to_address=m.to_address, subject=m.subject, body_text=m.body_text, kind=m.kind)
+            for m in messages
+        )
+    )
+    return len(messages)
+
+
 async def recent(limit: int = 100, to_address: str = "") -> list[OutboxRow]:
     query = OutboxEmail.select().order_by(OutboxEmail.id, ascending=False).limit(limit)
     if to_address:
@@ -151,21 +175,21 @@ async def _claim(now: datetime, limit: int) -> list[dict[str, Any]]:
         .order_by(OutboxEmail.id)
         .limit(limit)
     )
-    claimed = []
-    for row in due:
-        # The conditional update is the claim: only one worker's update matches.
-        updated = (
-            await OutboxEmail.update({OutboxEmail.claimed_until: now + CLAIM_FOR})
-            .where(
-                OutboxEmail.id == row["id"],
-                OutboxEmail.sent_at.is_null(),
-                (OutboxEmail.claimed_until.is_null()) | (OutboxEmail.claimed_until < now),
-            )
-            .returning(OutboxEmail.id)
+    if not due:
+        return []
+    # One conditional update claims the whole batch: a row another worker claimed since the
+    # read no longer matches, so each email is claimed (and sent) by one worker only.
+    claimed = {
+        r["id"]
+        for r in await OutboxEmail.update({OutboxEmail.claimed_until: now + CLAIM_FOR})
+        .where(
+            OutboxEmail.id.is_in([row["id"] for row in due]),
+            OutboxEmail.sent_at.is_null(),
+            (OutboxEmail.claimed_until.is_null()) | (OutboxEmail.claimed_until < now),
         )
-        if updated:
-            claimed.append(row)
-    return claimed
+        .returning(OutboxEmail.id)
+    }
+    return [row for row in due if row["id"] in claimed]
 
 
 def signature(settings: Settings) -> str:
@@ -218,6 +242,9 @@ async def deliver_due(settings: Settings, *, now: datetime | None = None, limit:
     if not settings.smtp_host:
         return report
     now = now or utcnow()
+    # Claimed as a batch; each email is marked sent (or failed) as soon as its SMTP send
+    # returns, one row at a time on purpose: the send is outside the database, and marking
+    # a batch only at its end would send the batch again after a crash half-way.
     for row in await _claim(now, limit):
         try:
             await _send(settings, row)

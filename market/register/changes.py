@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from market.batching import delete_in_batches
 from market.register.tables import ProfileChange
 
 EVERYONE = 0
@@ -66,7 +67,5 @@ async def prune(before: datetime) -> int:
     limit = await newest() - KEEP_NEWEST
     if limit <= 0:
         return 0
-    doomed = await ProfileChange.count().where(ProfileChange.at < before, ProfileChange.id <= limit)
-    if doomed:
-        await ProfileChange.delete().where(ProfileChange.at < before, ProfileChange.id <= limit)
-    return doomed
+    # In batches: a day's log at national scale is many thousand rows.
+    return await delete_in_batches(ProfileChange, ProfileChange.at < before, ProfileChange.id <= limit)
