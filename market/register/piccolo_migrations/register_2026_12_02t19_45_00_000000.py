@@ -1,24 +1,17 @@
-"""Indexes for the monitoring return (issue 22): the register's figures read who was on the
-register at a moment from the status history, and count PAs by skill and client group. Raw DDL
-that SQLite and PostgreSQL both accept (piccolo's auto migrations make one-column indexes only).
-
-- register_status_change (profile, changed_at): a PA's latest change before a moment, found by
-  one index probe (``register_figures.latest_status``), for the few PAs a figure asks about;
-- register_pa_skill (profile, skill) and register_pa_client_group (profile, "group"): a PA's
-  skills and groups in order, so that each (PA, skill) pair is counted once by a GROUP BY that
-  reads them in that order, with no sort of half a million pairs.
-"""
+"""An index for the monitoring return (issue 22) on register_status_change (profile,
+changed_at): a PA's latest change before a moment is then one index probe
+(``register_figures.latest_status``), for the few PAs a figure asks about (those suspended at
+the end of a period), instead of a pass over every PA's history. Raw DDL that SQLite and
+PostgreSQL both accept (piccolo's auto migrations make one-column indexes only)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
 
 ID = "2026-12-02T19:45:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Indexes for the monitoring return (status history by PA and time; skills and groups by PA)"
+DESCRIPTION = "An index for the monitoring return: the status history by PA and time"
 INDEXES = {
     "register_status_change_profile_at": "register_status_change (profile, changed_at)",
-    "register_pa_skill_profile_skill": "register_pa_skill (profile, skill)",
-    "register_pa_client_group_profile_group": 'register_pa_client_group (profile, "group")',
 }
 
 
