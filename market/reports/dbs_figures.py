@@ -55,28 +55,32 @@ async def overdue_at(at: date, policy: Policy) -> set[int]:
     "current until" day among their checks decided suitable and not stopped was before ``at``."""
     after = end_moment(at)
     cte = (after, after, after, fresh_from(at, policy.recheck_months), at, at)
-    checks = await raw(
-        _candidates_cte() + "SELECT c.id, c.profile, c.level, c.barred_lists, c.issued_on, c.update_service"
+    # The candidates' checks decided suitable by then (kind "c") and their status checks made by
+    # then (kind "s"), in one statement, so that the candidates are found once, not once a kind.
+    checks: list[dict[str, Any]] = []
+    statuses: dict[int, list[rules.StatusCheckView]] = {}
+    for row in await raw(
+        _candidates_cte() + "SELECT 'c' AS kind, c.id, c.profile, c.level, c.barred_lists,"
+        " c.issued_on AS day, c.update_service, '' AS result, c.id AS ord"
         " FROM dbs_check c JOIN candidates w ON w.profile = c.profile"
         " WHERE c.decision = 'suitable' AND (c.decided_at IS NULL OR c.decided_at < {})"
-        " AND c.issued_on <= {}",
+        " AND c.issued_on <= {}"
+        " UNION ALL SELECT 's', s.dbs_check, c.profile, '', '', s.checked_on, c.update_service, s.result, s.id"
+        " FROM dbs_status_check s"
+        " JOIN dbs_check c ON c.id = s.dbs_check JOIN candidates w ON w.profile = c.profile"
+        " WHERE c.decision = 'suitable' AND s.checked_on <= {}"
+        " ORDER BY kind, day, ord",
         *cte,
         after,
         at,
-    )
-    if not checks:
-        return set()
-    statuses: dict[int, list[rules.StatusCheckView]] = {}
-    for s in await raw(
-        _candidates_cte() + "SELECT s.dbs_check, s.checked_on, s.result FROM dbs_status_check s"
-        " JOIN dbs_check c ON c.id = s.dbs_check JOIN candidates w ON w.profile = c.profile"
-        " WHERE c.decision = 'suitable' AND s.checked_on <= {} ORDER BY s.checked_on, s.id",
-        *cte,
         at,
     ):
-        statuses.setdefault(s["dbs_check"], []).append(
-            rules.StatusCheckView(_day(s["checked_on"]), s["result"])
-        )
+        if row["kind"] == "c":
+            checks.append(row)
+        else:
+            statuses.setdefault(row["id"], []).append(rules.StatusCheckView(_day(row["day"]), row["result"]))
+    if not checks:
+        return set()
     months = {"recheck_months": policy.recheck_months, "status_check_months": policy.status_check_months}
     latest: dict[int, date] = {}
     for row in checks:
@@ -84,7 +88,7 @@ async def overdue_at(at: date, policy: Policy) -> set[int]:
         facts = rules.CheckFacts(
             level=row["level"],
             barred_lists=row["barred_lists"],
-            issued_on=_day(row["issued_on"]),
+            issued_on=_day(row["day"]),
             decision="suitable",
             update_service=bool(row["update_service"]),
             status_checks=views,

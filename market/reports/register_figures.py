@@ -78,53 +78,42 @@ def _level_case(column: str) -> str:
     return f"CASE {column} {whens} ELSE 0 END"
 
 
+def latest_status(profile: str) -> str:
+    """A scalar subquery: the status of the PA ``profile`` (a column) at a moment (one
+    parameter, exclusive), their latest change's ``to_status`` before it (ties broken by id),
+    NULL with no change. An index probe a PA (register_status_change_profile_at): for the few
+    PAs a figure asks about, where reading every PA's status (``holding_cte``) would not pay."""
+    return (
+        f"(SELECT l.to_status FROM register_status_change l WHERE l.profile = {profile}"
+        " AND l.changed_at < {} ORDER BY l.changed_at DESC, l.id DESC LIMIT 1)"
+    )
+
+
+def _qualification_levels_sql(course_levels: dict[int, int]) -> str:
+    """Each PA on the register's highest qualification level (``top``): from their profile's
+    qualifications dated by a day (a parameter) or undated, and their completions of the
+    courses that are qualifications (``course_levels``, id → level) by that day (a parameter
+    when there are such courses)."""
+    course_case = " ".join(f"WHEN {int(i)} THEN {int(level)}" for i, level in course_levels.items())
+    from_courses = (
+        f"  UNION ALL SELECT c.profile, CASE c.course {course_case} ELSE 0 END AS level"
+        "   FROM training_completion c WHERE c.completed_on <= {}"
+        f"   AND c.course IN ({', '.join(str(int(i)) for i in course_levels)})"
+        if course_levels
+        else ""
+    )
+    return (
+        " SELECT o.profile, COALESCE(MAX(h.level), 0) AS top FROM on_register o LEFT JOIN ("
+        f"  SELECT q.profile, {_level_case('q.kind')} AS level FROM register_qualification q"
+        "   WHERE q.achieved_on IS NULL OR q.achieved_on <= {}"
+        f"{from_courses}"
+        " ) h ON h.profile = o.profile GROUP BY o.profile"
+    )
+
+
 async def section(period: Period, today: date) -> Section:
     first, after = period.bounds()
     end = period.end
-    counts = (
-        await raw(
-            "SELECT"
-            " COUNT(DISTINCT CASE WHEN to_status = 'suspended' THEN profile END) AS suspended,"
-            " COUNT(DISTINCT CASE WHEN from_status IN ('approved', 'suspended')"
-            "  AND to_status NOT IN ('approved', 'suspended') THEN profile END) AS removed"
-            " FROM register_status_change WHERE changed_at >= {} AND changed_at < {}",
-            first,
-            after,
-        )
-    )[0]
-    new = (
-        await raw(
-            "SELECT COUNT(*) AS n FROM (SELECT profile, MIN(changed_at) AS first_at"
-            " FROM register_status_change WHERE to_status = 'approved' GROUP BY profile) f"
-            " WHERE first_at >= {} AND first_at < {}",
-            first,
-            after,
-        )
-    )[0]["n"]
-    skills = await raw(
-        on_register_cte() + "SELECT s.name AS label, COALESCE(x.n, 0) AS n FROM register_skill s LEFT JOIN ("
-        " SELECT ps.skill, COUNT(DISTINCT ps.profile) AS n FROM register_pa_skill ps"
-        " JOIN on_register o ON o.profile = ps.profile GROUP BY ps.skill"
-        ") x ON x.skill = s.id ORDER BY s.position, s.name",
-        after,
-        after,
-    )
-    groups = await raw(
-        on_register_cte()
-        + "SELECT g.name AS label, COALESCE(x.n, 0) AS n FROM register_client_group g LEFT JOIN ("
-        ' SELECT pg."group" AS group_id, COUNT(DISTINCT pg.profile) AS n FROM register_pa_client_group pg'
-        ' JOIN on_register o ON o.profile = pg.profile GROUP BY pg."group"'
-        ") x ON x.group_id = g.id ORDER BY g.position, g.name",
-        after,
-        after,
-    )
-    districts = await raw(
-        on_register_cte() + "SELECT p.district AS label, COUNT(*) AS n"
-        " FROM register_pa_profile p JOIN on_register o ON o.profile = p.id"
-        " GROUP BY p.district ORDER BY COUNT(*) DESC, p.district",
-        after,
-        after,
-    )
     # The few courses that are qualifications, as literal ids: the completions of those courses
     # are then found through the course index instead of by reading every completion.
     course_levels = {
@@ -134,34 +123,69 @@ async def section(period: Period, today: date) -> Section:
             " WHERE qualification_level IS NOT NULL OR kind = 'care_certificate'"
         )
     }
-    course_case = " ".join(f"WHEN {int(i)} THEN {int(level)}" for i, level in course_levels.items())
-    from_courses = (
-        f"  UNION ALL SELECT c.profile, CASE c.course {course_case} ELSE 0 END AS level"
-        "   FROM training_completion c WHERE c.completed_on <= {}"
-        f"   AND c.course IN ({', '.join(str(int(i)) for i in course_levels)})"
-        if course_levels
-        else ""
-    )
-    levels = await raw(
-        on_register_cte() + "SELECT top, COUNT(*) AS n FROM ("
-        " SELECT o.profile, COALESCE(MAX(h.level), 0) AS top FROM on_register o LEFT JOIN ("
-        f"  SELECT q.profile, {_level_case('q.kind')} AS level FROM register_qualification q"
-        "   WHERE q.achieved_on IS NULL OR q.achieved_on <= {}"
-        f"{from_courses}"
-        " ) h ON h.profile = o.profile GROUP BY o.profile"
-        ") t GROUP BY top",
+    # Every figure in one statement, over one reading of who was on the register at the end (it
+    # was found four times, once a breakdown, and that was most of the section's time): rows of
+    # (part, ord, label, n), each breakdown's rows numbered in the order they are shown. Those
+    # suspended at the end are found by a probe for each PA ever suspended (few are), not by a
+    # second pass over every PA's history.
+    # (Counting each PA once under a skill still sorts half a million pairs on PostgreSQL: a
+    # GROUP BY over (PA, skill) in index order was faster only once the table was vacuumed, for
+    # an index-only scan, and much slower straight after a bulk load; COUNT(DISTINCT) stays.)
+    rows = await raw(
+        on_register_cte() + "SELECT 'suspended_at_end' AS part, 0 AS ord, '' AS label, COUNT(*) AS n FROM ("
+        " SELECT DISTINCT profile FROM register_status_change"
+        " WHERE to_status = 'suspended' AND changed_at < {}) h"
+        f" WHERE {latest_status('h.profile')} = 'suspended'"
+        " UNION ALL SELECT 'suspended', 0, '', COUNT(DISTINCT profile) FROM register_status_change"
+        "  WHERE changed_at >= {} AND changed_at < {} AND to_status = 'suspended'"
+        " UNION ALL SELECT 'removed', 0, '', COUNT(DISTINCT profile) FROM register_status_change"
+        "  WHERE changed_at >= {} AND changed_at < {} AND from_status IN ('approved', 'suspended')"
+        "  AND to_status NOT IN ('approved', 'suspended')"
+        " UNION ALL SELECT 'new', 0, '', COUNT(*) FROM (SELECT profile, MIN(changed_at) AS first_at"
+        "  FROM register_status_change WHERE to_status = 'approved' GROUP BY profile) f"
+        "  WHERE first_at >= {} AND first_at < {}"
+        " UNION ALL SELECT 'skill', ROW_NUMBER() OVER (ORDER BY s.position, s.name), s.name,"
+        "  COALESCE(x.n, 0) FROM register_skill s LEFT JOIN ("
+        "  SELECT ps.skill, COUNT(DISTINCT ps.profile) AS n FROM register_pa_skill ps"
+        "  JOIN on_register o ON o.profile = ps.profile GROUP BY ps.skill) x ON x.skill = s.id"
+        " UNION ALL SELECT 'group', ROW_NUMBER() OVER (ORDER BY g.position, g.name), g.name,"
+        "  COALESCE(x.n, 0) FROM register_client_group g LEFT JOIN ("
+        '  SELECT pg."group" AS group_id, COUNT(DISTINCT pg.profile) AS n FROM register_pa_client_group pg'
+        '  JOIN on_register o ON o.profile = pg.profile GROUP BY pg."group") x ON x.group_id = g.id'
+        " UNION ALL SELECT 'district', ROW_NUMBER() OVER (ORDER BY COUNT(*) DESC, p.district), p.district,"
+        "  COUNT(*) FROM register_pa_profile p JOIN on_register o ON o.profile = p.id GROUP BY p.district"
+        " UNION ALL SELECT 'level', 0, CAST(top AS VARCHAR(2)), COUNT(*) FROM ("
+        + _qualification_levels_sql(course_levels)
+        + ") t GROUP BY top",
         after,
+        after,
+        after,
+        after,
+        first,
+        after,
+        first,
+        after,
+        first,
         after,
         end,
         *([end] if course_levels else []),
     )
-    suspended_at_end = (
-        await raw(holding_cte("held", ("suspended",)) + "SELECT COUNT(*) AS n FROM held", after, after)
-    )[0]["n"]
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for r in sorted(rows, key=lambda r: (r["part"], r["ord"])):
+        parts.setdefault(r["part"], []).append(r)
+
+    def one(part: str) -> int:
+        return int(parts[part][0]["n"])
+
+    skills, groups, districts = (parts.get(p, []) for p in ("skill", "group", "district"))
     at_end = sum(r["n"] for r in districts)  # every PA on the register has one district ("" if unknown)
-    by_level = {min(int(r["top"]), 6): 0 for r in levels}
-    for r in levels:
-        by_level[min(int(r["top"]), 6)] += r["n"]
+    by_level: dict[int, int] = {}
+    for r in parts.get("level", []):
+        level = min(int(r["label"]), 6)
+        by_level[level] = by_level.get(level, 0) + r["n"]
+    suspended_at_end = one("suspended_at_end")
+    counts = {"suspended": one("suspended"), "removed": one("removed")}
+    new = one("new")
     at_end_words = "at the end of the last day of the period (midnight, London time)"
     return Section(
         key="register",
