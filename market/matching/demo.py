@@ -18,11 +18,11 @@ from market.dbs.rules import requirement_for
 from market.geo import services as geo
 from market.matching import matches, term_calendar
 from market.matching.engine.terms import HOLIDAY, TermCalendar
+from market.matching.needs import changes as need_changes
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import interviews
 from market.matching.pipeline.schemas import InterviewInput
-from market.matching.needs import changes as need_changes
 from market.matching.tables import (
     Application,
     Need,

@@ -27,10 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.geo.display import banded_miles
-from market.geo.distance import EARTH_RADIUS_MILES, haversine_miles, unit_vectors
+from market.geo.distance import haversine_miles, unit_vectors
 from market.matching.engine import dated
 from market.matching.engine import rules as shared
-from market.matching.engine.rules import rate_within, within
 from market.matching.engine.budget import BUDGET_STRETCH_PERCENT, rate_ceiling
 from market.matching.engine.columns import (
     DBS_KINDS,
@@ -50,6 +49,7 @@ from market.matching.engine.columns import (
 from market.matching.engine.dated import DatedShifts
 from market.matching.engine.need import NeedSpec, covered_quarters, need_words, required_courses
 from market.matching.engine.reasons import reason_context, reasons
+from market.matching.engine.rules import rate_within, within
 from market.matching.engine.scoring import (
     DEFAULT_WEIGHTS,
     DISTANCE_DECAY_MILES,

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from market.matching.engine.budget import BUDGET_STRETCH_PERCENT
 from market.geo.distance import EARTH_RADIUS_MILES
+from market.matching.engine.budget import BUDGET_STRETCH_PERCENT
 
 Array = NDArray[Any] | Any  # an array, or a scalar broadcast against one
 
