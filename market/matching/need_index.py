@@ -54,9 +54,9 @@ async def _language_vocab() -> Vocabulary:
 
 async def _batch(rows: list[dict[str, Any]], vocab: Vocabularies) -> tuple[dict, dict]:
     """The columns of these need rows (open, with a place)."""
-    places = [need_place(r) for r in rows]
-    rows = [r for r, p in zip(rows, places, strict=True) if p is not None]
-    places = [p for p in places if p is not None]
+    placed = [(r, p) for r in rows if (p := need_place(r)) is not None]
+    rows = [r for r, _ in placed]
+    places = [p for _, p in placed]
     outs = await need_outs(rows, staff=False)
     specs = [spec_of(need, *place) for need, place in zip(outs, places, strict=True)]
     return need_columns([r["id"] for r in rows], specs, vocab)
