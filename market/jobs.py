@@ -39,6 +39,7 @@ from market.dbs import sweep as dbs_sweep
 from market.dbs.standing import Policy
 from market.mail import services as mail
 from market.matching import matches as match_cache
+from market.matching.needs import changes as need_changes
 from market.register import changes as profile_changes
 from market.settings import Settings
 from market.training import reminders as training_reminders
@@ -87,6 +88,7 @@ async def remind_training(settings: Settings) -> str:
 
 async def prune_change_log(settings: Settings) -> str:
     pruned = await profile_changes.prune(utcnow() - timedelta(days=1))
+    pruned += await need_changes.prune(utcnow() - timedelta(days=1))  # the needs' log too
     return f"Matching: {pruned} old change-log entries pruned"
 
 

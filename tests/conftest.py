@@ -136,6 +136,9 @@ def fresh_register_index(monkeypatch) -> None:
     from market.matching.matches import CACHE
 
     monkeypatch.setattr(CACHE, "poll", 0)
+    from market.matching.need_index import CACHE as NEEDS
+
+    monkeypatch.setattr(NEEDS, "poll", 0)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -18,6 +18,7 @@ from market.dbs.rules import requirement_for
 from market.geo import services as geo
 from market.matching import matches, term_calendar
 from market.matching.engine.terms import HOLIDAY, TermCalendar
+from market.matching.needs import changes as need_changes
 from market.matching.needs.lifecycle import get_need
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline import interviews
@@ -158,6 +159,7 @@ async def seed_needs() -> int:
                     await NeedSkill.insert(NeedSkill(need=need_id, skill=skills[code], required=is_required))
             for slot in weekly:
                 await NeedSlot.insert(NeedSlot(need=need_id, start_minute=slot.start, end_minute=slot.end))
+            await need_changes.touch(need_id)
             added += 1
         if (staff := users.get("staff@demo.example")) is not None:
             await _seed_holiday_cover(staff["id"])
@@ -244,6 +246,7 @@ async def _seed_holiday_cover(staff_id: int) -> None:
         await NeedCoverDate.insert(
             NeedCoverDate(need=need[0]["id"], on_date=on_date, start_minute=start, end_minute=end)
         )
+    await need_changes.touch(need[0]["id"])
     # One all-year PA round it is away on the middle date: listed, ranked on the other two.
     away = await PAProfile.select(PAProfile.id).where(PAProfile.user.email == AWAY_PA).first()
     if away is not None:

@@ -242,21 +242,29 @@ class IndexCache:
         return True
 
     def _advance_floor(self) -> None:
-        """Move the floor over the applied ids; give up on a hole that has lasted too long."""
-        while self._floor + 1 in self._applied:
-            self._floor += 1
-            self._applied.discard(self._floor)
-        if not self._applied:
-            self._hole_since = None
-            return
-        now = self._clock()
-        if self._hole_since is None:
-            self._hole_since = now
-        elif now - self._hole_since > GAP_SECONDS:
-            log.warning("change ids %d..%d never committed: skipped", self._floor + 1, min(self._applied) - 1)
-            self._floor = min(self._applied) - 1
-            self._hole_since = None
-            self._advance_floor()
+        self._floor, self._hole_since = advance_floor(
+            self._floor, self._applied, self._hole_since, self._clock()
+        )
+
+
+def advance_floor(
+    floor: int, applied: set[int], hole_since: float | None, now: float
+) -> tuple[int, float | None]:
+    """Following a change log (this one, or the needs' one: ``market.matching.need_index``):
+    move the floor over the applied ids (removing them from ``applied``); give up on a hole
+    that has lasted ``GAP_SECONDS``. The new floor, and since when a hole has been seen."""
+    while True:
+        while floor + 1 in applied:
+            floor += 1
+            applied.discard(floor)
+        if not applied:
+            return floor, None
+        if hole_since is None:
+            return floor, now
+        if now - hole_since <= GAP_SECONDS:
+            return floor, hole_since
+        log.warning("change ids %d..%d never committed: skipped", floor + 1, min(applied) - 1)
+        floor, hole_since = min(applied) - 1, None
 
 
 def _fit(index: CandidateIndex, row: PARow) -> PARow:

@@ -15,6 +15,7 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.db import json_list, write_transaction
 from market.errors import Invalid, NotFound
+from market.matching.needs import changes as need_changes
 from market.matching.tables import Need
 from market.register import languages, languages_admin
 from market.register.schemas import LanguageInput
@@ -59,6 +60,7 @@ async def _add_to_need(need_id: int, field: str, code: str) -> None:
     if code not in held:
         held.append(code)
         await Need.update({column: msgspec.json.encode(held).decode()}).where(Need.id == need_id)
+        await need_changes.touch(need_id)
 
 
 async def _resolve(entry: dict[str, Any], code: str, actor: CurrentUser) -> None:

@@ -246,3 +246,14 @@ class LearnedWeights(Table, tablename="matching_learned_weights"):
     ndcg_default = DoublePrecision(default=0.0)
     in_use = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class NeedChange(Table, tablename="matching_need_change"):
+    """A log of changes to what work near you sees of a need (its fields, skills, client
+    groups, times, status): each web worker patches its needs index with the rows after the
+    last one it applied (``market.matching.needs.changes``). ``need`` 0 means "every need"
+    (rebuild). Not a foreign key, so that the log outlives a deleted need."""
+
+    id = Serial(primary_key=True)
+    need = Integer(index=True)
+    at = Timestamptz(default=TimestamptzNow())

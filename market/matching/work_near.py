@@ -14,17 +14,19 @@ from __future__ import annotations
 from datetime import date
 
 import msgspec
-import numpy as np
 
 from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy
 from market.geo.display import distance_band
-from market.geo.distance import haversine_miles
 from market.matching import index as match_index
-from market.matching import term_calendar
+from market.matching.engine import dated
+from market.matching.engine.columns import CandidateIndex, Vocabulary
+from market.matching.engine.needs import Found, pa_view, work_for
 from market.matching.engine.ranking import rank
-from market.matching.engine.records import build_index
-from market.matching.matches import need_place, spec_of
+from market.matching.engine.reasons import reason_context, reasons
+from market.matching.engine.records import build_index, vocabularies_of
+from market.matching.matches import CACHE, need_place, spec_of
+from market.matching.need_index import CACHE as NEEDS
 from market.matching.needs.lifecycle import need_outs
 from market.matching.tables import Need
 from market.register import directory
@@ -45,39 +47,104 @@ class WorkOut(msgspec.Struct, kw_only=True):
 
 
 async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit: int = 20) -> list[WorkOut]:
+    """The best ``limit`` open needs for the PA: one vectorised pass over this worker's needs
+    index (``engine.needs.work_for``), then only the needs shown read in full."""
     profile = await directory.profile_of_user(user.id)
     if profile is None or profile.status != "approved":
         return []
-    rows = await match_index.pa_rows([profile.id], policy=Policy.of(settings))
-    if not rows:
+    policy = Policy.of(settings)
+    pa_index = await CACHE.get(policy)
+    needs = await NEEDS.get(pa_index)
+    one = await _pa_one(pa_index, profile.id, needs.vocab.languages, policy)
+    if one is None:
         return []
-    pa = rows[0]
-    one = build_index(
-        rows, await match_index.vocabularies(list(pa.languages)), terms=await term_calendar.load()
-    )
-    # Every open need's place in one query; one vectorised pass keeps those within both travel
-    # limits (the engine checks them again); only those are read in full, in a few queries.
-    open_needs = await Need.select(
-        Need.id, Need.lat, Need.lon, Need.sector, Need.district, Need.max_distance_miles
-    ).where(Need.status == "open", Need.lat.is_not_null(), Need.lon.is_not_null())
-    where = {r["id"]: point for r in open_needs if (point := need_place(r)) is not None}
-    places = [r for r in open_needs if r["id"] in where]
-    if not places:
+    from market.matching.pipeline import learning_store as learning
+
+    found = work_for(one, needs, at, weights=await learning.current_weights(), banded=True)
+    return await shown(found, one, at, limit)
+
+
+async def _pa_one(
+    pa_index: CandidateIndex, profile_id: int, languages: Vocabulary, policy: Policy
+) -> CandidateIndex | None:
+    """The PA as a one-row index: their row of the worker's candidate index (fresh to within
+    its poll), or, not yet there, read from the database."""
+    row = pa_index.row_of(profile_id)
+    if row is None or not pa_index.active[row]:
+        rows = await match_index.pa_rows([profile_id], policy=policy)
+        if not rows:
+            return None
+        vocab = msgspec.structs.replace(vocabularies_of(pa_index), languages=languages)
+        return build_index(rows, vocab, terms=pa_index.terms)
+    return pa_view(pa_index, row, languages)
+
+
+async def shown(found: Found, one: CandidateIndex, at: date, limit: int) -> list[WorkOut]:
+    """The best ``limit`` of what ``work_for`` found, read in full (a few queries) with the
+    engine's reasons. Best first; one score apart, by need id (the score already holds
+    distance as a band)."""
+    # The score shown, exactly as ``rank`` rounds it (4 places, then a percentage).
+    scores = [round(round(t, 4) * 100) for t in found.total.tolist()]
+    ids = found.need_ids.tolist()
+    order = sorted(range(len(ids)), key=lambda j: (-scores[j], ids[j]))[:limit]
+    if not order:
         return []
-    miles = haversine_miles(
-        pa.lat,
-        pa.lon,
-        np.array([where[p["id"]][0] for p in places]),
-        np.array([where[p["id"]][1] for p in places]),
-    )
-    reach = np.minimum(np.array([p["max_distance_miles"] for p in places], dtype=float), pa.travel_miles)
-    near = [places[i]["id"] for i in np.flatnonzero(miles <= reach + 1e-9).tolist()]
-    if not near:
+    rows = {r["id"]: r for r in await Need.select().where(Need.id.is_in([ids[j] for j in order]))}
+    picked = [j for j in order if ids[j] in rows]
+    outs = await need_outs([rows[ids[j]] for j in picked], staff=False)
+    result = []
+    for j, need in zip(picked, outs, strict=True):
+        place = need_place(rows[ids[j]])
+        assert place is not None
+        spec = spec_of(need, *place)
+        context = reason_context(spec, one, shifts=dated.dated_shifts(spec, one))
+        own = {k: float(v[j]) for k, v in found.factors.items()}
+        miles = float(found.miles[j])
+        suggested, worth_knowing = reasons(spec, one, 0, miles, own, at, context)
+        result.append(
+            WorkOut(
+                need_id=ids[j],
+                title=need.title,
+                kind=need.kind,
+                district=need.district,
+                distance_band=distance_band(round(miles, 1)),
+                hours_per_week=need.hours_per_week,
+                times=[c.label for c in need.cover_dates]
+                if need.kind == "cover"
+                else [s.label for s in need.slots],
+                score=scores[j],
+                reasons=[r for r in suggested if "miles away" not in r],
+                worth_knowing=list(worth_knowing),
+            )
+        )
+    return result
+
+
+async def work_near_me_one_need_at_a_time(
+    user: CurrentUser, settings: Settings, at: date, *, limit: int = 20
+) -> list[WorkOut]:
+    """The old way, kept as the reference the tests hold ``work_near_me`` to: every open need
+    read and built in full, and ``rank`` run once per need within reach against the PA (as
+    the same one-row index ``work_near_me`` uses)."""
+    profile = await directory.profile_of_user(user.id)
+    if profile is None or profile.status != "approved":
         return []
-    full = await Need.select().where(Need.id.is_in(near))
+    policy = Policy.of(settings)
+    pa_index = await CACHE.get(policy)
+    needs = await NEEDS.get(pa_index)
+    one = await _pa_one(pa_index, profile.id, needs.vocab.languages, policy)
+    if one is None:
+        return []
+    from market.matching.pipeline import learning_store as learning
+
+    weights = await learning.current_weights()
+    full = await Need.select().where(Need.status == "open", Need.lat.is_not_null(), Need.lon.is_not_null())
     found: list[WorkOut] = []
     for row, need in zip(full, await need_outs(full, staff=False), strict=True):
-        ranked = rank(spec_of(need, *where[row["id"]]), one, at, limit=1, banded=True).candidates
+        place = need_place(row)
+        if place is None:
+            continue
+        ranked = rank(spec_of(need, *place), one, at, limit=1, weights=weights, banded=True).candidates
         if not ranked:
             continue
         match = ranked[0]
@@ -97,6 +164,5 @@ async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit
                 worth_knowing=list(match.worth_knowing),
             )
         )
-    # Best first; one score apart, by need id (the score already holds distance as a band).
     found.sort(key=lambda w: (-w.score, w.need_id))
     return found[:limit]

@@ -11,6 +11,7 @@ from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser, NewUserInput
 from market.dbs.rules import requirement_for
 from market.geo import services as geo
+from market.matching.needs import changes as need_changes
 from market.matching.tables import (
     Need,
     NeedClientGroup,
@@ -139,6 +140,7 @@ async def make_need(
         await NeedCoverDate.insert(
             NeedCoverDate(need=need_id, on_date=on_date, start_minute=start, end_minute=end)
         )
+    await need_changes.touch(need_id)  # as every writer of a need does: work near you follows it
     return await Need.select().where(Need.id == need_id).first()
 
 

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from market.matching.engine.columns import YEAR_PATTERNS, CandidateIndex, as_words, quarters_in, slots_mask
 from market.matching.engine.need import NeedSpec, covered_quarters
+from market.matching.engine.rules import overlaps
 from market.matching.engine.terms import HOLIDAY, TERM, UNKNOWN
 
 Where = slice | NDArray[np.int64]
@@ -28,7 +29,7 @@ Where = slice | NDArray[np.int64]
 # [year pattern, day kind]: whether a PA of that pattern (YEAR_PATTERNS order: all year, term
 # time only, school holidays only) can work a day of that kind (UNKNOWN, TERM, HOLIDAY). An
 # unknown day suits every pattern.
-_WORKS_ON = np.array([[True, True, True], [True, True, False], [True, False, True]], dtype=bool)
+WORKS_ON = np.array([[True, True, True], [True, True, False], [True, False, True]], dtype=bool)
 assert YEAR_PATTERNS == ("all_year", "term_time", "school_holidays") and (UNKNOWN, TERM, HOLIDAY) == (0, 1, 2)
 
 
@@ -61,7 +62,7 @@ def dated_shifts(need: NeedSpec, index: CandidateIndex) -> DatedShifts | None:
         packed = as_words(mask)
         words.append(tuple((int(w), int(packed[w])) for w in np.flatnonzero(packed)))
     kinds = index.terms.kinds_of(days)
-    allowed = _WORKS_ON[:, kinds]
+    allowed = WORKS_ON[:, kinds]
     day_of = [position[day] for day in need.cover_days]
     by_pattern: list[tuple[tuple[int, int], ...]] = []
     for pattern in range(len(YEAR_PATTERNS)):
@@ -124,11 +125,10 @@ def away_shifts(index: CandidateIndex, rows: NDArray[np.int64], shifts: DatedShi
     """[row, shift]: the shifts each row is away for, on any day the shift touches (only PAs
     with dates away are looked at)."""
     result = np.zeros((len(rows), len(shifts.spans)), dtype=bool)
+    spans = np.array(shifts.spans, dtype=np.int64).reshape(-1, 2)
     for i in away_rows(index, rows).tolist():
         for first, last in index.away[int(rows[i])]:
-            for j, (starts, ends) in enumerate(shifts.spans):
-                if first <= ends and starts <= last:
-                    result[i, j] = True
+            result[i] |= overlaps(first, last, spans[:, 0], spans[:, 1])
     return result
 
 

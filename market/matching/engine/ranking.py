@@ -27,8 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.geo.display import banded_miles
-from market.geo.distance import EARTH_RADIUS_MILES, haversine_miles, unit_vectors
+from market.geo.distance import haversine_miles, unit_vectors
 from market.matching.engine import dated
+from market.matching.engine import rules as shared
 from market.matching.engine.budget import BUDGET_STRETCH_PERCENT, rate_ceiling
 from market.matching.engine.columns import (
     DBS_KINDS,
@@ -48,6 +49,7 @@ from market.matching.engine.columns import (
 from market.matching.engine.dated import DatedShifts
 from market.matching.engine.need import NeedSpec, covered_quarters, need_words, required_courses
 from market.matching.engine.reasons import reason_context, reasons
+from market.matching.engine.rules import rate_within, within
 from market.matching.engine.scoring import (
     DEFAULT_WEIGHTS,
     DISTANCE_DECAY_MILES,
@@ -156,13 +158,13 @@ def has_all(values: NDArray[np.uint64], wanted: int) -> Test:
     if wanted < 0:  # an unknown code: nobody holds it
         return _never
     bits = np.uint64(wanted)
-    return lambda where, near: (values[where] & bits) == bits
+    return lambda where, near: shared.holds_all(values[where], bits)
 
 
 def dbs_current(index: CandidateIndex, kind: str, today: int) -> Test:
     """Rows with a check meeting the DBS kind current on day ``today`` (an ordinal)."""
     current = index.dbs_until[:, DBS_KINDS.index(kind)]
-    return lambda where, near: current[where] >= today
+    return lambda where, near: shared.dbs_current(current[where], today)
 
 
 def gender_is(index: CandidateIndex, gender: str) -> Test:
@@ -187,7 +189,7 @@ def _rules(
 ) -> list[tuple[str, Test]]:
     """The hard requirements after distance that apply to this need, in EXCLUSIONS order (the
     last, "away", is checked on the survivors: see ``_survivors``)."""
-    rules: list[tuple[str, Test]] = [("travel", lambda where, near: near >= index.travel_cos[where])]
+    rules: list[tuple[str, Test]] = [("travel", lambda where, near: within(near, index.travel_cos[where]))]
     if need.dbs:
         rules.append(("dbs", dbs_current(index, need.dbs, today)))
     if required := index.skill_vocab.mask(need.required_skills):
@@ -202,7 +204,7 @@ def _rules(
         rules.append(("gender", gender_is(index, need.gender)))
     rules.extend(driving_rules(index, need.driving))
     if (ceiling := rate_ceiling(need.max_rate_pence, need.rate_firm)) is not None:
-        rules.append(("rate", lambda where, near: index.min_rate[where] <= ceiling))
+        rules.append(("rate", lambda where, near: rate_within(index.min_rate[where], ceiling)))
     if limits := _limits_rule(need, index):
         rules.append(("limits", limits))
     rules.append(("year", _year_rule(need, index, shifts)))
@@ -255,9 +257,9 @@ def _training_rule(need: NeedSpec, index: CandidateIndex, today: int) -> Test | 
     verified = [index.course_verified[:, c] for c in columns]
 
     def trained(where: Where, near: NDArray[np.float64]) -> NDArray[np.bool_]:
-        ok = (until[0][where] > today) & verified[0][where]
+        ok = shared.course_current(until[0][where], verified[0][where], today)
         for more, checked in zip(until[1:], verified[1:], strict=True):
-            ok &= (more[where] > today) & checked[where]
+            ok &= shared.course_current(more[where], checked[where], today)
         return ok
 
     return trained
@@ -271,7 +273,7 @@ def _limits_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
     if not limits:
         return None
     refused = np.uint64(limits)
-    return lambda where, near: (index.wont_do[where] & refused) == 0
+    return lambda where, near: shared.holds_none(index.wont_do[where], refused)
 
 
 def _year_rule(need: NeedSpec, index: CandidateIndex, shifts: DatedShifts | None) -> Test:
@@ -285,9 +287,7 @@ def _year_rule(need: NeedSpec, index: CandidateIndex, shifts: DatedShifts | None
         )
         return lambda where, near: fits[index.year_pattern[where].astype(np.intp)]
     pattern = YEAR_PATTERNS.index(need.year_pattern) if need.year_pattern in YEAR_PATTERNS else 0
-    if pattern:
-        return lambda where, near: (index.year_pattern[where] == 0) | (index.year_pattern[where] == pattern)
-    return lambda where, near: index.year_pattern[where] == 0
+    return lambda where, near: shared.year_fits(index.year_pattern[where], pattern)
 
 
 def _shift_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
@@ -298,7 +298,7 @@ def _shift_rule(need: NeedSpec, index: CandidateIndex) -> Test | None:
     if wanted <= 0:
         return None
     offered = np.uint64(wanted)
-    return lambda where, near: (index.shift_kinds[where] & offered) != 0
+    return lambda where, near: shared.holds_any(index.shift_kinds[where], offered)
 
 
 def _survivors(
@@ -311,8 +311,7 @@ def _survivors(
     masks, no gathers); once few rows are left, the remaining rules read just those rows."""
     today = at.toordinal()
     centre = unit_vectors(need.lat, need.lon)[0]
-    theta = min(max(need.max_distance, 0.0) / EARTH_RADIUS_MILES, np.pi)
-    reach = np.cos(theta) - DOT_SLACK
+    reach = float(shared.reach_cos(need.max_distance)) - DOT_SLACK
     rules = _rules(need, index, today, shifts)
     failed = dict.fromkeys((name for name, _ in rules), 0)
     near_count = 0
@@ -321,7 +320,7 @@ def _survivors(
     for start, end in index.slices(need.lat, need.lon, need.max_distance):
         span = slice(start, end)
         near = index.xyz[span] @ centre  # the cosine of the angle between: 1 at the need
-        alive = (near >= reach) & index.active[span]
+        alive = within(near, reach) & index.active[span]
         left = int(np.count_nonzero(alive))
         near_count += left
         rows: NDArray[np.int64] | None = None  # the survivors' rows, once sparse

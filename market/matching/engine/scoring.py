@@ -12,14 +12,14 @@ import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
-from market.geo.distance import EARTH_RADIUS_MILES, unit_vectors
+from market.geo.distance import unit_vectors
 from market.matching.engine import dated
-from market.matching.engine.budget import BUDGET_STRETCH_PERCENT
+from market.matching.engine import rules as shared
 from market.matching.engine.columns import GENDERS, CandidateIndex
 from market.matching.engine.dated import DatedShifts
 from market.matching.engine.need import NeedSpec, covered_quarters, need_words, relevant_courses
 
-DISTANCE_DECAY_MILES = 6.0
+DISTANCE_DECAY_MILES = shared.DISTANCE_DECAY_MILES
 
 RECIPIENT_WEIGHTS = {
     "availability": 0.35,
@@ -44,10 +44,10 @@ DEFAULT_WEIGHTS = Weights()
 
 
 def _share(values: NDArray[np.uint64], wanted: int, count: int) -> NDArray[np.float64]:
-    """Fraction of the wanted bits each row holds (1 when nothing is wanted)."""
+    """Fraction of the wanted bits each row holds (1 when nothing is wanted: ``rules.share``)."""
     if count == 0 or wanted <= 0:
         return np.ones(len(values))
-    return np.bitwise_count(values & np.uint64(wanted)).astype(np.float64) / count
+    return shared.share(values, np.uint64(wanted))
 
 
 def miles_to(need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -55,8 +55,7 @@ def miles_to(need: NeedSpec, index: CandidateIndex, rows: NDArray[np.int64]) -> 
     chord between unit vectors: exact at every range)."""
     x, y, z = unit_vectors(need.lat, need.lon)[0].tolist()
     dx, dy, dz = index.xyz[:, 0][rows] - x, index.xyz[:, 1][rows] - y, index.xyz[:, 2][rows] - z
-    chord = np.sqrt(dx * dx + dy * dy + dz * dz)
-    return 2.0 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(chord / 2.0, 1.0))
+    return shared.chord_miles(dx, dy, dz)
 
 
 def score(
@@ -88,8 +87,9 @@ def score(
         # A course counts fully with a year or more left, less as it nears expiry, not at all after.
         training = np.zeros(len(rows))
         for column in columns:
-            left = np.clip((index.course_until[:, column][rows] - today) / 365.0, 0.0, 1.0)
-            training += left * index.course_verified[:, column][rows]
+            training += shared.course_credit(
+                index.course_until[:, column][rows], index.course_verified[:, column][rows], today
+            )
         training /= len(columns)
     else:
         training = np.ones(len(rows))
@@ -104,17 +104,16 @@ def score(
     if need.gender and not need.gender_required:
         same = (index.gender[rows] == GENDERS.index(need.gender)).astype(np.float64)
         preferences = (preferences * parts + same) / (parts + 1)
-    travel = np.maximum(index.travel_miles[rows].astype(np.float64), 0.1)
     return {
         "availability": availability,
-        "distance": np.exp(-miles / DISTANCE_DECAY_MILES),
+        "distance": shared.distance_fit(miles),
         "skills": skills,
         "groups": groups,
         "training": training,
         "preferences": preferences,
         "hours": _hours_fit(need.hours_per_week, index.min_hours[rows], index.max_hours[rows]),
         "rate": _rate_fit(need.max_rate_pence, index.min_rate[rows]),
-        "travel": np.clip(1.0 - 0.5 * miles / travel, 0.0, 1.0),
+        "travel": shared.travel_fit(miles, index.travel_miles[rows]),
     }
 
 
@@ -122,11 +121,7 @@ def _hours_fit(offered: float, low: NDArray[np.float32], high: NDArray[np.float3
     """1 when the hours offered are within what the PA wants; less the further outside."""
     if offered <= 0:
         return np.ones(len(low))
-    lo = np.where(low > 0, low, 0.0).astype(np.float64)
-    hi = np.where(high > 0, high, np.inf).astype(np.float64)
-    short = np.clip((lo - offered) / np.maximum(lo, 1.0), 0.0, 1.0)
-    over = np.clip((offered - hi) / np.maximum(offered, 1.0), 0.0, 1.0)
-    return 1.0 - np.maximum(short, over)
+    return shared.hours_fit(offered, low, high)
 
 
 def _rate_fit(budget: int, minimum: NDArray[np.int32]) -> NDArray[np.float64]:
@@ -135,12 +130,7 @@ def _rate_fit(budget: int, minimum: NDArray[np.int32]) -> NDArray[np.float64]:
     ``budget.BUDGET_STRETCH_PERCENT``)."""
     if budget <= 0:
         return np.ones(len(minimum))
-    floor = np.maximum(minimum.astype(np.float64), 1.0)
-    ratio = budget / floor
-    stretch = BUDGET_STRETCH_PERCENT / 100
-    return np.clip(
-        np.where(ratio >= 1.0, 0.6 + 2.0 * (ratio - 1.0), 0.6 * (ratio - (1 - stretch)) / stretch), 0.0, 1.0
-    )
+    return shared.rate_fit(budget, minimum)
 
 
 def combine(

@@ -15,6 +15,7 @@ from market.audit import services as audit
 from market.clock import utcnow
 from market.db import json_list, write_transaction
 from market.errors import Conflict, Invalid, NotFound
+from market.matching.needs import changes as need_changes
 from market.matching.needs import recipients, times
 from market.matching.needs.checks import NeedValues, need_values, stored_requirement
 from market.matching.needs.recipients import is_staff
@@ -280,6 +281,7 @@ async def create_need(user: CurrentUser, recipient_id: int, data: NeedInput) -> 
         need_id = rows[0]["id"]
         await _replace_children(need_id, values)
         await times.write_times(need_id, parsed_slots, parsed_cover, replace=False)
+        await need_changes.touch(need_id)
         await audit.record(
             "need.created", actor=user, subject_type="need", subject_id=need_id, detail=_detail(values)
         )

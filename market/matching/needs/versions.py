@@ -11,7 +11,7 @@ from market.audit import services as audit
 from market.clock import utcnow
 from market.db import for_update, write_transaction
 from market.errors import Conflict, Invalid, NotFound
-from market.matching.needs import recipients
+from market.matching.needs import changes, recipients
 from market.matching.needs.schemas import EDITABLE, STATUSES
 from market.matching.tables import Need
 
@@ -56,5 +56,6 @@ async def save(
         )
         if also is not None:
             await also()
+        await changes.touch(need_id)  # work near you patches this need (its fields, times, status)
         await audit.record(action, actor=user, subject_type="need", subject_id=need_id, detail=detail)
     return version

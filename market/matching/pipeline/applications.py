@@ -24,6 +24,7 @@ from market.clock import london_today, utcnow
 from market.db import for_update, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.mail import services as mail
+from market.matching.needs import changes as need_changes
 from market.matching.needs import times
 from market.matching.needs.lifecycle import get_need
 from market.matching.needs.schemas import CoverDateOut, SlotOut
@@ -321,6 +322,7 @@ async def _reopen(current: dict[str, Any]) -> None:
         await Need.update({Need.status: "open", Need.filled_at: None, Need.version: Need.version + 1}).where(
             Need.id == current["need"], Need.status == "filled"
         )
+        await need_changes.touch(current["need"])  # open again: work near you lists it
 
 
 async def pa_email(profile_id: int) -> str:

@@ -19,6 +19,7 @@ from market.clock import london_today, utcnow
 from market.dates import long_date
 from market.dbs.standing import checks_with_facts
 from market.errors import Conflict, Invalid, NotFound
+from market.matching.needs import changes as need_changes
 from market.matching.needs import times
 from market.matching.pipeline import applications as pipeline
 from market.matching.pipeline.overlaps import overlapping_labels
@@ -244,6 +245,7 @@ async def _appoint(actor: CurrentUser, application_id: int, version: int | None,
         await Need.update({Need.status: "filled", Need.filled_at: now, Need.version: Need.version + 1}).where(
             Need.id == current["need"], Need.status.is_in(["open", "paused"])
         )
+        await need_changes.touch(current["need"])  # filled: off work near you
 
     if keep_open:
         reason += f" (for {terms['hours_per_week']:g} hours a week; the need stays open for the rest)"
