@@ -26,6 +26,7 @@ from piccolo.table import Table
 
 from market.errors import DomainError
 from market.settings import Settings
+from market.sqlite_pool import PooledSQLiteEngine
 
 # piccolo's migration runner finds its configuration through this variable.
 os.environ.setdefault("PICCOLO_CONF", "market.piccolo_conf")
@@ -42,10 +43,12 @@ def create_engine(settings: Settings) -> Engine:
     path = Path(settings.sqlite_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers run beside the one writer; it is a property of the file,
-    # so set it once here rather than on each of piccolo's per-query connections.
+    # so set it once here rather than on each of the engine's connections.
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
-    return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+    # One writer and a few readers kept open per process (market/sqlite_pool.py), not
+    # piccolo's connection per query.
+    return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
 
 
 def _all_table_classes(base: type[Table] = Table) -> list[type[Table]]:
@@ -170,8 +173,11 @@ async def open_pool(engine: Engine, max_size: int = 10) -> None:
 
 
 async def close_pool(engine: Engine) -> None:
+    """Close the engine's connections: PostgreSQL's pool, or the SQLite engine's kept ones."""
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.close()
 
 
 async def check(engine: Engine | None = None) -> bool:

@@ -68,8 +68,11 @@ def sqlite_template(tmp_path_factory) -> Path:
     settings = make_settings(f"sqlite:///{path}", path.parent)
 
     async def build() -> None:
-        db.activate(db.create_engine(settings))
-        await db.migrate()
+        engine = db.activate(db.create_engine(settings))
+        try:
+            await db.migrate()
+        finally:
+            await db.close_pool(engine)
 
     _run_apart(build)
     with sqlite3.connect(path) as connection:
