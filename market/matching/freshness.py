@@ -24,8 +24,9 @@ so no request ever sees a half-patched index.
 
 Rebuilds run in the background: only the very first build (no index yet, or one made for
 another database or DBS policy) is awaited by the request that needs it. Otherwise the
-rebuild is an asyncio task, and until it is done every request gets the old index as it is
-(no patches meanwhile: the change that asked for the rebuild may be one no patch can apply).
+rebuild is an asyncio task, and until it is done every request gets the old index, still
+patched for every change a patch can carry (the change that asked for the rebuild may be
+one no patch can apply: it stays pending until the new index is in).
 The rebuild notes the change log's state when it *starts* (the floor, and the ids committed
 by then) and installs it with the new index in one synchronous step; the next poll then
 applies every change logged since the rebuild started onto the new index, so none is lost
@@ -39,7 +40,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import msgspec
 
@@ -210,36 +211,44 @@ class IndexCache:
             self._install(*built, wanted)
 
     async def _refresh(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
+        """Apply what the log holds since the last look. A change no patch can carry (one for
+        everyone, a code the vocabularies lack, too many PAs at once) starts a background
+        rebuild and stays pending; every other PA is patched at once all the same, during a
+        rebuild too, so no edit waits for one (the new index gets them again after the swap)."""
         index = self._index
         assert index is not None
-        if self.rebuilding:  # the old index answers as it is until the new one is installed
-            self._polled = self._clock()
-            return
         found = [(c, p) for c, p in await changes.entries(self._floor) if c not in self._applied]
         self._polled = self._clock()
         if found:
-            profiles = {p for _, p in found}
-            if changes.EVERYONE in profiles or len(profiles) > max(REBUILD_MIN, REBUILD_SHARE * len(index)):
+            profiles = {p for _, p in found} - {changes.EVERYONE}
+            too_many = len(profiles) > max(REBUILD_MIN, REBUILD_SHARE * len(index))
+            if too_many or len(profiles) < len({p for _, p in found}):
                 self._rebuild_later(policy, wanted)
-                return
-            rows = await match_index.pa_rows(sorted(profiles), policy=policy)
-            if not self._patch(index, rows, profiles):
+            patched = set() if too_many else await self._patch(index, profiles, policy)
+            if patched != profiles:
                 self._rebuild_later(policy, wanted)
-                return
-            self._applied.update(c for c, _ in found)
-            self._record(profiles)
-            self.patches += 1
-            self.patched_rows += len(profiles)
+            if patched:
+                self._applied.update(c for c, p in found if p in patched)
+                self._record(patched)
+                self.patches += 1
+                self.patched_rows += len(patched)
         self._advance_floor()
 
-    def _patch(self, index: CandidateIndex, rows: Sequence[PARow], profiles: set[int]) -> bool:
-        """Patch in place; False when the index must be rebuilt instead."""
+    async def _patch(self, index: CandidateIndex, profiles: set[int], policy: Policy) -> set[int]:
+        """Patch these PAs in place; the ones patched (not those whose rows use a code the
+        index's vocabularies lack: they wait for a rebuild)."""
+        if not profiles:
+            return set()
+        rows = [_fit(index, row) for row in await match_index.pa_rows(sorted(profiles), policy=policy)]
+        vocab = records.vocabularies_of(index)
+        unfit = {row.profile_id for row in rows if records.unknown_codes(row, vocab)}
+        fitting = [row for row in rows if row.profile_id not in unfit]
         gone = sorted(profiles - {row.profile_id for row in rows})  # off the register now
         try:
-            records.patch_index(index, [_fit(index, row) for row in rows], gone)
+            records.patch_index(index, fitting, gone)
         except records.NeedsRebuild:
-            return False
-        return True
+            return set()
+        return profiles - unfit
 
     def _advance_floor(self) -> None:
         self._floor, self._hole_since = advance_floor(

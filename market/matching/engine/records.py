@@ -249,7 +249,7 @@ def build_index(
     )
 
 
-def _unknown_codes(row: PARow, vocab: Vocabularies) -> list[str]:
+def unknown_codes(row: PARow, vocab: Vocabularies) -> list[str]:
     """The codes of ``row`` that the vocabularies lack (the index cannot hold them)."""
     unknown = [code for code in row.skills if vocab.skills.position(code) is None]
     unknown += [code for code in row.courses if vocab.courses.position(code) is None]
@@ -268,7 +268,7 @@ def patch_index(index: CandidateIndex, rows: Sequence[PARow], gone: Sequence[int
     patches and rankings with one lock if several threads share an index."""
     vocab = vocabularies_of(index)
     for row in rows:
-        if unknown := _unknown_codes(row, vocab):
+        if unknown := unknown_codes(row, vocab):
             raise NeedsRebuild(f"PA {row.profile_id} uses codes the index lacks: {', '.join(unknown)}")
     latest = list({row.profile_id: row for row in rows}.values())  # the last of repeats wins
     columns, away = _columns(latest, vocab)
