@@ -55,6 +55,7 @@ from market.matching.engine.records import (
     choice_column,
     course_columns,
     dbs_column,
+    index_of,
     mask_column,
     skill_columns,
 )
@@ -525,18 +526,7 @@ async def build(*, policy: Policy | None = None) -> CandidateIndex:
 def _assemble(
     columns: dict[str, np.ndarray], vocab: Vocabularies, away: dict[int, list[tuple[int, int]]], terms: Any
 ) -> CandidateIndex:
-    return CandidateIndex(
-        **columns,
-        skill_vocab=vocab.skills,
-        course_vocab=vocab.courses,
-        group_vocab=vocab.groups,
-        language_vocab=vocab.languages,
-        limit_vocab=vocab.limits,
-        shift_vocab=vocab.shifts,
-        skill_courses=vocab.skill_courses,
-        away=away,
-        terms=terms,
-    )
+    return index_of(columns, vocab, away, terms)
 
 
 def _profile_values(

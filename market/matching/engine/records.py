@@ -235,6 +235,17 @@ def build_index(
     rows: Sequence[PARow], vocab: Vocabularies, *, terms: TermCalendar = NO_TERMS
 ) -> CandidateIndex:
     columns, away = _columns(rows, vocab)
+    return index_of(columns, vocab, away, terms)
+
+
+def index_of(
+    columns: dict[str, np.ndarray],
+    vocab: Vocabularies,
+    away: dict[int, list[tuple[int, int]]],
+    terms: TermCalendar = NO_TERMS,
+) -> CandidateIndex:
+    """An index of these column arrays (one per ``ROW_COLUMNS`` name), with the vocabularies
+    they were made with: what both the records build and the streaming build end in."""
     return CandidateIndex(
         **columns,
         skill_vocab=vocab.skills,
