@@ -15,13 +15,12 @@ from market.errors import NotFound
 from market.register import services as register
 from market.register.availability import Slot
 from market.register.details import client_group_list
-from market.register.schemas import Choice, SkillOut
+from market.register.schemas import Choice
 from market.register.tables import (
     AvailabilitySlot,
     ClientGroup,
     PAClientGroup,
     PAProfile,
-    PASkill,
     ShortlistEntry,
     Skill,
 )
@@ -35,31 +34,6 @@ SHORTLISTERS = ("recipient", "staff")
 def batches(ids: Sequence[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), BATCH):
         yield list(ids[start : start + BATCH])
-
-
-async def skills_for(ids: Sequence[int]) -> dict[int, list[SkillOut]]:
-    found: dict[int, list[SkillOut]] = {i: [] for i in ids}
-    for chunk in batches(ids):
-        rows = (
-            await PASkill.select(PASkill.profile, PASkill.years, PASkill.skill.code, PASkill.skill.name)
-            .where(PASkill.profile.is_in(chunk))
-            .order_by(PASkill.skill.position)
-        )
-        for r in rows:
-            found[r["profile"]].append(SkillOut(code=r["skill.code"], name=r["skill.name"], years=r["years"]))
-    return found
-
-
-async def skill_years_for(ids: Sequence[int], codes: Sequence[str]) -> dict[int, dict[str, int]]:
-    """Years of experience in just the given skills, by profile."""
-    found: dict[int, dict[str, int]] = {i: {} for i in ids}
-    for chunk in batches(ids):
-        rows = await PASkill.select(PASkill.profile, PASkill.years, PASkill.skill.code).where(
-            PASkill.profile.is_in(chunk), PASkill.skill.code.is_in(list(codes))
-        )
-        for r in rows:
-            found[r["profile"]][r["skill.code"]] = r["years"]
-    return found
 
 
 async def slots_for(ids: Sequence[int]) -> dict[int, list[Slot]]:
