@@ -246,9 +246,13 @@ async def one_database(label: str, url: str, folder: str, size: argparse.Namespa
     pas = await build(label, url, size.pas, size.needs)
     found = await in_process(label, url, folder, pas, size)
     await db.close_pool(db.current_engine())
-    found["throughput"] = await over_http(label, url, folder, found, size)
-    progress(f"{label}: the index build at {size.pas:,} PAs, in a fresh process")
-    found["index"] = {size.pas: index_build(url)}
+    found["throughput"] = (
+        {} if "throughput" in size.skip else await over_http(label, url, folder, found, size)
+    )
+    found["index"] = {}
+    if "index" not in size.skip:
+        progress(f"{label}: the index build at {size.pas:,} PAs, in a fresh process")
+        found["index"][size.pas] = index_build(url)
     return found
 
 
@@ -286,21 +290,23 @@ def report(label: str, found: dict, size: argparse.Namespace) -> dict:
             f"    {name:<38} {v['p95_ms']:8.1f} ms ({v['p50_ms']:7.1f}) {ratio(v['p95_ms'], base)}   n={v['n']}"
         )
     rates = found["throughput"]
-    home = rates["/home (baseline)"]
-    print(
-        f"  one worker's throughput, ratio to a signed-in /home ({home:.1f} req/s); targets profile 0.6, others 0.3:"
-    )
-    for name, v in rates.items():
-        print(f"    {name:<38} {v:8.1f} req/s {ratio(v, home)}")
+    if rates:
+        home = rates.get("/home (baseline)", 0.0)
+        print(
+            f"  one worker's throughput, ratio to a signed-in /home ({home:.1f} req/s); targets profile 0.6, others 0.3:"
+        )
+        for name, v in rates.items():
+            print(f"    {name:<38} {v:8.1f} req/s {ratio(v, home)}")
     print("  queries per page (target at most 4):")
     for name, v in found["queries"].items():
         print(f"    {name:<38} {v:4d}")
-    print(
-        "  index build, in a fresh process (target at 100k: at most 250 MB above steady; at 1M: 20 s, 1.5 GB):"
-    )
-    for n, v in found["index"].items():
-        print(f"    {n:>9,} PAs: {v['build_s']:6.2f} s, peak {v['peak_mb']:7.1f} MB, steady {v['steady_mb']:6.1f} MB,"
-              f" peak above steady {v['above_steady_mb']:7.1f} MB")  # fmt: skip
+    if found["index"]:
+        print(
+            "  index build, in a fresh process (target at 100k: at most 250 MB above steady; at 1M: 20 s, 1.5 GB):"
+        )
+        for n, v in found["index"].items():
+            print(f"    {n:>9,} PAs: {v['build_s']:6.2f} s, peak {v['peak_mb']:7.1f} MB, steady {v['steady_mb']:6.1f} MB,"
+                  f" peak above steady {v['above_steady_mb']:7.1f} MB")  # fmt: skip
     return {"db": label, "pas": size.pas, "needs": size.needs, "latency": lat, "throughput": {k: round(v, 1) for k, v in rates.items()},
             "queries": found["queries"], "index": found["index"]}  # fmt: skip
 
@@ -318,11 +324,21 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--postgres", default=POSTGRES, help="the PostgreSQL server (a database is made and dropped)"
     )
+    parser.add_argument("--sqlite", default=SQLITE, help=f"the SQLite file to (re)create (default {SQLITE})")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="parts to leave out, comma-separated: throughput, index, return (for a quicker look at one page)",
+    )
     args = parser.parse_args()
     pas, _, needs = (args.sizes if not args.quick else "2000,1000").partition(",")
     args.pas, args.needs = int(pas), int(needs or int(pas) // 2)
     args.rounds, args.work_rounds, args.matches_needs = (1, 2, 10) if args.quick else (2, 4, 40)
     args.seconds, args.clients, args.return_runs = (2.0, 4, 1) if args.quick else (8.0, 4, 3)
+    args.skip = {part.strip() for part in args.skip.split(",") if part.strip()}
+    unknown = args.skip - {"throughput", "index", "return"}
+    if unknown:
+        parser.error(f"--skip: unknown part {', '.join(sorted(unknown))}")
     return args
 
 
@@ -333,30 +349,31 @@ async def main() -> None:
     results, summaries = {}, []
     with tempfile.TemporaryDirectory() as folder:
         if not size.postgres_only:
-            remove_sqlite(SQLITE)
+            remove_sqlite(size.sqlite)
             try:
-                results["sqlite"] = await one_database("sqlite", f"sqlite:///{SQLITE}", folder, size)
+                results["sqlite"] = await one_database("sqlite", f"sqlite:///{size.sqlite}", folder, size)
             finally:
-                remove_sqlite(SQLITE)
+                remove_sqlite(size.sqlite)
         if not size.sqlite_only:
             async with scratch_postgres(size.postgres, "bench_pages") as url:
                 results["postgres"] = await one_database("postgres", url, folder, size)
-            seconds = await quarterly_return(folder, size.pas, size.needs, size.return_runs)
+            if "return" not in size.skip:
+                seconds = await quarterly_return(folder, size.pas, size.needs, size.return_runs)
         if size.million:
             if "sqlite" in results:
-                remove_sqlite(SQLITE + ".1m")
+                remove_sqlite(size.sqlite + ".1m")
                 try:
                     results["sqlite"]["index"][MILLION] = await million_build(
-                        "sqlite", f"sqlite:///{SQLITE}.1m"
+                        "sqlite", f"sqlite:///{size.sqlite}.1m"
                     )
                 finally:
-                    remove_sqlite(SQLITE + ".1m")
+                    remove_sqlite(size.sqlite + ".1m")
             if "postgres" in results:
                 async with scratch_postgres(size.postgres, "bench_pages_1m") as url:
                     results["postgres"]["index"][MILLION] = await million_build("postgres", url)
     for label, found in results.items():
         summaries.append(report(label, found, size))
-    if not size.sqlite_only:
+    if not size.sqlite_only and "return" not in size.skip:
         print(f"\n== the quarterly return on PostgreSQL, {size.pas:,} PAs and {size.needs:,} needs ==")
         print(f"  median of {size.return_runs}: {seconds:.3f} s; pinned target {RETURN_TARGET_S} s;"
               f" {seconds / RETURN_TARGET_S:.2f} x the target")  # fmt: skip
