@@ -349,33 +349,59 @@ def _flag_sql(column: str) -> str:
 # converter ``pa_rows`` applies to the raw value (the tests assert both ways agree).
 _PROFILE_NUMBERS = {
     "profile_id": "id",
-    "active": "CASE WHEN status = 'approved' THEN 1 ELSE 0 END",
-    "no_place": "CASE WHEN lat IS NULL THEN 1 ELSE 0 END",  # ``pa_rows`` leaves them out
     "travel_miles": "coalesce(travel_miles, -1)",  # travel
-    "licence": _flag_sql("driving_licence"),  # flag
-    "car": _flag_sql("has_car"),
-    "car_insurance": _flag_sql("car_insurance"),
     "min_rate": "coalesce(min_rate_pence, 0)",  # number
-    "gender": _choice_sql("coalesce(gender, '')", GENDERS),  # gender_of
-    "year_pattern": _choice_sql(
-        "coalesce(nullif(year_pattern, ''), 'all_year')", YEAR_PATTERNS
-    ),  # pattern_of
     "min_hours": "coalesce(min_hours, 0)",  # number, as a float
     "max_hours": "coalesce(max_hours, 0)",
 }
 _PROFILE_FLOATS = (list(_PROFILE_NUMBERS).index("min_hours"), list(_PROFILE_NUMBERS).index("max_hours"))
+# ... and the small ones, packed into one number a profile (each of its bits: a quarter fewer
+# values to write out and parse): name, SQL, bits.
+_PROFILE_SMALL = (
+    ("on_register", f"CASE WHEN {ON_REGISTER_SQL} THEN 1 ELSE 0 END", 1),
+    ("active", "CASE WHEN status = 'approved' THEN 1 ELSE 0 END", 1),
+    ("no_place", "CASE WHEN lat IS NULL THEN 1 ELSE 0 END", 1),  # ``pa_rows`` leaves them out
+    ("licence", _flag_sql("driving_licence"), 1),  # flag
+    ("car", _flag_sql("has_car"), 1),
+    ("car_insurance", _flag_sql("car_insurance"), 1),
+    ("gender", _choice_sql("coalesce(gender, '')", GENDERS), 4),  # gender_of
+    (
+        "year_pattern",
+        _choice_sql("coalesce(nullif(year_pattern, ''), 'all_year')", YEAR_PATTERNS),
+        4,
+    ),  # pattern_of
+)
+assert max(len(GENDERS), len(YEAR_PATTERNS)) <= 16
+
+
+def _packed_sql() -> str:
+    shift, terms = 0, []
+    for _, sql, bits in _PROFILE_SMALL:
+        terms.append(f"({sql}) * {1 << shift}")
+        shift += bits
+    return " + ".join(terms)
+
+
+def _unpacked(packed: np.ndarray) -> dict[str, np.ndarray]:
+    found, shift = {}, 0
+    for name, _, bits in _PROFILE_SMALL:
+        found[name] = (packed >> shift) & ((1 << bits) - 1)
+        shift += bits
+    return found
+
+
 # ... and those it reads as text (interned: few distinct values): the code ``pa_place``
 # places a PA by (``p["sector"] or p["district"]``) and the JSON lists.
 _PROFILE_TEXTS = ("coalesce(nullif(sector, ''), district)", "languages", "wont_do", "shift_kinds")
-# A batch is the profiles on the register in a range of BUILD_BATCH ids from the next one's
-# (in id order: not "ORDER BY id LIMIT", for which SQLite reads every later profile of the
-# status index and sorts them, each batch).
-_PROFILE_RANGE = f"register_pa_profile WHERE {ON_REGISTER_SQL} AND id BETWEEN ? AND ? ORDER BY id"
-_NEXT_SQL = f"SELECT min(id) FROM register_pa_profile WHERE {ON_REGISTER_SQL} AND id > ?"
+# A batch is the profiles in a range of BUILD_BATCH ids from the next one's, whatever their
+# status ("on_register" says): a range of the primary key, read in its order. Asked for
+# those on the register, SQLite reads the status index instead and sorts what it finds
+# (with "ORDER BY id LIMIT", every later profile, each batch).
+_PROFILE_RANGE = "register_pa_profile WHERE id BETWEEN ? AND ? ORDER BY id"
+_NEXT_SQL = "SELECT min(id) FROM register_pa_profile WHERE id > ?"
 # The exact position of the PAs whose place code has no centre (the nearest sector's then).
 _POSITIONS_SQL = (
-    f"SELECT id, lat, lon FROM register_pa_profile WHERE {ON_REGISTER_SQL} AND id BETWEEN ? AND ?"
-    " AND lat IS NOT NULL ORDER BY id"
+    "SELECT id, lat, lon FROM register_pa_profile WHERE id BETWEEN ? AND ? AND lat IS NOT NULL ORDER BY id"
 )
 _COUNT_SQL = f"SELECT count(*) FROM register_pa_profile WHERE {ON_REGISTER_SQL}"
 # Per-PA rows of a range of profile ids, as (numeric) columns: plain ids, no join. A row of
@@ -516,6 +542,7 @@ class _Batch(msgspec.Struct, kw_only=True):
     places (``place`` False: none, left out), the ids of their JSON lists, and their per-PA
     rows."""
 
+    end: int  # the last profile id of its range
     numbers: dict[str, np.ndarray]
     lat: np.ndarray
     lon: np.ndarray
@@ -644,30 +671,27 @@ async def _read_batch(snapshot: Snapshot, texts: _Texts, after: int, policy: Pol
     if next_id is None:
         return None
     window = (int(next_id), int(next_id) + BUILD_BATCH - 1)
-    numbers = dict(
-        zip(
-            _PROFILE_NUMBERS,
-            await snapshot.columns(
-                tuple(_PROFILE_NUMBERS.values()), _PROFILE_RANGE, *window, floats=_PROFILE_FLOATS
-            ),
-            strict=True,
-        )
+    *values, packed = await snapshot.columns(
+        (*_PROFILE_NUMBERS.values(), _packed_sql()), _PROFILE_RANGE, *window, floats=_PROFILE_FLOATS
     )
+    numbers = dict(zip(_PROFILE_NUMBERS, values, strict=True)) | _unpacked(packed)
     ids = numbers["profile_id"]
     first, last = int(ids[0]), int(ids[-1])
     lat, lon, centred, lists = await asyncio.to_thread(
         texts.of, await snapshot.texts(_PROFILE_TEXTS, _PROFILE_RANGE, *window)
     )
-    place = centred & (numbers["no_place"] == 0)
-    if not (centred | (numbers["no_place"] == 1)).all():
+    on_register = numbers["on_register"] == 1
+    place = centred & (numbers["no_place"] == 0) & on_register
+    if not (centred | (numbers["no_place"] == 1) | ~on_register).all():
         # A code with no centre (no such sector or district): the sector nearest the PA's
         # position, as ``sector_point(code, lat, lon)`` gives for such a code.
         for pid, lat_k, lon_k in await snapshot.rows(_POSITIONS_SQL, first, last):
             k = int(np.searchsorted(ids, pid))
-            if not centred[k] and (found := sector_point(None, lat_k, lon_k)) is not None:
+            if on_register[k] and not centred[k] and (found := sector_point(None, lat_k, lon_k)) is not None:
                 lat[k], lon[k], place[k] = found[0], found[1], True
     day = snapshot.day
     return _Batch(
+        end=window[1],
         numbers=numbers,
         lat=lat,
         lon=lon,
@@ -714,8 +738,7 @@ async def build(*, policy: Policy | None = None) -> CandidateIndex:
         batch = await _read_batch(snapshot, texts, 0, policy)
         while batch is not None:
             # Read the next batch while this one's rows become columns.
-            after = int(batch.numbers["profile_id"][-1])
-            reading = asyncio.ensure_future(_read_batch(snapshot, texts, after, policy))
+            reading = asyncio.ensure_future(_read_batch(snapshot, texts, batch.end, policy))
             try:
                 await asyncio.to_thread(state.add, batch)
             except BaseException:

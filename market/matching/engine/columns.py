@@ -75,23 +75,26 @@ def _prefix_masks() -> NDArray[np.uint64]:
 
 def slot_masks(rows: NDArray, starts: NDArray, ends: NDArray, n: int) -> NDArray[np.uint8]:
     """``slots_mask`` of many PAs at once: [n, MASK_BYTES], row ``rows[k]`` holding the slot
-    [``starts[k]``, ``ends[k]``). Each run of quarters [first, last) is the mask of the
-    first ``last`` quarters less that of the first ``first``; a row's runs are OR-ed
-    together, 64 bits at a time: no loop over PAs or slots."""
+    [``starts[k]``, ``ends[k]``). A slot's quarters [first, last) are the mask of the week's
+    first ``last`` quarters less that of its first ``first`` (one that wraps: the rest of
+    the week from ``first``, and the first ``last``); a row's slots are OR-ed together, 64
+    bits at a time: no loop over PAs or slots."""
     rows, starts, ends = (np.asarray(a, dtype=np.int64) for a in (rows, starts, ends))
-    first, last = starts // QUARTER, -(-ends // QUARTER)  # the end rounds up to a quarter
-    wraps = ends <= starts  # [first, week end) and [0, last)
-    run_rows = np.concatenate([rows, rows[wraps]])
-    run_first = np.concatenate([first, np.zeros(int(wraps.sum()), dtype=np.int64)])
-    run_last = np.concatenate([np.where(wraps, QUARTERS, last), last[wraps]])
     words = np.zeros((n, WORDS), dtype=np.uint64)
-    if len(run_rows):
-        order = np.argsort(run_rows, kind="stable")
-        run_rows, run_first, run_last = run_rows[order], run_first[order], run_last[order]
-        runs = np.take(_PREFIX, run_last, axis=0)
-        runs &= ~np.take(_PREFIX, run_first, axis=0)
-        heads = np.flatnonzero(np.concatenate([[True], run_rows[1:] != run_rows[:-1]]))
-        words[run_rows[heads]] = np.bitwise_or.reduceat(runs, heads, axis=0)
+    if not len(rows):
+        return np.ascontiguousarray(words.view(np.uint8)[:, :MASK_BYTES])
+    if (rows[1:] < rows[:-1]).any():  # each row's slots together (the build reads them so)
+        order = np.argsort(rows, kind="stable")
+        rows, starts, ends = rows[order], starts[order], ends[order]
+    first, last = starts // QUARTER, -(-ends // QUARTER)  # the end rounds up to a quarter
+    below_first = np.take(_PREFIX, first, axis=0)
+    runs = np.take(_PREFIX, last, axis=0)
+    wraps = ends <= starts
+    runs &= ~below_first
+    if wraps.any():
+        runs[wraps] = (_PREFIX[QUARTERS] & ~below_first[wraps]) | _PREFIX[last[wraps]]
+    heads = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+    words[rows[heads]] = np.bitwise_or.reduceat(runs, heads, axis=0)
     return np.ascontiguousarray(words.view(np.uint8)[:, :MASK_BYTES])
 
 
