@@ -17,6 +17,15 @@ new one's as ratios; one JSON line per database and way last.
 
     nice -n 10 python -m bench.index_build --pas 100000
     nice -n 10 python -m bench.index_build --pas 100000 --million   (then 1,000,000 PAs, new build only)
+
+Writing 1,000,000 PAs takes many minutes; ``--reuse`` keeps each register written (the SQLite
+file ``--sqlite`` with ``-<PAs>`` before its suffix, the PostgreSQL database
+``bench_index_keep_<PAs>``) and measures a kept one again without writing it. A register is
+kept only once completely written (written under another name, then renamed), so one cut
+short is never reused. ``--drop-kept`` removes them.
+
+    nice -n 10 python -m bench.index_build --pas 1000000 --ways stream --reuse
+    python -m bench.index_build --drop-kept
 """
 
 from __future__ import annotations
@@ -123,35 +132,112 @@ def report(label: str, n: int, results: dict[str, dict]) -> None:
         )
 
 
-async def bench(n: int, ways: tuple[str, ...], sqlite_path: str, postgres: str) -> list[dict]:
-    lines = []
-    remove_sqlite(sqlite_path)
-    url = f"sqlite:///{sqlite_path}"
-    made = await fill(url, n, lambda tables: asyncio.to_thread(fill_sqlite, sqlite_path, [tables]))
+KEPT_PREFIX = "bench_index_keep_"  # --reuse: the kept PostgreSQL databases' names
+
+
+def kept_sqlite(path: str, n: int) -> Path:
+    """Where ``--reuse`` keeps the SQLite register of n PAs."""
+    base = Path(path)
+    return base.with_name(f"{base.stem}-{n}{base.suffix}")
+
+
+async def sqlite_register(n: int, sqlite_path: str, reuse: bool) -> str:
+    """The path of a SQLite register of n PAs: written now, or (reuse) the kept one."""
+    path = str(kept_sqlite(sqlite_path, n)) if reuse else sqlite_path
+    if reuse and exists(path):
+        print(f"sqlite: {n:,} PAs kept in {path}", flush=True)
+        return path
+    writing = path + ".writing" if reuse else path
+    remove_sqlite(writing)
+    made = await fill(
+        f"sqlite:///{writing}", n, lambda tables: asyncio.to_thread(fill_sqlite, writing, [tables])
+    )
     print(f"sqlite: {n:,} PAs written in {made:.0f} s", flush=True)
+    if reuse:
+        keep(writing, path)
+    return path
+
+
+def exists(path: str) -> bool:
+    return Path(path).exists()
+
+
+def keep(writing: str, path: str) -> None:
+    """Rename a register written in full (with its WAL, if any: the file last, as its name
+    says it is complete)."""
+    for suffix in ("-wal", "-shm", ""):
+        if Path(writing + suffix).exists():
+            Path(writing + suffix).rename(path + suffix)
+
+
+async def postgres_register(admin: asyncpg.Connection, postgres: str, n: int, reuse: bool) -> str:
+    """The name of a PostgreSQL database holding a register of n PAs: written now, or
+    (reuse) the kept one."""
+    name = f"{KEPT_PREFIX}{n}" if reuse else f"bench_index_{uuid.uuid4().hex[:8]}"
+    if reuse and await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+        print(f"postgres: {n:,} PAs kept in database {name}", flush=True)
+        return name
+    writing = f"bench_index_{uuid.uuid4().hex[:8]}"
+    await admin.execute(f'CREATE DATABASE "{writing}"')
+    try:
+        url = urlunsplit(urlsplit(postgres)._replace(path=f"/{writing}"))
+
+        async def to_postgres(tables):
+            await fill_postgres(url, [tables])
+
+        made = await fill(url, n, to_postgres)
+        print(f"postgres: {n:,} PAs written in {made:.0f} s", flush=True)
+        if writing != name:
+            await admin.execute(f'ALTER DATABASE "{writing}" RENAME TO "{name}"')
+    except BaseException:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{writing}" WITH (FORCE)')
+        raise
+    return name
+
+
+async def bench(n: int, ways: tuple[str, ...], sqlite_path: str, postgres: str, reuse: bool) -> list[dict]:
+    lines = []
+    path = await sqlite_register(n, sqlite_path, reuse)
+    url = f"sqlite:///{path}"
     results = {way: run_measure(url, way) for way in ways}
     report("sqlite", n, results)
     lines += [{"db": "sqlite", **r} for r in results.values()]
-    remove_sqlite(sqlite_path)
+    if not reuse:
+        remove_sqlite(path)
     if postgres:
-        name = f"bench_index_{uuid.uuid4().hex[:8]}"
-        url = urlunsplit(urlsplit(postgres)._replace(path=f"/{name}"))
         admin = await asyncpg.connect(postgres)
-        await admin.execute(f'CREATE DATABASE "{name}"')
         try:
-
-            async def to_postgres(tables):
-                await fill_postgres(url, [tables])
-
-            made = await fill(url, n, to_postgres)
-            print(f"postgres: {n:,} PAs written in {made:.0f} s", flush=True)
-            results = {way: run_measure(url, way) for way in ways}
-            report("postgres", n, results)
-            lines += [{"db": "postgres", **r} for r in results.values()]
+            name = await postgres_register(admin, postgres, n, reuse)
+            try:
+                url = urlunsplit(urlsplit(postgres)._replace(path=f"/{name}"))
+                results = {way: run_measure(url, way) for way in ways}
+                report("postgres", n, results)
+                lines += [{"db": "postgres", **r} for r in results.values()]
+            finally:
+                if not reuse:
+                    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
     return lines
+
+
+async def drop_kept(sqlite_path: str, postgres: str) -> None:
+    """Remove every register ``--reuse`` kept."""
+    base = Path(sqlite_path)
+    for path in base.parent.glob(f"{base.stem}-*{base.suffix}"):
+        if path.stem.removeprefix(f"{base.stem}-").isdigit():
+            remove_sqlite(str(path))
+            print(f"removed {path}")
+    if postgres:
+        admin = await asyncpg.connect(postgres)
+        try:
+            for row in await admin.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1", f"{KEPT_PREFIX}%"
+            ):
+                await admin.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+                print(f"dropped database {row['datname']}")
+        finally:
+            await admin.close()
 
 
 async def main() -> None:
@@ -163,16 +249,23 @@ async def main() -> None:
         "--sqlite", default="/tmp/market_bench_index.db", help="the SQLite file to (re)create"
     )
     parser.add_argument("--postgres", default=POSTGRES, help="a PostgreSQL URL ('' for none)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep each register written, and measure a kept one again"
+    )
+    parser.add_argument("--drop-kept", action="store_true", help="remove the registers --reuse kept")
     parser.add_argument("--measure", default="", help=argparse.SUPPRESS)  # in the subprocess
     parser.add_argument("--url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(await measure(args.url, args.measure)))
         return
+    if args.drop_kept:
+        await drop_kept(args.sqlite, args.postgres)
+        return
     ways = tuple(w for w in args.ways.split(",") if w)
-    lines = await bench(args.pas, ways, args.sqlite, args.postgres)
+    lines = await bench(args.pas, ways, args.sqlite, args.postgres, args.reuse)
     if args.million:
-        lines += await bench(1_000_000, ("stream",), args.sqlite, args.postgres)
+        lines += await bench(1_000_000, ("stream",), args.sqlite, args.postgres, args.reuse)
     for line in lines:
         print(json.dumps(line))
 

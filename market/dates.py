@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
+
 # The years a date typed into the service may fall in: every birth date and every date of
 # the service's work does. Outside them a date is a slip (0202, 20277) or an attack, and
 # arithmetic on it (a year's end, a renewal date) would fail past 9999.
@@ -72,6 +74,22 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+_EPOCH = date(1970, 1, 1).toordinal()  # numpy's day 0
+
+
+def add_months_days(days: np.ndarray, months: int) -> np.ndarray:
+    """``add_months`` of many days at once, as day numbers (``date.toordinal``) in and out:
+    the same day of the month ``months`` later, or that month's last day when it is shorter."""
+    day = (np.asarray(days, dtype=np.int64) - _EPOCH).astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    into = (day - month.astype("datetime64[D]")).astype(np.int64)  # 0 on the 1st
+    later = month + np.timedelta64(months, "M")
+    length = (
+        (later + np.timedelta64(1, "M")).astype("datetime64[D]") - later.astype("datetime64[D]")
+    ).astype(np.int64)
+    return (later.astype("datetime64[D]").astype(np.int64) + np.minimum(into, length - 1)) + _EPOCH
 
 
 def long_date(day: date) -> str:

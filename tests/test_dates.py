@@ -92,3 +92,16 @@ def test_any_date_reads_iso_uk_and_written_dates():
     for text in ("3 Janvier 2026", "31 February 2026", "3 January 20266", "tomorrow", "3 January 1800"):
         with pytest.raises(DateProblem):
             parse_any_date(text, "The first day")
+
+
+def test_add_months_of_many_days_is_add_months_of_each():
+    """The vectorised add_months (the index build's) gives each day what add_months gives:
+    a month's end kept within the shorter month, leap days, years either way."""
+    import numpy as np
+
+    from market.dates import add_months, add_months_days
+
+    days = np.arange(date(2019, 12, 1).toordinal(), date(2029, 3, 31).toordinal())
+    for months in (0, 1, 6, 11, 12, 13, 35, 36, -1, -13, 120):
+        expected = [add_months(date.fromordinal(int(d)), months).toordinal() for d in days]
+        assert add_months_days(days, months).tolist() == expected, months

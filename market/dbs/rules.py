@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import msgspec
+import numpy as np
 
-from market.dates import add_months
+from market.dates import add_months, add_months_days
 
 LEVELS = {"basic": "Basic", "standard": "Standard", "enhanced": "Enhanced"}
 LEVEL_RANK = {"basic": 1, "standard": 2, "enhanced": 3}
@@ -142,6 +143,20 @@ def current_until(facts: CheckFacts, *, recheck_months: int, status_check_months
                     last_day, add_months(status.checked_on, status_check_months) - timedelta(days=1)
                 )
     return last_day
+
+
+def current_until_days(
+    issued: np.ndarray, renewed: np.ndarray, *, recheck_months: int, status_check_months: int
+) -> np.ndarray:
+    """``current_until`` of many checks at once, as day numbers: ``issued`` each check's
+    issue day, ``renewed`` the day of its latest status check that counts (an Update Service
+    check's status check on or after the issue day that said it is still current), 0 for
+    none. One latest day suffices: a later status check never makes a check current until
+    an earlier day (``add_months`` keeps the order of days)."""
+    issued, renewed = np.asarray(issued, dtype=np.int64), np.asarray(renewed, dtype=np.int64)
+    last_day = add_months_days(issued, recheck_months) - 1
+    by_status = add_months_days(np.where(renewed > 0, renewed, issued), status_check_months) - 1
+    return np.where(renewed > 0, np.maximum(last_day, by_status), last_day)
 
 
 def latest_status(facts: CheckFacts) -> StatusCheckView | None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 import msgspec
+import numpy as np
 
 from market.clock import london_date
 from market.dbs import rules
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.settings import Settings
+from market.snapshot import Snapshot
 
 BATCH = 500
 
@@ -102,32 +105,64 @@ async def checks_with_facts(profile_ids: Sequence[int]) -> list[tuple[dict, rule
     return found
 
 
-# What ``facts_of`` reads of a check (not the certificate number, names or notes).
-FACT_COLUMNS = (
-    DBSCheck.id, DBSCheck.profile, DBSCheck.level, DBSCheck.barred_lists, DBSCheck.issued_on,
-    DBSCheck.decision, DBSCheck.update_service, DBSCheck.stopped_at, DBSCheck.decided_at,
-)  # fmt: skip
+# The levels and barred lists ``current_checks_between`` numbers (anything else: the last
+# number, read as "" here: the rules give every unknown level or list what they give "").
+LEVEL_CODES = (*rules.LEVELS, "")
+LIST_CODES = (*rules.BARRED_LISTS, "")
 
 
-async def checks_with_facts_between(first: int, last: int) -> list[tuple[dict, rules.CheckFacts]]:
-    """Every check of the PAs whose profile ids are ``first``..``last``, with its facts (two
-    queries, no list of ids): the matching index's build reads the register a range of
-    profile ids at a time."""
-    rows = (
-        await DBSCheck.select(*FACT_COLUMNS)
-        .where(DBSCheck.profile >= first, DBSCheck.profile <= last)
-        .order_by(DBSCheck.id)
+class CurrentChecks(NamedTuple):
+    """Each check of some PAs that can be current (suitable and not stopped), as arrays:
+    its PA, level and barred lists (positions in ``LEVEL_CODES`` and ``LIST_CODES``) and
+    the last day it is current."""
+
+    profile: np.ndarray
+    level: np.ndarray
+    barred_lists: np.ndarray
+    current_until: np.ndarray
+
+
+def _code_of(column: str, codes: Sequence[str]) -> str:
+    """SQL: the position of the column's value in ``codes`` (the last for any other)."""
+    known = " ".join(f"WHEN {_literal(code)} THEN {k}" for k, code in enumerate(codes[:-1]))
+    return f"CASE {column} {known} ELSE {len(codes) - 1} END"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+async def current_checks_between(snapshot: Snapshot, first: int, last: int, policy: Policy) -> CurrentChecks:
+    """The checks of the PAs whose profile ids are ``first``..``last`` that are current up
+    to some day, with that day (``rules.current_until``): the matching index's build reads
+    the register a range of profile ids at a time. One query in ``snapshot``, its facts
+    gathered in SQL (a check's latest status check that counts: ``rules.current_until_days``),
+    no Python object per check."""
+    results = ", ".join(_literal(r) for r in rules.CURRENT_RESULTS)
+    renewed = (
+        f"CASE WHEN c.update_service THEN coalesce((SELECT max({snapshot.day('s.checked_on')})"
+        " FROM dbs_status_check s WHERE s.dbs_check = c.id"
+        f" AND s.result IN ({results}) AND s.checked_on >= c.issued_on), 0) ELSE 0 END"
     )
-    if not rows:
-        return []
-    statuses: dict[int, list[dict]] = {}
-    for s in (
-        await StatusCheck.select(StatusCheck.dbs_check, StatusCheck.checked_on, StatusCheck.result)
-        .where(StatusCheck.dbs_check.profile >= first, StatusCheck.dbs_check.profile <= last)
-        .order_by(StatusCheck.checked_on, StatusCheck.id)  # in the order they happened
-    ):
-        statuses.setdefault(s["dbs_check"], []).append(s)
-    return [(r, facts_of(r, statuses.get(r["id"], []))) for r in rows]
+    profile, level, lists, issued, renewed_on = await snapshot.columns(
+        (
+            "c.profile",
+            _code_of("c.level", LEVEL_CODES),
+            _code_of("c.barred_lists", LIST_CODES),
+            snapshot.day("c.issued_on"),
+            renewed,
+        ),
+        "dbs_check c WHERE c.profile BETWEEN ? AND ? AND c.decision = 'suitable' AND c.stopped_at IS NULL",
+        first,
+        last,
+    )
+    until = rules.current_until_days(
+        issued,
+        renewed_on,
+        recheck_months=policy.recheck_months,
+        status_check_months=policy.status_check_months,
+    )
+    return CurrentChecks(profile, level, lists, until)
 
 
 def best_standing(

@@ -23,24 +23,27 @@ inclusion by both travel limits and the score, is seen by people who may not kno
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import asyncpg
 import msgspec
 import numpy as np
 from piccolo.columns import Column
-from piccolo.engine.base import Engine
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query import Select
 
 from market import db
 from market.db import json_list
 from market.dbs import rules as dbs_rules
-from market.dbs.standing import Policy, checks_with_facts, checks_with_facts_between
+from market.dbs.standing import (
+    LEVEL_CODES,
+    LIST_CODES,
+    CurrentChecks,
+    Policy,
+    checks_with_facts,
+    current_checks_between,
+)
 from market.geo.centroids import sector_point
 from market.matching import term_calendar
 from market.matching.engine.columns import DBS_KINDS, GENDERS, MASK_BYTES, YEAR_PATTERNS, slot_masks
@@ -52,7 +55,6 @@ from market.matching.engine.records import (
     away_column,
     bits_column,
     build_index,
-    choice_column,
     course_columns,
     dbs_column,
     index_of,
@@ -70,7 +72,8 @@ from market.register.tables import (
     PASkill,
     Skill,
 )
-from market.training.holdings import completions_between, held
+from market.snapshot import Snapshot
+from market.training.holdings import completion_columns, held
 from market.training.tables import Course, CourseSkill
 
 ON_REGISTER = ("approved", "suspended")
@@ -323,95 +326,146 @@ async def build_from_records(*, policy: Policy | None = None) -> CandidateIndex:
 
 # -- the streaming build -------------------------------------------------------------------------
 
-BUILD_BATCH = 5000  # profiles a batch of the build reads (and per-PA rows for their id range)
+BUILD_BATCH = 20_000  # profiles a batch of the build reads (and per-PA rows for their id range)
+ON_REGISTER_SQL = "status IN ('approved', 'suspended')"  # ON_REGISTER
 
-# The profile columns the build reads, in this order (positions below).
-_PROFILE_SQL = (
-    "SELECT id, status, lat, lon, sector, district, travel_miles, languages, gender,"
-    " driving_licence, has_car, car_insurance, min_rate_pence, wont_do, year_pattern,"
-    " shift_kinds, min_hours, max_hours FROM register_pa_profile"
-    " WHERE status IN ('approved', 'suspended') AND id > ? ORDER BY id LIMIT ?"
-)
-_COUNT_SQL = "SELECT count(*) FROM register_pa_profile WHERE status IN ('approved', 'suspended')"
-# Per-PA rows of a range of profile ids: plain ids, no join.
-_RANGE_SQL = {
-    "skills": "SELECT profile, skill, years FROM register_pa_skill WHERE profile BETWEEN ? AND ?",
-    "groups": 'SELECT profile, "group" FROM register_pa_client_group WHERE profile BETWEEN ? AND ?',
-    "slots": "SELECT profile, start_minute, end_minute FROM register_availability_slot"
-    " WHERE profile BETWEEN ? AND ?",
-    "away": "SELECT profile, starts_on, ends_on FROM register_away_period"
-    " WHERE profile BETWEEN ? AND ? ORDER BY profile, id",
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _choice_sql(value: str, choices: Sequence[str]) -> str:
+    """SQL for ``choice_column``: the value's position in ``choices``, 0 for one not among them."""
+    known = " ".join(f"WHEN {_literal(choice)} THEN {k}" for k, choice in enumerate(choices))
+    return f"CASE {value} {known} ELSE 0 END"
+
+
+def _flag_sql(column: str) -> str:
+    """SQL for ``flag``: 1 for yes, 0 for no or not said."""
+    return f"CASE WHEN {column} THEN 1 ELSE 0 END"
+
+
+# The profile columns the build reads as numbers: each value as SQL computes it, beside the
+# converter ``pa_rows`` applies to the raw value (the tests assert both ways agree).
+_PROFILE_NUMBERS = {
+    "profile_id": "id",
+    "travel_miles": "coalesce(travel_miles, -1)",  # travel
+    "min_rate": "coalesce(min_rate_pence, 0)",  # number
+    "min_hours": "coalesce(min_hours, 0)",  # number, as a float
+    "max_hours": "coalesce(max_hours, 0)",
 }
+_PROFILE_FLOATS = (list(_PROFILE_NUMBERS).index("min_hours"), list(_PROFILE_NUMBERS).index("max_hours"))
+# ... and the small ones, packed into one number a profile (each of its bits: a quarter fewer
+# values to write out and parse): name, SQL, bits.
+_PROFILE_SMALL = (
+    ("on_register", f"CASE WHEN {ON_REGISTER_SQL} THEN 1 ELSE 0 END", 1),
+    ("active", "CASE WHEN status = 'approved' THEN 1 ELSE 0 END", 1),
+    ("no_place", "CASE WHEN lat IS NULL THEN 1 ELSE 0 END", 1),  # ``pa_rows`` leaves them out
+    ("licence", _flag_sql("driving_licence"), 1),  # flag
+    ("car", _flag_sql("has_car"), 1),
+    ("car_insurance", _flag_sql("car_insurance"), 1),
+    ("gender", _choice_sql("coalesce(gender, '')", GENDERS), 4),  # gender_of
+    (
+        "year_pattern",
+        _choice_sql("coalesce(nullif(year_pattern, ''), 'all_year')", YEAR_PATTERNS),
+        4,
+    ),  # pattern_of
+)
+assert max(len(GENDERS), len(YEAR_PATTERNS)) <= 16
 
 
-class _Reader:
-    """One read connection for a build, returning the driver's own rows (tuples): piccolo's
-    row dicts cost about five times as much, which at millions of per-PA rows is most of the
-    build. One transaction, so every register table is read at one moment. SQLite's queries
-    run in a thread (the event loop keeps serving requests meanwhile)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._sqlite: sqlite3.Connection | None = None
-        self._postgres: Any = None
-        self._transaction: Any = None
-
-    async def __aenter__(self) -> _Reader:
-        if isinstance(self._engine, SQLiteEngine):
-            self._sqlite = _read_only(self._engine.path)
-        else:
-            self._postgres = await asyncpg.connect(**cast(Any, self._engine).config)
-            self._transaction = self._postgres.transaction(isolation="repeatable_read", readonly=True)
-            await self._transaction.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
-        if self._postgres is not None:
-            await self._transaction.rollback()
-            await self._postgres.close()
-
-    async def rows(self, sql: str, *args: Any) -> list[Sequence[Any]]:
-        if self._sqlite is not None:
-            connection = self._sqlite
-            return await asyncio.to_thread(lambda: connection.execute(sql, args).fetchall())
-        numbered = sql.split("?")
-        sql = numbered[0] + "".join(f"${k}{part}" for k, part in enumerate(numbered[1:], start=1))
-        return list(await self._postgres.fetch(sql, *args))
+def _packed_sql() -> str:
+    shift, terms = 0, []
+    for _, sql, bits in _PROFILE_SMALL:
+        terms.append(f"({sql}) * {1 << shift}")
+        shift += bits
+    return " + ".join(terms)
 
 
-def _read_only(path: str) -> sqlite3.Connection:
-    """A read-only connection to the SQLite file, in a read transaction (one snapshot)."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    connection.execute("BEGIN")
-    return connection
+def _unpacked(packed: np.ndarray) -> dict[str, np.ndarray]:
+    found, shift = {}, 0
+    for name, _, bits in _PROFILE_SMALL:
+        found[name] = (packed >> shift) & ((1 << bits) - 1)
+        shift += bits
+    return found
+
+
+# ... and those it reads as text (interned: few distinct values): the code ``pa_place``
+# places a PA by (``p["sector"] or p["district"]``) and the JSON lists.
+_PROFILE_TEXTS = ("coalesce(nullif(sector, ''), district)", "languages", "wont_do", "shift_kinds")
+# A batch is the profiles in a range of BUILD_BATCH ids from the next one's, whatever their
+# status ("on_register" says): a range of the primary key, read in its order. Asked for
+# those on the register, SQLite reads the status index instead and sorts what it finds
+# (with "ORDER BY id LIMIT", every later profile, each batch).
+_PROFILE_RANGE = "register_pa_profile WHERE id BETWEEN ? AND ? ORDER BY id"
+_NEXT_SQL = "SELECT min(id) FROM register_pa_profile WHERE id > ?"
+# The exact position of the PAs whose place code has no centre (the nearest sector's then).
+_POSITIONS_SQL = (
+    "SELECT id, lat, lon FROM register_pa_profile WHERE id BETWEEN ? AND ? AND lat IS NOT NULL ORDER BY id"
+)
+_COUNT_SQL = f"SELECT count(*) FROM register_pa_profile WHERE {ON_REGISTER_SQL}"
+# Per-PA rows of a range of profile ids, as (numeric) columns: plain ids, no join. A row of
+# no skill or group reads id 0, which no vocabulary position has. Skills in id order: of two
+# rows of one skill the later counts, as in ``pa_rows``.
+_PER_PA = {
+    "skills": (("profile", "coalesce(skill, 0)", "coalesce(years, 0)"),
+               "register_pa_skill WHERE profile BETWEEN ? AND ? ORDER BY profile, id"),
+    "groups": (("profile", 'coalesce("group", 0)'),
+               "register_pa_client_group WHERE profile BETWEEN ? AND ?"),
+    "slots": (("profile", "start_minute", "end_minute"),
+              "register_availability_slot WHERE profile BETWEEN ? AND ?"),
+}  # fmt: skip
 
 
 class _Interned:
-    """Distinct values of a column (e.g. a JSON list of languages), each converted once: a
-    batch's PAs become small ids into ``values``."""
+    """Distinct values of a text column (e.g. a JSON list of languages), each converted once:
+    a batch's PAs become small ids into ``values``."""
 
     def __init__(self, convert: Callable[[Any], Any]) -> None:
         self._convert = convert
-        self._ids: dict[Any, int] = {}
+        self._ids: dict[str | None, int] = {}
         self.values: list[Any] = []
 
-    def ids(self, raw: Sequence[Any]) -> np.ndarray:
-        found = np.empty(len(raw), dtype=np.int32)
-        for k, value in enumerate(raw):
-            key = value if isinstance(value, str | None) else repr(value)
-            if (at := self._ids.get(key)) is None:
-                at = self._ids[key] = len(self.values)
-                self.values.append(self._convert(value))
-            found[k] = at
-        return found
+    def ids(self, raw: Sequence[str | None]) -> np.ndarray:
+        known = self._ids
+        found = [known.get(value, -1) for value in raw]
+        for k, at in enumerate(found):
+            if at < 0:
+                value = raw[k]
+                if (at := known.get(value, -1)) < 0:
+                    at = known[value] = len(self.values)
+                    self.values.append(self._convert(value))
+                found[k] = at
+        return np.array(found, dtype=np.int32)
 
 
-def _day(value: date | str) -> int:
-    """A date column's day number (SQLite's driver gives the ISO text)."""
-    return (value if isinstance(value, date) else date.fromisoformat(value)).toordinal()
+class _Texts:
+    """The build's text columns, interned as batches are read (by the reading side only):
+    each PA's place (from its code, ``pa_place``) and ids of their JSON lists."""
+
+    def __init__(self) -> None:
+        self.codes = _Interned(sector_point)  # code -> its centre, None for none
+        self.languages, self.limits, self.shifts = (
+            _Interned(languages_of),
+            _Interned(words_of),
+            _Interned(words_of),
+        )
+
+    def of(
+        self, texts: list[list[str | None]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """(lat, lon, whether the code has a centre, ids of each JSON list) of a batch's rows."""
+        codes = self.codes.ids(texts[0])
+        places = self.codes.values
+        centred = np.array([p is not None for p in places], dtype=bool)[codes]
+        lat = np.array([p[0] if p is not None else 0.0 for p in places], dtype=np.float64)[codes]
+        lon = np.array([p[1] if p is not None else 0.0 for p in places], dtype=np.float64)[codes]
+        lists = {
+            "languages": self.languages.ids(texts[1]),
+            "wont_do": self.limits.ids(texts[2]),
+            "shift_kinds": self.shifts.ids(texts[3]),
+        }
+        return lat, lon, centred, lists
 
 
 def _id_lookup(ids_codes: Sequence[tuple[int, str]], vocab: Vocabulary) -> np.ndarray:
@@ -421,6 +475,25 @@ def _id_lookup(ids_codes: Sequence[tuple[int, str]], vocab: Vocabulary) -> np.nd
         if (position := vocab.position(code)) is not None:
             lookup[row_id] = position
     return lookup
+
+
+def _positions(lookup: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each row id's vocabulary position, -1 for none (an id the lookup lacks: e.g. a skill
+    added since the vocabularies were read, which this build's vocabulary has no place for)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    known = (ids >= 0) & (ids < len(lookup))
+    return np.where(known, lookup[np.where(known, ids, 0)], -1)
+
+
+def _kinds_met() -> np.ndarray:
+    """[level, barred lists, DBS kind]: whether a check of that level and those lists
+    (positions in ``standing.LEVEL_CODES`` and ``LIST_CODES``) meets the kind's requirement."""
+    met = np.zeros((len(LEVEL_CODES), len(LIST_CODES), len(DBS_KINDS)), dtype=bool)
+    for a, level in enumerate(LEVEL_CODES):
+        for b, lists in enumerate(LIST_CODES):
+            for kind, requirement in DBS_REQUIREMENTS.items():
+                met[a, b, DBS_KINDS.index(kind)] = dbs_rules.satisfies(level, lists, requirement)
+    return met
 
 
 class _Growing:
@@ -464,180 +537,216 @@ class _Growing:
         return {name: array[: self.n] for name, array in self.arrays.items()}
 
 
+class _Batch(msgspec.Struct, kw_only=True):
+    """What the build read of one batch of profiles, as arrays: their numeric columns and
+    places (``place`` False: none, left out), the ids of their JSON lists, and their per-PA
+    rows."""
+
+    end: int  # the last profile id of its range
+    numbers: dict[str, np.ndarray]
+    lat: np.ndarray
+    lon: np.ndarray
+    place: np.ndarray
+    lists: dict[str, np.ndarray]
+    per_pa: dict[str, list[np.ndarray]]
+    away: list[Sequence[Any]]
+    checks: CurrentChecks
+    completions: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+class _Build:
+    """The build's state across batches: the vocabularies and lookups, the columns filled so
+    far and the dates away."""
+
+    def __init__(self, vocab: Vocabularies, lookups: dict[str, np.ndarray], capacity: int) -> None:
+        self.vocab, self.lookups = vocab, lookups
+        self.met = _kinds_met()
+        self.built = _Growing(capacity, vocab)
+        self.away: dict[int, list[tuple[int, int]]] = {}
+
+    def add(self, batch: _Batch) -> None:
+        """Turn a batch's rows into column values and append them (CPU only: run in a thread)."""
+        keep = batch.place
+        numbers = {name: values[keep] for name, values in batch.numbers.items()}
+        ids = numbers["profile_id"]
+        if not len(ids):
+            return
+        values = {
+            "profile_id": ids,
+            "active": numbers["active"].astype(bool),
+            "lat": batch.lat[keep],
+            "lon": batch.lon[keep],
+            "travel_miles": numbers["travel_miles"].astype(np.float32),
+            "gender": numbers["gender"].astype(np.int8),
+            "licence": numbers["licence"].astype(bool),
+            "car": numbers["car"].astype(bool),
+            "car_insurance": numbers["car_insurance"].astype(bool),
+            "min_rate": numbers["min_rate"].astype(np.int32),
+            "year_pattern": numbers["year_pattern"].astype(np.int8),
+            "min_hours": numbers["min_hours"].astype(np.float32),
+            "max_hours": numbers["max_hours"].astype(np.float32),
+        } | {name: ids_of[keep] for name, ids_of in batch.lists.items()}
+        self.built.add(values | self._per_pa_values(ids, batch))
+
+    def _per_pa_values(self, ids: np.ndarray, batch: _Batch) -> dict[str, np.ndarray]:
+        """The batch's columns from its per-PA tables; its dates away go into ``away`` (by
+        row of the whole index)."""
+        n, vocab, lookups = len(ids), self.vocab, self.lookups
+
+        def rows_of(profiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Each entry's row in the batch, and whether its PA is in the batch at all (a PA
+            in the id range may be off the register, or have no place)."""
+            at = np.minimum(np.searchsorted(ids, profiles), n - 1)
+            return at, ids[at] == profiles
+
+        profile, skill, years = batch.per_pa["skills"]
+        row, inside = rows_of(profile)
+        position = _positions(lookups["skills"], skill)
+        keep = inside & (position >= 0)
+        skill_bits, skill_years = skill_columns(
+            row[keep], position[keep], years[keep], n, len(vocab.skills.codes)
+        )
+
+        profile, group = batch.per_pa["groups"]
+        row, inside = rows_of(profile)
+        position = _positions(lookups["groups"], group)
+        keep = inside & (position >= 0)
+        groups = bits_column(row[keep], position[keep], n)
+
+        profile, starts, ends = batch.per_pa["slots"]
+        row, inside = rows_of(profile)
+        availability = slot_masks(row[inside], starts[inside], ends[inside], n)
+
+        profile, course, expires, verified = batch.completions
+        row, inside = rows_of(profile)
+        position = _positions(lookups["courses"], course)
+        keep = inside & (position >= 0)
+        course_until, course_verified = course_columns(
+            row[keep], position[keep], expires[keep], verified[keep], n, len(vocab.courses.codes)
+        )
+
+        checks = batch.checks
+        row, inside = rows_of(checks.profile)
+        entry, kind = np.nonzero(self.met[checks.level, checks.barred_lists] & inside[:, None])
+        dbs_until = dbs_column(row[entry], kind, checks.current_until[entry], n)
+
+        if batch.away:
+            profile, first, last = (np.array(c, dtype=np.int64) for c in zip(*batch.away, strict=True))
+            row, inside = rows_of(profile)
+            self.away.update(away_column(row[inside] + self.built.n, first[inside], last[inside]))
+        return {
+            "dbs_until": dbs_until, "skills": skill_bits, "skill_years": skill_years,
+            "course_until": course_until, "course_verified": course_verified, "groups": groups,
+            "availability": availability,
+        }  # fmt: skip
+
+    def finish(self, texts: _Texts, terms: Any) -> CandidateIndex:
+        """The index of every batch's columns, the languages' vocabulary made from them: the
+        most held first (CPU only: run in a thread)."""
+        columns = self.built.columns()
+        counts: dict[str, int] = {}
+        held = np.bincount(columns["languages"], minlength=len(texts.languages.values)).tolist()
+        for combo, times in zip(texts.languages.values, held, strict=True):
+            for language in combo:
+                counts[language] = counts.get(language, 0) + times
+        vocab = msgspec.structs.replace(
+            self.vocab,
+            languages=Vocabulary(
+                tuple(sorted(counts, key=lambda code: (-counts[code], code))[:MAX_LANGUAGES])
+            ),
+        )
+        for name, interned, in_vocab in (
+            ("languages", texts.languages, vocab.languages),
+            ("wont_do", texts.limits, vocab.limits),
+            ("shift_kinds", texts.shifts, vocab.shifts),
+        ):
+            columns[name] = mask_column(in_vocab, interned.values)[columns[name]]
+        return index_of(columns, vocab, self.away, terms)
+
+
+async def _read_batch(snapshot: Snapshot, texts: _Texts, after: int, policy: Policy) -> _Batch | None:
+    """The next batch of profiles on the register after profile id ``after`` and their
+    per-PA rows (None: no more)."""
+    (next_id,) = (await snapshot.rows(_NEXT_SQL, after))[0]
+    if next_id is None:
+        return None
+    window = (int(next_id), int(next_id) + BUILD_BATCH - 1)
+    *values, packed = await snapshot.columns(
+        (*_PROFILE_NUMBERS.values(), _packed_sql()), _PROFILE_RANGE, *window, floats=_PROFILE_FLOATS
+    )
+    numbers = dict(zip(_PROFILE_NUMBERS, values, strict=True)) | _unpacked(packed)
+    ids = numbers["profile_id"]
+    first, last = int(ids[0]), int(ids[-1])
+    lat, lon, centred, lists = await asyncio.to_thread(
+        texts.of, await snapshot.texts(_PROFILE_TEXTS, _PROFILE_RANGE, *window)
+    )
+    on_register = numbers["on_register"] == 1
+    place = centred & (numbers["no_place"] == 0) & on_register
+    if not (centred | (numbers["no_place"] == 1) | ~on_register).all():
+        # A code with no centre (no such sector or district): the sector nearest the PA's
+        # position, as ``sector_point(code, lat, lon)`` gives for such a code.
+        for pid, lat_k, lon_k in await snapshot.rows(_POSITIONS_SQL, first, last):
+            k = int(np.searchsorted(ids, pid))
+            if on_register[k] and not centred[k] and (found := sector_point(None, lat_k, lon_k)) is not None:
+                lat[k], lon[k], place[k] = found[0], found[1], True
+    day = snapshot.day
+    return _Batch(
+        end=window[1],
+        numbers=numbers,
+        lat=lat,
+        lon=lon,
+        place=place,
+        lists=lists,
+        per_pa={
+            name: await snapshot.columns(expressions, source, first, last)
+            for name, (expressions, source) in _PER_PA.items()
+        },
+        away=await snapshot.rows(
+            f"SELECT profile, {day('starts_on')}, {day('ends_on')} FROM register_away_period"
+            " WHERE profile BETWEEN ? AND ? ORDER BY profile, id",
+            first,
+            last,
+        ),
+        checks=await current_checks_between(snapshot, first, last, policy),
+        completions=await completion_columns(snapshot, first, last, never=NEVER),
+    )
+
+
 async def build(*, policy: Policy | None = None) -> CandidateIndex:
     """The whole register as a fresh candidate index, streamed into its columns a batch of
-    profiles at a time (module docstring)."""
+    profiles at a time (module docstring). The work on each batch's rows runs in a thread,
+    while the next batch is read: the event loop stays free for requests."""
     policy = policy or Policy()
     await language_list.load()  # codes of names typed anywhere: the list as it is now
     vocab = await vocabularies([])  # the languages' vocabulary is made once every PA is read
-    skill_at = _id_lookup(
-        [(r["id"], r["code"]) for r in await Skill.select(Skill.id, Skill.code)], vocab.skills
-    )
-    group_at = _id_lookup(
-        [(r["id"], r["code"]) for r in await ClientGroup.select(ClientGroup.id, ClientGroup.code)],
-        vocab.groups,
-    )
-    course_at = _id_lookup(
-        [(r["id"], r["code"]) for r in await Course.select(Course.id, Course.code)], vocab.courses
-    )
-    languages, limits, shifts = _Interned(languages_of), _Interned(words_of), _Interned(words_of)
-    places: dict[str, tuple[float, float] | None] = {}  # sector (or district) -> its centre
-    away: dict[int, list[tuple[int, int]]] = {}
-    async with _Reader(db.current_engine()) as reader:
-        count = (await reader.rows(_COUNT_SQL))[0][0]
-        built = _Growing(int(count) + 64, vocab)
-        after = 0
-        while found := await reader.rows(_PROFILE_SQL, after, BUILD_BATCH):
-            after = found[-1][0]
-            values = _profile_values(found, places, languages, limits, shifts)
-            ids = values["profile_id"]
-            if len(ids):
-                first, last = int(ids[0]), int(ids[-1])
-                per_pa = {name: await reader.rows(sql, first, last) for name, sql in _RANGE_SQL.items()}
-                checks = await checks_with_facts_between(first, last)
-                completions = await completions_between(first, last)
-                values |= _per_pa_values(ids, vocab, per_pa, dbs_entries(checks, policy), completions,
-                                         skill_at, group_at, course_at, away, offset=built.n)  # fmt: skip
-                built.add(values)
-    columns = built.columns()
-    counts: dict[str, int] = {}
-    for combo, times in zip(
-        languages.values,
-        np.bincount(columns["languages"], minlength=len(languages.values)).tolist(),
-        strict=True,
-    ):
-        for language in combo:
-            counts[language] = counts.get(language, 0) + times
-    vocab = msgspec.structs.replace(
-        vocab,
-        languages=Vocabulary(tuple(sorted(counts, key=lambda code: (-counts[code], code))[:MAX_LANGUAGES])),
-    )
-    for name, interned, in_vocab in (
-        ("languages", languages, vocab.languages),
-        ("wont_do", limits, vocab.limits),
-        ("shift_kinds", shifts, vocab.shifts),
-    ):
-        columns[name] = mask_column(in_vocab, interned.values)[columns[name]]
+    lookups = {
+        "skills": _id_lookup(
+            [(r["id"], r["code"]) for r in await Skill.select(Skill.id, Skill.code)], vocab.skills
+        ),
+        "groups": _id_lookup(
+            [(r["id"], r["code"]) for r in await ClientGroup.select(ClientGroup.id, ClientGroup.code)],
+            vocab.groups,
+        ),
+        "courses": _id_lookup(
+            [(r["id"], r["code"]) for r in await Course.select(Course.id, Course.code)], vocab.courses
+        ),
+    }
+    texts = _Texts()
+    async with Snapshot(db.current_engine()) as snapshot:
+        count = (await snapshot.rows(_COUNT_SQL))[0][0]
+        state = _Build(vocab, lookups, int(count) + 64)
+        batch = await _read_batch(snapshot, texts, 0, policy)
+        while batch is not None:
+            # Read the next batch while this one's rows become columns.
+            reading = asyncio.ensure_future(_read_batch(snapshot, texts, batch.end, policy))
+            try:
+                await asyncio.to_thread(state.add, batch)
+            except BaseException:
+                reading.cancel()
+                with contextlib.suppress(BaseException):
+                    await reading
+                raise
+            batch = await reading
     terms = await term_calendar.load()
     # The sort and copies into the index's buffers: numpy, off the event loop.
-    return await asyncio.to_thread(_assemble, columns, vocab, away, terms)
-
-
-def _assemble(
-    columns: dict[str, np.ndarray], vocab: Vocabularies, away: dict[int, list[tuple[int, int]]], terms: Any
-) -> CandidateIndex:
-    return index_of(columns, vocab, away, terms)
-
-
-def _profile_values(
-    found: Sequence[Sequence[Any]],
-    places: dict[str, tuple[float, float] | None],
-    languages: _Interned,
-    limits: _Interned,
-    shifts: _Interned,
-) -> dict[str, np.ndarray]:
-    """A batch of profile rows (``_PROFILE_SQL``) as column values: those with a place only."""
-    kept, lats, lons = [], [], []
-    for k, p in enumerate(found):
-        if p[2] is None:
-            continue
-        code = p[4] or p[5]
-        if code not in places:
-            places[code] = sector_point(code)
-        place = places[code] or sector_point(code, p[2], p[3])  # no such sector: the nearest
-        if place is not None:
-            kept.append(k)
-            lats.append(place[0])
-            lons.append(place[1])
-    rows = [found[k] for k in kept]
-    c = list(zip(*rows, strict=True)) if rows else [()] * 18
-    return {
-        "profile_id": np.array(c[0], dtype=np.int64),
-        "active": np.array([status == "approved" for status in c[1]], dtype=bool),
-        "lat": np.array(lats, dtype=np.float64),
-        "lon": np.array(lons, dtype=np.float64),
-        "travel_miles": np.array([travel(v) for v in c[6]], dtype=np.float32),
-        "languages": languages.ids(c[7]),
-        "gender": choice_column(GENDERS, [gender_of(v) for v in c[8]]),
-        "licence": np.array([flag(v) for v in c[9]], dtype=bool),
-        "car": np.array([flag(v) for v in c[10]], dtype=bool),
-        "car_insurance": np.array([flag(v) for v in c[11]], dtype=bool),
-        "min_rate": np.array([number(v) for v in c[12]], dtype=np.int32),
-        "wont_do": limits.ids(c[13]),
-        "year_pattern": choice_column(YEAR_PATTERNS, [pattern_of(v) for v in c[14]]),
-        "shift_kinds": shifts.ids(c[15]),
-        "min_hours": np.array([float(number(v)) for v in c[16]], dtype=np.float32),
-        "max_hours": np.array([float(number(v)) for v in c[17]], dtype=np.float32),
-    }
-
-
-def _per_pa_values(
-    ids: np.ndarray,
-    vocab: Vocabularies,
-    per_pa: dict[str, list[Sequence[Any]]],
-    dbs: list[tuple[int, int, date]],
-    completions: list[tuple[int, int, date | None, bool]],
-    skill_at: np.ndarray,
-    group_at: np.ndarray,
-    course_at: np.ndarray,
-    away: dict[int, list[tuple[int, int]]],
-    *,
-    offset: int,
-) -> dict[str, np.ndarray]:
-    """The batch's columns from its per-PA tables; its dates away go into ``away`` (by row of
-    the whole index: ``offset`` is the batch's first)."""
-    n = len(ids)
-
-    def rows_of(profiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each entry's row in the batch, and whether its PA is in the batch at all (a PA in
-        the id range may be off the register, or have no place)."""
-        wanted = np.asarray(profiles, dtype=np.int64)
-        at = np.minimum(np.searchsorted(ids, wanted), n - 1)
-        return at, ids[at] == wanted
-
-    def table(rows: list[Sequence[Any]], width: int) -> list[np.ndarray]:
-        """Rows of numbers (no NULLs) as one array per column."""
-        if not rows:
-            return [np.zeros(0, dtype=np.int64) for _ in range(width)]
-        return list(np.array(rows, dtype=np.int64).reshape(len(rows), width).T)
-
-    profile, skill, years = table(per_pa["skills"], 3)
-    row, inside = rows_of(profile)
-    position = skill_at[np.asarray(skill, dtype=np.int64)] if len(skill) else skill
-    keep = inside & (position >= 0)
-    years = years[keep]  # NOT NULL: ``number`` would leave each as it is
-    skill_bits, skill_years = skill_columns(row[keep], position[keep], years, n, len(vocab.skills.codes))
-
-    profile, group = table(per_pa["groups"], 2)
-    row, inside = rows_of(profile)
-    position = group_at[np.asarray(group, dtype=np.int64)] if len(group) else group
-    keep = inside & (position >= 0)
-    groups = bits_column(row[keep], position[keep], n)
-
-    profile, starts, ends = table(per_pa["slots"], 3)
-    row, inside = rows_of(profile)
-    availability = slot_masks(row[inside], np.asarray(starts)[inside], np.asarray(ends)[inside], n)
-
-    profile, course, expires, verified = table(
-        [(p, c, NEVER if e is None else _day(e), v) for p, c, e, v in completions], 4
-    )
-    row, inside = rows_of(profile)
-    position = course_at[np.asarray(course, dtype=np.int64)] if len(course) else course
-    keep = inside & (position >= 0)
-    course_until, course_verified = course_columns(
-        row[keep], position[keep], expires[keep], verified[keep], n, len(vocab.courses.codes)
-    )
-
-    profile, kind, until = table([(p, k, u.toordinal()) for p, k, u in dbs], 3)
-    row, inside = rows_of(profile)
-    dbs_until = dbs_column(row[inside], kind[inside], until[inside], n)
-
-    if per_pa["away"]:
-        profile, first, last = table([(p, _day(a), _day(b)) for p, a, b in per_pa["away"]], 3)
-        row, inside = rows_of(profile)
-        away.update(away_column(row[inside] + offset, first[inside], last[inside]))
-    return {
-        "dbs_until": dbs_until, "skills": skill_bits, "skill_years": skill_years,
-        "course_until": course_until, "course_verified": course_verified, "groups": groups,
-        "availability": availability,
-    }  # fmt: skip
+    return await asyncio.to_thread(state.finish, texts, terms)

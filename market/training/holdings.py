@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
+
 # The skills each PA lists, read in batches: ``gaps`` feeds the matching index and staff's
 # overview across the register, and the register publishes no bulk lookup of them (asked for).
 from market.register import directory
+from market.snapshot import Snapshot
 from market.training import rules
 from market.training.tables import Completion, CourseSkill
 
@@ -46,14 +49,25 @@ async def held(profile_ids: Sequence[int], *, verified_only: bool = False) -> di
     return found
 
 
-async def completions_between(first: int, last: int) -> list[tuple[int, int, date | None, bool]]:
-    """(profile id, course id, expires on, verified) of every completion of the PAs whose
-    profile ids are ``first``..``last`` (one query, no join, no list of ids): the matching
-    index's build reads the register a range of profile ids at a time."""
-    rows = await Completion.select(
-        Completion.profile, Completion.course, Completion.expires_on, Completion.verified_at
-    ).where(Completion.profile >= first, Completion.profile <= last)
-    return [(r["profile"], r["course"], r["expires_on"], r["verified_at"] is not None) for r in rows]
+async def completion_columns(
+    snapshot: Snapshot, first: int, last: int, *, never: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(profile id, course id, expiry day number or ``never``, verified 1/0) of every
+    completion of the PAs whose profile ids are ``first``..``last``, as arrays (one query in
+    ``snapshot``, no Python object per completion): the matching index's build reads the
+    register a range of profile ids at a time. A completion of no course has course id 0."""
+    profile, course, expires, verified = await snapshot.columns(
+        (
+            "profile",
+            "coalesce(course, 0)",
+            f"coalesce({snapshot.day('expires_on')}, {int(never)})",
+            "CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END",
+        ),
+        "training_completion WHERE profile BETWEEN ? AND ?",
+        first,
+        last,
+    )
+    return profile, course, expires, verified
 
 
 async def current_courses(

@@ -678,3 +678,39 @@ def test_a_pa_with_separate_adults_and_childrens_checks_meets_a_child_requiremen
     assert best is not None
     assert best.meets(ADULT_CARE)
     assert best.meets(CHILD)
+
+
+@given(
+    issued=st.dates(date(2010, 1, 1), date(2030, 12, 31)),
+    statuses=st.lists(
+        st.tuples(
+            st.dates(date(2009, 1, 1), date(2032, 12, 31)), st.sampled_from(sorted(rules.STATUS_RESULTS))
+        ),
+        max_size=4,
+    ),
+    update_service=st.booleans(),
+    recheck=st.integers(1, 60),
+    status_months=st.integers(1, 60),
+)
+def test_current_until_of_many_checks_is_current_until_of_each(
+    issued, statuses, update_service, recheck, status_months
+):
+    """``current_until_days`` (the index build's, from the latest status check that counts,
+    as its SQL finds it) agrees with ``current_until`` of the check's facts."""
+    import numpy as np
+
+    facts = CheckFacts(
+        level="enhanced", barred_lists="adults", issued_on=issued, decision="suitable",
+        update_service=update_service, status_checks=tuple(StatusCheckView(d, r) for d, r in statuses),
+    )  # fmt: skip
+    counting = [d for d, r in statuses if update_service and r in rules.CURRENT_RESULTS and d >= issued]
+    renewed = max(counting).toordinal() if counting else 0
+    (until,) = rules.current_until_days(
+        np.array([issued.toordinal()]),
+        np.array([renewed]),
+        recheck_months=recheck,
+        status_check_months=status_months,
+    )
+    assert date.fromordinal(int(until)) == rules.current_until(
+        facts, recheck_months=recheck, status_check_months=status_months
+    )

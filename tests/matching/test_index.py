@@ -3,22 +3,23 @@ records say: a PA whose DBS status check says NEW_INFO drops out of a child's ne
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 
 from market import demo
-from market.clock import london_today
+from market.clock import london_today, utcnow
 from market.dbs import checks, forms
 from market.dbs.standing import Policy
+from market.dbs.tables import DBSCheck, StatusCheck
 from market.geo.centroids import sector_centroid
 from market.matching import index as match_index
 from market.matching.engine import records
 from market.matching.engine.columns import ROW_COLUMNS
 from market.matching.engine.ranking import CandidateIndex, NeedSpec, rank
-from market.register.tables import AwayPeriod, PAProfile
+from market.register.tables import AwayPeriod, PAProfile, PASkill, Skill
 from market.training import completions
-from market.training.tables import Course
+from market.training.tables import Completion, Course
 from tests.dbs.support import as_current, certificate, days_ago
 from tests.matching.factories import make_user
 from tests.register.factories import make_pa
@@ -73,6 +74,12 @@ async def test_the_index_reflects_the_register_dbs_and_training(app, create_user
     )
 
 
+async def skill_id(code: str) -> int:
+    row = await Skill.select(Skill.id).where(Skill.code == code).first()
+    assert row is not None
+    return row["id"]
+
+
 async def assert_same_index(policy: Policy) -> CandidateIndex:
     """The streaming build and the build from one PARow per PA make equal arrays."""
     streamed = await match_index.build(policy=policy)
@@ -125,3 +132,87 @@ async def test_a_pa_who_has_not_said_how_far_they_travel_is_reached_by_no_need(d
         assert ranked.excluded.get("travel") == 1
     (row,) = await match_index.pa_rows([unsaid["id"]])
     assert row.travel_miles < 0
+
+
+async def test_the_streaming_build_reads_dbs_training_and_profiles_as_the_records_do(database):
+    """The facts the streaming build gathers in SQL, at their edges: DBS checks of every level
+    and barred list (one no rule knows), pending, unsuitable and stopped ones, Update Service
+    status checks that renew a check (or do not: before its issue, or not current), issue
+    days at a month's end; completions verified or not, never expiring, twice for a course;
+    a skill listed twice; profile fields not said, a place code with no centre, and PAs
+    between others off the register."""
+    courses = {r["code"]: r["id"] for r in await Course.select(Course.id, Course.code)}
+    pas = [await make_pa(name=f"Edge Case{k}", skills={"hoist": 2}) for k in range(8)]
+    draft = await make_pa(name="Dee Draft", status="draft")
+    await make_pa(name="Sue Suspended", status="suspended")
+    ids = [pa["id"] for pa in pas]
+    today = london_today()
+    leap = date(2024, 2, 29)
+    checks_made = [
+        # profile, level, barred lists, issued, decision, update service, stopped
+        (ids[0], "enhanced", "both", date(2024, 1, 31), "suitable", True, False),
+        (ids[0], "basic", "none", days_ago(10), "suitable", False, False),
+        (ids[1], "standard", "none", leap, "suitable", True, False),
+        (ids[1], "enhanced", "adults", days_ago(5), "pending", False, False),
+        (ids[2], "enhanced", "children", days_ago(400), "not_suitable", False, False),
+        (ids[2], "enhanced", "adults", days_ago(800), "suitable", True, True),
+        (ids[3], "enhanced", "odd", days_ago(100), "suitable", False, False),
+        (ids[3], "unheard", "both", days_ago(100), "suitable", False, False),
+        (ids[4], "enhanced", "adults", date(2023, 8, 31), "suitable", True, False),
+        (ids[5], "enhanced", "adults", date(2024, 6, 30), "suitable", True, False),
+        (draft["id"], "enhanced", "both", days_ago(3), "suitable", False, False),
+    ]
+    made = []
+    for profile, level, lists, issued, decision, update_service, stopped in checks_made:
+        row = DBSCheck(
+            profile=profile, level=level, barred_lists=lists, issued_on=issued, certificate_number="001234567890",
+            decision=decision, update_service=update_service, stopped_at=utcnow() if stopped else None,
+        )  # fmt: skip
+        await row.save()
+        made.append(row.id)
+    for check, checked_on, result in (
+        (made[0], date(2025, 3, 31), "BLANK_NO_NEW_INFO"),
+        (made[0], date(2025, 1, 15), "NON_BLANK_NO_NEW_INFO"),
+        (made[0], date(2023, 12, 1), "BLANK_NO_NEW_INFO"),  # before the issue: counts for nothing
+        (made[2], date(2025, 2, 28), "NEW_INFO"),  # not current: renews nothing
+        (made[2], date(2024, 8, 31), "NON_BLANK_NO_NEW_INFO"),
+        (made[9], date(2024, 6, 1), "BLANK_NO_NEW_INFO"),  # before the issue: the only one
+        (made[5], days_ago(30), "BLANK_NO_NEW_INFO"),
+        (made[8], today, "BLANK_NO_NEW_INFO"),
+    ):
+        await StatusCheck.insert(
+            StatusCheck(dbs_check=check, checked_on=checked_on, result=result, checked_by=1)
+        )
+    for profile, course, completed, expires, verified in (
+        (ids[0], "moving_handling", days_ago(30), days_ago(-335), True),
+        (ids[0], "moving_handling", days_ago(10), days_ago(-700), False),  # later, unverified
+        (ids[1], "moving_handling", days_ago(30), None, False),  # never expires
+        (ids[1], "medication", days_ago(30), days_ago(-10), True),
+        (ids[1], "medication", days_ago(20), None, True),
+        (ids[2], "safeguarding_adults", days_ago(900), days_ago(500), True),  # expired
+        (draft["id"], "medication", days_ago(3), None, True),
+    ):
+        await Completion.insert(
+            Completion(
+                profile=profile,
+                course=courses[course],
+                completed_on=completed,
+                expires_on=expires,
+                source="import",
+                verified_at=utcnow() if verified else None,
+            )  # fmt: skip
+        )
+    await PASkill.insert(PASkill(profile=ids[5], skill=(await skill_id("hoist")), years=9))  # listed twice
+    await PAProfile.update(
+        {PAProfile.travel_miles: None, PAProfile.min_rate_pence: None, PAProfile.min_hours: None,
+         PAProfile.gender: "", PAProfile.year_pattern: "", PAProfile.has_car: False, PAProfile.car_insurance: None}
+    ).where(PAProfile.id == ids[6])  # fmt: skip
+    # A place code no table has: placed at the sector nearest their position.
+    await PAProfile.update({PAProfile.sector: "ZZ9 9", PAProfile.district: "ZZ9"}).where(
+        PAProfile.id == ids[7]
+    )
+    index = await assert_same_index(Policy())
+    assert len(index) == 9  # the eight, and the suspended PA (no draft)
+    assert index.dbs_until.any() and index.course_until.any() and index.course_verified.any()
+    await assert_same_index(Policy(recheck_months=12, status_check_months=1))
+    await assert_same_index(Policy(recheck_months=6, status_check_months=36))  # old status checks would count

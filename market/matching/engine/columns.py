@@ -13,7 +13,6 @@ from numpy.typing import NDArray
 from market.geo.distance import EARTH_RADIUS_MILES, band_keys, band_ranges, unit_vectors
 from market.matching.engine.terms import NO_TERMS, TermCalendar
 
-SLOT_BLOCK = 1024  # rows of availability ``slot_masks`` counts at once
 WEEK_MINUTES = 7 * 24 * 60
 QUARTER = 15
 QUARTERS = WEEK_MINUTES // QUARTER  # 672 quarter-hours a week
@@ -65,28 +64,38 @@ def slots_mask(slots: Sequence[tuple[int, int]]) -> NDArray[np.uint8]:
     return slot_masks(np.zeros(len(slots), dtype=np.int64), starts, ends, 1)[0]
 
 
+def _prefix_masks() -> NDArray[np.uint64]:
+    """[QUARTERS + 1, WORDS]: row q has the week's first q quarter-hours set, packed as
+    ``slots_mask`` packs them (zero-padded to whole 64-bit words)."""
+    covered = np.arange(QUARTERS)[None, :] < np.arange(QUARTERS + 1)[:, None]
+    words = np.zeros((QUARTERS + 1, WORDS), dtype=np.uint64)
+    words.view(np.uint8)[:, :MASK_BYTES] = np.packbits(covered, axis=1)
+    return words
+
+
 def slot_masks(rows: NDArray, starts: NDArray, ends: NDArray, n: int) -> NDArray[np.uint8]:
     """``slots_mask`` of many PAs at once: [n, MASK_BYTES], row ``rows[k]`` holding the slot
-    [``starts[k]``, ``ends[k]``). Marks where each covered run of quarters begins and ends,
-    then counts along the week: no loop over PAs or slots."""
+    [``starts[k]``, ``ends[k]``). A slot's quarters [first, last) are the mask of the week's
+    first ``last`` quarters less that of its first ``first`` (one that wraps: the rest of
+    the week from ``first``, and the first ``last``); a row's slots are OR-ed together, 64
+    bits at a time: no loop over PAs or slots."""
     rows, starts, ends = (np.asarray(a, dtype=np.int64) for a in (rows, starts, ends))
+    words = np.zeros((n, WORDS), dtype=np.uint64)
+    if not len(rows):
+        return np.ascontiguousarray(words.view(np.uint8)[:, :MASK_BYTES])
+    if (rows[1:] < rows[:-1]).any():  # each row's slots together (the build reads them so)
+        order = np.argsort(rows, kind="stable")
+        rows, starts, ends = rows[order], starts[order], ends[order]
     first, last = starts // QUARTER, -(-ends // QUARTER)  # the end rounds up to a quarter
-    wraps = ends <= starts  # [first, week end) and [0, last)
-    run_rows = np.concatenate([rows, rows[wraps]])
-    run_first = np.concatenate([first, np.zeros(int(wraps.sum()), dtype=np.int64)])
-    run_last = np.concatenate([np.where(wraps, QUARTERS, last), last[wraps]])
-    masks = np.empty((n, MASK_BYTES), dtype=np.uint8)
-    # A block of rows at a time: the counts are 2 bytes a quarter-hour, 1.3 KB a PA.
-    order = np.argsort(run_rows, kind="stable")
-    run_rows, run_first, run_last = run_rows[order], run_first[order], run_last[order]
-    for top in range(0, n, SLOT_BLOCK):
-        lo, hi = np.searchsorted(run_rows, [top, top + SLOT_BLOCK])
-        edges = np.zeros((min(SLOT_BLOCK, n - top), QUARTERS + 1), dtype=np.int16)
-        np.add.at(edges, (run_rows[lo:hi] - top, run_first[lo:hi]), 1)
-        np.add.at(edges, (run_rows[lo:hi] - top, run_last[lo:hi]), -1)
-        covered = np.cumsum(edges[:, :QUARTERS], axis=1, dtype=np.int16) > 0
-        masks[top : top + len(edges)] = np.packbits(covered, axis=1)
-    return masks
+    below_first = np.take(_PREFIX, first, axis=0)
+    runs = np.take(_PREFIX, last, axis=0)
+    wraps = ends <= starts
+    runs &= ~below_first
+    if wraps.any():
+        runs[wraps] = (_PREFIX[QUARTERS] & ~below_first[wraps]) | _PREFIX[last[wraps]]
+    heads = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+    words[rows[heads]] = np.bitwise_or.reduceat(runs, heads, axis=0)
+    return np.ascontiguousarray(words.view(np.uint8)[:, :MASK_BYTES])
 
 
 def quarters_in(mask: NDArray[np.uint8]) -> int:
@@ -105,6 +114,7 @@ ROW_COLUMNS = (
 )  # fmt: skip
 _BY_COLUMN = ("dbs_until", "course_until", "course_verified", "xyz")  # 2-d, read a column at a time
 WORDS = -(-MASK_BYTES // 8)  # availability as 64-bit words: 11 a PA
+_PREFIX = _prefix_masks()
 # A few units in the last place of a dot product of unit vectors (under 0.2 m): two positions
 # that are the same point may round to a dot product a hair under 1.
 DOT_SLACK = 4e-16
