@@ -5,14 +5,21 @@ log within one poll."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import date, timedelta
 
 from market.accounts.schemas import CurrentUser
-from market.matching import work_near
+from market.dbs.standing import Policy
+from market.matching import freshness, need_index, work_near
+from market.matching.index import MAX_LANGUAGES
+from market.matching.matches import CACHE
 from market.matching.need_index import CACHE as NEEDS
 from market.matching.needs import changes as need_changes
 from market.matching.tables import Need
+from market.register import skills_admin
+from market.register.schemas import SkillNameInput
+from market.register.tables import Language
 from market.settings import Settings
 from tests.dbs.support import as_current, certificate
 from tests.matching.factories import current, make_need, make_recipient
@@ -128,3 +135,136 @@ async def test_the_needs_index_follows_the_change_log(database: Settings, create
     await make_need(person, title="Another")
     assert sorted(await titles()) == ["Another", "Monday mornings"]
     assert NEEDS.builds == builds and NEEDS.patches >= 6  # every change patched, none rebuilt
+
+
+async def test_a_language_beyond_the_64_bits_is_judged_by_code(database: Settings, create_user):
+    """More languages than either index has bits for: the rarer ones (beyond the 64 that open
+    needs name most, and beyond the 64 PAs speak most) are judged by code, as the reference
+    judges every language, in a build and in a patch."""
+    codes = [r["code"] for r in await Language.select(Language.code).order_by(Language.id)]
+    codes = [c for c in codes if c != "english"]
+    fillers, (rare_a, rare_b, rare_c) = codes[:MAX_LANGUAGES], codes[MAX_LANGUAGES : MAX_LANGUAGES + 3]
+    staff = await as_current(await create_user("staff"))
+    owner = await create_user("recipient")
+    person = await make_recipient(user=current(owner), postcode="PE1 1AB")
+    for k in range(3):  # every filler named by three needs: the needs index's 64 bits are theirs
+        await make_need(person, title=f"Filler {k}", languages_preferred=fillers)
+    await make_need(person, title="Needs A", languages_required=[rare_a])
+    await make_need(person, title="Prefers B", languages_preferred=[rare_b, fillers[0]])
+    await make_need(
+        person, title="Needs A, prefers B", languages_required=[rare_a], languages_preferred=[rare_b]
+    )
+    for _ in range(3):  # the candidate index's 64 bits: English and 63 fillers
+        await make_pa(postcode="PE1 1BF", languages=("English", *fillers[:63]))
+    both = await make_pa(postcode="PE1 1BF", languages=("English", rare_a, rare_b, rare_c))
+    one = await make_pa(postcode="PE1 1BF", languages=("English", rare_a))
+    neither = await make_pa(postcode="PE1 1BF", languages=("English", fillers[0]))
+    for pa in (both, one, neither):
+        await certificate(pa["id"], staff)
+
+    async def listed(pa: dict) -> dict[str, int]:
+        fast = await work_near.work_near_me(_user(pa), database, AT, limit=100)
+        slow = await work_near.work_near_me_one_need_at_a_time(_user(pa), database, AT, limit=100)
+        assert fast == slow
+        return {w.title: w.score for w in fast}
+
+    seen = await listed(both)
+    assert NEEDS._index is not None and rare_a not in NEEDS._index.vocab.languages.codes
+    assert {"Needs A", "Prefers B", "Needs A, prefers B"} <= set(seen)
+    assert "Needs A" in await listed(one) and "Needs A, prefers B" in await listed(one)
+    assert not {"Needs A", "Needs A, prefers B"} & set(await listed(neither))
+    # Speaking the preferred rare language counts, as any preferred language does.
+    assert seen["Needs A, prefers B"] > (await listed(one))["Needs A, prefers B"]
+
+    builds = NEEDS.builds
+    await make_need(person, title="Needs C", languages_required=[rare_c])  # patched in, by code
+    assert "Needs C" in await listed(both) and "Needs C" not in await listed(one)
+    assert NEEDS.builds == builds
+
+
+async def test_a_rebuild_runs_in_the_background_while_the_old_index_answers(
+    database: Settings, create_user, monkeypatch
+):
+    staff = await as_current(await create_user("staff"))
+    pa = await make_pa(postcode="PE1 1BF", skills={"hoist": 2})
+    await certificate(pa["id"], staff)
+    owner = await create_user("recipient")
+    person = await make_recipient(user=current(owner), postcode="PE1 1AB")
+    need = await make_need(person, title="Mondays", preferred_skills=("hoist",))
+
+    async def titles() -> list[str]:
+        return sorted(w.title for w in await work_near.work_near_me(_user(pa), database, AT))
+
+    assert await titles() == ["Mondays"]
+    old, builds = NEEDS._index, NEEDS.builds
+    built, release = asyncio.Event(), asyncio.Event()
+    real_build = need_index.build
+
+    async def slow_build(pa_index):
+        index = await real_build(pa_index)  # what the needs said when they were read
+        built.set()
+        await release.wait()
+        return index
+
+    monkeypatch.setattr(need_index, "build", slow_build)
+    await need_changes.touch_all()  # "every need": rebuild, in the background
+    assert await asyncio.wait_for(titles(), 5) == ["Mondays"]
+    await asyncio.wait_for(built.wait(), 30)
+    assert NEEDS.rebuilding and NEEDS._index is old
+    # Logged after the rebuild read the needs: patched onto the old index at once ...
+    await Need.update({Need.title: "Monday mornings"}).where(Need.id == need["id"])
+    await need_changes.touch(need["id"])
+    await make_need(person, title="Tuesdays")  # (Mondays too, as the PA works)
+    assert await asyncio.wait_for(titles(), 5) == ["Monday mornings", "Tuesdays"]
+    release.set()
+    await NEEDS.settled()
+    assert not NEEDS.rebuilding and NEEDS.builds == builds + 1 and NEEDS._index is not old
+    # ... and again onto the new one, which was built from what the needs said before.
+    assert await titles() == ["Monday mornings", "Tuesdays"]
+    monkeypatch.setattr(need_index, "build", real_build)  # (not undo: the poll of 0 stays)
+
+    # A skill added changes the candidate index's vocabularies: the needs index follows in
+    # the background, the old one reading the PA in its own vocabularies meanwhile.
+    await skills_admin.add_skill(SkillNameInput(name="Tube feeding"), actor=staff)
+    await CACHE.get(Policy.of(database))
+    await CACHE.settled()
+    before = NEEDS.builds
+    assert await titles() == ["Monday mornings", "Tuesdays"]
+    await NEEDS.settled()
+    assert NEEDS.builds == before + 1
+    assert await titles() == ["Monday mornings", "Tuesdays"]
+
+
+async def test_a_failed_rebuild_is_logged_and_the_old_index_kept(
+    database: Settings, create_user, monkeypatch, caplog
+):
+    staff = await as_current(await create_user("staff"))
+    pa = await make_pa(postcode="PE1 1BF")
+    await certificate(pa["id"], staff)
+    owner = await create_user("recipient")
+    person = await make_recipient(user=current(owner), postcode="PE1 1AB")
+    await make_need(person, title="Mondays")
+    now = [0.0]
+    cache = need_index.NeedsCache(poll=0, clock=lambda: now[0])
+    pa_index = await CACHE.get(Policy.of(database))
+    old = await cache.get(pa_index)
+
+    real_build = need_index.build
+
+    async def broken(pa_index):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(need_index, "build", broken)
+    await need_changes.touch_all()
+    with caplog.at_level("ERROR", logger=need_index.__name__):
+        assert await cache.get(pa_index) is old
+        await cache.settled()
+    assert "rebuild failed" in caplog.text and "the database went away" in caplog.text
+    assert (cache.builds, cache.failures) == (1, 1)
+    assert await cache.get(pa_index) is old and len(old) == 1
+    assert not cache.rebuilding  # not retried at once ...
+    monkeypatch.setattr(need_index, "build", real_build)
+    now[0] += freshness.RETRY_SECONDS + 1  # ... but after a while, and then it succeeds
+    assert await cache.get(pa_index) is old
+    await cache.settled()
+    assert await cache.get(pa_index) is not old and cache.builds == 2

@@ -55,28 +55,31 @@ async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:
 async def need_outs(rows: list[dict[str, Any]], *, staff: bool) -> list[NeedOut]:
     """Several needs in full, with five queries whatever their number."""
     ids = [r["id"] for r in rows] or [-1]
+    # Many needs of nearly consecutive ids (the needs index's build reads them in id order):
+    # their skills, groups and times by id range, not a list of thousands of ids to bind.
+    span = (min(ids), max(ids)) if len(ids) > 50 and max(ids) - min(ids) < 2 * len(ids) else None
     skills: dict[int, list[dict[str, Any]]] = {}
     for s in (
         await NeedSkill.select(NeedSkill.need, NeedSkill.skill.code, NeedSkill.required)
-        .where(NeedSkill.need.is_in(ids))
+        .where(times.of_needs(NeedSkill.need, ids, span))
         .order_by(NeedSkill.skill.position)
     ):
         skills.setdefault(s["need"], []).append(s)
     groups: dict[int, list[str]] = {}
     for g in (
         await NeedClientGroup.select(NeedClientGroup.need, NeedClientGroup.group.code)
-        .where(NeedClientGroup.need.is_in(ids))
+        .where(times.of_needs(NeedClientGroup.need, ids, span))
         .order_by(NeedClientGroup.group.position)
     ):
         groups.setdefault(g["need"], []).append(g["group.code"])
     names = {
         r["id"]: r["display_name"]
         for r in await Recipient.select(Recipient.id, Recipient.display_name).where(
-            Recipient.id.is_in([r["recipient"] for r in rows] or [-1])
+            Recipient.id.is_in(sorted({r["recipient"] for r in rows}) or [-1])
         )
     }
-    slots = await times.slots_by_need(ids)
-    cover = await times.cover_dates_by_need(ids)
+    slots = await times.slots_by_need(ids, span)
+    cover = await times.cover_dates_by_need(ids, span)
     return [
         _assemble(
             row,
