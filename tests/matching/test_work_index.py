@@ -9,9 +9,14 @@ import asyncio
 import random
 from datetime import date, timedelta
 
+import msgspec
+
 from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy
 from market.matching import freshness, need_index, work_near
+from market.matching.engine.columns import Vocabulary
+from market.matching.engine.needs import pa_view
+from market.matching.engine.records import PARow, Vocabularies, build_index
 from market.matching.index import MAX_LANGUAGES
 from market.matching.matches import CACHE
 from market.matching.need_index import CACHE as NEEDS
@@ -268,3 +273,38 @@ async def test_a_failed_rebuild_is_logged_and_the_old_index_kept(
     assert await cache.get(pa_index) is old
     await cache.settled()
     assert await cache.get(pa_index) is not old and cache.builds == 2
+
+
+def test_a_pa_is_read_in_the_vocabularies_of_a_needs_index_built_before_they_changed():
+    vocab = Vocabularies(
+        skills=Vocabulary(("a", "b", "c")),
+        courses=Vocabulary(()),
+        groups=Vocabulary(("g1", "g2")),
+        languages=Vocabulary(("english", "polish")),
+        limits=Vocabulary(("pets", "smoking")),
+        shifts=Vocabulary(("live_in",)),
+        skill_courses={},
+    )
+    pa = PARow(
+        profile_id=1,
+        lat=52.57,
+        lon=-0.24,
+        skills={"b": 3, "c": 1},
+        groups=("g2",),
+        languages=("english", "polish"),
+        wont_do=("smoking",),
+    )
+    index = build_index([pa], vocab)
+    older = msgspec.structs.replace(
+        vocab,
+        skills=Vocabulary(("c", "b")),
+        groups=Vocabulary(("g2",)),
+        languages=Vocabulary(("polish",)),
+        limits=Vocabulary(("smoking", "pets")),
+    )
+    one = pa_view(index, 0, older)
+    assert int(one.skills[0]) == 0b11 and one.skill_years[0].tolist() == [1, 3]
+    assert (int(one.groups[0]), int(one.languages[0]), int(one.wont_do[0])) == (1, 1, 1)
+    assert one.skill_vocab == older.skills and one.course_vocab == vocab.courses
+    # The PA's languages in full, when the candidate index had no bit for one of them.
+    assert int(pa_view(index, 0, older, ["english"]).languages[0]) == 0
