@@ -86,25 +86,30 @@ async def _batch(rows: list[dict[str, Any]], vocab: Vocabularies) -> tuple[dict,
     """The columns (and cards) of these need rows (open, with a place)."""
     placed = [(r, p) for r in rows if (p := need_place(r)) is not None]
     rows = [r for r, _ in placed]
-    places = [p for _, p in placed]
     outs = await need_outs(rows, staff=False)
-    specs = [spec_of(need, *place) for need, place in zip(outs, places, strict=True)]
-    cards = [
-        _encode(
-            Card(
-                title=need.title,
-                kind=need.kind,
-                district=need.district,
-                hours_per_week=need.hours_per_week,
-                times=tuple(c.label for c in need.cover_dates)
-                if need.kind == "cover"
-                else tuple(s.label for s in need.slots),
-                spec=spec,
+
+    def columns() -> tuple[dict, dict]:
+        specs = [spec_of(need, *place) for need, (_, place) in zip(outs, placed, strict=True)]
+        cards = [
+            _encode(
+                Card(
+                    title=need.title,
+                    kind=need.kind,
+                    district=need.district,
+                    hours_per_week=need.hours_per_week,
+                    times=tuple(c.label for c in need.cover_dates)
+                    if need.kind == "cover"
+                    else tuple(s.label for s in need.slots),
+                    spec=spec,
+                )
             )
-        )
-        for need, spec in zip(outs, specs, strict=True)
-    ]
-    return need_columns([r["id"] for r in rows], specs, vocab, cards)
+            for need, spec in zip(outs, specs, strict=True)
+        ]
+        return need_columns([r["id"] for r in rows], specs, vocab, cards)
+
+    # A build's batch in a thread (the event loop serves requests meanwhile); a patch's few
+    # needs at once.
+    return await asyncio.to_thread(columns) if len(rows) > 200 else columns()
 
 
 def _with_languages(vocab: Vocabularies, languages: Vocabulary) -> Vocabularies:

@@ -57,8 +57,9 @@ NEED_COLUMNS = (
     "lang_preferred", "has_lang_preference", "dbs", "gender", "gender_required", "gender_soft",
     "driving", "ceiling", "budget", "hours", "limits", "shift_wanted", "year", "all_hours",
     "weekly", "wanted", "dated", "shift_start", "shift_count", "lang_extra", "lang_extra_required",
-    "lang_extra_count", "card",
+    "lang_extra_count", "card", "live",
 )  # fmt: skip
+COMPACT_MIN = 1000  # rows of needs patched out (or over) kept until this many, or a tenth of all
 SHIFT_COLUMNS = ("shift_row", "shift_words", "shift_day", "shift_last")
 
 
@@ -168,6 +169,7 @@ def need_columns(
         "lang_extra_required": np.array([bool(e[0]) for e in extra], dtype=bool),
         "lang_extra_count": np.array([len(e[1]) for e in extra], dtype=np.int64),
         "card": card,
+        "live": np.ones(n, dtype=bool),
     }
     shifts = {
         "shift_row": shift_row,
@@ -180,14 +182,15 @@ def need_columns(
 
 class NeedIndex:
     """Column arrays of the open needs (row ``i`` of each is one need), and their shifts.
-    Never changed in place: ``patched`` returns a new index."""
+    Never changed in place: ``patched`` returns a new index. A need patched out, or patched
+    again, leaves its old row behind, no longer ``live`` (skipped by ``work_for``), until a
+    tenth of the rows are such: then a patch copies only the live rows (``compacted``)."""
 
     def __init__(
         self,
         batches: Sequence[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]],
         vocab: Vocabularies,
     ) -> None:
-        self.vocab = vocab
         columns: dict[str, np.ndarray] = {}
         shifts: dict[str, np.ndarray] = {}
         offset = shift_offset = 0
@@ -210,11 +213,22 @@ class NeedIndex:
             columns[name] = np.concatenate(parts[name]) if parts[name] else empty_need[name]
         for name in SHIFT_COLUMNS:
             shifts[name] = np.concatenate(parts[name]) if parts[name] else empty_shift[name]
-        self.columns, self.shifts = columns, shifts
-        self._rows = {nid: row for row, nid in enumerate(columns["need_id"].tolist())}
+        live = np.flatnonzero(columns["live"])
+        rows = dict(zip(columns["need_id"][live].tolist(), live.tolist(), strict=True))
+        self._set(columns, shifts, vocab, rows)
+
+    def _set(
+        self,
+        columns: dict[str, np.ndarray],
+        shifts: dict[str, np.ndarray],
+        vocab: Vocabularies,
+        rows: dict[int, int],
+    ) -> None:
+        self.columns, self.shifts, self.vocab, self._rows = columns, shifts, vocab, rows
 
     def __len__(self) -> int:
-        return len(self.columns["need_id"])
+        """The open needs (live rows)."""
+        return len(self._rows)
 
     def __contains__(self, need_id: int) -> bool:
         return int(need_id) in self._rows
@@ -227,23 +241,61 @@ class NeedIndex:
     ) -> NeedIndex:
         """A new index: the needs in ``gone`` and those in ``batch`` dropped, ``batch`` appended.
         ``vocab``: the index's with languages added at the end (the bits given keep their
-        meaning), which ``batch`` was made in."""
-        drop = {int(n) for n in gone} | set(batch[0]["need_id"].tolist())
-        keep = np.ones(len(self), dtype=bool)
+        meaning), which ``batch`` was made in. The columns are copied once (a few ms at 50k
+        needs), with no per-row Python."""
+        vocab = vocab or self.vocab
+        added = batch[0]["need_id"].tolist()
+        drop = {int(n) for n in gone} | set(added)
+        dropped = [row for need_id in drop if (row := self._rows.get(need_id)) is not None]
+        live = self.columns["live"].copy()
+        live[dropped] = False
+        total = len(live)
+        if total - int(np.count_nonzero(live)) > max(COMPACT_MIN, total // 10):
+            return self.compacted(live, batch, vocab)
+        need_part, shift_part = batch
+        shift_total = len(self.shifts["shift_row"])
+        columns = {
+            name: np.concatenate(
+                [
+                    live if name == "live" else self.columns[name],
+                    need_part[name] + shift_total if name == "shift_start" else need_part[name],
+                ]
+            )
+            for name in NEED_COLUMNS
+        }
+        shifts = {
+            name: np.concatenate(
+                [self.shifts[name], shift_part[name] + total if name == "shift_row" else shift_part[name]]
+            )
+            for name in SHIFT_COLUMNS
+        }
+        rows = self._rows.copy()
         for need_id in drop:
-            if (row := self._rows.get(need_id)) is not None:
-                keep[row] = False
-        kept_rows = np.flatnonzero(keep)
-        new_row = np.full(len(self), -1, dtype=np.int64)
+            rows.pop(need_id, None)
+        rows.update(zip(added, range(total, total + len(added)), strict=True))
+        index = NeedIndex.__new__(NeedIndex)
+        index._set(columns, shifts, vocab, rows)
+        return index
+
+    def compacted(
+        self,
+        live: NDArray[np.bool_],
+        batch: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+        vocab: Vocabularies,
+    ) -> NeedIndex:
+        """A new index of the ``live`` rows, then ``batch``."""
+        kept_rows = np.flatnonzero(live)
+        new_row = np.full(len(live), -1, dtype=np.int64)
         new_row[kept_rows] = np.arange(len(kept_rows))
-        shift_keep = keep[self.shifts["shift_row"]] if len(self.shifts["shift_row"]) else np.zeros(0, bool)
+        shift_keep = live[self.shifts["shift_row"]] if len(self.shifts["shift_row"]) else np.zeros(0, bool)
         columns = {name: self.columns[name][kept_rows] for name in NEED_COLUMNS}
         shifts = {name: self.shifts[name][shift_keep] for name in SHIFT_COLUMNS}
         shifts["shift_row"] = new_row[shifts["shift_row"]]
-        # Shifts stay grouped by need, in row order: each need's start is where its run begins.
+        # Each need's shifts are one run, in row order (a shift kept is of a live need): each
+        # need's start is where its run begins.
         counts = columns["shift_count"]
         columns["shift_start"] = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        return NeedIndex([(columns, shifts), batch], vocab or self.vocab)
+        return NeedIndex([(columns, shifts), batch], vocab)
 
 
 def _remapped(bits: int, old: Vocabulary, new: Vocabulary) -> int:
@@ -385,7 +437,9 @@ def work_for(
         )
     # Distance, both travel limits, and requirements no PA can meet: over every need.
     near = c["xyz"] @ pa.xyz[0]
-    alive = rules.within(near, c["reach"]) & rules.within(near, pa.travel_cos[0]) & ~c["impossible"]
+    alive = (
+        rules.within(near, c["reach"]) & rules.within(near, pa.travel_cos[0]) & ~c["impossible"] & c["live"]
+    )
     rows = np.flatnonzero(alive)
 
     def keep(ok: NDArray[np.bool_]) -> None:

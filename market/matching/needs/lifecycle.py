@@ -7,6 +7,7 @@ The postcode is private: NeedOut (with it) goes only to the need's owners and st
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -80,18 +81,24 @@ async def need_outs(rows: list[dict[str, Any]], *, staff: bool) -> list[NeedOut]
     }
     slots = await times.slots_by_need(ids, span)
     cover = await times.cover_dates_by_need(ids, span)
-    return [
-        _assemble(
-            row,
-            skills.get(row["id"], []),
-            groups.get(row["id"], []),
-            names.get(row["recipient"], ""),
-            slots.get(row["id"], []),
-            cover.get(row["id"], []),
-            staff=staff,
-        )
-        for row in rows
-    ]
+
+    def assemble() -> list[NeedOut]:
+        return [
+            _assemble(
+                row,
+                skills.get(row["id"], []),
+                groups.get(row["id"], []),
+                names.get(row["recipient"], ""),
+                slots.get(row["id"], []),
+                cover.get(row["id"], []),
+                staff=staff,
+            )
+            for row in rows
+        ]
+
+    # Thousands at once (the needs index's build, in the background while requests are
+    # served): built in a thread, so the event loop is not held for the whole batch.
+    return await asyncio.to_thread(assemble) if len(rows) > 200 else assemble()
 
 
 def _assemble(
