@@ -14,6 +14,7 @@ import msgspec
 from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy
 from market.matching import freshness, need_index, work_near
+from market.matching.engine import needs as needs_engine
 from market.matching.engine.columns import Vocabulary
 from market.matching.engine.needs import pa_view
 from market.matching.engine.records import PARow, Vocabularies, build_index
@@ -308,3 +309,29 @@ def test_a_pa_is_read_in_the_vocabularies_of_a_needs_index_built_before_they_cha
     assert one.skill_vocab == older.skills and one.course_vocab == vocab.courses
     # The PA's languages in full, when the candidate index had no bit for one of them.
     assert int(pa_view(index, 0, older, ["english"]).languages[0]) == 0
+
+
+async def test_needs_patched_again_and_again_are_judged_as_a_fresh_build(
+    database: Settings, create_user, monkeypatch
+):
+    """Patches leave old rows behind (not live) and compact now and then: whatever the
+    layout, weekly and dated cover needs are judged as the reference judges them."""
+    monkeypatch.setattr(needs_engine, "COMPACT_MIN", 3)
+    pas = await _seed(create_user)
+    assert await work_near.work_near_me(_user(pas[0]), database, AT)
+    builds = NEEDS.builds
+    ids = [r["id"] for r in await Need.select(Need.id).order_by(Need.id)]
+    for round_ in range(3):
+        for k, need_id in enumerate(ids):
+            if (k + round_) % 2:  # half of them edited each round, some closed, then opened
+                status = "closed" if (k + round_) % 5 == 0 else "open"
+                await Need.update({Need.title: f"Need {k} ({round_})", Need.status: status}).where(
+                    Need.id == need_id
+                )
+                await need_changes.touch(need_id)
+        for pa in pas:
+            fast = await work_near.work_near_me(_user(pa), database, AT, limit=100)
+            slow = await work_near.work_near_me_one_need_at_a_time(_user(pa), database, AT, limit=100)
+            assert fast == slow
+    assert NEEDS.builds == builds and NEEDS._index is not None
+    assert len(NEEDS._index.columns["live"]) < 2 * len(ids)  # compacted along the way
