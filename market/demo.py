@@ -51,10 +51,26 @@ async def seed(settings: Settings, *, only_if_empty: bool = False) -> int | None
 
     await seed_needs()
     await seed_pipeline(settings)
+    await _listed_pa_signs_in()
     return created
 
 
+async def _listed_pa_signs_in() -> None:
+    """Give the demo's PA on the register (``register.demo.LISTED_PA``) the demo password:
+    pa@demo.example has no profile yet (it shows building one and sending it for checks), so
+    without this no demo PA could see work near you."""
+    from market.accounts.passwords import hash_password
+    from market.register.demo import LISTED_PA
+
+    row = await User.select(User.id, User.password_hash).where(User.email == LISTED_PA).first()
+    if row is not None and row["password_hash"].startswith("!"):  # a demo PA's unusable hash
+        await User.update({User.password_hash: hash_password(DEMO_PASSWORD)}).where(User.id == row["id"])
+
+
 def print_logins() -> None:
+    from market.register.demo import LISTED_PA
+
     print(f"Demo sign-ins (password for each: {DEMO_PASSWORD}):")
     for email, name, role in DEMO_ACCOUNTS:
         print(f"  {role:<10} {email:<26} {name}")
+    print(f"  {'pa':<10} {LISTED_PA:<26} a PA on the register: work near you lists needs near them")

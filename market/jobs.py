@@ -39,6 +39,7 @@ from market.dbs import sweep as dbs_sweep
 from market.dbs.standing import Policy
 from market.mail import services as mail
 from market.matching import matches as match_cache
+from market.matching import need_index as needs_cache
 from market.matching.needs import changes as need_changes
 from market.register import changes as profile_changes
 from market.settings import Settings
@@ -69,8 +70,10 @@ class Job(NamedTuple):
 
 
 async def refresh_matching_index(settings: Settings) -> str:
-    """Build this worker's candidate index at start-up, then patch it from the change log."""
-    await match_cache.CACHE.get(Policy.of(settings))
+    """Build this worker's candidate index and needs index at start-up, then patch them from
+    their change logs (so work near you's first request finds its index built)."""
+    index = await match_cache.CACHE.get(Policy.of(settings))
+    await needs_cache.CACHE.get(index)
     return ""
 
 

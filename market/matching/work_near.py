@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 import msgspec
+import numpy as np
 
 from market.accounts.schemas import CurrentUser
 from market.dbs.standing import Policy
@@ -21,12 +22,13 @@ from market.geo.display import distance_band
 from market.matching import index as match_index
 from market.matching.engine import dated
 from market.matching.engine.columns import CandidateIndex, Vocabulary
-from market.matching.engine.needs import Found, pa_view, work_for
+from market.matching.engine.needs import Found, NeedIndex, pa_view, weekly_words, work_for
 from market.matching.engine.ranking import rank
 from market.matching.engine.reasons import reason_context, reasons
-from market.matching.engine.records import build_index, vocabularies_of
+from market.matching.engine.records import Vocabularies, build_index, vocabularies_of
 from market.matching.matches import CACHE, need_place, spec_of
 from market.matching.need_index import CACHE as NEEDS
+from market.matching.need_index import read_card
 from market.matching.needs.lifecycle import need_outs
 from market.matching.tables import Need
 from market.register import directory
@@ -46,72 +48,97 @@ class WorkOut(msgspec.Struct, kw_only=True):
     worth_knowing: list[str]  # what tells against: part of the hours, below their rate ...
 
 
-async def work_near_me(user: CurrentUser, settings: Settings, at: date, *, limit: int = 20) -> list[WorkOut]:
+async def work_near_me(
+    user: CurrentUser,
+    settings: Settings,
+    at: date,
+    *,
+    limit: int = 20,
+    worker: directory.WorkerRef | None = None,
+) -> list[WorkOut]:
     """The best ``limit`` open needs for the PA: one vectorised pass over this worker's needs
-    index (``engine.needs.work_for``), then only the needs shown read in full."""
-    profile = await directory.profile_of_user(user.id)
+    index (``engine.needs.work_for``), then the needs shown built from their cards in the
+    index (no query). ``worker``: the PA's profile, when the caller has read it already."""
+    profile = worker or await directory.worker_of_user(user.id)
     if profile is None or profile.status != "approved":
         return []
     policy = Policy.of(settings)
     pa_index = await CACHE.get(policy)
     needs = await NEEDS.get(pa_index)
-    one = await _pa_one(pa_index, profile.id, needs.vocab.languages, policy)
+    spoken = match_index.languages_of(profile.languages)
+    one = await _pa_one(pa_index, profile.id, _one_vocab(needs.vocab, pa_index), policy, spoken)
     if one is None:
         return []
     from market.matching.pipeline import learning_store as learning
 
-    found = work_for(one, needs, at, weights=await learning.current_weights(), banded=True)
-    return await shown(found, one, at, limit)
+    weights = await learning.current_weights()
+    found = work_for(one, needs, at, weights=weights, banded=True, spoken=spoken)
+    return shown(found, needs, one, at, limit)
+
+
+def _one_vocab(needs_vocab: Vocabularies, pa_index: CandidateIndex) -> Vocabularies:
+    """The PA's one-row index's vocabularies: the needs index's bits (skills, client groups,
+    languages ...), the candidate index's courses (the needs hold none)."""
+    return msgspec.structs.replace(
+        needs_vocab, courses=pa_index.course_vocab, skill_courses=pa_index.skill_courses
+    )
 
 
 async def _pa_one(
-    pa_index: CandidateIndex, profile_id: int, languages: Vocabulary, policy: Policy
+    pa_index: CandidateIndex,
+    profile_id: int,
+    vocab: Vocabularies,
+    policy: Policy,
+    spoken: tuple[str, ...],
 ) -> CandidateIndex | None:
-    """The PA as a one-row index: their row of the worker's candidate index (fresh to within
-    its poll), or, not yet there, read from the database."""
+    """The PA as a one-row index in ``vocab``: their row of the worker's candidate index
+    (fresh to within its poll), or, not yet there, read from the database."""
     row = pa_index.row_of(profile_id)
     if row is None or not pa_index.active[row]:
         rows = await match_index.pa_rows([profile_id], policy=policy)
         if not rows:
             return None
-        vocab = msgspec.structs.replace(vocabularies_of(pa_index), languages=languages)
         return build_index(rows, vocab, terms=pa_index.terms)
-    return pa_view(pa_index, row, languages)
+    return pa_view(pa_index, row, vocab, spoken)
 
 
-async def shown(found: Found, one: CandidateIndex, at: date, limit: int) -> list[WorkOut]:
-    """The best ``limit`` of what ``work_for`` found, read in full (a few queries) with the
-    engine's reasons. Best first; one score apart, by need id (the score already holds
-    distance as a band)."""
-    # The score shown, exactly as ``rank`` rounds it (4 places, then a percentage).
-    scores = [round(round(t, 4) * 100) for t in found.total.tolist()]
-    ids = found.need_ids.tolist()
-    order = sorted(range(len(ids)), key=lambda j: (-scores[j], ids[j]))[:limit]
-    if not order:
-        return []
-    rows = {r["id"]: r for r in await Need.select().where(Need.id.is_in([ids[j] for j in order]))}
-    picked = [j for j in order if ids[j] in rows]
-    outs = await need_outs([rows[ids[j]] for j in picked], staff=False)
+def shown(found: Found, needs: NeedIndex, one: CandidateIndex, at: date, limit: int) -> list[WorkOut]:
+    """The best ``limit`` of what ``work_for`` found, built from their cards with the engine's
+    reasons. Best first; one score apart, by need id (the score already holds distance as a
+    band)."""
+    # The score shown is exactly as ``rank`` rounds it (4 places, then a percentage), and
+    # never falls as the total rises: only the needs within a point of the ``limit``-th best
+    # total can be among the best ``limit``, so only those are rounded and sorted.
+    total = found.total
+    if len(total) > limit > 0:
+        kth = np.partition(total, len(total) - limit)[len(total) - limit]
+        near = np.flatnonzero(total >= kth - 0.0101)
+    else:
+        near = np.arange(len(total))
+    scores = {
+        int(j): round(round(t, 4) * 100) for j, t in zip(near.tolist(), total[near].tolist(), strict=True)
+    }
+    ids = found.need_ids
+    order = sorted(scores, key=lambda j: (-scores[j], int(ids[j])))[:limit]
     result = []
-    for j, need in zip(picked, outs, strict=True):
-        place = need_place(rows[ids[j]])
-        assert place is not None
-        spec = spec_of(need, *place)
-        context = reason_context(spec, one, shifts=dated.dated_shifts(spec, one))
+    for j in order:
+        card = read_card(found.cards[j])
+        spec = card.spec
+        shifts = dated.dated_shifts(spec, one)
+        words = None if shifts is not None else weekly_words(needs, int(found.rows[j]))
+        context = reason_context(spec, one, shifts=shifts, hours=words)
         own = {k: float(v[j]) for k, v in found.factors.items()}
         miles = float(found.miles[j])
         suggested, worth_knowing = reasons(spec, one, 0, miles, own, at, context)
         result.append(
             WorkOut(
-                need_id=ids[j],
-                title=need.title,
-                kind=need.kind,
-                district=need.district,
+                need_id=int(ids[j]),
+                title=card.title,
+                kind=card.kind,
+                district=card.district,
                 distance_band=distance_band(round(miles, 1)),
-                hours_per_week=need.hours_per_week,
-                times=[c.label for c in need.cover_dates]
-                if need.kind == "cover"
-                else [s.label for s in need.slots],
+                hours_per_week=card.hours_per_week,
+                times=list(card.times),
                 score=scores[j],
                 reasons=[r for r in suggested if "miles away" not in r],
                 worth_knowing=list(worth_knowing),
@@ -124,17 +151,16 @@ async def work_near_me_one_need_at_a_time(
     user: CurrentUser, settings: Settings, at: date, *, limit: int = 20
 ) -> list[WorkOut]:
     """The old way, kept as the reference the tests hold ``work_near_me`` to: every open need
-    read and built in full, and ``rank`` run once per need within reach against the PA (as
-    the same one-row index ``work_near_me`` uses)."""
-    profile = await directory.profile_of_user(user.id)
+    read and built in full, and ``rank`` run once per need within reach against the PA as a
+    one-row index of the candidate index's own vocabularies, but for the languages: those of
+    the need and the PA's own list, so that every language is judged by code whatever the
+    64 bits of either index hold."""
+    profile = await directory.worker_of_user(user.id)
     if profile is None or profile.status != "approved":
         return []
     policy = Policy.of(settings)
     pa_index = await CACHE.get(policy)
-    needs = await NEEDS.get(pa_index)
-    one = await _pa_one(pa_index, profile.id, needs.vocab.languages, policy)
-    if one is None:
-        return []
+    spoken = match_index.languages_of(profile.languages)
     from market.matching.pipeline import learning_store as learning
 
     weights = await learning.current_weights()
@@ -144,7 +170,15 @@ async def work_near_me_one_need_at_a_time(
         place = need_place(row)
         if place is None:
             continue
-        ranked = rank(spec_of(need, *place), one, at, limit=1, weights=weights, banded=True).candidates
+        spec = spec_of(need, *place)
+        languages = Vocabulary(
+            tuple(dict.fromkeys((*spec.languages_required, *spec.languages_preferred, *spoken)))
+        )
+        vocab = msgspec.structs.replace(vocabularies_of(pa_index), languages=languages)
+        one = await _pa_one(pa_index, profile.id, vocab, policy, spoken)
+        if one is None:
+            return []
+        ranked = rank(spec, one, at, limit=1, weights=weights, banded=True).candidates
         if not ranked:
             continue
         match = ranked[0]

@@ -23,9 +23,9 @@ class WorkPages(Controller):
 
     @get("/")
     async def page(self, request: Request, settings: NamedDependency[Settings]) -> Template:
-        profile = await directory.profile_of_user(request.user.id)
-        listed = profile is not None and profile.status == "approved"
-        found = await work.work_near_me(request.user, settings, london_today())
+        worker = await directory.worker_of_user(request.user.id)
+        listed = worker is not None and worker.status == "approved"
+        found = await work.work_near_me(request.user, settings, london_today(), worker=worker)
         return render("matching/work.html", work=found, listed=listed)
 
 

@@ -90,7 +90,17 @@ NEARBY: tuple[tuple[int, tuple[str, ...], tuple[str, ...], Slots, tuple[str, ...
         tuple((day, "09:00", "16:00") for day in WEEKDAYS),
         (),
     ),
+    # The demo's PA on the register who can sign in (``LISTED_PA``): free weekday days, with
+    # what both the mornings and the holiday cover ask, so their work near you lists both.
+    (
+        1,
+        ("PE1 2",),
+        ("personal_care", "hoist", "medication", "meal_preparation", "children", "community"),
+        tuple((day, "07:00", "16:00") for day in WEEKDAYS),
+        (),
+    ),
 )
+LISTED_PA = f"{NEARBY_PREFIX}45@{DEMO_DOMAIN}"  # the last of NEARBY: market.demo gives it a password
 # Their pattern over the year, in turn, by group: all year, but round the holiday cover some
 # school holidays only (students, teaching assistants) and some term time only (parents of
 # school-age children), so that its matches show both at work.
@@ -99,6 +109,7 @@ NEARBY_YEARS: tuple[tuple[str, ...], ...] = (
     ("all_year",),
     ("all_year",),
     ("school_holidays", "all_year", "term_time", "school_holidays", "all_year"),
+    ("all_year",),
 )
 # What the PAs round each demo need say of driving, in turn (issue 21): "none" no licence,
 # "licence" a full UK licence only, "car" also a car for work insured for business. The
@@ -110,6 +121,7 @@ NEARBY_DRIVING: tuple[tuple[str, ...], ...] = (
     ("car", "car", "licence", "car", "car", "car", "none", "car", "car", "car"),
     ("licence", "car", "licence", "licence", "none", "car", "licence", "licence", "car", "none", "licence", "car"),
     ("none", "licence", "car", "licence", "none"),
+    ("car",),
 )  # fmt: skip
 # The limits demo PAs may have: never one that contradicts a skill they hold.
 DEMO_LIMITS = ("pets", "smoking", "children", "driving", "waking_nights", "live_in", "personal_care")

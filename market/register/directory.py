@@ -8,6 +8,7 @@ does, for the PA's own pages): a PA who has not started one has no id here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import msgspec
 
@@ -57,6 +58,25 @@ async def profile_of_user(user_id: int) -> ProfileRef | None:
     """The PA's profile (id and status), or None when they have not started one."""
     row = await PAProfile.select(PAProfile.id, PAProfile.status).where(PAProfile.user == user_id).first()
     return None if row is None else ProfileRef(id=row["id"], status=row["status"])
+
+
+class WorkerRef(msgspec.Struct, frozen=True, kw_only=True):
+    """A PA's profile (id and status) and the languages they speak (the stored JSON list)."""
+
+    id: int
+    status: str
+    languages: Any
+
+
+async def worker_of_user(user_id: int) -> WorkerRef | None:
+    """The PA's profile and languages, in one query (work near you reads both), or None when
+    they have not started one."""
+    row = (
+        await PAProfile.select(PAProfile.id, PAProfile.status, PAProfile.languages)
+        .where(PAProfile.user == user_id)
+        .first()
+    )
+    return None if row is None else WorkerRef(id=row["id"], status=row["status"], languages=row["languages"])
 
 
 async def profile_id_of(user_id: int) -> int | None:

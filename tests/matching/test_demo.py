@@ -155,3 +155,28 @@ def test_the_holiday_cover_takes_weekdays_of_the_next_holiday_and_skips_christma
     # No school terms known: weekdays a fortnight on, said to be unknown.
     dates, known = holiday_dates(calendar_of([]), date(2026, 12, 2))
     assert not known and dates == (date(2026, 12, 16), date(2026, 12, 17), date(2026, 12, 18))
+
+
+async def test_the_demo_pa_on_the_register_signs_in_and_sees_work_near_them(database):
+    """pa@demo.example has no profile (it shows building one), so the demo has a second PA
+    login, on the register, whose work near you lists the open needs round them."""
+    from market.accounts.passwords import verify_password
+    from market.matching import work_near
+    from market.register.demo import LISTED_PA
+
+    await demo.seed(database)
+    pa = (
+        await User.select(User.id, User.email, User.role, User.display_name)
+        .where(User.email == LISTED_PA)
+        .first()
+    )
+    assert pa is not None and pa["role"] == "pa"
+    stored = await User.select(User.password_hash).where(User.id == pa["id"]).first()
+    assert verify_password(stored["password_hash"], demo.DEMO_PASSWORD)
+    profile = await PAProfile.select(PAProfile.status).where(PAProfile.user == pa["id"]).first()
+    assert profile["status"] == "approved"
+    found = await work_near.work_near_me(CurrentUser(**pa), database, london_today())
+    assert {w.title for w in found} == {"Morning support at home", HOLIDAY_COVER}
+    # The other PA login has no profile yet: nothing near them until one is on the register.
+    first = await User.select(User.id).where(User.email == "pa@demo.example").first()
+    assert not await PAProfile.exists().where(PAProfile.user == first["id"])

@@ -12,6 +12,12 @@ then the soft score over the needs left, with the same element-wise definitions
 (``market.matching.engine.rules``) and ``scoring.combine``: no per-need Python. Training
 and the school terms are read from the PA's one-row index (its ``skill_courses`` and
 ``terms``), so that a change to them needs no rebuild of the needs index.
+
+Languages have 64 bits, given to the languages open needs name most. A need may name one
+beyond them (a rarer language): it is kept by code, beside the bits (``lang_extra``), and
+the few needs that have one are judged against the PA's own list of languages (``spoken``)
+by code, so they are judged as if every language had a bit. Each need also carries a
+``card``: what the caller shows of it, as bytes the engine does not read.
 """
 
 from __future__ import annotations
@@ -50,8 +56,10 @@ NEED_COLUMNS = (
     "need_id", "xyz", "reach", "impossible", "required", "preferred", "groups", "lang_required",
     "lang_preferred", "has_lang_preference", "dbs", "gender", "gender_required", "gender_soft",
     "driving", "ceiling", "budget", "hours", "limits", "shift_wanted", "year", "all_hours",
-    "weekly", "wanted", "dated", "shift_start", "shift_count",
+    "weekly", "wanted", "dated", "shift_start", "shift_count", "lang_extra", "lang_extra_required",
+    "lang_extra_count", "card", "live",
 )  # fmt: skip
+COMPACT_MIN = 1000  # rows of needs patched out (or over) kept until this many, or a tenth of all
 SHIFT_COLUMNS = ("shift_row", "shift_words", "shift_day", "shift_last")
 
 
@@ -59,16 +67,33 @@ def _known(vocab: Vocabulary, codes: Sequence[str]) -> tuple[str, ...]:
     return tuple(c for c in codes if vocab.position(c) is not None)
 
 
+def _beyond(vocab: Vocabulary, codes: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for c in codes if vocab.position(c) is None))
+
+
 def need_columns(
-    ids: Sequence[int], specs: Sequence[NeedSpec], vocab: Vocabularies
+    ids: Sequence[int],
+    specs: Sequence[NeedSpec],
+    vocab: Vocabularies,
+    cards: Sequence[bytes] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The index's columns for a batch of needs (row ``i`` of each is ``specs[i]``), and their
     shifts. The values are those ``ranking._rules`` and ``scoring.score`` work out from a
-    ``NeedSpec``: an unknown required code rules everyone out (``impossible``), an unknown
-    preferred one is left out."""
+    ``NeedSpec``: an unknown required skill rules everyone out (``impossible``), an unknown
+    preferred skill or client group is left out. A language the vocabulary lacks is kept by
+    code (``lang_extra``: the required ones, then the preferred ones). ``cards``: what the
+    caller shows of each need (empty by default)."""
     n = len(specs)
     required = [vocab.skills.mask(s.required_skills) for s in specs]
-    languages = [vocab.languages.mask(s.languages_required) if s.languages_required else 0 for s in specs]
+    languages = [vocab.languages.mask(_known(vocab.languages, s.languages_required)) for s in specs]
+    extra = [
+        (_beyond(vocab.languages, s.languages_required), _beyond(vocab.languages, s.languages_preferred))
+        for s in specs
+    ]
+    lang_extra = np.empty(n, dtype=object)
+    lang_extra[:] = [e if e[0] or e[1] else None for e in extra]
+    card = np.empty(n, dtype=object)
+    card[:] = list(cards) if cards is not None else [b""] * n
     weekly_rows, weekly_starts, weekly_ends = [], [], []
     shift_rows, shift_starts, shift_ends, shift_days, shift_last = [], [], [], [], []
     dated = np.zeros(n, dtype=bool)
@@ -105,13 +130,14 @@ def need_columns(
         "need_id": np.array(ids, dtype=np.int64),
         "xyz": unit_vectors([s.lat for s in specs], [s.lon for s in specs]).reshape(n, 3),
         "reach": rules.reach_cos(np.array([s.max_distance for s in specs], dtype=np.float64)) - DOT_SLACK,
-        "impossible": np.array([r < 0 for r in required], dtype=bool)
-        | np.array([x < 0 for x in languages], dtype=bool),
+        "impossible": np.array([r < 0 for r in required], dtype=bool),
         "required": np.array([max(r, 0) for r in required], dtype=np.uint64),
         "preferred": mask_column(vocab.skills, [_known(vocab.skills, s.preferred_skills) for s in specs]),
         "groups": mask_column(vocab.groups, [_known(vocab.groups, s.groups) for s in specs]),
         "lang_required": np.array([max(x, 0) for x in languages], dtype=np.uint64),
-        "lang_preferred": mask_column(vocab.languages, [s.languages_preferred for s in specs]),
+        "lang_preferred": mask_column(
+            vocab.languages, [_known(vocab.languages, s.languages_preferred) for s in specs]
+        ),
         "has_lang_preference": np.array([bool(s.languages_preferred) for s in specs], dtype=bool),
         "dbs": np.array([DBS_KINDS.index(s.dbs) if s.dbs else -1 for s in specs], dtype=np.int8),
         "gender": np.array([GENDERS.index(s.gender) if s.gender else 0 for s in specs], dtype=np.int8),
@@ -139,6 +165,11 @@ def need_columns(
         if n
         else np.zeros(0, dtype=np.int64),
         "shift_count": shift_count,
+        "lang_extra": lang_extra,
+        "lang_extra_required": np.array([bool(e[0]) for e in extra], dtype=bool),
+        "lang_extra_count": np.array([len(e[1]) for e in extra], dtype=np.int64),
+        "card": card,
+        "live": np.ones(n, dtype=bool),
     }
     shifts = {
         "shift_row": shift_row,
@@ -151,14 +182,15 @@ def need_columns(
 
 class NeedIndex:
     """Column arrays of the open needs (row ``i`` of each is one need), and their shifts.
-    Never changed in place: ``patched`` returns a new index."""
+    Never changed in place: ``patched`` returns a new index. A need patched out, or patched
+    again, leaves its old row behind, no longer ``live`` (skipped by ``work_for``), until a
+    tenth of the rows are such: then a patch copies only the live rows (``compacted``)."""
 
     def __init__(
         self,
         batches: Sequence[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]],
         vocab: Vocabularies,
     ) -> None:
-        self.vocab = vocab
         columns: dict[str, np.ndarray] = {}
         shifts: dict[str, np.ndarray] = {}
         offset = shift_offset = 0
@@ -181,63 +213,154 @@ class NeedIndex:
             columns[name] = np.concatenate(parts[name]) if parts[name] else empty_need[name]
         for name in SHIFT_COLUMNS:
             shifts[name] = np.concatenate(parts[name]) if parts[name] else empty_shift[name]
-        self.columns, self.shifts = columns, shifts
-        self._rows = {nid: row for row, nid in enumerate(columns["need_id"].tolist())}
+        live = np.flatnonzero(columns["live"])
+        rows = dict(zip(columns["need_id"][live].tolist(), live.tolist(), strict=True))
+        self._set(columns, shifts, vocab, rows)
+
+    def _set(
+        self,
+        columns: dict[str, np.ndarray],
+        shifts: dict[str, np.ndarray],
+        vocab: Vocabularies,
+        rows: dict[int, int],
+    ) -> None:
+        self.columns, self.shifts, self.vocab, self._rows = columns, shifts, vocab, rows
 
     def __len__(self) -> int:
-        return len(self.columns["need_id"])
+        """The open needs (live rows)."""
+        return len(self._rows)
 
     def __contains__(self, need_id: int) -> bool:
         return int(need_id) in self._rows
 
     def patched(
-        self, batch: tuple[dict[str, np.ndarray], dict[str, np.ndarray]], gone: Sequence[int]
+        self,
+        batch: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+        gone: Sequence[int],
+        vocab: Vocabularies | None = None,
     ) -> NeedIndex:
-        """A new index: the needs in ``gone`` and those in ``batch`` dropped, ``batch`` appended."""
-        drop = {int(n) for n in gone} | set(batch[0]["need_id"].tolist())
-        keep = np.ones(len(self), dtype=bool)
+        """A new index: the needs in ``gone`` and those in ``batch`` dropped, ``batch`` appended.
+        ``vocab``: the index's with languages added at the end (the bits given keep their
+        meaning), which ``batch`` was made in. The columns are copied once (a few ms at 50k
+        needs), with no per-row Python."""
+        vocab = vocab or self.vocab
+        added = batch[0]["need_id"].tolist()
+        drop = {int(n) for n in gone} | set(added)
+        dropped = [row for need_id in drop if (row := self._rows.get(need_id)) is not None]
+        live = self.columns["live"].copy()
+        live[dropped] = False
+        total = len(live)
+        if total - int(np.count_nonzero(live)) > max(COMPACT_MIN, total // 10):
+            return self.compacted(live, batch, vocab)
+        need_part, shift_part = batch
+        shift_total = len(self.shifts["shift_row"])
+        columns = {
+            name: np.concatenate(
+                [
+                    live if name == "live" else self.columns[name],
+                    need_part[name] + shift_total if name == "shift_start" else need_part[name],
+                ]
+            )
+            for name in NEED_COLUMNS
+        }
+        shifts = {
+            name: np.concatenate(
+                [self.shifts[name], shift_part[name] + total if name == "shift_row" else shift_part[name]]
+            )
+            for name in SHIFT_COLUMNS
+        }
+        rows = self._rows.copy()
         for need_id in drop:
-            if (row := self._rows.get(need_id)) is not None:
-                keep[row] = False
-        kept_rows = np.flatnonzero(keep)
-        new_row = np.full(len(self), -1, dtype=np.int64)
+            rows.pop(need_id, None)
+        rows.update(zip(added, range(total, total + len(added)), strict=True))
+        index = NeedIndex.__new__(NeedIndex)
+        index._set(columns, shifts, vocab, rows)
+        return index
+
+    def compacted(
+        self,
+        live: NDArray[np.bool_],
+        batch: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+        vocab: Vocabularies,
+    ) -> NeedIndex:
+        """A new index of the ``live`` rows, then ``batch``."""
+        kept_rows = np.flatnonzero(live)
+        new_row = np.full(len(live), -1, dtype=np.int64)
         new_row[kept_rows] = np.arange(len(kept_rows))
-        shift_keep = keep[self.shifts["shift_row"]] if len(self.shifts["shift_row"]) else np.zeros(0, bool)
+        shift_keep = live[self.shifts["shift_row"]] if len(self.shifts["shift_row"]) else np.zeros(0, bool)
         columns = {name: self.columns[name][kept_rows] for name in NEED_COLUMNS}
         shifts = {name: self.shifts[name][shift_keep] for name in SHIFT_COLUMNS}
         shifts["shift_row"] = new_row[shifts["shift_row"]]
-        # Shifts stay grouped by need, in row order: each need's start is where its run begins.
+        # Each need's shifts are one run, in row order (a shift kept is of a live need): each
+        # need's start is where its run begins.
         counts = columns["shift_count"]
         columns["shift_start"] = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        return NeedIndex([(columns, shifts), batch], self.vocab)
+        return NeedIndex([(columns, shifts), batch], vocab)
 
 
-def pa_view(index: CandidateIndex, row: int, languages: Vocabulary) -> CandidateIndex:
-    """One PA of the candidate index as a one-row index, its languages in the needs index's
-    vocabulary ``languages`` (the rest of its vocabularies are the index's)."""
+def _remapped(bits: int, old: Vocabulary, new: Vocabulary) -> int:
+    """A mask in vocabulary ``old`` as one in ``new`` (a code ``new`` lacks is left out)."""
+    return mask_column(new, [[code for k, code in enumerate(old.codes[:64]) if bits >> k & 1]])[0]
+
+
+def pa_view(
+    index: CandidateIndex, row: int, vocab: Vocabularies, spoken: Sequence[str] | None = None
+) -> CandidateIndex:
+    """One PA of the candidate index as a one-row index in the needs index's vocabularies
+    ``vocab`` (its skills, client groups, languages, limits and shift kinds), so that a needs
+    index built before the candidate index's vocabularies changed still reads it right. Its
+    courses stay the candidate index's (needs hold no course bits: training is read through
+    ``skill_courses`` by code). ``spoken``: the PA's languages, when known in full (the
+    candidate index keeps only the languages its own 64 bits have room for)."""
     from market.matching.engine.columns import ROW_COLUMNS
 
     columns = {name: getattr(index, name)[row : row + 1].copy() for name in ROW_COLUMNS}
-    spoken = [code for k, code in enumerate(index.language_vocab.codes) if int(index.languages[row]) >> k & 1]
-    columns["languages"] = mask_column(languages, [spoken])
+    if spoken is None:
+        spoken = [
+            code for k, code in enumerate(index.language_vocab.codes) if int(index.languages[row]) >> k & 1
+        ]
+    columns["languages"] = mask_column(vocab.languages, [spoken])
+    for name, old, new in (
+        ("skills", index.skill_vocab, vocab.skills),
+        ("groups", index.group_vocab, vocab.groups),
+        ("wont_do", index.limit_vocab, vocab.limits),
+        ("shift_kinds", index.shift_vocab, vocab.shifts),
+    ):
+        if old != new:
+            columns[name] = np.array([_remapped(int(columns[name][0]), old, new)], dtype=np.uint64)
+    if index.skill_vocab != vocab.skills:
+        years = np.zeros((1, len(vocab.skills.codes)), dtype=columns["skill_years"].dtype)
+        for k, code in enumerate(vocab.skills.codes):
+            if (old_k := index.skill_vocab.position(code)) is not None:
+                years[0, k] = columns["skill_years"][0, old_k]
+        columns["skill_years"] = years
     return CandidateIndex(
         **columns,
-        skill_vocab=index.skill_vocab,
+        skill_vocab=vocab.skills,
         course_vocab=index.course_vocab,
-        group_vocab=index.group_vocab,
-        language_vocab=languages,
-        limit_vocab=index.limit_vocab,
-        shift_vocab=index.shift_vocab,
+        group_vocab=vocab.groups,
+        language_vocab=vocab.languages,
+        limit_vocab=vocab.limits,
+        shift_vocab=vocab.shifts,
         skill_courses=index.skill_courses,
         away={0: list(index.away[row])} if row in index.away else {},
         terms=index.terms,
     )
 
 
+def weekly_words(needs: NeedIndex, row: int) -> tuple[tuple[tuple[int, int], ...], int]:
+    """A weekly need's hours as ``need.need_words`` gives them (from its row: no mask made
+    again)."""
+    words = needs.columns["weekly"][row]
+    return tuple((int(w), int(words[w])) for w in np.flatnonzero(words)), int(needs.columns["wanted"][row])
+
+
 class Found(msgspec.Struct, frozen=True, kw_only=True):
     """The needs a PA meets every hard requirement of, as arrays (position ``j`` is one need)."""
 
     need_ids: NDArray[np.int64]
+    rows: NDArray[np.int64]  # their rows of the needs index
+    cards: NDArray[np.object_]  # each need's card (``need_columns``)
     miles: NDArray[np.float64]  # banded when asked for
     factors: dict[str, NDArray[np.float64]]
     total: NDArray[np.float64]
@@ -290,10 +413,16 @@ def work_for(
     *,
     weights: Weights = DEFAULT_WEIGHTS,
     banded: bool = False,
+    spoken: Sequence[str] | None = None,
 ) -> Found:
     """The needs the PA (a one-row index: ``pa_view``) meets every hard requirement of, with
-    each need's factors and scores as ``ranking.rank`` gives them for the PA."""
+    each need's factors and scores as ``ranking.rank`` gives them for the PA. ``spoken``: the
+    PA's languages in full (by default those its one-row index has bits for), against which
+    the languages beyond the needs index's bits are judged."""
     c, today = needs.columns, at.toordinal()
+    if spoken is None:
+        spoken = [code for k, code in enumerate(pa.language_vocab.codes) if int(pa.languages[0]) >> k & 1]
+    speaks = frozenset(spoken)
     if not pa.active[0]:
         return _scored(
             pa,
@@ -304,10 +433,13 @@ def work_for(
             today,
             weights,
             banded,
+            speaks,
         )
     # Distance, both travel limits, and requirements no PA can meet: over every need.
     near = c["xyz"] @ pa.xyz[0]
-    alive = rules.within(near, c["reach"]) & rules.within(near, pa.travel_cos[0]) & ~c["impossible"]
+    alive = (
+        rules.within(near, c["reach"]) & rules.within(near, pa.travel_cos[0]) & ~c["impossible"] & c["live"]
+    )
     rows = np.flatnonzero(alive)
 
     def keep(ok: NDArray[np.bool_]) -> None:
@@ -319,6 +451,11 @@ def work_for(
     keep(rules.holds_all(pa.skills[0], c["required"][rows]))
     keep(rules.holds_all(np.uint64(_trained_skills(pa, today)), c["required"][rows]))
     keep(rules.holds_all(pa.languages[0], c["lang_required"][rows]))
+    if (beyond := np.flatnonzero(c["lang_extra_required"][rows])).size:  # a few rarer languages
+        extra = c["lang_extra"][rows[beyond]]
+        ok = np.ones(len(rows), dtype=bool)
+        ok[beyond] = [speaks.issuperset(e[0]) for e in extra]
+        keep(ok)
     keep(~c["gender_required"][rows] | (pa.gender[0] == c["gender"][rows]))
     driving = c["driving"][rows]
     keep(((driving < 1) | pa.licence[0]) & ((driving < 2) | (pa.car[0] & pa.car_insurance[0])))
@@ -344,7 +481,7 @@ def work_for(
     keep(ok & year_ok)
     covered = covered[ok & year_ok]
     wanted = wanted[ok & year_ok]
-    return _scored(pa, needs, rows, covered, wanted, today, weights, banded)
+    return _scored(pa, needs, rows, covered, wanted, today, weights, banded, speaks)
 
 
 def _dated_cover(
@@ -392,6 +529,7 @@ def _scored(
     today: int,
     weights: Weights,
     banded: bool,
+    speaks: frozenset[str],
 ) -> Found:
     """Every factor of ``scoring.score`` for the needs left, and their combined scores."""
     c = needs.columns
@@ -407,13 +545,23 @@ def _scored(
         credit[: len(pa.course_vocab.codes)] = rules.course_credit(
             pa.course_until[0], pa.course_verified[0], today
         )
-    skills = c["required"][rows] | c["preferred"][rows]
+    # Worked out once per distinct set of skills (a few hundred at most), not once per need.
+    skills, which = np.unique(c["required"][rows] | c["preferred"][rows], return_inverse=True)
     has = ((skills[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)).astype(bool)
     relevant = (has.astype(np.int64) @ links.astype(np.int64)) > 0
     count = relevant.sum(axis=1)
     training = np.where(count > 0, (relevant * credit).sum(axis=1) / np.maximum(count, 1), 1.0)
+    training = training[which.reshape(-1)]
+    # The preferred languages held, of those asked for: by bit, and by code beyond the bits.
+    lang_wanted = c["lang_preferred"][rows]
+    lang_held = np.bitwise_count(pa.languages[0] & lang_wanted).astype(np.float64)
+    lang_count = np.bitwise_count(lang_wanted).astype(np.float64) + c["lang_extra_count"][rows]
+    if (beyond := np.flatnonzero(c["lang_extra_count"][rows])).size:
+        lang_held[beyond] += [len(speaks.intersection(e[1])) for e in c["lang_extra"][rows[beyond]]]
     preferences = np.where(
-        c["has_lang_preference"][rows], rules.share(pa.languages[0], c["lang_preferred"][rows]), 1.0
+        c["has_lang_preference"][rows],
+        np.where(lang_count > 0, lang_held / np.maximum(lang_count, 1), 1.0),
+        1.0,
     )
     parts = c["has_lang_preference"][rows].astype(np.float64)
     same = (pa.gender[0] == c["gender"][rows]).astype(np.float64)
@@ -435,6 +583,8 @@ def _scored(
     total, recipient, pa_score = combine(factors, weights)
     return Found(
         need_ids=c["need_id"][rows],
+        rows=np.asarray(rows, dtype=np.int64),
+        cards=c["card"][rows],
         miles=miles,
         factors=factors,
         total=total,

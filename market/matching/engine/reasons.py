@@ -34,9 +34,16 @@ class ReasonContext(msgspec.Struct, frozen=True):
     shifts: DatedShifts | None = None  # a dated cover need's shifts (``dated.dated_shifts``)
 
 
-def reason_context(need: NeedSpec, index: CandidateIndex, *, shifts: DatedShifts | None) -> ReasonContext:
-    """``shifts``: the need's dated shifts (``dated.dated_shifts``: None for a weekly need)."""
-    words, wanted = ((), shifts.wanted) if shifts is not None else need_words(need)
+def reason_context(
+    need: NeedSpec,
+    index: CandidateIndex,
+    *,
+    shifts: DatedShifts | None,
+    hours: tuple[tuple[tuple[int, int], ...], int] | None = None,
+) -> ReasonContext:
+    """``shifts``: the need's dated shifts (``dated.dated_shifts``: None for a weekly need).
+    ``hours``: a weekly need's ``need_words``, when the caller has them already."""
+    words, wanted = ((), shifts.wanted) if shifts is not None else (hours or need_words(need))
     courses = tuple(relevant_courses(need, index))
     facts = []
     for course in courses:

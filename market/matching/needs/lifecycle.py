@@ -7,6 +7,7 @@ The postcode is private: NeedOut (with it) goes only to the need's owners and st
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -55,40 +56,49 @@ async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:
 async def need_outs(rows: list[dict[str, Any]], *, staff: bool) -> list[NeedOut]:
     """Several needs in full, with five queries whatever their number."""
     ids = [r["id"] for r in rows] or [-1]
+    # Many needs of nearly consecutive ids (the needs index's build reads them in id order):
+    # their skills, groups and times by id range, not a list of thousands of ids to bind.
+    span = (min(ids), max(ids)) if len(ids) > 50 and max(ids) - min(ids) < 2 * len(ids) else None
     skills: dict[int, list[dict[str, Any]]] = {}
     for s in (
         await NeedSkill.select(NeedSkill.need, NeedSkill.skill.code, NeedSkill.required)
-        .where(NeedSkill.need.is_in(ids))
+        .where(times.of_needs(NeedSkill.need, ids, span))
         .order_by(NeedSkill.skill.position)
     ):
         skills.setdefault(s["need"], []).append(s)
     groups: dict[int, list[str]] = {}
     for g in (
         await NeedClientGroup.select(NeedClientGroup.need, NeedClientGroup.group.code)
-        .where(NeedClientGroup.need.is_in(ids))
+        .where(times.of_needs(NeedClientGroup.need, ids, span))
         .order_by(NeedClientGroup.group.position)
     ):
         groups.setdefault(g["need"], []).append(g["group.code"])
     names = {
         r["id"]: r["display_name"]
         for r in await Recipient.select(Recipient.id, Recipient.display_name).where(
-            Recipient.id.is_in([r["recipient"] for r in rows] or [-1])
+            Recipient.id.is_in(sorted({r["recipient"] for r in rows}) or [-1])
         )
     }
-    slots = await times.slots_by_need(ids)
-    cover = await times.cover_dates_by_need(ids)
-    return [
-        _assemble(
-            row,
-            skills.get(row["id"], []),
-            groups.get(row["id"], []),
-            names.get(row["recipient"], ""),
-            slots.get(row["id"], []),
-            cover.get(row["id"], []),
-            staff=staff,
-        )
-        for row in rows
-    ]
+    slots = await times.slots_by_need(ids, span)
+    cover = await times.cover_dates_by_need(ids, span)
+
+    def assemble() -> list[NeedOut]:
+        return [
+            _assemble(
+                row,
+                skills.get(row["id"], []),
+                groups.get(row["id"], []),
+                names.get(row["recipient"], ""),
+                slots.get(row["id"], []),
+                cover.get(row["id"], []),
+                staff=staff,
+            )
+            for row in rows
+        ]
+
+    # Thousands at once (the needs index's build, in the background while requests are
+    # served): built in a thread, so the event loop is not held for the whole batch.
+    return await asyncio.to_thread(assemble) if len(rows) > 200 else assemble()
 
 
 def _assemble(

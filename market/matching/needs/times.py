@@ -53,11 +53,18 @@ async def slots_of(need_id: int) -> list[SlotOut]:
     return (await slots_by_need([need_id])).get(need_id, [])
 
 
-async def slots_by_need(need_ids: list[int]) -> dict[int, list[SlotOut]]:
+def of_needs(column: Any, need_ids: list[int], span: tuple[int, int] | None) -> Any:
+    """The rows of these needs: by id, or (``span``, the ids' least and greatest, when they
+    are most of the ids between) by range, which is far cheaper to bind for a large batch
+    (rows of other needs in the range are left out by the caller's lookups)."""
+    if span is not None:
+        return (column >= span[0]) & (column <= span[1])
+    return column.is_in(list(need_ids) or [-1])
+
+
+async def slots_by_need(need_ids: list[int], span: tuple[int, int] | None = None) -> dict[int, list[SlotOut]]:
     rows = (
-        await NeedSlot.select()
-        .where(NeedSlot.need.is_in(list(need_ids) or [-1]))
-        .order_by(NeedSlot.start_minute)
+        await NeedSlot.select().where(of_needs(NeedSlot.need, need_ids, span)).order_by(NeedSlot.start_minute)
     )
     found: dict[int, list[SlotOut]] = {}
     for r in rows:
@@ -74,10 +81,12 @@ async def cover_dates_of(need_id: int) -> list[CoverDateOut]:
     return (await cover_dates_by_need([need_id])).get(need_id, [])
 
 
-async def cover_dates_by_need(need_ids: list[int]) -> dict[int, list[CoverDateOut]]:
+async def cover_dates_by_need(
+    need_ids: list[int], span: tuple[int, int] | None = None
+) -> dict[int, list[CoverDateOut]]:
     rows = (
         await NeedCoverDate.select()
-        .where(NeedCoverDate.need.is_in(list(need_ids) or [-1]))
+        .where(of_needs(NeedCoverDate.need, need_ids, span))
         .order_by(NeedCoverDate.on_date, NeedCoverDate.start_minute)
     )
     found: dict[int, list[CoverDateOut]] = {}
