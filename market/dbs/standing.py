@@ -9,7 +9,7 @@ Matching and the register call ``standings`` (many PAs, one query per table) or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 import msgspec
@@ -18,6 +18,7 @@ import numpy as np
 from market.clock import london_date
 from market.dbs import rules
 from market.dbs.tables import DBSCheck, StatusCheck
+from market.reads import Read, marks, read_together, table
 from market.settings import Settings
 from market.snapshot import Snapshot
 
@@ -195,13 +196,78 @@ def _strength(s: Standing) -> tuple[int, int, date]:
 
 
 async def standings(profile_ids: Sequence[int], at: date, policy: Policy) -> dict[int, Standing]:
-    """Each PA's best check current at ``at``; PAs with none are absent."""
+    """Each PA's best check current at ``at``; PAs with none are absent (one query a batch)."""
+    found: dict[int, Standing] = {}
+    ids = list(dict.fromkeys(profile_ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        checks, statuses = await read_together(checks_read(chunk), status_checks_read(chunk))
+        found |= standings_from(checks, statuses, at, policy)
+    return found
+
+
+# -- the reads, for a page that reads a few PAs' standing beside other things (market.reads) --
+
+
+class CheckRow(msgspec.Struct, array_like=True):
+    """What ``facts_of`` reads of a check (not the certificate number, names or notes)."""
+
+    id: int
+    profile: int
+    level: str
+    barred_lists: str
+    issued_on: date
+    decision: str
+    update_service: bool
+    stopped_at: datetime | None
+    decided_at: datetime | None
+
+
+class StatusRow(msgspec.Struct, array_like=True):
+    dbs_check: int
+    checked_on: date
+    result: str
+
+
+def checks_read(profile_ids: Sequence[int]) -> Read:
+    """Every check of these PAs, in the order they were recorded."""
+    ids = tuple(profile_ids)
+    return Read(
+        row=CheckRow,
+        columns=tuple(f'c."{name}"' for name in CheckRow.__struct_fields__),
+        source=f'FROM {table(DBSCheck)} c WHERE c."profile" IN ({marks(ids)})',
+        args=ids,
+        order='c."id"',
+    )
+
+
+def status_checks_read(profile_ids: Sequence[int]) -> Read:
+    """The status checks of these PAs' checks, in the order they happened."""
+    ids = tuple(profile_ids)
+    return Read(
+        row=StatusRow,
+        columns=('s."dbs_check"', 's."checked_on"', 's."result"'),
+        source=f'FROM {table(StatusCheck)} s JOIN {table(DBSCheck)} c ON c."id" = s."dbs_check" '
+        f'WHERE c."profile" IN ({marks(ids)})',
+        args=ids,
+        order='s."checked_on", s."id"',
+    )
+
+
+def standings_from(
+    checks: Sequence[CheckRow], statuses: Sequence[StatusRow], at: date, policy: Policy
+) -> dict[int, Standing]:
+    """``standings`` from the rows of ``checks_read`` and ``status_checks_read``."""
+    of_check: dict[int, list[dict]] = {}
+    for status in statuses:
+        of_check.setdefault(status.dbs_check, []).append(msgspec.structs.asdict(status))
     by_profile: dict[int, list[tuple[dict, rules.CheckFacts]]] = {}
-    for row, facts in await checks_with_facts(profile_ids):
-        by_profile.setdefault(row["profile"], []).append((row, facts))
+    for check in checks:
+        row = msgspec.structs.asdict(check)
+        by_profile.setdefault(check.profile, []).append((row, facts_of(row, of_check.get(check.id, []))))
     found = {}
-    for profile_id, checks in by_profile.items():
-        best = best_standing(profile_id, checks, at, policy)
+    for profile_id, held in by_profile.items():
+        best = best_standing(profile_id, held, at, policy)
         if best is not None:
             found[profile_id] = best
     return found

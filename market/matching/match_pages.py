@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from market.clock import london_today
 from market.errors import Invalid
 from market.matching import matches
-from market.matching.needs.lifecycle import get_need
+from market.matching.needs.lifecycle import get_need_and_row
 from market.matching.pipeline import cover
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
@@ -43,11 +43,11 @@ class MatchPages(Controller):
         status_code: int = 200,
         **extra: Any,
     ) -> Template:
-        need = await get_need(request.user, need_id)
+        need, row = await get_need_and_row(request.user, need_id)
         staff = request.user.role in ("staff", "admin")
         per = matches.PER_PAGE
         found = await matches.for_need(
-            need, settings, london_today(), limit=per, offset=(page - 1) * per, banded=not staff
+            need, settings, london_today(), limit=per, offset=(page - 1) * per, banded=not staff, row=row
         )
         pages = max(1, -(-found.total // per))
         return render(

@@ -14,16 +14,18 @@ import msgspec
 
 from market.accounts import places
 from market.accounts.schemas import CurrentUser
-from market.dbs.standing import Policy, standings
+from market.dbs.standing import Policy, Standing, checks_read, standings_from, status_checks_read
 from market.geo.display import distance_band
 from market.matching import freshness
 from market.matching.engine.budget import budget_rule, rate_exclusion
 from market.matching.engine.ranking import EXCLUSIONS, NeedSpec, rank
 from market.matching.index import language_code, pa_place
-from market.matching.needs.lifecycle import get_need
+from market.matching.needs.lifecycle import get_need_and_row
 from market.matching.needs.schemas import NeedOut
 from market.matching.tables import Need
-from market.register import directory
+from market.reads import read_together
+from market.register import profile_reads
+from market.register.directory import PAName
 from market.settings import Settings
 
 LIMITS_OF_NEED = {
@@ -188,9 +190,9 @@ async def matches(
 ) -> MatchesOut:
     """A need's matches, for someone who may act for it (404 otherwise); banded unless
     ``user`` is staff."""
-    need = await get_need(user, need_id)
+    need, row = await get_need_and_row(user, need_id)
     return await for_need(
-        need, settings, at, limit=limit, offset=offset, banded=not places.unrestricted(user)
+        need, settings, at, limit=limit, offset=offset, banded=not places.unrestricted(user), row=row
     )
 
 
@@ -202,12 +204,18 @@ async def for_need(
     limit: int = PER_PAGE,
     offset: int = 0,
     banded: bool = True,
+    row: dict[str, Any] | None = None,
 ) -> MatchesOut:
     """The matches of a need already read (and its access already checked): the best
     ``limit`` after the best ``offset``. ``banded`` (the default) for anyone but staff: see
-    the module docstring."""
+    the module docstring. ``row``: the need's row, when read with it (else read here)."""
     need_id = need.id
-    row = await Need.select(Need.lat, Need.lon, Need.sector, Need.district).where(Need.id == need_id).first()
+    if row is None:
+        row = (
+            await Need.select(Need.lat, Need.lon, Need.sector, Need.district)
+            .where(Need.id == need_id)
+            .first()
+        )
     where = need_place(row) if row is not None else None
     if where is None:
         return MatchesOut(
@@ -227,8 +235,7 @@ async def for_need(
         banded=banded,
     )
     ids = [c.profile_id for c in ranking.candidates]
-    names = await directory.names(ids)
-    badges = await standings(ids, at, policy)
+    names, badges = await _shown(ids, at, policy)
     return MatchesOut(
         need_id=need_id,
         total=ranking.total,
@@ -252,6 +259,22 @@ async def for_need(
         ],
         excluded=[(_excluded_label(rule, need), count) for rule, count in ranking.excluded.items()],
         rules=rules(need),
+    )
+
+
+async def _shown(ids: list[int], at: date, policy: Policy) -> tuple[dict[int, PAName], dict[int, Standing]]:
+    """The names and DBS badges of the PAs on the page, in one query (market.reads)."""
+    if not ids:
+        return {}, {}
+    names, checks, statuses = await read_together(
+        profile_reads.names_read(ids), checks_read(ids), status_checks_read(ids)
+    )
+    return (
+        {
+            n.id: PAName(display_name=n.display_name, full_name=n.full_name, district=n.district)
+            for n in names
+        },
+        standings_from(checks, statuses, at, policy),
     )
 
 

@@ -14,6 +14,7 @@ from market.accounts.schemas import CurrentUser
 from market.audit import services as audit
 from market.db import write_transaction
 from market.errors import NotFound
+from market.reads import Read, marks, table
 from market.register.tables import ShortlistEntry
 from market.search.register_reads import LISTED, SHORTLISTERS, check_id, listed_row  # noqa: F401 - SHORTLISTERS re-exported
 
@@ -106,3 +107,20 @@ async def remove_from_shortlist(owner: CurrentUser, profile_id: int) -> None:
             ShortlistEntry.owner == owner.id, ShortlistEntry.profile == profile_id
         )
         await audit.record("shortlist.removed", actor=owner, subject_type="pa_profile", subject_id=profile_id)
+
+
+class SavedRow(msgspec.Struct, array_like=True):
+    profile: int
+
+
+def saved_read(viewer: CurrentUser | None, profile_ids: list[int]) -> Read | None:
+    """Which of these PAs the viewer has saved, as a read to run beside others
+    (market.reads); None for a viewer who keeps no shortlist."""
+    if viewer is None or viewer.role not in SHORTLISTERS or not profile_ids:
+        return None
+    return Read(
+        row=SavedRow,
+        columns=('e."profile"',),
+        source=f'FROM {table(ShortlistEntry)} e WHERE e."owner" = {{}} AND e."profile" IN ({marks(profile_ids)})',
+        args=(viewer.id, *profile_ids),
+    )

@@ -11,10 +11,13 @@ import numpy as np
 
 # The skills each PA lists, read in batches: ``gaps`` feeds the matching index and staff's
 # overview across the register, and the register publishes no bulk lookup of them (asked for).
+import msgspec
+
+from market.reads import Read, marks, table
 from market.register import directory
 from market.snapshot import Snapshot
 from market.training import rules
-from market.training.tables import Completion, CourseSkill
+from market.training.tables import Completion, Course, CourseSkill
 
 BATCH = 500
 
@@ -75,12 +78,65 @@ async def current_courses(
 ) -> dict[int, dict[str, rules.Held]]:
     """Per PA, the courses they hold current at ``at``, by course code (the longest-lasting
     completion of each). Only verified training counts unless ``verified_only`` is False."""
+    return current_of(await held(profile_ids, verified_only=verified_only), at)
+
+
+def current_of(held: dict[int, list[rules.Held]], at: date) -> dict[int, dict[str, rules.Held]]:
+    """``current_courses`` from each PA's completions (``held``, or ``held_read``'s rows)."""
     current: dict[int, dict[str, rules.Held]] = {}
-    for profile_id, items in (await held(profile_ids, verified_only=verified_only)).items():
+    for profile_id, items in held.items():
         best = rules.best_by_course(i for i in items if rules.is_current(i.expires_on, at))
         if best:
             current[profile_id] = {h.code: h for h in best.values()}
     return current
+
+
+class HeldRow(msgspec.Struct, array_like=True):
+    profile: int
+    course_id: int
+    code: str
+    name: str
+    completed_on: date
+    expires_on: date | None
+    verified: bool
+
+
+def held_read(profile_ids: Sequence[int]) -> Read:
+    """``held`` (every completion, verified or not) as a read to run beside others
+    (market.reads); ``held_from`` turns its rows into ``held``'s answer."""
+    ids = tuple(profile_ids)
+    return Read(
+        row=HeldRow,
+        columns=(
+            't."profile"',
+            't."course"',
+            'c."code"',
+            'c."name"',
+            't."completed_on"',
+            't."expires_on"',
+            '(t."verified_at" IS NOT NULL)',
+        ),  # fmt: skip
+        source=f'FROM {table(Completion)} t JOIN {table(Course)} c ON c."id" = t."course" '
+        f'WHERE t."profile" IN ({marks(ids)})',
+        args=ids,
+        order='t."completed_on" DESC, t."id"',
+    )
+
+
+def held_from(rows: Sequence[HeldRow]) -> dict[int, list[rules.Held]]:
+    found: dict[int, list[rules.Held]] = {}
+    for r in rows:
+        found.setdefault(r.profile, []).append(
+            rules.Held(
+                course_id=r.course_id,
+                code=r.code,
+                name=r.name,
+                completed_on=r.completed_on,
+                expires_on=r.expires_on,
+                verified=r.verified,
+            )
+        )
+    return found
 
 
 async def courses_for_skills() -> dict[str, list[int]]:

@@ -17,7 +17,7 @@ from market.clock import utcnow
 from market.db import json_list, write_transaction
 from market.errors import Conflict, Invalid, NotFound
 from market.matching.needs import changes as need_changes
-from market.matching.needs import recipients, times
+from market.matching.needs import reading, recipients, times
 from market.matching.needs.checks import NeedValues, need_values, stored_requirement
 from market.matching.needs.recipients import is_staff
 from market.matching.needs.schemas import (
@@ -46,7 +46,23 @@ async def _recipient_row(user: CurrentUser, recipient_id: int) -> dict[str, Any]
 
 
 async def get_need(user: CurrentUser, need_id: int) -> NeedOut:
-    return await need_out(await need_row(user, need_id), staff=is_staff(user))
+    """The need in full, if ``user`` may act for its person; NotFound otherwise (one query)."""
+    return (await get_need_and_row(user, need_id))[0]
+
+
+async def get_need_and_row(user: CurrentUser, need_id: int) -> tuple[NeedOut, dict[str, Any]]:
+    """``get_need``, with the need's row (its position, for the matches: not in NeedOut)."""
+    whole = await reading.read_need(user, need_id)
+    need = _assemble(
+        whole.row,
+        whole.skills,
+        whole.groups,
+        whole.recipient_name,
+        whole.slots,
+        whole.cover,
+        staff=is_staff(user),
+    )
+    return need, whole.row
 
 
 async def need_out(row: dict[str, Any], *, staff: bool) -> NeedOut:

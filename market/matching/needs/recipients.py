@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
+
 from market.accounts import places
 from market.accounts import services as accounts
 from market.accounts.schemas import CurrentUser
@@ -28,6 +30,7 @@ from market.matching.needs.schemas import (
     RecipientOut,
 )
 from market.matching.tables import Need, Recipient, RecipientAccess
+from market.reads import Read, read_together, table
 from market.roles import STAFF_ROLES
 
 NAME_LIMIT = 80
@@ -198,33 +201,45 @@ async def create_recipient(user: CurrentUser, data: RecipientInput) -> int:
     return recipient_id
 
 
+class _Home(msgspec.Struct, array_like=True):
+    display_name: str
+    postcode: str
+
+
+class _NeedPlace(msgspec.Struct, array_like=True):
+    title: str
+    postcode: str
+    status: str
+    dbs_level: str
+    dbs_adults_barred: bool
+    dbs_children_barred: bool
+
+
 async def own_places(user: CurrentUser) -> list[places.OwnPlace]:
     """The places a recipient-role user may ask distances from: the home of each person they
-    act for, then each of those people's needs (staff need none: they are unrestricted)."""
+    act for, then each of those people's needs (staff need none: they are unrestricted).
+    One query (market.reads): a profile page asked "how far from here?" reads these."""
     if user.role != "recipient":
         return []
-    ids = await accessible_ids(user)
-    if not ids:
-        return []
-    people = (
-        await Recipient.select(Recipient.id, Recipient.display_name, Recipient.postcode)
-        .where(Recipient.id.is_in(ids))
-        .order_by(Recipient.display_name)
+    mine = f'SELECT a."recipient" FROM {table(RecipientAccess)} a WHERE a."user" = {{}}'
+    people, needs = await read_together(
+        Read(
+            row=_Home,
+            columns=('r."display_name"', 'r."postcode"'),
+            source=f'FROM {table(Recipient)} r WHERE r."id" IN ({mine})',
+            args=(user.id,),
+            order='r."display_name", r."id"',
+        ),
+        Read(
+            row=_NeedPlace,
+            columns=tuple(f'n."{name}"' for name in _NeedPlace.__struct_fields__),
+            source=f'FROM {table(Need)} n WHERE n."recipient" IN ({mine}) AND n."postcode" != \'\'',
+            args=(user.id,),
+            order='n."id"',
+        ),
     )
-    needs = (
-        await Need.select(
-            Need.title,
-            Need.postcode,
-            Need.status,
-            Need.dbs_level,
-            Need.dbs_adults_barred,
-            Need.dbs_children_barred,
-        )
-        .where(Need.recipient.is_in(ids), Need.postcode != "")
-        .order_by(Need.id)
-    )
-    found = [places.OwnPlace(postcode=p["postcode"], label=f"{p['display_name']}'s home") for p in people]
-    found += [_need_place(n) for n in needs]
+    found = [places.OwnPlace(postcode=p.postcode, label=f"{p.display_name}'s home") for p in people]
+    found += [_need_place(msgspec.structs.asdict(n)) for n in needs]
     return [p for p in found if p.postcode]
 
 

@@ -68,13 +68,15 @@ async def slots_by_need(need_ids: list[int], span: tuple[int, int] | None = None
     )
     found: dict[int, list[SlotOut]] = {}
     for r in rows:
-        slot = Slot(start=r["start_minute"], end=r["end_minute"])
-        found.setdefault(r["need"], []).append(
-            SlotOut(
-                id=r["id"], start_minute=slot.start, end_minute=slot.end, label=slot.label(), hours=slot.hours
-            )
-        )
+        found.setdefault(r["need"], []).append(slot_out(r["id"], r["start_minute"], r["end_minute"]))
     return found
+
+
+def slot_out(slot_id: int, start_minute: int, end_minute: int) -> SlotOut:
+    slot = Slot(start=start_minute, end=end_minute)
+    return SlotOut(
+        id=slot_id, start_minute=slot.start, end_minute=slot.end, label=slot.label(), hours=slot.hours
+    )
 
 
 async def cover_dates_of(need_id: int) -> list[CoverDateOut]:
@@ -92,16 +94,20 @@ async def cover_dates_by_need(
     found: dict[int, list[CoverDateOut]] = {}
     for r in rows:
         found.setdefault(r["need"], []).append(
-            CoverDateOut(
-                id=r["id"],
-                on_date=r["on_date"],
-                start_minute=r["start_minute"],
-                end_minute=r["end_minute"],
-                label=cover_label(r["on_date"], r["start_minute"], r["end_minute"]),
-                hours=(r["end_minute"] - r["start_minute"]) / 60,
-            )
+            cover_out(r["id"], r["on_date"], r["start_minute"], r["end_minute"])
         )
     return found
+
+
+def cover_out(cover_id: int, on_date: date, start_minute: int, end_minute: int) -> CoverDateOut:
+    return CoverDateOut(
+        id=cover_id,
+        on_date=on_date,
+        start_minute=start_minute,
+        end_minute=end_minute,
+        label=cover_label(on_date, start_minute, end_minute),
+        hours=(end_minute - start_minute) / 60,
+    )
 
 
 def parse_slot(data: SlotInput) -> Slot:
