@@ -16,26 +16,45 @@ import asyncio
 import logging
 import time
 
+import msgspec
+
 from market import db
-from market.dbs.standing import Policy
+from market.dbs.standing import Policy, checks_with_facts, checks_with_facts_between
 from market.matching.engine.ranking import CandidateIndex
 from market.matching.index import pa_place
 from market.matching.matches import CACHE
+from market.register.schemas import Choice
 from market.search import register_reads as reads
-from market.search.extras import Entry, SearchExtras, entry
+from market.search.extras import Check, Entry, SearchExtras, entry
 
 log = logging.getLogger(__name__)
+
+
+async def _checks(rows: list[dict], by_id: bool) -> dict[int, list[Check]]:
+    """The DBS checks of these PAs with their facts (``dbs.standing``'s, two queries): by
+    their ids for a patch, by the batch's range of ids for a build (which reads them in id
+    order)."""
+    if not rows:
+        return {}
+    ids = [r["id"] for r in rows]
+    found = await (checks_with_facts(ids) if by_id else checks_with_facts_between(ids[0], ids[-1]))
+    checks: dict[int, list[Check]] = {}
+    for row, facts in found:
+        checks.setdefault(row["profile"], []).append((row["id"], facts))
+    return checks
 
 
 async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
     found: list[Entry] = []
     async for rows in reads.extras_batches(profile_ids):
+        checks = await _checks(rows, by_id=profile_ids is not None)
         found += [
             entry(
                 r,
                 pa_place(r) if r["lat"] is not None else None,
                 (r["headline"], r["admire"], r["matters"], r["how_to_work"]),
                 db.json_list(r["languages"]),
+                checks.get(r["id"], ()),
             )
             for r in rows
         ]
@@ -114,3 +133,48 @@ class ExtrasCache:
 
 
 EXTRAS = ExtrasCache()
+
+
+class FormLists(msgspec.Struct, frozen=True, kw_only=True):
+    """The lists a search's skills and client groups come from."""
+
+    skills: list[Choice]  # the active skills, in list order: what the form offers
+    groups: list[Choice]  # every client group, in list order
+    skill_codes: frozenset[str]  # every skill, retired ones too: what a search may name
+    group_codes: frozenset[str]
+
+
+class ListsCache:
+    """The skill and client group lists, read once and again only after the candidate index
+    was rebuilt: a change to a list (a skill added, renamed, retired or restored) logs a
+    change for everyone (``changes.touch_all``), which rebuilds the index, so the form offers
+    what the index can find. Saves the search page two queries, and the check of a search's
+    codes one."""
+
+    def __init__(self) -> None:
+        self._lists: FormLists | None = None
+        self._engine: object | None = None
+        self._generation = -1  # the index's generation when the lists were read
+
+    def reset(self) -> None:
+        self._lists = None
+
+    async def get(self) -> FormLists:
+        current = self._lists
+        changed = CACHE.changed_since(self._generation)
+        if current is not None and self._engine is db.current_engine() and changed is not None:
+            self._generation = CACHE.generation  # patches only: the lists still hold
+            return current
+        generation = CACHE.generation  # before reading: a rebuild meanwhile reads them again
+        skills, groups, skill_codes = await reads.form_lists()
+        lists = FormLists(
+            skills=skills,
+            groups=groups,
+            skill_codes=skill_codes,
+            group_codes=frozenset(g.code for g in groups),
+        )
+        self._lists, self._engine, self._generation = lists, db.current_engine(), generation
+        return lists
+
+
+LISTS = ListsCache()
