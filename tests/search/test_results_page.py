@@ -140,3 +140,46 @@ async def test_the_form_offers_the_lists_again_once_a_change_to_them_rebuilt_the
     assert found.status_code == 200
     refused = await client.get("/search", params={"postcode": SEARCH, "skill": "no_such_skill"})
     assert refused.status_code == 422 and "Choose skills from the list" in refused.text
+
+
+@pytest.mark.parametrize("error", ["", "Enter <a> postcode"])
+@pytest.mark.parametrize(
+    ("hint", "classes", "label_classes", "spellcheck", "autocomplete"),
+    [
+        ("Where <the> PA would work", "govuk-input--width-10", "govuk-label--s", False, "postal-code"),
+        ("", "", "", True, ""),
+        ("Like 09:00", "govuk-input--width-5", "", None, ""),
+    ],
+)
+def test_the_forms_text_boxes_are_govuk_frontends_markup(  # noqa: PLR0913 - the parameters
+    tmp_path, error, hint, classes, label_classes, spellcheck, autocomplete
+):
+    env = environment(make_settings("sqlite:///unused.db", tmp_path))
+    theirs = env.from_string(
+        '{% from "govuk_frontend_jinja/components/input/macro.html" import govukInput %}{{ govukInput(params) }}'
+    ).render(
+        params={
+            "id": "time-from",
+            "name": "time_from",
+            "label": {"text": "Start <time>", "classes": label_classes},
+            "hint": {"text": hint} if hint else None,
+            "value": "PE1 <1AB>",
+            "classes": classes,
+            "spellcheck": spellcheck,
+            "autocomplete": autocomplete or None,
+            "errorMessage": {"text": error} if error else None,
+        }
+    )
+    ours = env.from_string(
+        '{% from "search/_choices.html" import text_field %}'
+        '{{ text_field("time-from", "time_from", "Start <time>", "PE1 <1AB>", hint=hint, error=error,'
+        " classes=classes, label_classes=label_classes, spellcheck=spellcheck, autocomplete=autocomplete) }}"
+    ).render(
+        hint=hint,
+        error=error,
+        classes=classes,
+        label_classes=label_classes,
+        spellcheck=spellcheck,
+        autocomplete=autocomplete,
+    )
+    assert _normal(ours) == _normal(theirs)
