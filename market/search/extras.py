@@ -1,10 +1,8 @@
 """What the register search needs of each PA beyond the matching engine's candidate index:
 their exact home position (staff search from exact positions; everyone else from sector
 centres, which the candidate index holds), the words of their profile texts
-(``market.search.words``), the codes of every language they speak (the engine keeps bits
-for the 64 most spoken only, so a search for a rarer one reads them here) and their DBS
-checks' facts (``dbs.standing``'s, for the badge a result shows: which check is current
-depends on the day, so the facts are kept, not the badge).
+(``market.search.words``) and the codes of every language they speak (the engine keeps bits
+for the 64 most spoken only, so a search for a rarer one reads them here).
 
 Built whole from the database (``market.search.register_reads.extras_batches``), then patched:
 a PA who changed is held in a small overlay that wins over the arrays, and the owner rebuilds
@@ -22,13 +20,10 @@ import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
-from market.dbs.rules import CheckFacts
 from market.geo.distance import haversine_miles
 from market.search.words import WordIndex, haystack, hits_of
 
 OVERLAY_LIMIT = 2000  # edited PAs held beside the arrays before a rebuild folds them in
-# A DBS check as ``dbs.standing.best_standing`` weighs it: its id and its facts.
-Check = tuple[int, CheckFacts]
 
 
 class Entry(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,15 +36,10 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True):
     place: tuple[float, float] | None
     document: str  # the texts, as ``words.haystack`` makes them
     languages: tuple[str, ...]
-    checks: tuple[Check, ...] = ()  # their DBS checks, for the badge a result shows
 
 
 def entry(
-    row: dict,
-    place: tuple[float, float] | None,
-    texts: Sequence[str | None],
-    languages: Iterable[str],
-    checks: Iterable[Check] = (),
+    row: dict, place: tuple[float, float] | None, texts: Sequence[str | None], languages: Iterable[str]
 ) -> Entry:
     return Entry(
         profile_id=row["id"],
@@ -58,7 +48,6 @@ def entry(
         place=place,
         document=haystack(texts),
         languages=tuple(dict.fromkeys(str(x) for x in languages)),
-        checks=tuple(checks),
     )
 
 
@@ -83,7 +72,6 @@ class SearchExtras:
             for code in e.languages:
                 speakers.setdefault(code, []).append(e.profile_id)
         self._speakers = {code: np.array(ids, dtype=np.int64) for code, ids in speakers.items()}
-        self._checks = {e.profile_id: e.checks for e in ordered if e.checks}
         self.overlay: dict[int, Entry] = {}
         # The furthest any home is from its sector centre: how much wider than the radius an
         # exact search must look in the index, which is laid out by sector centres.
@@ -133,11 +121,6 @@ class SearchExtras:
     def hits(self, ids: NDArray[np.int64], words: Sequence[str]) -> NDArray[np.int64]:
         """Capped hits of every word for each PA, -1 where a word is missing."""
         return hits_of(self.words, {pid: e.document for pid, e in self.overlay.items()}, ids, words)
-
-    def checks(self, pid: int) -> tuple[Check, ...]:
-        """The PA's DBS checks with their facts (none: none recorded)."""
-        edited = self.overlay.get(pid)
-        return edited.checks if edited is not None else self._checks.get(pid, ())
 
     def speak_all(self, ids: NDArray[np.int64], codes: Sequence[str]) -> NDArray[np.bool_]:
         """Whether each PA speaks every one of the languages."""

@@ -19,42 +19,26 @@ import time
 import msgspec
 
 from market import db
-from market.dbs.standing import Policy, checks_with_facts, checks_with_facts_between
+from market.dbs.standing import Policy
 from market.matching.engine.ranking import CandidateIndex
 from market.matching.index import pa_place
 from market.matching.matches import CACHE
 from market.register.schemas import Choice
 from market.search import register_reads as reads
-from market.search.extras import Check, Entry, SearchExtras, entry
+from market.search.extras import Entry, SearchExtras, entry
 
 log = logging.getLogger(__name__)
-
-
-async def _checks(rows: list[dict], by_id: bool) -> dict[int, list[Check]]:
-    """The DBS checks of these PAs with their facts (``dbs.standing``'s, two queries): by
-    their ids for a patch, by the batch's range of ids for a build (which reads them in id
-    order)."""
-    if not rows:
-        return {}
-    ids = [r["id"] for r in rows]
-    found = await (checks_with_facts(ids) if by_id else checks_with_facts_between(ids[0], ids[-1]))
-    checks: dict[int, list[Check]] = {}
-    for row, facts in found:
-        checks.setdefault(row["profile"], []).append((row["id"], facts))
-    return checks
 
 
 async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
     found: list[Entry] = []
     async for rows in reads.extras_batches(profile_ids):
-        checks = await _checks(rows, by_id=profile_ids is not None)
         found += [
             entry(
                 r,
                 pa_place(r) if r["lat"] is not None else None,
                 (r["headline"], r["admire"], r["matters"], r["how_to_work"]),
                 db.json_list(r["languages"]),
-                checks.get(r["id"], ()),
             )
             for r in rows
         ]

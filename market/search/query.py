@@ -22,9 +22,9 @@ order is ``market.search.ranking``'s.
 Performance: who appears and in what order is worked out in memory, on the matching
 engine's candidate index and the search's extras beside it (``market.search.on_index``,
 ``market.search.listing``), kept fresh from the register's change log within a second; the
-database is read only for the page shown, in one query (its 20 profiles and the viewer's
-shortlist marks); their skills and weeks come from the index, their DBS badges from the
-checks the extras hold, weighed at today's date by ``dbs.standing``'s rule.
+database is read only for the page shown: its 20 profiles with the viewer's shortlist marks
+(one query) and their DBS badges (``dbs.standing``: one query, two when a check has status
+checks); their skills and weeks come from the index.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london_date, london_today
-from market.dbs.standing import Policy, Standing, best_standing
+from market.dbs.standing import Policy, Standing, standings
 from market.geo.display import distance_band
 from market.register.schemas import SkillOut
 from market.search import register_reads as reads
@@ -90,12 +90,7 @@ async def search(
     # Their skills and weeks as the index holds them (it is what they were found by).
     skills = {i: skills_held(index, at[i]) for i in shown}
     weeks = dict(zip(shown, week_grids(index, [at[i] for i in shown]), strict=True))
-    # Their DBS badges from the checks the extras hold (kept fresh by the change log, which
-    # every DBS change writes to), weighed by dbs.standing's own rule at today's date.
-    badges = {
-        i: best_standing(i, [({"id": c}, facts) for c, facts in extras.checks(i)], today, policy)
-        for i in shown
-    }
+    badges = await standings(shown, today, policy)
     return SearchOut(
         total=total,
         page=page,
