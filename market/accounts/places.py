@@ -24,7 +24,7 @@ from market.errors import Invalid
 from market.geo.postcodes import InvalidPostcode, parse_postcode
 from market.roles import STAFF_ROLES
 
-__all__ = ["OwnPlace", "own_place", "places_of", "provide", "refusal", "unrestricted"]
+__all__ = ["OwnPlace", "distinct_places", "own_place", "places_of", "provide", "refusal", "unrestricted"]
 
 NO_PLACES = (
     "Add the person you are finding support for first: distances are measured only from "
@@ -64,10 +64,13 @@ async def places_of(user: CurrentUser | None, *, distinct: bool = True) -> list[
     if user is None:
         return []
     every = [place for provider in _PROVIDERS.values() for place in await provider(user)]
-    if not distinct:
-        return every
+    return distinct_places(every) if distinct else every
+
+
+def distinct_places(places: list[OwnPlace]) -> list[OwnPlace]:
+    """Each postcode once, the first place with it kept (``places_of``'s default)."""
     found: dict[str, OwnPlace] = {}
-    for place in every:
+    for place in places:
         found.setdefault(place.postcode, place)
     return list(found.values())
 
@@ -84,10 +87,14 @@ def refusal(places: list[OwnPlace]) -> str:
     )
 
 
-async def own_place(user: CurrentUser | None, text: str, *, field: str) -> OwnPlace:
+async def own_place(
+    user: CurrentUser | None, text: str, *, field: str, places: list[OwnPlace] | None = None
+) -> OwnPlace:
     """The caller's place that ``text`` names (a full postcode, any case or spacing); Invalid
-    naming ``field`` when it is not one of theirs."""
-    places = await places_of(user)
+    naming ``field`` when it is not one of theirs. ``places``: the caller's places (distinct)
+    when already read, so a page that shows them reads them once."""
+    if places is None:
+        places = await places_of(user)
     try:
         postcode = parse_postcode(text).full
     except InvalidPostcode:

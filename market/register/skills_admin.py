@@ -75,6 +75,7 @@ async def set_active(skill_id: int, active: bool, *, actor: CurrentUser) -> None
         if not await Skill.exists().where(Skill.id == skill_id):
             raise NotFound()
         await Skill.update({Skill.active: active}).where(Skill.id == skill_id)
+        await changes.touch_all()  # the register search reads its skill list again on the rebuild
         await audit.record(
             "skill.restored" if active else "skill.retired",
             actor=actor,

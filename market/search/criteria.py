@@ -35,7 +35,7 @@ from market.geo.postcodes import InvalidPostcode, parse_outward_or_sector, parse
 from market.geo.services import GeoPoint
 from market.register import languages as language_list
 from market.register.availability import DAY, DAYS, Slot, SlotProblem, slot_from_day_times
-from market.search import register_reads
+from market.search.listing import LISTS
 from market.search.schemas import (
     DEFAULT_RADIUS,
     MAX_CHOICES,
@@ -117,16 +117,20 @@ async def locate_near(text: str, settings: Settings | None, *, field: str = "pos
     return await places.locate_place(text, settings, field=field)
 
 
-async def own_point(viewer: CurrentUser | None, text: str, *, field: str) -> GeoPoint:
+async def own_point(
+    viewer: CurrentUser | None, text: str, *, field: str, places: list[own.OwnPlace] | None = None
+) -> GeoPoint:
     """One of the caller's own places, as precisely as distances from it are worked: its
     sector's centre, or for the district of one of their places the district's centre.
-    Invalid naming ``field`` when the text is neither."""
+    Invalid naming ``field`` when the text is neither. ``places``: the caller's places
+    (``own.places_of``), when the page has read them already."""
+    if places is None:
+        places = await own.places_of(viewer)
     if (district := district_of(text)) is not None:
-        places_here = await own.places_of(viewer)
-        if not any(parse_postcode(p.postcode).district == district for p in places_here):
-            raise Invalid({field: own.refusal(places_here)})
+        if not any(parse_postcode(p.postcode).district == district for p in places):
+            raise Invalid({field: own.refusal(places)})
         return district_point(district, field=field)
-    place = await own.own_place(viewer, text, field=field)
+    place = await own.own_place(viewer, text, field=field, places=places)
     postcode = parse_postcode(place.postcode)
     centre = centroids.sector_point(postcode.full)
     if centre is None:  # a district the shipped table does not know
@@ -142,19 +146,25 @@ async def own_point(viewer: CurrentUser | None, text: str, *, field: str) -> Geo
 
 
 async def _where(
-    data: SearchInput, settings: Settings | None, errors: dict[str, str], viewer: CurrentUser | None
+    data: SearchInput,
+    settings: Settings | None,
+    errors: dict[str, str],
+    viewer: CurrentUser | None,
+    places: list[own.OwnPlace] | None,
 ) -> GeoPoint | None:
     text = " ".join(data.postcode.split())
     staff = own.unrestricted(viewer)
+    if not staff and places is None:
+        places = await own.places_of(viewer)
     if not text:
         if staff:
             errors["postcode"] = ENTER_POSTCODE_OR_PLACE if settings and settings.geocoder else ENTER_POSTCODE
         else:
-            errors["postcode"] = own.refusal(await own.places_of(viewer))
+            errors["postcode"] = own.refusal(places or [])
         return None
     if not staff:
         try:
-            return await own_point(viewer, text, field="postcode")
+            return await own_point(viewer, text, field="postcode", places=places)
         except Invalid as invalid:
             errors.update(invalid.errors)
             return None
@@ -211,7 +221,8 @@ async def _choices(skills: tuple[str, ...], groups: tuple[str, ...], errors: dic
     if len(skills) > MAX_CHOICES or len(groups) > MAX_CHOICES:
         skills_ok, groups_ok = len(skills) <= MAX_CHOICES, len(groups) <= MAX_CHOICES
     else:
-        skills_ok, groups_ok = await register_reads.all_known(skills, groups)
+        lists = await LISTS.get()
+        skills_ok, groups_ok = set(skills) <= lists.skill_codes, set(groups) <= lists.group_codes
     if not skills_ok:
         errors["skill"] = "Choose skills from the list"
     if not groups_ok:
@@ -242,13 +253,15 @@ async def check(
     *,
     viewer: CurrentUser | None,
     problems: Mapping[str, str] | None = None,
+    places: list[own.OwnPlace] | None = None,
 ) -> Criteria:
     """The checked search by ``viewer`` (None: nobody signed in, who has no places); Invalid
     naming every field wrong at once, with ``problems`` (the form's own, for fields it could
-    not read) first."""
+    not read) first. ``places``: the viewer's own places (``own.places_of``) when the caller
+    has read them already (the page shows them), else they are read here."""
     problems = problems or {}
     errors: dict[str, str] = {}
-    point = await _where(data, settings, errors, viewer)
+    point = await _where(data, settings, errors, viewer, places)
     days = sorted({DAYS.index(name) for name in data.day})
     asked = (
         data.time_from is not None

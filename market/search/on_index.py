@@ -20,6 +20,7 @@ key, then the profile id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import msgspec
@@ -31,6 +32,7 @@ from market.geo.distance import haversine_miles
 from market.matching.engine.need import covered_quarters, slot_words
 from market.matching.engine.ranking import (
     QUARTER,
+    QUARTERS,
     CandidateIndex,
     dbs_current,
     driving_rules,
@@ -38,12 +40,12 @@ from market.matching.engine.ranking import (
     has_all,
 )
 from market.matching.index import DBS_REQUIREMENTS as ENGINE_DBS
-from market.register.availability import Slot
+from market.register.availability import DAY, DAYS, DEFAULT_BANDS, Cover
 from market.register.schemas import SkillOut
 from market.search.criteria import Criteria
 from market.search.extras import SearchExtras
 from market.search.ranking import YEARS_CAP
-from market.search.schemas import DBS_REQUIREMENTS
+from market.search.schemas import DBS_REQUIREMENTS, WeekRowOut
 
 # Each search DBS filter as the engine's DBS kind asking the same requirement.
 DBS_KIND = {
@@ -52,6 +54,7 @@ DBS_KIND = {
 }
 DRIVING = {"licence": "recipients_car", "car": "own_car"}  # what each driving filter asks
 MARGIN_MILES = 0.01  # slices a hair wider than the exact search's reach
+COVER = (str(Cover.FULL), str(Cover.PART), str(Cover.NONE))
 
 
 class Found(msgspec.Struct, kw_only=True):
@@ -74,15 +77,32 @@ def skills_held(index: CandidateIndex, row: int) -> list[SkillOut]:
     ]
 
 
-def weekly_slots(index: CandidateIndex, row: int) -> list[Slot]:
-    """The PA's week as slots, from the quarter-hours the index holds (the same hours as the
-    slots they entered, which are on the quarter hour)."""
-    quarters = np.unpackbits(index.availability[row]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], quarters, [0]))))
-    return [
-        Slot(int(start) * QUARTER, int(end) * QUARTER)
-        for start, end in zip(edges[::2], edges[1::2], strict=True)
-    ]
+def _band_quarters() -> tuple[tuple[str, NDArray[np.intp]], ...]:
+    """Each band of the week grid (``availability.DEFAULT_BANDS``) as the quarter-hours of the
+    week it covers, one row a day ([7, quarters]; Sunday's night runs into Monday)."""
+    bands = []
+    for name, start, end in DEFAULT_BANDS:
+        assert start % QUARTER == 0 and end % QUARTER == 0  # so whole quarters answer exactly
+        day = np.arange(start // QUARTER, end // QUARTER)
+        bands.append((name, (np.arange(len(DAYS))[:, None] * (DAY // QUARTER) + day) % QUARTERS))
+    return tuple(bands)
+
+
+BAND_QUARTERS = _band_quarters()
+
+
+def week_grids(index: CandidateIndex, rows: Sequence[int]) -> list[list[WeekRowOut]]:
+    """Each row's week grid (``ranking.grid_out`` of their slots), from the quarter-hours the
+    index holds: the same answer, since the slots they entered and the bands are on the
+    quarter hour, without turning the week back into slots."""
+    held = np.unpackbits(index.availability[np.asarray(rows, dtype=np.int64)], axis=1)
+    grids: list[list[WeekRowOut]] = [[] for _ in rows]
+    for band, quarters in BAND_QUARTERS:
+        count = held[:, quarters].sum(axis=2)  # [rows, 7]
+        cover = np.where(count == quarters.shape[1], 0, np.where(count > 0, 1, 2))
+        for grid, days in zip(grids, cover.tolist(), strict=True):
+            grid.append(WeekRowOut(band=band, days=[COVER[c] for c in days]))
+    return grids
 
 
 def _near_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria) -> tuple[NDArray, NDArray]:

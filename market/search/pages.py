@@ -24,9 +24,10 @@ from market.dbs.standing import Policy
 from market.errors import Invalid, NotFound
 from market.fields import whole_number
 from market.register.availability import DAYS
-from market.register.schemas import EMPLOYMENT
-from market.search import criteria, forms, profiles, query, register_reads, shortlist
+from market.register.schemas import EMPLOYMENT, Choice
+from market.search import criteria, forms, profiles, query, shortlist
 from market.search.api import SEARCH_QUERY, SEARCHERS, SHORTLISTERS, FromAddress
+from market.search.listing import LISTS, FormLists
 from market.search.schemas import DBS_FILTERS, DRIVING_FILTERS, GENDERS, RADII, SORTS, filter_for
 from market.settings import Settings
 from market.web.forms import form_errors, read_form
@@ -85,13 +86,21 @@ def _is_partial(request: Request) -> bool:
     )
 
 
+def _lists(lists: FormLists) -> dict[str, list[Choice]]:
+    return {"skills": lists.skills, "groups": lists.groups}
+
+
 async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, Any]:
     staff = own.unrestricted(viewer)
+    # Every place once (a need at the person's home as well as the home): the blank form's
+    # DBS filter reads them all, the form and the search each postcode once.
+    every = [] if staff else await own.places_of(viewer, distinct=False)
     return {
         # Staff search from anywhere; everyone else from one of their own places.
         "staff_search": staff,
-        "own_places": [] if staff else await own.places_of(viewer),
-        **await register_reads.form_lists(),
+        "own_places": own.distinct_places(every),
+        "every_place": every,
+        **_lists(await LISTS.get()),
         "radii": RADII,
         "days": DAYS,
         "genders": GENDERS,
@@ -103,12 +112,12 @@ async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, An
     }
 
 
-async def _needs_dbs_filter(viewer: CurrentUser) -> str:
+def _needs_dbs_filter(places: list[own.OwnPlace]) -> str:
     """The DBS filter a blank search starts with: what the searcher's needs ask, when they
     all ask the same; otherwise "" (Any), so no PA is hidden on a guess."""
     asks = {
         DbsRequirement(level=p.dbs_level, adults_barred=p.adults_barred, children_barred=p.children_barred)
-        for p in await own.places_of(viewer, distinct=False)
+        for p in places
         if p.dbs_level
     }
     return filter_for(asks.pop()) if len(asks) == 1 else ""
@@ -131,11 +140,17 @@ class SearchPages(Controller):
         if not any(key != "done" for key in request.query_params):
             if context["own_places"]:  # a blank form starts from the searcher's first place
                 values["postcode"] = context["own_places"][0].postcode
-                values["dbs"] = await _needs_dbs_filter(request.user)
+                values["dbs"] = _needs_dbs_filter(context["every_place"])
             return render("search/search.html", values=values, **context)
         data, problems = forms.read_search(search)
         try:
-            checked = await criteria.check(data, settings, viewer=request.user, problems=problems)
+            checked = await criteria.check(
+                data,
+                settings,
+                viewer=request.user,
+                problems=problems,
+                places=None if context["staff_search"] else context["own_places"],
+            )
         except Invalid as problem:
             # form_errors keeps the single-valued fields; the checkbox lists are kept too.
             return render(

@@ -22,8 +22,9 @@ order is ``market.search.ranking``'s.
 Performance: who appears and in what order is worked out in memory, on the matching
 engine's candidate index and the search's extras beside it (``market.search.on_index``,
 ``market.search.listing``), kept fresh from the register's change log within a second; the
-database is read only for the page shown (its 20 profiles, their shortlist marks and DBS
-badges); their skills and weeks come from the index too.
+database is read only for the page shown: its 20 profiles with the viewer's shortlist marks
+(one query) and their DBS badges (``dbs.standing``: one query, two when a check has status
+checks); their skills and weeks come from the index.
 """
 
 from __future__ import annotations
@@ -34,21 +35,20 @@ from market.accounts.schemas import CurrentUser
 from market.clock import london_date, london_today
 from market.dbs.standing import Policy, Standing, standings
 from market.geo.display import distance_band
-from market.register.availability import Slot
 from market.register.schemas import SkillOut
 from market.search import register_reads as reads
 from market.search.criteria import Criteria
 from market.search.listing import EXTRAS
-from market.search.on_index import find, skills_held, weekly_slots
-from market.search.ranking import grid_out, page_count
-from market.search.schemas import PER_PAGE, ResultOut, SearchOut
+from market.search.on_index import find, skills_held, week_grids
+from market.search.ranking import page_count, week_summary
+from market.search.schemas import PER_PAGE, ResultOut, SearchOut, WeekRowOut
 
 
 def _result(
     row: dict[str, Any],
     miles: float,
     skills: list[SkillOut],
-    slots: list[Slot],
+    week: list[WeekRowOut],
     shortlisted: bool,
     dbs: Standing | None,
 ) -> ResultOut:
@@ -61,10 +61,11 @@ def _result(
         skills=skills,
         vetted_on=london_date(row["approved_at"]),
         right_to_work_checked=row["right_to_work_confirmed_at"] is not None,
-        week=grid_out(slots),
+        week=week,
         shortlisted=shortlisted,
         dbs=dbs.badge if dbs else "",
         min_rate_pence=row["min_rate_pence"],
+        usually_available=week_summary(week),
     )
 
 
@@ -84,12 +85,11 @@ async def search(
     shown = found.ids[window].tolist()
     miles = dict(zip(shown, found.miles[window].tolist(), strict=True))
     at = dict(zip(shown, found.rows[window].tolist(), strict=True))
-    rows = {r["id"]: r for r in await reads.shown_rows(shown)}
+    rows = {r["id"]: r for r in await reads.shown_rows(shown, viewer)}
     shown = [i for i in shown if i in rows]  # one withdrawn since the index last looked
     # Their skills and weeks as the index holds them (it is what they were found by).
     skills = {i: skills_held(index, at[i]) for i in shown}
-    slots = {i: weekly_slots(index, at[i]) for i in shown}
-    saved = await reads.shortlisted(viewer, shown)
+    weeks = dict(zip(shown, week_grids(index, [at[i] for i in shown]), strict=True))
     badges = await standings(shown, today, policy)
     return SearchOut(
         total=total,
@@ -99,5 +99,8 @@ async def search(
         radius=criteria.radius,
         searched_district=criteria.district,
         searched_place=criteria.place,
-        results=[_result(rows[i], miles[i], skills[i], slots[i], i in saved, badges.get(i)) for i in shown],
+        results=[
+            _result(rows[i], miles[i], skills[i], weeks[i], rows[i]["shortlisted"], badges.get(i))
+            for i in shown
+        ],
     )

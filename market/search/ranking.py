@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 import msgspec
 
 from market.geo.distance import EARTH_RADIUS_MILES
-from market.register.availability import Slot, covered_minutes, week_grid
+from market.register.availability import DAYS, Slot, covered_minutes, week_grid
 from market.search.schemas import PER_PAGE, WeekRowOut
 
 YEARS_CAP = 5
@@ -94,6 +94,50 @@ def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, fl
 
 def grid_out(slots: Iterable[Slot]) -> list[WeekRowOut]:
     return [WeekRowOut(band=row.band, days=[str(c) for c in row.days]) for row in week_grid(slots)]
+
+
+def _day_list(days: Sequence[int]) -> str:
+    """Days of the week as words: "every day", "Monday to Friday", "Monday, Wednesday and
+    Saturday", "Monday to Wednesday and Sunday" (three or more in a row are a range)."""
+    if len(days) == len(DAYS):
+        return "every day"
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAYS[run[0]]} to {DAYS[run[-1]]}")
+        else:
+            parts += [DAYS[day] for day in run]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _bands(names: Sequence[str], plural: bool) -> str:
+    words = [name.lower() + ("s" if plural else "") for name in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def week_summary(week: Sequence[WeekRowOut]) -> str:
+    """The week grid in one line, for a search result (the grid itself is on the profile):
+    the bands a PA covers in full, bands with the same days together, then those they cover
+    in part, e.g. "Mornings and afternoons Monday to Friday; evenings Saturday; part of the
+    night Friday". The same bands and the same full or part as the grid."""
+    phrases: list[str] = []
+    for state, plural, lead in (("full", True, ""), ("part", False, "part of the ")):
+        grouped: dict[tuple[int, ...], list[str]] = {}
+        for row in week:
+            days = tuple(day for day, cover in enumerate(row.days) if cover == state)
+            if days:
+                grouped.setdefault(days, []).append(row.band)
+        phrases += [f"{lead}{_bands(bands, plural)} {_day_list(days)}" for days, bands in grouped.items()]
+    if not phrases:
+        return "No usual times given"
+    text = "; ".join(phrases)
+    return text[0].upper() + text[1:]
 
 
 def page_count(total: int, per_page: int = PER_PAGE) -> int:

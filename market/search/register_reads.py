@@ -12,13 +12,11 @@ from typing import Any
 
 from market.accounts.schemas import CurrentUser
 from market.errors import NotFound
-from market.register import services as register
 from market.register.availability import Slot
 from market.register.details import client_group_list
 from market.register.schemas import Choice
 from market.register.tables import (
     AvailabilitySlot,
-    ClientGroup,
     PAClientGroup,
     PAProfile,
     ShortlistEntry,
@@ -67,11 +65,16 @@ async def groups_for(ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
+def _shortlister(viewer: CurrentUser | None) -> int | None:
+    return viewer.id if viewer is not None and viewer.role in SHORTLISTERS else None
+
+
 async def shortlisted(viewer: CurrentUser | None, ids: Sequence[int]) -> set[int]:
-    if viewer is None or viewer.role not in SHORTLISTERS or not ids:
+    owner = _shortlister(viewer)
+    if owner is None or not ids:
         return set()
     rows = await ShortlistEntry.select(ShortlistEntry.profile).where(
-        ShortlistEntry.owner == viewer.id, ShortlistEntry.profile.is_in(list(ids))
+        ShortlistEntry.owner == owner, ShortlistEntry.profile.is_in(list(ids))
     )
     return {r["profile"] for r in rows}
 
@@ -91,19 +94,16 @@ async def listed_row(profile_id: int) -> dict[str, Any]:
     return row
 
 
-async def all_known(skills: Sequence[str], groups: Sequence[str]) -> tuple[bool, bool]:
-    """Whether every skill code, and every client group code, is on its list (retired
+async def form_lists() -> tuple[list[Choice], list[Choice], frozenset[str]]:
+    """The controlled lists the search form offers and checks against (two queries): the
+    active skills and every client group, in list order, and every skill's code (retired
     skills included: a search for one simply finds fewer PAs)."""
-    skills_ok = not skills or await Skill.count().where(Skill.code.is_in(list(skills))) == len(skills)
-    groups_ok = not groups or await ClientGroup.count().where(ClientGroup.code.is_in(list(groups))) == len(
-        groups
+    skills = await Skill.select(Skill.id, Skill.code, Skill.name, Skill.active).order_by(Skill.position)
+    return (
+        [Choice(id=r["id"], code=r["code"], name=r["name"]) for r in skills if r["active"]],
+        await client_group_list(),
+        frozenset(r["code"] for r in skills),
     )
-    return skills_ok, groups_ok
-
-
-async def form_lists() -> dict[str, list[Choice]]:
-    """The controlled lists the search form offers: the active skills, every client group."""
-    return {"skills": await register.skill_list(), "groups": await client_group_list()}
 
 
 # What the search's extras (market.search.extras) read of each listed PA.
@@ -136,11 +136,24 @@ async def extras_batches(profile_ids: Sequence[int] | None = None) -> AsyncItera
         after = rows[-1]["id"]
 
 
-async def shown_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
-    """What a search result shows of each of these listed PAs (a page: 20 at most)."""
+# What a search result shows of a PA, and whether the viewer has saved them: one query for
+# the page (piccolo selects cannot add the shortlist mark as a column).
+_SHOWN = (
+    "SELECT p.id AS id, p.display_name AS display_name, p.headline AS headline,"
+    " p.district AS district, p.approved_at AS approved_at,"
+    " p.right_to_work_confirmed_at AS right_to_work_confirmed_at, p.min_rate_pence AS min_rate_pence,"
+    f" EXISTS (SELECT 1 FROM {ShortlistEntry._meta.tablename} s WHERE s.owner = {{}} AND s.profile = p.id) AS shortlisted"
+    f" FROM {PAProfile._meta.tablename} p WHERE p.status = {{}} AND p.id IN ({{ids}})"
+)
+
+
+async def shown_rows(ids: Sequence[int], viewer: CurrentUser | None) -> list[dict[str, Any]]:
+    """What a search result shows of each of these listed PAs (a page: 20 at most), each with
+    ``shortlisted``: on the viewer's shortlist (never for a viewer who keeps none)."""
     if not ids:
         return []
-    return await PAProfile.select(
-        PAProfile.id, PAProfile.display_name, PAProfile.headline, PAProfile.district,
-        PAProfile.approved_at, PAProfile.right_to_work_confirmed_at, PAProfile.min_rate_pence,
-    ).where(PAProfile.id.is_in(list(ids)), PAProfile.status == LISTED)  # fmt: skip
+    owner = _shortlister(viewer)
+    sql = _SHOWN.replace("{ids}", ", ".join("{}" for _ in ids))
+    rows = await PAProfile.raw(sql, -1 if owner is None else owner, LISTED, *[int(i) for i in ids])
+    # SQLite answers EXISTS with 0 or 1.
+    return [{**row, "shortlisted": bool(row["shortlisted"])} for row in rows]

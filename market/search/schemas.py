@@ -119,6 +119,8 @@ class ResultOut(msgspec.Struct, kw_only=True):
     shortlisted: bool = False
     dbs: str = ""  # the DBS badge: level, barred lists and when staff checked it; never more
     min_rate_pence: int | None = None  # the least the PA asks an hour, if they said
+    # The week in one line ("Mornings Monday to Friday; evenings Saturday"): ``week`` in words.
+    usually_available: str = ""
 
 
 class SearchOut(msgspec.Struct, kw_only=True):

@@ -21,7 +21,7 @@ from market.register.availability import DAY, Slot, slot_from_day_times
 from market.register.tables import AvailabilitySlot, ClientGroup, PAClientGroup, PAProfile, PASkill, Skill
 from market.search.criteria import Criteria
 from market.search.query import search
-from market.search.ranking import available_for, skill_score, text_hits
+from market.search.ranking import available_for, grid_out, skill_score, text_hits, week_summary
 from market.search.schemas import DBS_REQUIREMENTS, RADII
 from tests.register.factories import make_pa
 
@@ -191,6 +191,25 @@ def _fields(criteria: Criteria) -> dict:
     return {name: getattr(criteria, name) for name in criteria.__struct_fields__}
 
 
+async def _shown_as_the_database_has_them(today: date) -> None:
+    """What each result shows from the index (skills, the week and its one line) and the
+    database (the DBS badge) is what the one-PA reads say."""
+    everyone = Criteria(district="PE1", place="PE1", lat=52.57, lon=-0.24, coarse=False, radius=50)
+    shown = 0
+    for page in range(1, (await search(everyone)).pages + 1):
+        for result in (await search(Criteria(**{**_fields(everyone), "page": page}))).results:
+            slots = [
+                Slot(r["start_minute"], r["end_minute"])
+                for r in await AvailabilitySlot.select().where(AvailabilitySlot.profile == result.id)
+            ]
+            assert result.week == grid_out(slots), result.id
+            assert result.usually_available == week_summary(grid_out(slots))
+            badge = await standing(result.id, today, Policy())
+            assert result.dbs == (badge.badge if badge else "")
+            shown += 1
+    assert shown > 20
+
+
 async def test_search_on_the_index_equals_the_rules_applied_one_pa_at_a_time():
     rng = random.Random(22)
     ids = await _register(rng)
@@ -202,6 +221,7 @@ async def test_search_on_the_index_equals_the_rules_applied_one_pa_at_a_time():
         assert await _searched(criteria) == expected, criteria
         some_found += bool(expected)
     assert some_found > 10  # the searches were not all empty (15 of the 60 find someone)
+    await _shown_as_the_database_has_them(today)
 
     # Edits the index and the search's extras learn of from the change log: new words, a move,
     # a language, a suspension.

@@ -105,16 +105,19 @@ async def test_a_nearby_pa_is_found_without_revealing_where_they_live(client, lo
     assert "Moving and handling with a hoist (3 years)" in page.text
     assert "Personal care (1 year)" in page.text
     assert "Vetted by PA register on" in page.text and "Right to work checked" in page.text
-    assert "When Amira is usually available" in page.text
-    grid = page.text[page.text.index("When Amira is usually available") :]
-    afternoon = re.search(r"Afternoon</th>(.*?)</tr>", grid, re.S).group(1)
-    assert re.findall(r">(Yes|Part|No)<", afternoon) == ["Yes", "No", "No", "No", "No", "No", "No"]
-    morning = re.search(r"Morning</th>(.*?)</tr>", grid, re.S).group(1)
-    assert re.findall(r">(Yes|Part|No)<", morning) == ["Yes", "No", "No", "No", "No", "Part", "No"]
+    # A result says the week in one line; the week's grid is on the profile.
+    assert "Usually available" in page.text
+    assert "Mornings and afternoons Monday; part of the morning Saturday" in page.text
+    assert "When Amira is usually available" not in page.text and "<table" not in page.text
     assert f'href="/pas/{pa["id"]}?from=PE1%201AB"' in page.text
 
     profile = await client.get(f"/pas/{pa['id']}", params={"from": SEARCH})
     assert profile.status_code == 200
+    grid = profile.text[profile.text.index("When Amira is usually available") :]
+    afternoon = re.search(r"Afternoon</th>(.*?)</tr>", grid, re.S).group(1)
+    assert re.findall(r">(Yes|Part|No)<", afternoon) == ["Yes", "No", "No", "No", "No", "No", "No"]
+    morning = re.search(r"Morning</th>(.*?)</tr>", grid, re.S).group(1)
+    assert re.findall(r">(Yes|Part|No)<", morning) == ["Yes", "No", "No", "No", "No", "Part", "No"]
     assert '<h1 class="govuk-heading-l">Amira</h1>' in profile.text
     assert "PE2, about 3 miles away as the crow flies" in profile.text
     assert "From £12.50 an hour" in profile.text and "Polish" not in profile.text
@@ -128,6 +131,7 @@ async def test_a_nearby_pa_is_found_without_revealing_where_they_live(client, lo
     (result,) = body["results"]
     assert result["district"] == "PE2" and result["distance_band"] == "about 3 miles"
     assert result["week"][1]["band"] == "Afternoon" and result["week"][1]["days"][0] == "full"
+    assert result["usually_available"] == "Mornings and afternoons Monday; part of the morning Saturday"
     one = await client.get(f"/api/v1/register/pas/{pa['id']}", params={"from": SEARCH})
     assert one.status_code == 200 and one.json()["distance_band"] == "about 3 miles"
 

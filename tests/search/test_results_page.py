@@ -1,0 +1,185 @@
+"""The search page's parts: the form's choices (GOV.UK Frontend's markup, written out), the
+compact result card's one-line week, and the skill and client group lists the form offers,
+kept from the database until a change to a list rebuilds the index."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from market.matching.matches import CACHE
+from market.register.availability import WEEK, Slot, slot_from_day_times
+from market.register.tables import Skill
+from market.search.ranking import grid_out, week_summary
+from market.web.templating import environment
+from tests.conftest import make_settings
+from tests.register.factories import make_pa
+from tests.support import submit
+
+SEARCH = "PE1 1AB"
+
+
+def _week(*slots: tuple[str, str, str]):
+    return grid_out([slot_from_day_times(day, start, end) for day, start, end in slots])
+
+
+@pytest.mark.parametrize(
+    ("slots", "summary"),
+    [
+        ((), "No usual times given"),
+        (
+            tuple(
+                (day, "06:00", "12:00") for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+            ),
+            "Mornings Monday to Friday",
+        ),
+        (
+            (("Monday", "06:00", "18:00"), ("Saturday", "09:00", "10:00")),
+            "Mornings and afternoons Monday; part of the morning Saturday",
+        ),
+        (
+            (("Monday", "18:00", "22:00"), ("Wednesday", "18:00", "22:00"), ("Saturday", "18:00", "23:00")),
+            "Evenings Monday, Wednesday and Saturday; part of the night Saturday",
+        ),
+        (None, "Mornings, afternoons, evenings and nights every day"),
+        (
+            # Sunday 22:00 to 06:00 is Sunday's night, into Monday morning.
+            (("Sunday", "22:00", "06:00"), ("Monday", "22:00", "02:00"), ("Tuesday", "12:00", "15:00")),
+            "Nights Sunday; part of the afternoon Tuesday; part of the night Monday",
+        ),
+        (
+            tuple((day, "12:00", "18:00") for day in ("Monday", "Tuesday", "Wednesday", "Friday", "Sunday")),
+            "Afternoons Monday to Wednesday, Friday and Sunday",
+        ),
+    ],
+)
+def test_the_week_in_one_line(slots, summary):
+    week = grid_out([Slot(0, WEEK)]) if slots is None else _week(*slots)  # None: the whole week
+    assert week_summary(week) == summary
+
+
+def _normal(html: str) -> str:
+    """The HTML without the white space between and around tags (which shows nothing)."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s*\n\s*", "", html)).strip()
+
+
+@pytest.mark.parametrize("kind", ["checkboxes", "radios"])
+@pytest.mark.parametrize("error", ["", "Choose <one> & go"])
+@pytest.mark.parametrize("hint", ["", "Shows PAs with every <skill>"])
+def test_the_forms_choices_are_govuk_frontends_markup(tmp_path, kind, error, hint):
+    env = environment(make_settings("sqlite:///unused.db", tmp_path))
+    items = [("a", "First & <b>", True), ("b<", "Second", False), ("", "Any", False)]
+    macro = {"checkboxes": "govukCheckboxes", "radios": "govukRadios"}[kind]
+    theirs = env.from_string(
+        f'{{% from "govuk_frontend_jinja/components/{kind}/macro.html" import {macro} %}}'
+        f"{{{{ {macro}(params) }}}}"
+    ).render(
+        params={
+            "name": "skill",
+            "idPrefix": "skill",
+            "classes": f"govuk-{kind}--small",
+            "items": [{"value": v, "text": t, "checked": c} for v, t, c in items],
+            "fieldset": {"legend": {"text": "Skills they must have", "classes": "govuk-fieldset__legend--s"}},
+            "hint": {"text": hint} if hint else None,
+            "errorMessage": {"text": error} if error else None,
+        }
+    )
+    ours = env.from_string(
+        '{% from "search/_choices.html" import choices %}'
+        '{{ choices(kind, "skill", "Skills they must have", items, hint=hint, error=error) }}'
+    ).render(kind=kind, items=items, hint=hint, error=error)
+    assert _normal(ours) == _normal(theirs)
+
+
+async def test_a_result_card_is_compact_and_the_profile_keeps_the_week(client, login_as):
+    pa = await make_pa(
+        name="Wendy Weekdays",
+        postcode="PE2 5DE",
+        skills={"hoist": 3, "personal_care": 1},
+        slots=tuple(
+            (day, "07:00", "12:00") for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+        ),
+    )
+    await login_as("recipient")
+    page = await client.get("/search", params={"postcode": SEARCH})
+    (card,) = page.text.split('<li class="app-card">')[1:]
+    assert "Part of the morning Monday to Friday" in card
+    assert "Personal care (1 year), Moving and handling with a hoist (3 years)" in card  # list order
+    assert "<table" not in card and "app-week" not in card
+    profile = await client.get(f"/pas/{pa['id']}")
+    assert "When Wendy is usually available" in profile.text and "<table" in profile.text
+
+
+def _offered(html: str, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" type="checkbox" value="([^"]*)"', html)
+
+
+async def test_the_form_offers_the_lists_again_once_a_change_to_them_rebuilt_the_index(client, login_as):
+    await make_pa(name="Holly Hoist", postcode="PE2 5DE", skills={"hoist": 2})
+    await login_as("admin")
+    page = await client.get("/search", params={"postcode": SEARCH})
+    assert "hoist" in _offered(page.text, "skill") and "older_people" in _offered(page.text, "group")
+    assert "tracheostomy_care" not in _offered(page.text, "skill")
+
+    assert (await submit(client, "/admin/skills", {"name": "Tracheostomy care"})).status_code == 302
+    hoist = await Skill.select(Skill.id).where(Skill.code == "hoist").first()
+    await submit(client, "/admin/skills", {}, action=f"/admin/skills/{hoist['id']}/retire")
+    # The index sees the changes on its next look and rebuilds (in the background); then
+    # the form reads its lists again.
+    await client.get("/search", params={"postcode": SEARCH})
+    await CACHE.settled()
+    page = await client.get("/search", params={"postcode": SEARCH})
+    offered = _offered(page.text, "skill")
+    assert "tracheostomy_care" in offered and "hoist" not in offered
+    # A retired skill may still be searched for (its holders keep it), and is found.
+    held = await client.get("/search", params={"postcode": SEARCH, "skill": "hoist"})
+    assert held.status_code == 200 and "Holly" in held.text
+    # A search for the new skill is checked against the lists too (a code not on them is refused).
+    found = await client.get("/search", params={"postcode": SEARCH, "skill": "tracheostomy_care"})
+    assert found.status_code == 200
+    refused = await client.get("/search", params={"postcode": SEARCH, "skill": "no_such_skill"})
+    assert refused.status_code == 422 and "Choose skills from the list" in refused.text
+
+
+@pytest.mark.parametrize("error", ["", "Enter <a> postcode"])
+@pytest.mark.parametrize(
+    ("hint", "classes", "label_classes", "spellcheck", "autocomplete"),
+    [
+        ("Where <the> PA would work", "govuk-input--width-10", "govuk-label--s", False, "postal-code"),
+        ("", "", "", True, ""),
+        ("Like 09:00", "govuk-input--width-5", "", None, ""),
+    ],
+)
+def test_the_forms_text_boxes_are_govuk_frontends_markup(  # noqa: PLR0913 - the parameters
+    tmp_path, error, hint, classes, label_classes, spellcheck, autocomplete
+):
+    env = environment(make_settings("sqlite:///unused.db", tmp_path))
+    theirs = env.from_string(
+        '{% from "govuk_frontend_jinja/components/input/macro.html" import govukInput %}{{ govukInput(params) }}'
+    ).render(
+        params={
+            "id": "time-from",
+            "name": "time_from",
+            "label": {"text": "Start <time>", "classes": label_classes},
+            "hint": {"text": hint} if hint else None,
+            "value": "PE1 <1AB>",
+            "classes": classes,
+            "spellcheck": spellcheck,
+            "autocomplete": autocomplete or None,
+            "errorMessage": {"text": error} if error else None,
+        }
+    )
+    ours = env.from_string(
+        '{% from "search/_choices.html" import text_field %}'
+        '{{ text_field("time-from", "time_from", "Start <time>", "PE1 <1AB>", hint=hint, error=error,'
+        " classes=classes, label_classes=label_classes, spellcheck=spellcheck, autocomplete=autocomplete) }}"
+    ).render(
+        hint=hint,
+        error=error,
+        classes=classes,
+        label_classes=label_classes,
+        spellcheck=spellcheck,
+        autocomplete=autocomplete,
+    )
+    assert _normal(ours) == _normal(theirs)
