@@ -4,13 +4,15 @@ certificates issued, Update Service status checks made) and rechecks overdue at 
 Counts only: no certificate number, result or staff note is read here. Rechecks overdue use
 the DBS worklist's rules (``market.dbs.worklist``, ``market.dbs.rules``) with the default
 ``Policy()``, applied to what was known at the date: the PA's status then (from the register's
-status history), checks issued and decided by then, and status checks made by then.
+status history), checks issued and decided by then, and status checks made by then. They are
+applied in SQL (``_overdue_sql``; at 100k PAs, reading the checks into Python to apply them there
+took most of the section's time), and tests/reports/test_dbs_rules_in_sql.py holds that SQL to
+``market.dbs.rules`` PA by PA over a varied history.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from market.dates import add_months
 from market.dbs import rules
@@ -18,34 +20,50 @@ from market.dbs.standing import Policy
 from market.dbs.worklist import WATCHED_STATUSES
 from market.reports.figures import Figure, Section
 from market.reports.periods import Period
-from market.reports.register_figures import end_moment, holding_cte, raw
+from market.reports.register_figures import end_moment, latest_status, query, raw
 
 
-def _day(value: Any) -> date:
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
-
-def fresh_from(at: date, recheck_months: int) -> date:
-    """The earliest issue date whose certificate is still current on ``at`` by its age alone
-    (``rules.current_until`` is never earlier than the issue date's recheck anniversary)."""
-    day = add_months(at, -recheck_months) - timedelta(days=4)
-    while add_months(day, recheck_months) - timedelta(days=1) < at:
+def fresh_from(at: date, months: int) -> date:
+    """The earliest day from which ``months`` months still reach ``at``: a certificate issued on
+    or after it (``months`` the recheck period), or a status check made on or after it (the
+    status check period), is current on ``at`` by its date alone (``rules.current_until`` adds
+    the months to the day and counts to the day before)."""
+    day = add_months(at, -months) - timedelta(days=4)
+    while add_months(day, months) - timedelta(days=1) < at:
         day += timedelta(days=1)
     return day
 
 
-def _candidates_cte() -> str:
-    """PAs the worklist watched at a moment, less those who plainly were not overdue: a check
-    decided suitable, issued recently enough to be current on the day, and never stopped by
-    then (parameters: the moment 3 times, the earliest such issue date, the day twice). Keeps
-    the rows read into Python to the PAs whose currency needs the rules to tell."""
+def _overdue_sql() -> str:
+    """The PAs whose recheck was overdue on a day (``{at}``, ending at the moment ``{after}``),
+    by ``rules`` applied in SQL.
+
+    A check counts when decided suitable by then and issued by the day (``live``), unless it was
+    stopped: its latest status check by the day (the latest date; of two on one day the one
+    recorded last) said NEW_INFO or found no match. It is current on the day when issued on or
+    after ``{issued_from}``, or, on the Update Service, when a status check saying it is still
+    current was made on or after its issue and on or after ``{checked_from}`` (``fresh_from``:
+    the month arithmetic stays in Python, as SQLite and PostgreSQL add months differently at a
+    month's end). Overdue: a PA the worklist watched then (a status probe each, for the few
+    left) with a check that counts and none current."""
     stopping = ", ".join(f"'{r}'" for r in rules.STOPPING_RESULTS)
-    return holding_cte("watched", WATCHED_STATUSES)[:-2] + (
-        "), fresh AS (SELECT DISTINCT f.profile FROM dbs_check f WHERE f.decision = 'suitable'"
-        " AND (f.decided_at IS NULL OR f.decided_at < {}) AND f.issued_on >= {} AND f.issued_on <= {}"
-        " AND NOT EXISTS (SELECT 1 FROM dbs_status_check x WHERE x.dbs_check = f.id"
-        f" AND x.checked_on <= {{}} AND x.result IN ({stopping}))),"
-        " candidates AS (SELECT profile FROM watched WHERE profile NOT IN (SELECT profile FROM fresh)) "
+    still_current = ", ".join(f"'{r}'" for r in rules.CURRENT_RESULTS)
+    watched = ", ".join(f"'{s}'" for s in WATCHED_STATUSES)
+    return (
+        "WITH live AS MATERIALIZED (SELECT c.id, c.profile, c.issued_on, c.update_service FROM dbs_check c"
+        " WHERE c.decision = 'suitable' AND (c.decided_at IS NULL OR c.decided_at < {after})"
+        " AND c.issued_on <= {at} AND c.profile IS NOT NULL AND NOT EXISTS ("
+        "  SELECT 1 FROM dbs_status_check s WHERE s.dbs_check = c.id"
+        f"  AND s.result IN ({stopping}) AND s.checked_on <= {{at}} AND NOT EXISTS ("
+        "   SELECT 1 FROM dbs_status_check l WHERE l.dbs_check = s.dbs_check AND l.checked_on <= {at}"
+        "   AND (l.checked_on > s.checked_on OR (l.checked_on = s.checked_on AND l.id > s.id))))),"
+        " current_on AS (SELECT profile FROM live WHERE issued_on >= {issued_from}"
+        "  UNION ALL SELECT c.profile FROM live c JOIN dbs_status_check x ON x.dbs_check = c.id"
+        f"  WHERE c.update_service = {{yes}} AND x.result IN ({still_current})"
+        "  AND x.checked_on >= c.issued_on AND x.checked_on >= {checked_from} AND x.checked_on <= {at}),"
+        " stale AS MATERIALIZED (SELECT DISTINCT c.profile FROM live c"
+        "  WHERE NOT EXISTS (SELECT 1 FROM current_on n WHERE n.profile = c.profile))"
+        f" SELECT w.profile FROM stale w WHERE {latest_status('w.profile', '{after}')} IN ({watched})"
     )
 
 
@@ -53,53 +71,15 @@ async def overdue_at(at: date, policy: Policy) -> set[int]:
     """The PAs whose DBS recheck was overdue on ``at``, as the worklist would have listed them:
     PAs being watched (submitted, changes asked for, approved or suspended) whose latest
     "current until" day among their checks decided suitable and not stopped was before ``at``."""
-    after = end_moment(at)
-    cte = (after, after, after, fresh_from(at, policy.recheck_months), at, at)
-    # The candidates' checks decided suitable by then (kind "c") and their status checks made by
-    # then (kind "s"), in one statement, so that the candidates are found once, not once a kind.
-    checks: list[dict[str, Any]] = []
-    statuses: dict[int, list[rules.StatusCheckView]] = {}
-    for row in await raw(
-        _candidates_cte() + "SELECT 'c' AS kind, c.id, c.profile, c.level, c.barred_lists,"
-        " c.issued_on AS day, c.update_service, '' AS result, c.id AS ord"
-        " FROM dbs_check c JOIN candidates w ON w.profile = c.profile"
-        " WHERE c.decision = 'suitable' AND (c.decided_at IS NULL OR c.decided_at < {})"
-        " AND c.issued_on <= {}"
-        " UNION ALL SELECT 's', s.dbs_check, c.profile, '', '', s.checked_on, c.update_service, s.result, s.id"
-        " FROM dbs_status_check s"
-        " JOIN dbs_check c ON c.id = s.dbs_check JOIN candidates w ON w.profile = c.profile"
-        " WHERE c.decision = 'suitable' AND s.checked_on <= {}"
-        " ORDER BY kind, day, ord",
-        *cte,
-        after,
-        at,
-        at,
-    ):
-        if row["kind"] == "c":
-            checks.append(row)
-        else:
-            statuses.setdefault(row["id"], []).append(rules.StatusCheckView(_day(row["day"]), row["result"]))
-    if not checks:
-        return set()
-    months = {"recheck_months": policy.recheck_months, "status_check_months": policy.status_check_months}
-    latest: dict[int, date] = {}
-    for row in checks:
-        views = tuple(statuses.get(row["id"], ()))
-        facts = rules.CheckFacts(
-            level=row["level"],
-            barred_lists=row["barred_lists"],
-            issued_on=_day(row["day"]),
-            decision="suitable",
-            update_service=bool(row["update_service"]),
-            status_checks=views,
-        )
-        last = rules.latest_status(facts)
-        if last is not None and last.result in rules.STOPPING_RESULTS:
-            continue  # stopped: on the worklist's to-do list, not among the overdue
-        until = rules.current_until(facts, **months)
-        if until > latest.get(row["profile"], date.min):
-            latest[row["profile"]] = until
-    return {profile for profile, until in latest.items() if until < at}
+    rows = await query(
+        _overdue_sql(),
+        after=end_moment(at),
+        at=at,
+        issued_from=fresh_from(at, policy.recheck_months),
+        checked_from=fresh_from(at, policy.status_check_months),
+        yes=True,
+    )
+    return {r["profile"] for r in rows}
 
 
 async def section(period: Period, today: date) -> Section:

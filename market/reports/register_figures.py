@@ -14,6 +14,7 @@ it is ``MATERIALIZED`` (SQLite 3.35+, PostgreSQL 12+): computed once, not once p
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -73,19 +74,28 @@ async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await PAProfile.raw(sql, *args)
 
 
+_NAMED = re.compile(r"\{(\w+)\}")
+
+
+async def query(sql: str, **values: Any) -> list[dict[str, Any]]:
+    """``raw`` with named parameters: each ``{name}`` in ``sql`` is a placeholder for
+    ``values[name]``, however often it appears (a long statement reads better so)."""
+    return await raw(_NAMED.sub("{}", sql), *(values[name] for name in _NAMED.findall(sql)))
+
+
 def _level_case(column: str) -> str:
     whens = " ".join(f"WHEN '{kind}' THEN {level}" for kind, level in QUALIFICATION_LEVELS.items())
     return f"CASE {column} {whens} ELSE 0 END"
 
 
-def latest_status(profile: str) -> str:
-    """A scalar subquery: the status of the PA ``profile`` (a column) at a moment (one
+def latest_status(profile: str, moment: str = "{}") -> str:
+    """A scalar subquery: the status of the PA ``profile`` (a column) at a moment (``moment``, a
     parameter, exclusive), their latest change's ``to_status`` before it (ties broken by id),
     NULL with no change. An index probe a PA (register_status_change_profile_at): for the few
     PAs a figure asks about, where reading every PA's status (``holding_cte``) would not pay."""
     return (
         f"(SELECT l.to_status FROM register_status_change l WHERE l.profile = {profile}"
-        " AND l.changed_at < {} ORDER BY l.changed_at DESC, l.id DESC LIMIT 1)"
+        f" AND l.changed_at < {moment} ORDER BY l.changed_at DESC, l.id DESC LIMIT 1)"
     )
 
 
