@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import msgspec
 import numpy as np
+
+from market.reads import Read, marks, table
 
 # The skills each PA lists, read in batches: ``gaps`` feeds the matching index and staff's
 # overview across the register, and the register publishes no bulk lookup of them (asked for).
-import msgspec
-
-from market.reads import Read, marks, table
 from market.register import directory
 from market.snapshot import Snapshot
 from market.training import rules
