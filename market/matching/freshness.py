@@ -26,7 +26,9 @@ Rebuilds run in the background: only the very first build (no index yet, or one 
 another database or DBS policy) is awaited by the request that needs it. Otherwise the
 rebuild is an asyncio task, and until it is done every request gets the old index, still
 patched for every change a patch can carry (the change that asked for the rebuild may be
-one no patch can apply: it stays pending until the new index is in).
+one no patch can apply: it stays pending until the new index is in). The build does its
+reading in a snapshot of its own and its CPU work in threads (``match_index.build``), so
+the event loop keeps serving requests from the old index while it runs.
 The rebuild notes the change log's state when it *starts* (the floor, and the ids committed
 by then) and installs it with the new index in one synchronous step; the next poll then
 applies every change logged since the rebuild started onto the new index, so none is lost

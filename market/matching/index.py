@@ -5,16 +5,21 @@ with their DBS currency per requirement kind (from ``market.dbs.standing``) and 
 
 Two ways, one definition of every column's value:
 
-- ``build``, the whole register: reads the profiles in id order a batch at a time, and each
-  per-PA table for that batch's range of profile ids, writing each batch's values straight
-  into the index's numpy columns. No Python object per PA is kept, so the build's memory is
-  the arrays' plus one batch's rows (issue 22: ~1.1 GB at 100,000 PAs before).
+- ``build``, the whole register: reads the profiles a range of ids at a time, and each
+  per-PA table for that range, through one read snapshot (``market.snapshot``) whose
+  queries return whole columns as numpy arrays (each column one text of numbers, parsed
+  by numpy), the DBS and training facts gathered in SQL by their own features
+  (``standing.current_checks_between``, ``holdings.completion_columns``). No Python
+  object per PA or per row is made, so the build's memory is the arrays' plus a batch's
+  (issue 22: ~1.1 GB at 100,000 PAs before), and its time mostly the database's. Each
+  batch becomes columns in a thread while the next is read: the event loop stays free.
 - ``pa_rows``, a few PAs as ``PARow`` records, for a patch (``records.patch_index``).
 
-Both turn raw values into column values through the same functions: the scalar converters
-here (``travel``, ``languages_of`` ...) and the batch functions of ``records``
-(``skill_columns``, ``course_columns`` ...). ``build_from_records`` builds the whole index
-the second way: the tests assert both ways make equal arrays.
+Both turn raw values into column values through the same batch functions of ``records``
+(``skill_columns``, ``course_columns`` ...); the scalar converters here (``travel``,
+``flag`` ...) have their SQL twins beside them in the build (``_PROFILE_NUMBERS``), and
+``build_from_records`` builds the whole index the second way: the tests assert both ways
+make equal arrays, on both databases.
 
 A PA's place in the index is the centre of their postcode sector, never their exact home
 (``pa_place``; see "Location privacy" in docs/matching.md): what the engine decides from it,
@@ -538,9 +543,9 @@ class _Growing:
 
 
 class _Batch(msgspec.Struct, kw_only=True):
-    """What the build read of one batch of profiles, as arrays: their numeric columns and
-    places (``place`` False: none, left out), the ids of their JSON lists, and their per-PA
-    rows."""
+    """What the build read of one range of profile ids, as arrays: the profiles' numeric
+    columns and places (``place`` False: off the register or no place, left out), the ids
+    of their JSON lists, and their per-PA rows."""
 
     end: int  # the last profile id of its range
     numbers: dict[str, np.ndarray]
