@@ -209,8 +209,11 @@ class IndexCache:
             log.exception("matching index rebuild failed: the old index is kept")
             return
         self._failed_at = None
-        if self._index is not None and self._same(wanted):  # not replaced meanwhile by a first build
-            self._install(*built, wanted)
+        # Under the lock: a refresh awaiting the log or the rows must not mark its changes
+        # applied on an index it did not patch (the swap would lose them until the next build).
+        async with self._lock:
+            if self._index is not None and self._same(wanted):  # not replaced meanwhile by a first build
+                self._install(*built, wanted)
 
     async def _refresh(self, policy: Policy, wanted: tuple[Policy, object]) -> None:
         """Apply what the log holds since the last look. A change no patch can carry (one for

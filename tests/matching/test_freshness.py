@@ -317,6 +317,52 @@ async def test_a_rebuild_runs_in_the_background_and_loses_no_change(database, mo
     assert await ids(first, need()) == [nina["id"]] and first.builds == 2
 
 
+async def test_a_rebuild_finishing_during_a_refresh_waits_for_it(database, monkeypatch):
+    """A background rebuild that finishes while a refresh is reading the rows of an edited PA
+    swaps its index in only after that refresh: otherwise the refresh would mark the edit as
+    applied on the new index, which it never patched, and the edit would be lost until the
+    next rebuild."""
+    paula = await make_pa(name="Paula Park", postcode="PE2 5AA", travel_miles=10)
+    nina = await make_pa(name="Nina Near", postcode="PE1 1BF")
+    cache = freshness.IndexCache(poll=0)
+    await cache.get(POLICY)
+    built, release = asyncio.Event(), asyncio.Event()
+    reading, read = asyncio.Event(), asyncio.Event()
+    real_build, real_rows = match_index.build, match_index.pa_rows
+
+    async def slow_build(*, policy):
+        index = await real_build(policy=policy)  # before Paula's edit
+        built.set()
+        await release.wait()
+        return index
+
+    async def slow_rows(*args, **kwargs):
+        reading.set()
+        await read.wait()
+        return await real_rows(*args, **kwargs)
+
+    monkeypatch.setattr(match_index, "build", slow_build)
+    await changes.touch_all()
+    await cache.get(POLICY)  # starts the rebuild
+    await asyncio.wait_for(built.wait(), 30)
+    where = WhereInput(
+        home_postcode="PE2 5AA", travel_miles=2, driving_licence=True, has_car=True, car_insurance=True
+    )
+    await services.update_where(as_user(paula), where)  # out of the need's reach now
+    monkeypatch.setattr(match_index, "pa_rows", slow_rows)
+    refreshing = asyncio.create_task(cache.get(POLICY))
+    await asyncio.wait_for(reading.wait(), 30)  # the refresh reads Paula's new rows ...
+    release.set()  # ... when the rebuild (without her edit) is done
+    for _ in range(20):
+        await asyncio.sleep(0)
+    read.set()
+    await asyncio.wait_for(refreshing, 30)
+    await asyncio.wait_for(cache.settled(), 30)
+    monkeypatch.undo()
+    assert cache.builds == 2
+    assert await ids(cache, need()) == [nina["id"]]
+
+
 async def test_a_failed_background_rebuild_is_logged_and_the_old_index_kept(database, monkeypatch, caplog):
     nina = await make_pa(name="Nina Near", postcode="PE1 1BF")
     now = [0.0]
