@@ -51,16 +51,17 @@ def end_moment(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=LONDON)
 
 
-def holding_cte(name: str, statuses: tuple[str, ...]) -> str:
+def holding_cte(name: str, statuses: tuple[str, ...], moment: str = "{}") -> str:
     """``WITH <name>(profile) AS (...)``: the PAs whose status at a moment was one of
-    ``statuses`` (two parameters, the moment both times, exclusive): each PA's latest status
-    change before the moment (ties broken by id), found with an index probe per change."""
+    ``statuses`` (``moment``: by default two parameters, the moment both times, exclusive):
+    each PA's latest status change before the moment (ties broken by id), found with an index
+    probe per change."""
     wanted = ", ".join(f"'{s}'" for s in statuses)
     return (
         f"WITH {name} AS MATERIALIZED (SELECT sc.profile FROM register_status_change sc"
-        f" WHERE sc.changed_at < {{}} AND sc.to_status IN ({wanted}) AND NOT EXISTS ("
+        f" WHERE sc.changed_at < {moment} AND sc.to_status IN ({wanted}) AND NOT EXISTS ("
         " SELECT 1 FROM register_status_change later WHERE later.profile = sc.profile"
-        " AND later.changed_at < {} AND (later.changed_at > sc.changed_at"
+        f" AND later.changed_at < {moment} AND (later.changed_at > sc.changed_at"
         " OR (later.changed_at = sc.changed_at AND later.id > sc.id)))) "
     )
 
@@ -71,7 +72,16 @@ def on_register_cte() -> str:
 
 
 async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return await PAProfile.raw(sql, *args)
+    """A report's statement. On PostgreSQL in a transaction of its own with JIT compilation off:
+    the planner's cost estimates for these statements (a few hundred thousand rows, a
+    fraction of a second each) cross ``jit_above_cost``, and compiling took 0.2 to 0.4 s of
+    the register's statement alone, more than it could save."""
+    engine = PAProfile._meta.db
+    if engine.engine_type != "postgres":
+        return await PAProfile.raw(sql, *args)
+    async with engine.transaction():
+        await PAProfile.raw("SET LOCAL jit = off")
+        return await PAProfile.raw(sql, *args)
 
 
 _NAMED = re.compile(r"\{(\w+)\}")
@@ -101,13 +111,12 @@ def latest_status(profile: str, moment: str = "{}") -> str:
 
 def _qualification_levels_sql(course_levels: dict[int, int]) -> str:
     """Each PA on the register's highest qualification level (``top``): from their profile's
-    qualifications dated by a day (a parameter) or undated, and their completions of the
-    courses that are qualifications (``course_levels``, id → level) by that day (a parameter
-    when there are such courses)."""
+    qualifications dated by a day (``{end}``) or undated, and their completions of the courses
+    that are qualifications (``course_levels``, id → level) by that day."""
     course_case = " ".join(f"WHEN {int(i)} THEN {int(level)}" for i, level in course_levels.items())
     from_courses = (
         f"  UNION ALL SELECT c.profile, CASE c.course {course_case} ELSE 0 END AS level"
-        "   FROM training_completion c WHERE c.completed_on <= {}"
+        "   FROM training_completion c WHERE c.completed_on <= {end}"
         f"   AND c.course IN ({', '.join(str(int(i)) for i in course_levels)})"
         if course_levels
         else ""
@@ -115,7 +124,7 @@ def _qualification_levels_sql(course_levels: dict[int, int]) -> str:
     return (
         " SELECT o.profile, COALESCE(MAX(h.level), 0) AS top FROM on_register o LEFT JOIN ("
         f"  SELECT q.profile, {_level_case('q.kind')} AS level FROM register_qualification q"
-        "   WHERE q.achieved_on IS NULL OR q.achieved_on <= {}"
+        "   WHERE q.achieved_on IS NULL OR q.achieved_on <= {end}"
         f"{from_courses}"
         " ) h ON h.profile = o.profile GROUP BY o.profile"
     )
@@ -134,26 +143,32 @@ async def section(period: Period, today: date) -> Section:
         )
     }
     # Every figure in one statement, over one reading of who was on the register at the end (it
-    # was found four times, once a breakdown, and that was most of the section's time): rows of
-    # (part, ord, label, n), each breakdown's rows numbered in the order they are shown. Those
-    # suspended at the end are found by a probe for each PA ever suspended (few are), not by a
-    # second pass over every PA's history.
+    # was found four times, once a breakdown, and that was most of the section's time), and one
+    # of the period's status changes (``period``: the figures of the period were three passes
+    # over the whole history): rows of (part, ord, label, n), each breakdown's rows numbered in
+    # the order they are shown. Those suspended at the end are found by a probe for each PA
+    # ever suspended (few are), and those new by a probe for each PA approved in the period
+    # (were they approved before it?), not by passes over every PA's history. (Numbering each
+    # PA's changes with a window function, to read every status figure in one pass, was no
+    # faster on PostgreSQL and eight times slower on SQLite, which finds those on the register
+    # with a probe a change through the (profile, changed_at) index.)
     # (Counting each PA once under a skill still sorts half a million pairs on PostgreSQL: a
     # GROUP BY over (PA, skill) in index order was faster only once the table was vacuumed, for
     # an index-only scan, and much slower straight after a bulk load; COUNT(DISTINCT) stays.)
-    rows = await raw(
-        on_register_cte() + "SELECT 'suspended_at_end' AS part, 0 AS ord, '' AS label, COUNT(*) AS n FROM ("
+    rows = await query(
+        holding_cte("on_register", ON_REGISTER, "{after}")[:-2]
+        + "), period AS MATERIALIZED (SELECT profile, from_status, to_status FROM register_status_change"
+        "  WHERE changed_at >= {first} AND changed_at < {after}) "
+        "SELECT 'suspended_at_end' AS part, 0 AS ord, '' AS label, COUNT(*) AS n FROM ("
         " SELECT DISTINCT profile FROM register_status_change"
-        " WHERE to_status = 'suspended' AND changed_at < {}) h"
-        f" WHERE {latest_status('h.profile')} = 'suspended'"
-        " UNION ALL SELECT 'suspended', 0, '', COUNT(DISTINCT profile) FROM register_status_change"
-        "  WHERE changed_at >= {} AND changed_at < {} AND to_status = 'suspended'"
-        " UNION ALL SELECT 'removed', 0, '', COUNT(DISTINCT profile) FROM register_status_change"
-        "  WHERE changed_at >= {} AND changed_at < {} AND from_status IN ('approved', 'suspended')"
-        "  AND to_status NOT IN ('approved', 'suspended')"
-        " UNION ALL SELECT 'new', 0, '', COUNT(*) FROM (SELECT profile, MIN(changed_at) AS first_at"
-        "  FROM register_status_change WHERE to_status = 'approved' GROUP BY profile) f"
-        "  WHERE first_at >= {} AND first_at < {}"
+        " WHERE to_status = 'suspended' AND changed_at < {after}) h"
+        f" WHERE {latest_status('h.profile', '{after}')} = 'suspended'"
+        " UNION ALL SELECT 'suspended', 0, '', COUNT(DISTINCT profile) FROM period WHERE to_status = 'suspended'"
+        " UNION ALL SELECT 'removed', 0, '', COUNT(DISTINCT profile) FROM period"
+        "  WHERE from_status IN ('approved', 'suspended') AND to_status NOT IN ('approved', 'suspended')"
+        " UNION ALL SELECT 'new', 0, '', COUNT(DISTINCT p.profile) FROM period p WHERE p.to_status = 'approved'"
+        "  AND NOT EXISTS (SELECT 1 FROM register_status_change e WHERE e.profile = p.profile"
+        "  AND e.changed_at < {first} AND e.to_status = 'approved')"
         " UNION ALL SELECT 'skill', ROW_NUMBER() OVER (ORDER BY s.position, s.name), s.name,"
         "  COALESCE(x.n, 0) FROM register_skill s LEFT JOIN ("
         "  SELECT ps.skill, COUNT(DISTINCT ps.profile) AS n FROM register_pa_skill ps"
@@ -167,18 +182,9 @@ async def section(period: Period, today: date) -> Section:
         " UNION ALL SELECT 'level', 0, CAST(top AS VARCHAR(2)), COUNT(*) FROM ("
         + _qualification_levels_sql(course_levels)
         + ") t GROUP BY top",
-        after,
-        after,
-        after,
-        after,
-        first,
-        after,
-        first,
-        after,
-        first,
-        after,
-        end,
-        *([end] if course_levels else []),
+        first=first,
+        after=after,
+        end=end,
     )
     parts: dict[str, list[dict[str, Any]]] = {}
     for r in sorted(rows, key=lambda r: (r["part"], r["ord"])):

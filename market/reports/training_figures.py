@@ -10,11 +10,11 @@ longest is the one that counts, as on the register and in the reminders.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from market.reports.figures import Breakdown, Figure, Section
 from market.reports.periods import Period
-from market.reports.register_figures import end_moment, on_register_cte, raw
+from market.reports.register_figures import ON_REGISTER, end_moment, latest_status, query
 
 DUE_DAYS = 90
 # Courses that are qualifications: the diplomas and certificates with a level, and the Care
@@ -25,65 +25,77 @@ QUALIFICATION_COURSE = (
 
 
 def _falling_due_sql() -> str:
-    """PAs on the register at a moment (parameters 1 and 2) with a course whose longest-lasting
-    completion, among those completed on or before a day (3 and 6), stops counting on a day from
-    (4) to (5): a completion expiring then, with no completion of the same course lasting longer
-    (or for ever)."""
-    return on_register_cte() + (
-        "SELECT COUNT(DISTINCT c.profile) AS n FROM training_completion c"
-        " JOIN on_register o ON o.profile = c.profile"
-        " WHERE c.completed_on <= {} AND c.expires_on >= {} AND c.expires_on <= {} AND NOT EXISTS ("
-        # "+r.course": look up the PA's few completions, not the course's many (SQLite's planner
-        # would otherwise take the course index).
-        "  SELECT 1 FROM training_completion r WHERE r.profile = c.profile AND +r.course = c.course"
-        "  AND r.completed_on <= {} AND (r.expires_on IS NULL OR r.expires_on > c.expires_on))"
+    """PAs on the register at a moment (``{moment}``) with a course whose longest-lasting
+    completion, among those completed on or before a day (``{done_by}``), stops counting on a day
+    from ``{first}`` to ``{last}``: a completion expiring then, with no completion of the same
+    course lasting longer (or for ever).
+
+    Each such completion looks up the PA's few other completions (a probe by PA: the scalar
+    subquery is not turned into a join, which on PostgreSQL hashed every completion; "+r.course"
+    keeps SQLite's planner off the course index, which holds the course's many), and each PA
+    found has their status at the moment looked up (a probe too: tens of thousands of PAs, not
+    every PA's history)."""
+    on_register = ", ".join(f"'{s}'" for s in ON_REGISTER)
+    return (
+        "WITH due AS MATERIALIZED (SELECT DISTINCT c.profile FROM training_completion c"
+        " WHERE c.completed_on <= {done_by} AND c.expires_on >= {first} AND c.expires_on <= {last}"
+        " AND (SELECT 1 FROM training_completion r WHERE r.profile = c.profile AND +r.course = c.course"
+        "  AND r.completed_on <= {done_by} AND (r.expires_on IS NULL OR r.expires_on > c.expires_on)"
+        "  LIMIT 1) IS NULL)"
+        f" SELECT COUNT(*) AS n FROM due d WHERE {latest_status('d.profile', '{moment}')} IN ({on_register})"
     )
+
+
+async def _falling_due(moment: datetime, done_by: date, first: date, last: date) -> int:
+    rows = await query(_falling_due_sql(), moment=moment, done_by=done_by, first=first, last=last)
+    return int(rows[0]["n"])
 
 
 async def section(period: Period, today: date) -> Section:
     first, after = period.bounds()
     start, end = period.start, period.end
-    # The period's completions read once (they were read four times, once a figure), then
-    # every figure over them in one statement: rows of (part, ord, label, n), the courses
-    # numbered in the order they are shown.
-    rows = await raw(
+    # The period's completions read once, and gathered once a PA (``per``: what they
+    # completed, as flags; the figures were a pass each over the completions), then every
+    # figure over them in one statement: rows of (part, ord, label, n), the courses numbered
+    # in the order they are shown. ``per`` keeps a completion of a course not found (LEFT
+    # JOIN): its PA still attended.
+    rows = await query(
         "WITH done AS MATERIALIZED (SELECT c.profile, c.course FROM training_completion c"
-        " WHERE c.completed_on >= {} AND c.completed_on <= {})"
+        " WHERE c.completed_on >= {start} AND c.completed_on <= {end}),"
+        " per AS MATERIALIZED (SELECT d.profile,"
+        f"  MAX(CASE WHEN {QUALIFICATION_COURSE} THEN 1 ELSE 0 END) AS qualification,"
+        "  MAX(CASE WHEN co.safeguarding = 'adults' THEN 1 ELSE 0 END) AS adults,"
+        "  MAX(CASE WHEN co.safeguarding = 'children' THEN 1 ELSE 0 END) AS children"
+        "  FROM done d LEFT JOIN training_course co ON co.id = d.course GROUP BY d.profile)"
         " SELECT 'attended' AS part, 0 AS ord, '' AS label, COUNT(*) AS n FROM ("
-        "  SELECT profile FROM done"
+        "  SELECT profile FROM per"
         "  UNION"
         "  SELECT b.profile FROM training_booking b JOIN training_session s ON s.id = b.session"
-        "  WHERE b.status IN ('attended', 'completed') AND s.starts_at >= {} AND s.starts_at < {}"
+        "  WHERE b.status IN ('attended', 'completed') AND s.starts_at >= {first} AND s.starts_at < {after}"
         " ) x"
         " UNION ALL SELECT 'qualified', 0, '', COUNT(*) FROM ("
-        f"  SELECT d.profile FROM done d JOIN training_course co ON co.id = d.course WHERE {QUALIFICATION_COURSE}"
+        "  SELECT profile FROM per WHERE qualification = 1"
         "  UNION"
         "  SELECT q.profile FROM register_qualification q"
-        "  WHERE q.achieved_on >= {} AND q.achieved_on <= {} AND q.kind <> 'other'"
+        "  WHERE q.achieved_on >= {start} AND q.achieved_on <= {end} AND q.kind <> 'other'"
         " ) x"
-        " UNION ALL SELECT 'adults', 0, '', COUNT(DISTINCT d.profile) FROM done d"
-        "  JOIN training_course co ON co.id = d.course WHERE co.safeguarding = 'adults'"
-        " UNION ALL SELECT 'children', 0, '', COUNT(DISTINCT d.profile) FROM done d"
-        "  JOIN training_course co ON co.id = d.course WHERE co.safeguarding = 'children'"
+        " UNION ALL SELECT 'adults', 0, '', COUNT(profile) FROM per WHERE adults = 1"
+        " UNION ALL SELECT 'children', 0, '', COUNT(profile) FROM per WHERE children = 1"
         " UNION ALL SELECT 'course', ROW_NUMBER() OVER (ORDER BY co.position, co.name), co.name, COUNT(*)"
         "  FROM done d JOIN training_course co ON co.id = d.course GROUP BY co.id, co.name, co.position",
-        start,
-        end,
-        first,
-        after,
-        start,
-        end,
+        start=start,
+        end=end,
+        first=first,
+        after=after,
     )
     one = {r["part"]: r["n"] for r in rows if r["part"] != "course"}
     attended, qualified = one["attended"], one["qualified"]
     safeguarding = {"adults": one["adults"], "children": one["children"]}
     by_course = sorted((r for r in rows if r["part"] == "course"), key=lambda r: r["ord"])
-    lapsed = (await raw(_falling_due_sql(), after, after, end, start, end, end))[0]["n"]
-    horizon = today + timedelta(days=DUE_DAYS)
-    now = end_moment(today)
-    due_soon = (await raw(_falling_due_sql(), now, now, today, today + timedelta(days=1), horizon, today))[0][
-        "n"
-    ]
+    lapsed = await _falling_due(after, end, start, end)
+    due_soon = await _falling_due(
+        end_moment(today), today, today + timedelta(days=1), today + timedelta(days=DUE_DAYS)
+    )
     in_period = "on a London day within the period (both ends included)"
     return Section(
         key="training",
