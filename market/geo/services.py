@@ -63,12 +63,19 @@ def _from_centroids(postcode: Postcode, full_table: bool) -> GeoPoint | None:
 async def locate(text: str, *, field: str = "postcode") -> GeoPoint:
     """The point for one postcode; Invalid (naming ``field``) when malformed or unknown."""
     postcode = _parse(text, field)
-    row = (
-        await PostcodeRow.select(PostcodeRow.lat, PostcodeRow.lon)
-        .where(PostcodeRow.postcode == postcode.full)
-        .first()
+    # One statement for the exact row and whether the table is loaded at all (a missing
+    # postcode then falls back to the centroids only while no table is imported): a postcode
+    # search is one query, found or not.
+    table = PostcodeRow._meta.tablename
+    rows = await PostcodeRow.raw(
+        f"SELECT (SELECT lat FROM {table} WHERE postcode = {{}}) AS lat,"
+        f" (SELECT lon FROM {table} WHERE postcode = {{}}) AS lon,"
+        f" EXISTS (SELECT 1 FROM {table}) AS loaded",
+        postcode.full,
+        postcode.full,
     )
-    if row is not None:
+    row = rows[0]
+    if row["lat"] is not None:
         return GeoPoint(
             postcode=postcode.full,
             sector=postcode.sector,
@@ -77,7 +84,7 @@ async def locate(text: str, *, field: str = "postcode") -> GeoPoint:
             lon=row["lon"],
             precision="postcode",
         )
-    point = _from_centroids(postcode, await has_full_table())
+    point = _from_centroids(postcode, bool(row["loaded"]))
     if point is None:
         raise Invalid({field: NOT_FOUND})
     return point
