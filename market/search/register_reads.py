@@ -1,8 +1,7 @@
-"""What the search reads straight from the register's tables, batched for speed.
-
-The search filters and ranks every candidate inside the radius, so it reads skills, client
-groups and slots for many profiles at once (one query per ``BATCH``), never a query per
-PA; the register's published services answer one profile at a time.
+"""What the search reads straight from the register's tables: the extras' batches (one
+query per ``BATCH``, never a query per PA) and, for the page shown, its rows with the
+viewer's shortlist marks in one query. The filtering and ranking run on the worker's
+in-memory index (market.search.on_index), so nothing here reads every candidate.
 """
 
 from __future__ import annotations
@@ -12,12 +11,9 @@ from typing import Any
 
 from market.accounts.schemas import CurrentUser
 from market.errors import NotFound
-from market.register.availability import Slot
 from market.register.details import client_group_list
 from market.register.schemas import Choice
 from market.register.tables import (
-    AvailabilitySlot,
-    PAClientGroup,
     PAProfile,
     ShortlistEntry,
     Skill,
@@ -34,49 +30,8 @@ def batches(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + BATCH])
 
 
-async def slots_for(ids: Sequence[int]) -> dict[int, list[Slot]]:
-    found: dict[int, list[Slot]] = {i: [] for i in ids}
-    for chunk in batches(ids):
-        rows = (
-            await AvailabilitySlot.select(
-                AvailabilitySlot.profile, AvailabilitySlot.start_minute, AvailabilitySlot.end_minute
-            )
-            .where(AvailabilitySlot.profile.is_in(chunk))
-            .order_by(AvailabilitySlot.start_minute)
-        )
-        for r in rows:
-            found[r["profile"]].append(Slot(start=r["start_minute"], end=r["end_minute"]))
-    return found
-
-
-async def groups_for(ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-    """Each profile's client groups as (code, name), in the list's order."""
-    found: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-    for chunk in batches(ids):
-        rows = (
-            await PAClientGroup.select(
-                PAClientGroup.profile, PAClientGroup.group.code, PAClientGroup.group.name
-            )
-            .where(PAClientGroup.profile.is_in(chunk))
-            .order_by(PAClientGroup.group.position)
-        )
-        for r in rows:
-            found[r["profile"]].append((r["group.code"], r["group.name"]))
-    return found
-
-
 def _shortlister(viewer: CurrentUser | None) -> int | None:
     return viewer.id if viewer is not None and viewer.role in SHORTLISTERS else None
-
-
-async def shortlisted(viewer: CurrentUser | None, ids: Sequence[int]) -> set[int]:
-    owner = _shortlister(viewer)
-    if owner is None or not ids:
-        return set()
-    rows = await ShortlistEntry.select(ShortlistEntry.profile).where(
-        ShortlistEntry.owner == owner, ShortlistEntry.profile.is_in(list(ids))
-    )
-    return {r["profile"] for r in rows}
 
 
 def check_id(profile_id: int) -> None:
