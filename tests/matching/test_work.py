@@ -3,6 +3,9 @@ as a need's matches, and nothing that identifies the person before an invitation
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from market.clock import london_today
 from market.training import completions
 from market.training.tables import Course
 from tests.dbs.support import as_current, certificate, days_ago
@@ -63,3 +66,27 @@ async def test_a_pa_never_sees_work_at_none_of_whose_times_they_are_free(client,
     assert work[0]["worth_knowing"] == ["Covers 3 of 4 hours a week"]
     page = await client.get("/work")
     assert "Saturday mornings" not in page.text and "Worth knowing" in page.text
+
+
+async def test_cover_on_dates_shows_its_dates_not_hours_a_week(client, create_user):
+    """A need for cover on a few dates lists the dates and times; its hours are no weekly
+    figure, whatever the need's hours field says."""
+    pa = await make_pa(postcode="PE1 1BF")
+    await certificate(pa["id"], await as_current(await create_user("staff")))
+    owner = await create_user("recipient")
+    person = await make_recipient(user=current(owner), postcode="PE1 1AB")
+    today = london_today()
+    monday = today + timedelta(days=7 - today.weekday())  # next Monday: the PA is free 9 to 5
+    await make_need(
+        person, title="Cover on a Monday", kind="cover", cover=((monday, 9 * 60, 13 * 60),), hours_per_week=4
+    )
+    await make_need(person, title="Mondays at home", hours_per_week=8)
+    await submit(client, "/login", {"email": pa["email"], "password": PASSWORD})
+    page = await client.get("/work")
+    assert page.status_code == 200, page.text
+    cover, weekly = (
+        page.text.split(title)[1].split("</li>")[0] for title in ("Cover on a Monday", "Mondays at home")
+    )
+    assert f"{monday:%A} {monday.day} {monday:%B %Y}, 09:00 to 13:00" in cover
+    assert "hours a week" not in cover
+    assert "8 hours a week." in weekly
