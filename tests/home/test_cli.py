@@ -36,7 +36,7 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     first = run("demo", "--if-empty")
     assert first.returncode == 0, first.stderr
     assert "Demo data ready (6 new accounts)" in first.stdout
-    assert "Demo register: 344 PAs round Peterborough and Oxfordshire" in first.stdout
+    assert "Demo register: 345 PAs round Peterborough and Oxfordshire" in first.stdout
     for email in (
         "pa@demo.example",
         "recipient@demo.example",
@@ -44,6 +44,7 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
         "support@demo.example",
         "trainer@demo.example",
         "admin@demo.example",
+        "near45@pa.demo.example",  # a PA on the register, whose work near you lists needs
     ):
         assert email in first.stdout
     assert "demo-password-2026" in first.stdout
@@ -95,10 +96,10 @@ def test_migrate_demo_users_and_backup(run, tmp_path):
     done = run("backup", str(backup))
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(backup) as copy:
-        # The six demo sign-ins, the staff account made above, and the 344 demo-register PAs
-        # (300 drawn at random, 44 round the demo needs).
-        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 351
-        assert copy.execute("SELECT count(*) FROM register_pa_profile").fetchone()[0] == 344
+        # The six demo sign-ins, the staff account made above, and the 345 demo-register PAs
+        # (300 drawn at random, 45 round the demo needs, near45@pa.demo.example the one who signs in).
+        assert copy.execute("SELECT count(*) FROM account_user").fetchone()[0] == 352
+        assert copy.execute("SELECT count(*) FROM register_pa_profile").fetchone()[0] == 345
     assert run("backup", str(backup)).returncode == 1  # will not overwrite without --force
     assert run("backup", str(backup), "--force").returncode == 0
 
