@@ -65,7 +65,23 @@ JOURNAL = 4096  # how many past refreshes ``changed_since`` can answer for
 RETRY_SECONDS = 60.0  # after a background rebuild failed, how long before another is tried
 
 
-class IndexCache:
+class BackgroundRebuild:
+    """A cache whose full rebuild runs as a task while its old index keeps answering: whether
+    one runs, and a way to wait for it (the PA index, the needs index, the search extras)."""
+
+    _building: asyncio.Task[None] | None = None  # the background rebuild, if one runs
+
+    @property
+    def rebuilding(self) -> bool:
+        return self._building is not None and not self._building.done()
+
+    async def settled(self) -> None:
+        """Wait for the background rebuild, if one runs (for tests and benchmarks)."""
+        if (task := self._building) is not None:
+            await asyncio.shield(task)
+
+
+class IndexCache(BackgroundRebuild):
     """This worker's candidate index: built on first use, then patched from the change log.
 
     ``builds`` and ``patches`` count what it did (for tests and the benchmark). What else a
@@ -82,7 +98,6 @@ class IndexCache:
         self._hole_since: float | None = None  # when a hole above the floor was first seen
         self._polled = 0.0
         self._lock = asyncio.Lock()
-        self._building: asyncio.Task[None] | None = None  # the background rebuild, if one runs
         self._failed_at: float | None = None  # when the last background rebuild failed
         self.builds = 0
         self.failures = 0  # background rebuilds that failed
@@ -116,15 +131,6 @@ class IndexCache:
     def reset(self) -> None:
         """Forget the index: the next ``get`` builds one."""
         self._index = None
-
-    @property
-    def rebuilding(self) -> bool:
-        return self._building is not None and not self._building.done()
-
-    async def settled(self) -> None:
-        """Wait for the background rebuild, if one runs (for tests and benchmarks)."""
-        if (task := self._building) is not None:
-            await asyncio.shield(task)
 
     async def get(self, policy: Policy) -> CandidateIndex:
         """The index, fresh to within ``poll`` seconds (plus one refresh)."""

@@ -145,7 +145,7 @@ def same_vocab(index: NeedIndex, pa_index: CandidateIndex) -> bool:
 Built = tuple[NeedIndex, int, set[int]]  # the index, and the log's floor and ids applied at its start
 
 
-class NeedsCache:
+class NeedsCache(freshness.BackgroundRebuild):
     """This worker's needs index: built on first use, then patched from the needs change log
     and rebuilt in the background. ``builds``, ``patches`` and ``failures`` count what it did
     (for tests and the benchmark)."""
@@ -160,7 +160,6 @@ class NeedsCache:
         self._hole_since: float | None = None
         self._polled = 0.0
         self._lock = asyncio.Lock()
-        self._building: asyncio.Task[None] | None = None
         self._failed_at: float | None = None
         self.builds = 0
         self.failures = 0
@@ -169,15 +168,6 @@ class NeedsCache:
     def reset(self) -> None:
         """Forget the index: the next ``get`` builds one."""
         self._index = None
-
-    @property
-    def rebuilding(self) -> bool:
-        return self._building is not None and not self._building.done()
-
-    async def settled(self) -> None:
-        """Wait for the background rebuild, if one runs (for tests and benchmarks)."""
-        if (task := self._building) is not None:
-            await asyncio.shield(task)
 
     def _due(self) -> bool:
         return self._clock() - self._polled >= self.poll

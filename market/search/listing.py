@@ -21,6 +21,7 @@ import msgspec
 from market import db
 from market.dbs.standing import Policy
 from market.matching.engine.ranking import CandidateIndex
+from market.matching.freshness import BackgroundRebuild
 from market.matching.index import pa_place
 from market.matching.matches import CACHE
 from market.register.schemas import Choice
@@ -45,7 +46,7 @@ async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
     return found
 
 
-class ExtrasCache:
+class ExtrasCache(BackgroundRebuild):
     """This worker's search extras, kept in step with the candidate index."""
 
     def __init__(self) -> None:
@@ -53,7 +54,6 @@ class ExtrasCache:
         self._engine: object | None = None
         self._generation = -1  # the index's generation the extras are patched up to
         self._lock = asyncio.Lock()
-        self._building: asyncio.Task[None] | None = None
         self.builds = 0
 
     def reset(self) -> None:
@@ -97,7 +97,7 @@ class ExtrasCache:
 
     def _start_rebuild(self) -> None:
         """Rebuild in the background; the current extras keep answering (patched as before)."""
-        if self._building is not None and not self._building.done():
+        if self.rebuilding:
             return
         self._building = asyncio.get_running_loop().create_task(self._rebuild_in_background())
 
