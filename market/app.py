@@ -18,6 +18,7 @@ from market.accounts.middleware import AuthMiddleware
 from market.features import all_routes
 from market.mail import routes as mail_routes
 from market.register import languages
+from market.search import display as search_display
 from market.settings import Settings
 from market.web.errors import EXCEPTION_HANDLERS
 from market.web.guards import PUBLIC, role_guard
@@ -86,7 +87,9 @@ def create_app(settings: Settings) -> Litestar:
             DefineMiddleware(AuthMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
-        template_config=template_config(settings, {"language_names": languages.names}),
+        template_config=template_config(
+            settings, {"language_names": languages.names, **search_display.FILTERS}
+        ),
         openapi_config=openapi_config(settings),
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,

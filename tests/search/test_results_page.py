@@ -10,7 +10,9 @@ import pytest
 
 from market.matching.matches import CACHE
 from market.register.availability import WEEK, Slot, slot_from_day_times
+from market.register.schemas import SkillOut
 from market.register.tables import Skill
+from market.search.display import hourly_pay, skill_text
 from market.search.ranking import grid_out, week_summary
 from market.web.templating import environment
 from tests.conftest import make_settings
@@ -183,3 +185,59 @@ def test_the_forms_text_boxes_are_govuk_frontends_markup(  # noqa: PLR0913 - the
         autocomplete=autocomplete,
     )
     assert _normal(ours) == _normal(theirs)
+
+
+@pytest.mark.parametrize("error", ["", "Choose <a> distance"])
+def test_the_forms_select_is_govuk_frontends_markup(tmp_path, error):
+    env = environment(make_settings("sqlite:///unused.db", tmp_path))
+    options = [(5, "Within 5 <miles>", False), (10, "Within 10 miles", True)]
+    theirs = env.from_string(
+        '{% from "govuk_frontend_jinja/components/select/macro.html" import govukSelect %}'
+        "{{ govukSelect(params) }}"
+    ).render(
+        params={
+            "id": "radius",
+            "name": "radius",
+            "label": {"text": "Distance", "classes": "govuk-label--s"},
+            "hint": {"text": "As the <crow> flies"},
+            "items": [{"value": str(v), "text": t, "selected": s} for v, t, s in options],
+            "errorMessage": {"text": error} if error else None,
+        }
+    )
+    ours = env.from_string(
+        '{% from "search/_choices.html" import select_field %}'
+        '{{ select_field("radius", "Distance", options, hint="As the <crow> flies", error=error,'
+        ' label_classes="govuk-label--s") }}'
+    ).render(options=options, error=error)
+    assert _normal(ours) == _normal(theirs)
+
+
+@pytest.mark.parametrize("open_", [False, True])
+def test_the_forms_folding_sections_and_button_are_govuk_frontends_markup(tmp_path, open_):
+    env = environment(make_settings("sqlite:///unused.db", tmp_path))
+    theirs = env.from_string(
+        '{% from "govuk_frontend_jinja/components/details/macro.html" import govukDetails %}'
+        '{% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}'
+        "{% set body %}<p>Skills & <b>more</b></p>{% endset %}"
+        '{{ govukDetails({"summaryText": "Skills <2>", "html": body, "open": open_}) }}'
+        '{{ govukButton({"text": "Search <now>"}) }}'
+    ).render(open_=open_)
+    ours = env.from_string(
+        '{% from "search/_choices.html" import details, button %}'
+        '{% call details("Skills <2>", open_) %}<p>Skills & <b>more</b></p>{% endcall %}'
+        '{{ button("Search <now>") }}'
+    ).render(open_=open_)
+    assert _normal(ours) == _normal(theirs)
+
+
+@pytest.mark.parametrize(
+    ("years", "pence", "skill", "pay"),
+    [
+        (0, None, "Personal care", "Not given"),
+        (1, 1175, "Personal care (1 year)", "From £11.75 an hour"),
+        (12, 1000, "Personal care (12 years)", "From £10.00 an hour"),
+    ],
+)
+def test_a_skill_and_pay_in_words(years, pence, skill, pay):
+    assert skill_text(SkillOut(code="personal_care", name="Personal care", years=years)) == skill
+    assert hourly_pay(pence) == pay

@@ -1,0 +1,22 @@
+"""How a search result card and a public profile word a PA's skills and pay: template
+filters (``skill_text``, ``hourly_pay``) rather than jinja macros, since a results page says
+a skill about 140 times and a macro call costs several times a filter call."""
+
+from __future__ import annotations
+
+from market.register.schemas import SkillOut
+
+
+def skill_text(skill: SkillOut) -> str:
+    """A skill as "Personal care (3 years)"; the name alone when no years are given."""
+    if not skill.years:
+        return skill.name
+    return f"{skill.name} ({skill.years} year{'' if skill.years == 1 else 's'})"
+
+
+def hourly_pay(pence: int | None) -> str:
+    """A minimum rate as "From £11.75 an hour", or "Not given"."""
+    return "Not given" if pence is None else f"From £{pence / 100:.2f} an hour"
+
+
+FILTERS = {"skill_text": skill_text, "hourly_pay": hourly_pay}
