@@ -97,7 +97,12 @@ class SearchExtras:
     def _base_places(self, ids: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
         if not len(self.ids):
             return np.zeros(len(ids), dtype=np.intp), np.zeros(len(ids), dtype=bool)
-        places = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        # Looked up in id order: numpy narrows each search from the one before, which takes
+        # half the time of the index's (by place) order, even counting the sort.
+        order = np.argsort(ids)
+        places = np.empty(len(ids), dtype=np.intp)
+        places[order] = np.searchsorted(self.ids, ids[order])
+        places = np.minimum(places, len(self.ids) - 1)
         return places, self.ids[places] == ids
 
     def _edited(self, ids: NDArray[np.int64]) -> list[int]:

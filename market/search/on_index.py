@@ -105,22 +105,29 @@ def week_grids(index: CandidateIndex, rows: Sequence[int]) -> list[list[WeekRowO
     return grids
 
 
-def _near_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria) -> tuple[NDArray, NDArray]:
-    """Listed rows within both limits, and their miles (exact or between sector centres)."""
+def _listed_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria) -> NDArray[np.int64]:
+    """Listed rows in the index slices that hold everyone within the search's reach."""
     reach = criteria.radius if criteria.coarse else criteria.radius + extras.max_offset + MARGIN_MILES
     spans = index.slices(criteria.lat, criteria.lon, reach)
     if not spans:
-        return np.empty(0, np.int64), np.empty(0)
+        return np.empty(0, np.int64)
     rows = np.concatenate([np.arange(start, end, dtype=np.int64) for start, end in spans])
-    rows = rows[index.active[rows]]
+    return rows[index.active[rows]]
+
+
+def _within(
+    index: CandidateIndex, extras: SearchExtras, criteria: Criteria, rows: NDArray
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """Which rows are within both limits, and their miles (exact, or between sector centres).
+    Called on the rows that passed the filters: the exact positions are looked up by profile
+    id, the dearest step of a staff search, so it runs on as few rows as possible."""
     if criteria.coarse:
         lat, lon = index.lat[rows], index.lon[rows]
     else:
         lat, lon = extras.positions(index.profile_id[rows])
     miles = np.atleast_1d(haversine_miles(criteria.lat, criteria.lon, lat, lon))
     travel = index.travel_miles[rows].astype(np.float64)
-    keep = (miles <= criteria.radius) & (miles <= travel)  # no position (NaN) fails both
-    return rows[keep], miles[keep]
+    return (miles <= criteria.radius) & (miles <= travel), miles  # no position (NaN) fails both
 
 
 def _available(index: CandidateIndex, rows: NDArray, criteria: Criteria) -> NDArray[np.bool_]:
@@ -183,9 +190,11 @@ def skill_fifths(index: CandidateIndex, rows: NDArray, skills: tuple[str, ...]) 
 
 def find(index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today: date) -> Found:
     """Every PA the search finds, in the order to show them."""
-    rows, miles = _near_rows(index, extras, criteria)
+    rows = _listed_rows(index, extras, criteria)
     ok, hits = _filters(index, extras, criteria, rows, today)
-    rows, miles, hits = rows[ok], miles[ok], hits[ok]
+    rows, hits = rows[ok], hits[ok]
+    near, miles = _within(index, extras, criteria, rows)
+    rows, miles, hits = rows[near], miles[near], hits[near]
     if criteria.coarse:
         miles = np.atleast_1d(np.asarray(banded_miles(miles), dtype=np.float64))
     ids = index.profile_id[rows]
