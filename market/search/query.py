@@ -22,21 +22,24 @@ order is ``market.search.ranking``'s.
 Performance: who appears and in what order is worked out in memory, on the matching
 engine's candidate index and the search's extras beside it (``market.search.on_index``,
 ``market.search.listing``), kept fresh from the register's change log within a second; the
-database is read only for the page shown: its 20 profiles with the viewer's shortlist marks
-(one query) and their DBS badges (``dbs.standing``: one query, two when a check has status
-checks); their skills and weeks come from the index.
+database is read only for the page shown, in one statement (``market.reads``): its 20
+profiles, their DBS checks (``dbs.standing``) and the viewer's shortlist marks; their skills
+and weeks come from the index.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from market.accounts.schemas import CurrentUser
 from market.clock import london_date, london_today
-from market.dbs.standing import Policy, Standing, standings
+from market.dbs import standing
+from market.dbs.standing import Policy, Standing
 from market.geo.display import distance_band
+from market.reads import read_together
 from market.register.schemas import SkillOut
 from market.search import register_reads as reads
+from market.search import shortlist
 from market.search.criteria import Criteria
 from market.search.listing import EXTRAS
 from market.search.on_index import find, skills_held, week_grids
@@ -45,7 +48,7 @@ from market.search.schemas import PER_PAGE, ResultOut, SearchOut, WeekRowOut
 
 
 def _result(
-    row: dict[str, Any],
+    row: reads.ShownRow,
     miles: float,
     skills: list[SkillOut],
     week: list[WeekRowOut],
@@ -53,19 +56,37 @@ def _result(
     dbs: Standing | None,
 ) -> ResultOut:
     return ResultOut(
-        id=row["id"],
-        display_name=row["display_name"],
-        headline=row["headline"],
-        district=row["district"],
+        id=row.id,
+        display_name=row.display_name,
+        headline=row.headline,
+        district=row.district,
         distance_band=distance_band(miles),
         skills=skills,
-        vetted_on=london_date(row["approved_at"]),
-        right_to_work_checked=row["right_to_work_confirmed_at"] is not None,
+        vetted_on=london_date(row.approved_at),
+        right_to_work_checked=row.right_to_work_confirmed_at is not None,
         week=week,
         shortlisted=shortlisted,
         dbs=dbs.badge if dbs else "",
-        min_rate_pence=row["min_rate_pence"],
+        min_rate_pence=row.min_rate_pence,
         usually_available=week_summary(week),
+    )
+
+
+async def _shown(
+    ids: list[int], viewer: CurrentUser | None, today: date, policy: Policy
+) -> tuple[dict[int, reads.ShownRow], dict[int, Standing], set[int]]:
+    """The page's rows (listed PAs only), their DBS standings and which of them the viewer
+    has saved: one statement."""
+    if not ids:
+        return {}, {}, set()
+    parts = [reads.shown_read(ids), standing.checks_read(ids), standing.status_checks_read(ids)]
+    if saved := shortlist.saved_read(viewer, ids):
+        parts.append(saved)
+    found = await read_together(*parts)
+    return (
+        {row.id: row for row in found[0]},
+        standing.standings_from(found[1], found[2], today, policy),
+        {row.profile for row in found[3]} if saved else set(),
     )
 
 
@@ -85,12 +106,11 @@ async def search(
     shown = found.ids[window].tolist()
     miles = dict(zip(shown, found.miles[window].tolist(), strict=True))
     at = dict(zip(shown, found.rows[window].tolist(), strict=True))
-    rows = {r["id"]: r for r in await reads.shown_rows(shown, viewer)}
+    rows, badges, saved = await _shown(shown, viewer, today, policy)
     shown = [i for i in shown if i in rows]  # one withdrawn since the index last looked
     # Their skills and weeks as the index holds them (it is what they were found by).
     skills = {i: skills_held(index, at[i]) for i in shown}
     weeks = dict(zip(shown, week_grids(index, [at[i] for i in shown]), strict=True))
-    badges = await standings(shown, today, policy)
     return SearchOut(
         total=total,
         page=page,
@@ -99,8 +119,5 @@ async def search(
         radius=criteria.radius,
         searched_district=criteria.district,
         searched_place=criteria.place,
-        results=[
-            _result(rows[i], miles[i], skills[i], weeks[i], rows[i]["shortlisted"], badges.get(i))
-            for i in shown
-        ],
+        results=[_result(rows[i], miles[i], skills[i], weeks[i], i in saved, badges.get(i)) for i in shown],
     )

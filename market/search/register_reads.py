@@ -1,23 +1,22 @@
 """What the search reads straight from the register's tables: the extras' batches (one
-query per ``BATCH``, never a query per PA) and, for the page shown, its rows with the
-viewer's shortlist marks in one query. The filtering and ranking run on the worker's
+query per ``BATCH``, never a query per PA) and, for the page shown, its rows (a read run
+beside the page's DBS checks and shortlist marks, ``market.reads``). The filtering and ranking run on the worker's
 in-memory index (market.search.on_index), so nothing here reads every candidate.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from market.accounts.schemas import CurrentUser
+import msgspec
+
 from market.errors import NotFound
+from market.reads import Read, marks, table
 from market.register.details import client_group_list
 from market.register.schemas import Choice
-from market.register.tables import (
-    PAProfile,
-    ShortlistEntry,
-    Skill,
-)
+from market.register.tables import PAProfile, Skill
 
 BATCH = 500
 LISTED = "approved"
@@ -28,10 +27,6 @@ SHORTLISTERS = ("recipient", "staff")
 def batches(ids: Sequence[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), BATCH):
         yield list(ids[start : start + BATCH])
-
-
-def _shortlister(viewer: CurrentUser | None) -> int | None:
-    return viewer.id if viewer is not None and viewer.role in SHORTLISTERS else None
 
 
 def check_id(profile_id: int) -> None:
@@ -91,24 +86,25 @@ async def extras_batches(profile_ids: Sequence[int] | None = None) -> AsyncItera
         after = rows[-1]["id"]
 
 
-# What a search result shows of a PA, and whether the viewer has saved them: one query for
-# the page (piccolo selects cannot add the shortlist mark as a column).
-_SHOWN = (
-    "SELECT p.id AS id, p.display_name AS display_name, p.headline AS headline,"
-    " p.district AS district, p.approved_at AS approved_at,"
-    " p.right_to_work_confirmed_at AS right_to_work_confirmed_at, p.min_rate_pence AS min_rate_pence,"
-    f" EXISTS (SELECT 1 FROM {ShortlistEntry._meta.tablename} s WHERE s.owner = {{}} AND s.profile = p.id) AS shortlisted"
-    f" FROM {PAProfile._meta.tablename} p WHERE p.status = {{}} AND p.id IN ({{ids}})"
-)
+class ShownRow(msgspec.Struct, array_like=True):
+    """What a search result shows of a listed PA's row."""
+
+    id: int
+    display_name: str
+    headline: str
+    district: str
+    approved_at: datetime | None
+    right_to_work_confirmed_at: datetime | None
+    min_rate_pence: int | None
 
 
-async def shown_rows(ids: Sequence[int], viewer: CurrentUser | None) -> list[dict[str, Any]]:
-    """What a search result shows of each of these listed PAs (a page: 20 at most), each with
-    ``shortlisted``: on the viewer's shortlist (never for a viewer who keeps none)."""
-    if not ids:
-        return []
-    owner = _shortlister(viewer)
-    sql = _SHOWN.replace("{ids}", ", ".join("{}" for _ in ids))
-    rows = await PAProfile.raw(sql, -1 if owner is None else owner, LISTED, *[int(i) for i in ids])
-    # SQLite answers EXISTS with 0 or 1.
-    return [{**row, "shortlisted": bool(row["shortlisted"])} for row in rows]
+def shown_read(ids: Sequence[int]) -> Read:
+    """The rows of these PAs that are listed, as a read to run beside the page's others
+    (``market.reads``): a PA withdrawn since the index last looked has none."""
+    ids = tuple(int(i) for i in ids)
+    return Read(
+        row=ShownRow,
+        columns=tuple(f'p."{name}"' for name in ShownRow.__struct_fields__),
+        source=f'FROM {table(PAProfile)} p WHERE p."status" = {{}} AND p."id" IN ({marks(ids)})',
+        args=(LISTED, *ids),
+    )
