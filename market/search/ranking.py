@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import msgspec
 
@@ -126,13 +127,20 @@ def week_summary(week: Sequence[WeekRowOut]) -> str:
     the bands a PA covers in full, bands with the same days together, then those they cover
     in part, e.g. "Mornings and afternoons Monday to Friday; evenings Saturday; part of the
     night Friday". The same bands and the same full or part as the grid."""
+    return _summary(tuple((row.band, tuple(row.days)) for row in week))
+
+
+@lru_cache(maxsize=4096)
+def _summary(week: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """``week_summary`` of (band, days) rows, remembered: a results page words 20 weeks, and
+    most weeks are one of a few common patterns."""
     phrases: list[str] = []
     for state, plural, lead in (("full", True, ""), ("part", False, "part of the ")):
         grouped: dict[tuple[int, ...], list[str]] = {}
-        for row in week:
-            days = tuple(day for day, cover in enumerate(row.days) if cover == state)
+        for band, cover in week:
+            days = tuple(day for day, c in enumerate(cover) if c == state)
             if days:
-                grouped.setdefault(days, []).append(row.band)
+                grouped.setdefault(days, []).append(band)
         phrases += [f"{lead}{_bands(bands, plural)} {_day_list(days)}" for days, bands in grouped.items()]
     if not phrases:
         return "No usual times given"
