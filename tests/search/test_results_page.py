@@ -66,34 +66,6 @@ def _normal(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s*\n\s*", "", html)).strip()
 
 
-@pytest.mark.parametrize("kind", ["checkboxes", "radios"])
-@pytest.mark.parametrize("error", ["", "Choose <one> & go"])
-@pytest.mark.parametrize("hint", ["", "Shows PAs with every <skill>"])
-def test_the_forms_choices_are_govuk_frontends_markup(tmp_path, kind, error, hint):
-    env = environment(make_settings("sqlite:///unused.db", tmp_path))
-    items = [("a", "First & <b>", True), ("b<", "Second", False), ("", "Any", False)]
-    macro = {"checkboxes": "govukCheckboxes", "radios": "govukRadios"}[kind]
-    theirs = env.from_string(
-        f'{{% from "govuk_frontend_jinja/components/{kind}/macro.html" import {macro} %}}'
-        f"{{{{ {macro}(params) }}}}"
-    ).render(
-        params={
-            "name": "skill",
-            "idPrefix": "skill",
-            "classes": f"govuk-{kind}--small",
-            "items": [{"value": v, "text": t, "checked": c} for v, t, c in items],
-            "fieldset": {"legend": {"text": "Skills they must have", "classes": "govuk-fieldset__legend--s"}},
-            "hint": {"text": hint} if hint else None,
-            "errorMessage": {"text": error} if error else None,
-        }
-    )
-    ours = env.from_string(
-        '{% from "search/_choices.html" import choices %}'
-        '{{ choices(kind, "skill", "Skills they must have", items, hint=hint, error=error) }}'
-    ).render(kind=kind, items=items, hint=hint, error=error)
-    assert _normal(ours) == _normal(theirs)
-
-
 async def test_a_result_card_is_compact_and_the_profile_keeps_the_week(client, login_as):
     pa = await make_pa(
         name="Wendy Weekdays",
