@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -246,9 +246,11 @@ def _not_ended_before(moment: datetime) -> Any:
     )
 
 
-async def _open_at_end(period: Period, closing: dict[int, datetime]) -> int:
+async def _open_at_end(period: Period, closing_dates: Awaitable[dict[int, datetime]]) -> int:
     """Needs opened on or before the period's last day and, at its end, with no PA appointed,
-    not filled by staff and not closed (see the module's notes on what is recorded)."""
+    not filled by staff and not closed (see the module's notes on what is recorded).
+    ``closing_dates`` (``_closing_dates``, being read beside this) is awaited only once this
+    section's own rows are read."""
     _, after = period.bounds()
     held = Appointment.select(Appointment.application.need).where(
         Appointment.application.need.is_not_null(), _begun_before(after), _not_ended_before(after)
@@ -274,6 +276,7 @@ async def _open_at_end(period: Period, closing: dict[int, datetime]) -> int:
                 AuditEvent.subject_id.is_in(reopened_ids),
             )
         )
+    closing = await closing_dates
     count = 0
     for row in rows:
         if row["status"] == "closed" and closing.get(row["id"], row["updated_at"]) < after:
@@ -327,10 +330,12 @@ async def section(period: Period, today: date) -> Section:
     )
     # The reads that do not depend on each other side by side (on PostgreSQL each on its own
     # pooled connection): one after another they were the longest section of the return.
-    referrals, appointed, closing, filled, funnel = await asyncio.gather(
+    closing_dates = asyncio.ensure_future(_closing_dates(first))  # awaited by two readers
+    referrals, appointed, closing, open_at_end, filled, funnel = await asyncio.gather(
         _referrals(period),
         _first_appointments(period),
-        _closing_dates(first),
+        closing_dates,
+        _open_at_end(period, closing_dates),
         Need.count().where(
             ((Need.filled_at >= first) & (Need.filled_at < after)) | Need.id.is_in(appointed_in_period)
         ),
@@ -346,7 +351,7 @@ async def section(period: Period, today: date) -> Section:
             "open). A PA's appointment holds a need from the day they accepted the offer until "
             "the day they withdrew or were withdrawn; a fill by staff counts from its date until "
             "the need was opened again; a closing counts from its date in the audit log.",
-            value=await _open_at_end(period, closing),
+            value=open_at_end,
         ),
         Figure(
             key="recruitment.needs_filled",
