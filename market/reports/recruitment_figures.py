@@ -34,6 +34,7 @@ from market.matching.needs.schemas import REFERRAL_SOURCES
 from market.matching.tables import Appointment, Need, StageChange
 from market.reports.figures import Breakdown, Figure, Section, share
 from market.reports.periods import Period
+from market.reports.register_figures import side_by_side
 
 CONTACT_DAYS = 7  # "within one week": first contact no more than 7 days after the referral
 SET_UP_DAYS = 42  # "within six weeks": support set up no more than 42 days after it
@@ -328,10 +329,9 @@ async def section(period: Period, today: date) -> Section:
     appointed_in_period = Appointment.select(Appointment.application.need).where(
         Appointment.appointed_at >= first, Appointment.appointed_at < after
     )
-    # The reads that do not depend on each other side by side (on PostgreSQL each on its own
-    # pooled connection): one after another they were the longest section of the return.
+    # The reads that do not depend on each other side by side on PostgreSQL: one after another they were the longest section of the return.
     closing_dates = asyncio.ensure_future(_closing_dates(first))  # awaited by two readers
-    referrals, appointed, closing, open_at_end, filled, funnel = await asyncio.gather(
+    referrals, appointed, closing, open_at_end, filled, funnel = await side_by_side(
         _referrals(period),
         _first_appointments(period),
         closing_dates,
