@@ -20,8 +20,9 @@ counts as open (it has been neither filled nor closed)."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -33,6 +34,7 @@ from market.matching.needs.schemas import REFERRAL_SOURCES
 from market.matching.tables import Appointment, Need, StageChange
 from market.reports.figures import Breakdown, Figure, Section, share
 from market.reports.periods import Period
+from market.reports.register_figures import side_by_side
 
 CONTACT_DAYS = 7  # "within one week": first contact no more than 7 days after the referral
 SET_UP_DAYS = 42  # "within six weeks": support set up no more than 42 days after it
@@ -245,9 +247,11 @@ def _not_ended_before(moment: datetime) -> Any:
     )
 
 
-async def _open_at_end(period: Period, closing: dict[int, datetime]) -> int:
+async def _open_at_end(period: Period, closing_dates: Awaitable[dict[int, datetime]]) -> int:
     """Needs opened on or before the period's last day and, at its end, with no PA appointed,
-    not filled by staff and not closed (see the module's notes on what is recorded)."""
+    not filled by staff and not closed (see the module's notes on what is recorded).
+    ``closing_dates`` (``_closing_dates``, being read beside this) is awaited only once this
+    section's own rows are read."""
     _, after = period.bounds()
     held = Appointment.select(Appointment.application.need).where(
         Appointment.application.need.is_not_null(), _begun_before(after), _not_ended_before(after)
@@ -273,6 +277,7 @@ async def _open_at_end(period: Period, closing: dict[int, datetime]) -> int:
                 AuditEvent.subject_id.is_in(reopened_ids),
             )
         )
+    closing = await closing_dates
     count = 0
     for row in rows:
         if row["status"] == "closed" and closing.get(row["id"], row["updated_at"]) < after:
@@ -321,16 +326,22 @@ async def section(period: Period, today: date) -> Section:
     """Recruitment support for the period; ``today`` decides which referrals are still within
     their week (or six weeks) and so pending."""
     first, after = period.bounds()
-    referrals = await _referrals(period)
-    appointed = await _first_appointments(period) if referrals else {}
-    figures, by_source = _referral_figures(today, referrals, appointed)
-    closing = await _closing_dates(first)
     appointed_in_period = Appointment.select(Appointment.application.need).where(
         Appointment.appointed_at >= first, Appointment.appointed_at < after
     )
-    filled = await Need.count().where(
-        ((Need.filled_at >= first) & (Need.filled_at < after)) | Need.id.is_in(appointed_in_period)
+    # The reads that do not depend on each other side by side on PostgreSQL: one after another they were the longest section of the return.
+    closing_dates = asyncio.ensure_future(_closing_dates(first))  # awaited by two readers
+    referrals, appointed, closing, open_at_end, filled, funnel = await side_by_side(
+        _referrals(period),
+        _first_appointments(period),
+        closing_dates,
+        _open_at_end(period, closing_dates),
+        Need.count().where(
+            ((Need.filled_at >= first) & (Need.filled_at < after)) | Need.id.is_in(appointed_in_period)
+        ),
+        _funnel(period),
     )
+    figures, by_source = _referral_figures(today, referrals, appointed)
     figures += [
         Figure(
             key="recruitment.needs_open_at_end",
@@ -340,7 +351,7 @@ async def section(period: Period, today: date) -> Section:
             "open). A PA's appointment holds a need from the day they accepted the offer until "
             "the day they withdrew or were withdrawn; a fill by staff counts from its date until "
             "the need was opened again; a closing counts from its date in the audit log.",
-            value=await _open_at_end(period, closing),
+            value=open_at_end,
         ),
         Figure(
             key="recruitment.needs_filled",
@@ -364,7 +375,7 @@ async def section(period: Period, today: date) -> Section:
         key="recruitment",
         title="Recruitment support",
         figures=figures,
-        breakdowns=[by_source, await _funnel(period)],
+        breakdowns=[by_source, funnel],
     )
 
 
