@@ -130,6 +130,13 @@ class Snapshot:
         row = await self._postgres.fetchrow(_numbered(sql), *args)
         return await asyncio.to_thread(_decode, tuple(row))
 
+    async def packed(self, fields: Sequence[tuple[str, int]], source: str, *args: Any) -> list[np.ndarray]:
+        """``columns`` of small integers, read several to a number (``packed_sql``): one value
+        a row to write out and parse, not one a field. Each field's expression must be in
+        [0, 2 ** bits) (``within`` keeps an id so)."""
+        (values,) = await self.columns((packed_sql(fields),), source, *args)
+        return unpacked(values, [bits for _, bits in fields])
+
     def _number(self, expression: str, kind: type) -> str:
         if self.postgres:
             return f"({expression})::{'float8' if kind is float else 'bigint'}"
@@ -139,6 +146,33 @@ class Snapshot:
         if self.postgres:
             return f"string_agg({column}::text, ',')"
         return f"group_concat({column}, ',')"
+
+
+def packed_sql(fields: Sequence[tuple[str, int]]) -> str:
+    """SQL for one integer holding each (expression, bits) field, the first in the lowest
+    bits (arithmetic, not shifts: spelled alike on both databases; 64-bit, so no field of
+    PostgreSQL's 32-bit integers overflows)."""
+    assert sum(bits for _, bits in fields) <= 63, "a packed number must fit a signed 64-bit integer"
+    shift, terms = 0, []
+    for sql, bits in fields:
+        terms.append(f"({sql}) * CAST({1 << shift} AS BIGINT)")
+        shift += bits
+    return " + ".join(terms)
+
+
+def unpacked(values: np.ndarray, widths: Sequence[int]) -> list[np.ndarray]:
+    """The fields of ``packed_sql`` numbers, given each field's bits."""
+    found, shift = [], 0
+    for bits in widths:
+        found.append((values >> shift) & ((1 << bits) - 1))
+        shift += bits
+    return found
+
+
+def within(expression: str, bits: int) -> str:
+    """SQL for an id as a packed field: itself if it fits ``bits``, else 0 (no row has id 0:
+    read as an unknown id)."""
+    return f"CASE WHEN {expression} BETWEEN 0 AND {(1 << bits) - 1} THEN {expression} ELSE 0 END"
 
 
 def _parse(row: Sequence[Any], kinds: Sequence[type]) -> list[np.ndarray]:

@@ -8,7 +8,7 @@ Two ways, one definition of every column's value:
 - ``build``, the whole register: reads the profiles a range of ids at a time, and each
   per-PA table for that range, through one read snapshot (``market.snapshot``) whose
   queries return whole columns as numpy arrays (each column one text of numbers, parsed
-  by numpy), the DBS and training facts gathered in SQL by their own features
+  by numpy; a per-PA row's small ids and values packed into one number), the DBS and training facts gathered in SQL by their own features
   (``standing.current_checks_between``, ``holdings.completion_columns``). No Python
   object per PA or per row is made, so the build's memory is the arrays' plus a batch's
   (issue 22: ~1.1 GB at 100,000 PAs before), and its time mostly the database's. Each
@@ -77,7 +77,7 @@ from market.register.tables import (
     PASkill,
     Skill,
 )
-from market.snapshot import Snapshot
+from market.snapshot import Snapshot, packed_sql, unpacked, within
 from market.training.holdings import completion_columns, held
 from market.training.tables import Course, CourseSkill
 
@@ -376,23 +376,8 @@ _PROFILE_SMALL = (
         4,
     ),  # pattern_of
 )
+_SMALL_NAMES = [name for name, _, _ in _PROFILE_SMALL]
 assert max(len(GENDERS), len(YEAR_PATTERNS)) <= 16
-
-
-def _packed_sql() -> str:
-    shift, terms = 0, []
-    for _, sql, bits in _PROFILE_SMALL:
-        terms.append(f"({sql}) * {1 << shift}")
-        shift += bits
-    return " + ".join(terms)
-
-
-def _unpacked(packed: np.ndarray) -> dict[str, np.ndarray]:
-    found, shift = {}, 0
-    for name, _, bits in _PROFILE_SMALL:
-        found[name] = (packed >> shift) & ((1 << bits) - 1)
-        shift += bits
-    return found
 
 
 # ... and those it reads as text (interned: few distinct values): the code ``pa_place``
@@ -409,15 +394,21 @@ _POSITIONS_SQL = (
     "SELECT id, lat, lon FROM register_pa_profile WHERE id BETWEEN ? AND ? AND lat IS NOT NULL ORDER BY id"
 )
 _COUNT_SQL = f"SELECT count(*) FROM register_pa_profile WHERE {ON_REGISTER_SQL}"
-# Per-PA rows of a range of profile ids, as (numeric) columns: plain ids, no join. A row of
-# no skill or group reads id 0, which no vocabulary position has. Skills in id order: of two
-# rows of one skill the later counts, as in ``pa_rows``.
+# Per-PA rows of a range of profile ids, each row one packed number (``Snapshot.packed``:
+# a third of the values to write out and parse): the profile as its offset from the range's
+# first id, then plain ids (no join) and values, each in the bits it needs. A row of no skill
+# or group reads id 0, which no vocabulary position has (as does an id too big for its
+# field). Skills in id order: of two rows of one skill the later counts, as in ``pa_rows``.
+_OFFSET = ("profile - ?", 16)  # the range's first id: the query's first parameter
+assert BUILD_BATCH <= 1 << 16
+_YEARS = "CASE WHEN coalesce(years, 0) > 255 THEN 255 ELSE coalesce(years, 0) END"
 _PER_PA = {
-    "skills": (("profile", "coalesce(skill, 0)", "coalesce(years, 0)"),
+    "skills": ((_OFFSET, (within("coalesce(skill, 0)", 32), 32), (f"({_YEARS}) & 255", 8)),
                "register_pa_skill WHERE profile BETWEEN ? AND ? ORDER BY profile, id"),
-    "groups": (("profile", 'coalesce("group", 0)'),
+    "groups": ((_OFFSET, (within('coalesce("group", 0)', 32), 32)),
                "register_pa_client_group WHERE profile BETWEEN ? AND ?"),
-    "slots": (("profile", "start_minute", "end_minute"),
+    # minutes of the week: 0..10080, well within their 20 bits
+    "slots": ((_OFFSET, (within("start_minute", 20), 20), (within("end_minute", 20), 20)),
               "register_availability_slot WHERE profile BETWEEN ? AND ?"),
 }  # fmt: skip
 
@@ -677,9 +668,13 @@ async def _read_batch(snapshot: Snapshot, texts: _Texts, after: int, policy: Pol
         return None
     window = (int(next_id), int(next_id) + BUILD_BATCH - 1)
     *values, packed = await snapshot.columns(
-        (*_PROFILE_NUMBERS.values(), _packed_sql()), _PROFILE_RANGE, *window, floats=_PROFILE_FLOATS
+        (*_PROFILE_NUMBERS.values(), packed_sql([(sql, bits) for _, sql, bits in _PROFILE_SMALL])),
+        _PROFILE_RANGE,
+        *window,
+        floats=_PROFILE_FLOATS,
     )
-    numbers = dict(zip(_PROFILE_NUMBERS, values, strict=True)) | _unpacked(packed)
+    small = unpacked(packed, [bits for _, _, bits in _PROFILE_SMALL])
+    numbers = dict(zip(_PROFILE_NUMBERS, values, strict=True)) | dict(zip(_SMALL_NAMES, small, strict=True))
     ids = numbers["profile_id"]
     first, last = int(ids[0]), int(ids[-1])
     lat, lon, centred, lists = await asyncio.to_thread(
@@ -702,10 +697,7 @@ async def _read_batch(snapshot: Snapshot, texts: _Texts, after: int, policy: Pol
         lon=lon,
         place=place,
         lists=lists,
-        per_pa={
-            name: await snapshot.columns(expressions, source, first, last)
-            for name, (expressions, source) in _PER_PA.items()
-        },
+        per_pa={name: await _per_pa_rows(snapshot, name, first, last) for name in _PER_PA},
         away=await snapshot.rows(
             f"SELECT profile, {day('starts_on')}, {day('ends_on')} FROM register_away_period"
             " WHERE profile BETWEEN ? AND ? ORDER BY profile, id",
@@ -715,6 +707,13 @@ async def _read_batch(snapshot: Snapshot, texts: _Texts, after: int, policy: Pol
         checks=await current_checks_between(snapshot, first, last, policy),
         completions=await completion_columns(snapshot, first, last, never=NEVER),
     )
+
+
+async def _per_pa_rows(snapshot: Snapshot, name: str, first: int, last: int) -> list[np.ndarray]:
+    """(profile id, then the other fields) of a ``_PER_PA`` table's rows of these PAs."""
+    fields, source = _PER_PA[name]
+    offset, *values = await snapshot.packed(fields, source, first, first, last)
+    return [offset + first, *values]
 
 
 async def build(*, policy: Policy | None = None) -> CandidateIndex:

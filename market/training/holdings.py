@@ -15,7 +15,7 @@ from market.reads import Read, marks, table
 # The skills each PA lists, read in batches: ``gaps`` feeds the matching index and staff's
 # overview across the register, and the register publishes no bulk lookup of them (asked for).
 from market.register import directory
-from market.snapshot import Snapshot
+from market.snapshot import Snapshot, within
 from market.training import rules
 from market.training.tables import Completion, Course, CourseSkill
 
@@ -59,17 +59,20 @@ async def completion_columns(
     completion of the PAs whose profile ids are ``first``..``last``, as arrays (one query in
     ``snapshot``, no Python object per completion): the matching index's build reads the
     register a range of profile ids at a time. A completion of no course has course id 0."""
-    profile, course, expires, verified = await snapshot.columns(
+    assert 0 < never < 1 << 22 and last - first < 1 << 16  # the fields below
+    offset, course, expires, verified = await snapshot.packed(
         (
-            "profile",
-            "coalesce(course, 0)",
-            f"coalesce({snapshot.day('expires_on')}, {int(never)})",
-            "CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END",
+            ("profile - ?", 16),  # from the first id: ``first`` is the query's first parameter too
+            (within("coalesce(course, 0)", 24), 24),
+            (f"coalesce({snapshot.day('expires_on')}, {int(never)})", 22),  # days: dates to 9999
+            ("CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END", 1),
         ),
         "training_completion WHERE profile BETWEEN ? AND ?",
         first,
+        first,
         last,
     )
+    profile = offset + first
     return profile, course, expires, verified
 
 

@@ -132,15 +132,12 @@ def course_columns(
     completions of one course the best counts: verified first, then the later expiry."""
     rows, positions = np.asarray(rows, dtype=np.int64), np.asarray(positions, dtype=np.int64)
     until, verified = np.asarray(until, dtype=np.int64), np.asarray(verified, dtype=bool)
-    course_until = np.zeros((n, width), dtype=np.int32)
-    course_verified = np.zeros((n, width), dtype=bool)
-    if len(rows):
-        order = np.lexsort((until, verified, positions, rows))  # the best of each last
-        rows, positions, until, verified = rows[order], positions[order], until[order], verified[order]
-        best = np.ones(len(rows), dtype=bool)
-        best[:-1] = (rows[1:] != rows[:-1]) | (positions[1:] != positions[:-1])
-        course_until[rows[best], positions[best]] = until[best]
-        course_verified[rows[best], positions[best]] = verified[best]
+    # The best as the largest of one number per completion, verified above any day (days
+    # fit 32 bits: the column is int32), kept per PA and course in one pass (no sort).
+    best = np.zeros((n, width), dtype=np.int64)
+    np.maximum.at(best, (rows, positions), (verified.astype(np.int64) << 32) | (until & 0xFFFFFFFF))
+    course_until = (best & 0xFFFFFFFF).astype(np.int32)
+    course_verified = (best >> 32).astype(bool)
     return course_until, course_verified
 
 
