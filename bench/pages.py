@@ -203,18 +203,18 @@ async def over_http(label: str, url: str, folder: str, found: dict, size: argpar
     progress(f"{label}: throughput of one worker ({size.clients} clients, {size.seconds:g} s a page)")
     search = [search_path("/search", p) for ps in search_places().values() for p in ps]
     async with (
-        served(url, folder) as base,
-        signed_in(base, "recipient@bench.example") as rc,
-        signed_in(base, "staff@bench.example") as sc,
+        served(url, folder) as worker,
+        signed_in(worker.base, "recipient@bench.example") as rc,
+        signed_in(worker.base, "staff@bench.example") as sc,
     ):
-        figures = {"/home (baseline)": await rate(rc, ["/home"], size.seconds, size.clients)}
+        figures = {"/home (baseline)": await rate(rc, worker, ["/home"], size.seconds, size.clients)}
         figures["PA profile"] = await rate(
-            rc, [f"/pas/{p}" for p in found["profile_ids"]], size.seconds, size.clients
+            rc, worker, [f"/pas/{p}" for p in found["profile_ids"]], size.seconds, size.clients
         )
         figures["matches page"] = await rate(
-            rc, [f"/needs/{i}/matches" for i in found["need_ids"]], size.seconds, size.clients
+            rc, worker, [f"/needs/{i}/matches" for i in found["need_ids"]], size.seconds, size.clients
         )
-        figures["search page"] = await rate(sc, search, size.seconds, size.clients)
+        figures["search page"] = await rate(sc, worker, search, size.seconds, size.clients)
     return figures
 
 
@@ -291,12 +291,14 @@ def report(label: str, found: dict, size: argparse.Namespace) -> dict:
         )
     rates = found["throughput"]
     if rates:
-        home = rates.get("/home (baseline)", 0.0)
+        home = rates["/home (baseline)"]
         print(
-            f"  one worker's throughput, ratio to a signed-in /home ({home:.1f} req/s); targets profile 0.6, others 0.3:"
-        )
+            f"  one worker's throughput, ratio to a signed-in /home ({home.per_second:.1f} req/s); targets profile 0.6, others 0.3;"
+            "\n  and its capacity: the worker's CPU per request, /home's over the page's:"
+        )  # fmt: skip
         for name, v in rates.items():
-            print(f"    {name:<38} {v:8.1f} req/s {ratio(v, home)}")
+            print(f"    {name:<38} {v.per_second:8.1f} req/s {ratio(v.per_second, home.per_second)}"
+                  f"   {v.cpu_ms:6.2f} ms CPU {ratio(home.cpu_ms, v.cpu_ms)}")  # fmt: skip
     print("  queries per page (target at most 4):")
     for name, v in found["queries"].items():
         print(f"    {name:<38} {v:4d}")
@@ -307,7 +309,8 @@ def report(label: str, found: dict, size: argparse.Namespace) -> dict:
         for n, v in found["index"].items():
             print(f"    {n:>9,} PAs: {v['build_s']:6.2f} s, peak {v['peak_mb']:7.1f} MB, steady {v['steady_mb']:6.1f} MB,"
                   f" peak above steady {v['above_steady_mb']:7.1f} MB")  # fmt: skip
-    return {"db": label, "pas": size.pas, "needs": size.needs, "latency": lat, "throughput": {k: round(v, 1) for k, v in rates.items()},
+    return {"db": label, "pas": size.pas, "needs": size.needs, "latency": lat, "throughput": {k: round(v.per_second, 1) for k, v in rates.items()},
+            "cpu_ms_per_request": {k: round(v.cpu_ms, 3) for k, v in rates.items()},
             "queries": found["queries"], "index": found["index"]}  # fmt: skip
 
 

@@ -2,7 +2,12 @@
 ``market serve --workers 1`` runs it, without the access log) serving a benchmark's database,
 and several concurrent clients, each signed in, asking for one page as fast as it answers.
 Used by ``bench/pages.py``; each page's rate is printed against a signed-in trivial page
-(/home) measured the same way in the same run."""
+(/home) measured the same way in the same run.
+
+Beside each rate, the worker's own CPU time per request (user and system, all its threads,
+from /proc): on a machine of two cores the clients share the CPUs with the worker, so a fast
+page's rate is partly the clients' speed, while the worker's CPU per request is what one
+worker can serve at most (its capacity) and moves little with the machine's load."""
 
 from __future__ import annotations
 
@@ -15,12 +20,30 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
 from bench.harness import sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class Worker(NamedTuple):
+    base: str  # its URL
+    pid: int
+
+
+class Rate(NamedTuple):
+    per_second: float  # requests answered per second
+    cpu_ms: float  # the worker's CPU time per request
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far, user and system, all its threads (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def _free_port() -> int:
@@ -30,8 +53,8 @@ def _free_port() -> int:
 
 
 @asynccontextmanager
-async def served(database_url: str, folder: str) -> AsyncIterator[str]:
-    """A single uvicorn worker serving ``database_url``: its base URL, once /healthz answers."""
+async def served(database_url: str, folder: str) -> AsyncIterator[Worker]:
+    """A single uvicorn worker serving ``database_url``, once /healthz answers."""
     port = _free_port()
     env = {
         **os.environ,
@@ -58,7 +81,7 @@ async def served(database_url: str, folder: str) -> AsyncIterator[str]:
                 if worker.poll() is not None:
                     raise SystemExit(f"the worker stopped (exit {worker.returncode})")
                 await asyncio.sleep(0.1)
-        yield base
+        yield Worker(base, worker.pid)
     finally:
         worker.terminate()
         try:
@@ -75,9 +98,12 @@ async def signed_in(base: str, email: str) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def rate(client: httpx.AsyncClient, paths: list[str], seconds: float, clients: int) -> float:
+async def rate(
+    client: httpx.AsyncClient, worker: Worker, paths: list[str], seconds: float, clients: int
+) -> Rate:
     """Requests per second answered for ``paths`` (taken in turn) by ``clients`` concurrent
-    clients over ``seconds``, after one warming request per path (which may build an index)."""
+    clients over ``seconds``, after one warming request per path (which may build an index),
+    and the worker's CPU time per request over the same span."""
     for path in paths:
         response = await client.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -93,6 +119,7 @@ async def rate(client: httpx.AsyncClient, paths: list[str], seconds: float, clie
             done += 1
             i += 1
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds(worker.pid)
     await asyncio.gather(*(one(k) for k in range(clients)))
-    return done / (time.perf_counter() - start)
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds(worker.pid) - cpu
+    return Rate(done / elapsed, cpu / done * 1000)
