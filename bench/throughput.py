@@ -40,6 +40,18 @@ class Rate(NamedTuple):
     cpu_ms: float  # the worker's CPU time per request
 
 
+async def settled(pid: int, window: float = 0.5, idle: float = 0.05, most: float = 180.0) -> None:
+    """Wait until the worker is idle (under ``idle`` of a CPU over two windows running): a
+    worker builds its matching index, needs index and search extras in the background after it
+    starts or a first request asks, and their seconds of CPU would otherwise fall inside the
+    timing of whatever page comes next."""
+    quiet, deadline = 0, time.perf_counter() + most
+    while quiet < 2 and time.perf_counter() < deadline:
+        before = cpu_seconds(pid)
+        await asyncio.sleep(window)
+        quiet = quiet + 1 if cpu_seconds(pid) - before < idle * window else 0
+
+
 def cpu_seconds(pid: int) -> float:
     """A process's CPU time so far, user and system, all its threads (/proc/<pid>/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -102,11 +114,12 @@ async def rate(
     client: httpx.AsyncClient, worker: Worker, paths: list[str], seconds: float, clients: int
 ) -> Rate:
     """Requests per second answered for ``paths`` (taken in turn) by ``clients`` concurrent
-    clients over ``seconds``, after one warming request per path (which may build an index),
-    and the worker's CPU time per request over the same span."""
+    clients over ``seconds``, after one warming request per path (which may build an index) and
+    once the worker has settled; and the worker's CPU time per request over the same span."""
     for path in paths:
         response = await client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+    await settled(worker.pid)
     done = 0
     stop = time.perf_counter() + seconds
 
