@@ -12,6 +12,7 @@ them (``covered_minutes``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from datetime import time
 from enum import StrEnum
@@ -283,6 +284,7 @@ def week_grid(
     not at all available. Bands need not be on the quarter hour.
     """
     have = _merged_pieces(slots)
+    ends = [end for _, end in have]
     rows = []
     for name, band_start, band_end in bands:
         if not (0 <= band_start < DAY and band_start < band_end <= band_start + DAY):
@@ -290,8 +292,21 @@ def week_grid(
         states = []
         for day in range(len(DAYS)):
             start, end = day * DAY + band_start, day * DAY + band_end
-            wanted = _merge([(start, end)] if end <= WEEK else [(start, WEEK), (0, end - WEEK)])
-            got = sum(b - a for a, b in _intersect(have, wanted))
+            if end <= WEEK:
+                got = _minutes_within(have, ends, start, end)
+            else:  # Sunday's band runs on into Monday
+                got = _minutes_within(have, ends, start, WEEK) + _minutes_within(have, ends, 0, end - WEEK)
             states.append(Cover.FULL if got == end - start else Cover.PART if got else Cover.NONE)
         rows.append(GridRow(name, states))
     return rows
+
+
+def _minutes_within(have: list[Piece], ends: list[int], start: int, end: int) -> int:
+    """Minutes of ``have`` (merged pieces; ``ends`` their ends) from ``start`` to ``end``:
+    found by bisection, as a profile's grid asks 28 times (``_intersect`` walks them all)."""
+    got = 0
+    for piece_start, piece_end in have[bisect.bisect_right(ends, start) :]:
+        if piece_start >= end:
+            break
+        got += min(piece_end, end) - max(piece_start, start)
+    return got

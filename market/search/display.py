@@ -1,8 +1,11 @@
-"""How a search result card and a public profile word a PA's skills and pay: template
-filters (``skill_text``, ``hourly_pay``) rather than jinja macros, since a results page says
-a skill about 140 times and a macro call costs several times a filter call."""
+"""How a search result card and a public profile word a PA's skills and pay, and show what
+they wrote: template filters (``skill_text``, ``hourly_pay``, ``paragraphs``) rather than
+jinja macros, since a results page says a skill about 140 times and a macro call costs
+several times a filter call."""
 
 from __future__ import annotations
+
+from markupsafe import Markup, escape
 
 from market.register.schemas import SkillOut
 
@@ -19,4 +22,18 @@ def hourly_pay(pence: int | None) -> str:
     return "Not given" if pence is None else f"From £{pence / 100:.2f} an hour"
 
 
-FILTERS = {"skill_text": skill_text, "hourly_pay": hourly_pay}
+def paragraphs(text: str) -> Markup:
+    """A PA's own words as GOV.UK paragraphs: a blank line starts a paragraph, a line break
+    is kept; "Not given" when there are none. Everything they wrote is escaped."""
+    blocks = [block.strip() for block in text.split("\n\n") if block.strip()]
+    if not blocks:
+        return Markup('<p class="govuk-body">Not given</p>')
+    return Markup("").join(
+        Markup('<p class="govuk-body">{}</p>').format(
+            Markup("<br>").join(escape(line) for line in block.split("\n"))
+        )
+        for block in blocks
+    )
+
+
+FILTERS = {"skill_text": skill_text, "hourly_pay": hourly_pay, "paragraphs": paragraphs}

@@ -1,11 +1,12 @@
-"""Two GOV.UK Frontend components written in Python, for the busiest pages.
+"""GOV.UK Frontend components written in Python, for the busiest pages.
 
 The register search page shows 47 checkboxes and radios and the page links under its
 results; the matches page shows page links too. Rendered by jinja (govuk-frontend-jinja's
 macros, or the same markup written out as a jinja loop) they took about half of the page's
-rendering time, more than the search itself. These functions give the same markup as
-``govukCheckboxes``/``govukRadios`` (for the parameters the search form uses) and
-``govukPagination`` (for market.web.pagination.links' arguments); tests/web/test_components.py
+rendering time, more than the search itself; a PA's public profile shows a summary list.
+These functions give the same markup as ``govukCheckboxes``/``govukRadios`` (for the
+parameters the search form uses), ``govukPagination`` (for market.web.pagination.links'
+arguments) and ``govukSummaryList`` (plain rows); tests/web/test_components.py
 checks each against GOV.UK Frontend's own macro. Everything given is escaped.
 """
 
@@ -116,4 +117,15 @@ def _numbered(items: Iterable[Mapping[str, Any]]) -> str:
     return "".join(parts)
 
 
-GLOBALS = {"choices": choices, "page_links": page_links}
+def summary_list(rows: Iterable[tuple[str, str]]) -> Markup:
+    """``govukSummaryList`` for rows of (key, value) text, with no actions, card or classes
+    (the public profile's facts). Markup given is kept, as the macro's ``text`` keeps it."""
+    items = "".join(
+        f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{escape(key)}</dt>'
+        f'<dd class="govuk-summary-list__value">{escape(value)}</dd></div>'
+        for key, value in rows
+    )
+    return Markup(f'<dl class="govuk-summary-list">{items}</dl>')
+
+
+GLOBALS = {"choices": choices, "page_links": page_links, "summary_list": summary_list}

@@ -12,7 +12,7 @@ from market.matching.matches import CACHE
 from market.register.availability import WEEK, Slot, slot_from_day_times
 from market.register.schemas import SkillOut
 from market.register.tables import Skill
-from market.search.display import hourly_pay, skill_text
+from market.search.display import hourly_pay, paragraphs, skill_text
 from market.search.ranking import grid_out, week_summary
 from market.web.templating import environment
 from tests.conftest import make_settings
@@ -213,3 +213,20 @@ def test_the_forms_folding_sections_and_button_are_govuk_frontends_markup(tmp_pa
 def test_a_skill_and_pay_in_words(years, pence, skill, pay):
     assert skill_text(SkillOut(code="personal_care", name="Personal care", years=years)) == skill
     assert hourly_pay(pence) == pay
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("", '<p class="govuk-body">Not given</p>'),
+        ("  \n\n \n", '<p class="govuk-body">Not given</p>'),
+        ("Kind <and> calm", '<p class="govuk-body">Kind &lt;and&gt; calm</p>'),
+        (
+            "\nFirst line\nsecond & last\n\n\n\nNext one \n",
+            '<p class="govuk-body">First line<br>second &amp; last</p><p class="govuk-body">Next one</p>',
+        ),
+    ],
+)
+def test_paragraphs_keep_a_pas_breaks_and_escape_their_words(text, html):
+    """A blank line starts a paragraph and a line break is kept, as the PA wrote them."""
+    assert paragraphs(text) == html
