@@ -172,7 +172,7 @@ async def section(period: Period, today: date) -> Section:
     # once the table was vacuumed, for an index-only scan, and much slower straight after a
     # bulk load; and a PA may list a skill twice, so the count cannot drop the DISTINCT.)
     on_register = holding_cte("on_register", ON_REGISTER, "{after}")
-    skills = (
+    skills_sql = (
         "SELECT 'skill' AS part, ROW_NUMBER() OVER (ORDER BY s.position, s.name) AS ord,"
         " s.name AS label, COALESCE(x.n, 0) AS n FROM register_skill s LEFT JOIN ("
         "  SELECT ps.skill, COUNT(DISTINCT ps.profile) AS n FROM register_pa_skill ps"
@@ -204,11 +204,11 @@ async def section(period: Period, today: date) -> Section:
     )
     if PAProfile._meta.db.engine_type == "postgres":
         by_skill, rest = await side_by_side(
-            query(on_register + skills, after=after), query(rest_sql, first=first, after=after, end=end)
+            query(on_register + skills_sql, after=after), query(rest_sql, first=first, after=after, end=end)
         )
         rows = by_skill + rest
     else:  # SQLite gained nothing side by side and paid for the second reading (1.6 s to 1.8 s)
-        rows = await query(rest_sql + " UNION ALL " + skills, first=first, after=after, end=end)
+        rows = await query(rest_sql + " UNION ALL " + skills_sql, first=first, after=after, end=end)
     parts: dict[str, list[dict[str, Any]]] = {}
     for r in sorted(rows, key=lambda r: (r["part"], r["ord"])):
         parts.setdefault(r["part"], []).append(r)
