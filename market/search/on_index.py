@@ -111,8 +111,8 @@ def _listed_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria
     spans = index.slices(criteria.lat, criteria.lon, reach)
     if not spans:
         return np.empty(0, np.int64)
-    rows = np.concatenate([np.arange(start, end, dtype=np.int64) for start, end in spans])
-    return rows[index.active[rows]]
+    # Filtered slice by slice: no array of every row in reach to gather from.
+    return np.concatenate([start + np.flatnonzero(index.active[start:end]) for start, end in spans])
 
 
 def _within(
@@ -199,8 +199,10 @@ def find(index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today:
         miles = np.atleast_1d(np.asarray(banded_miles(miles), dtype=np.float64))
     ids = index.profile_id[rows]
     score = skill_fifths(index, rows, criteria.skills)
+    # Without words every hit count is 0: a key that orders nothing, so it is left out.
+    words = (-hits,) if criteria.words else ()
     if criteria.sort == "distance":
-        order = np.lexsort((ids, -hits, -score, miles))
+        order = np.lexsort((ids, *words, -score, miles))
     else:
-        order = np.lexsort((ids, miles, -hits, -score))
+        order = np.lexsort((ids, miles, *words, -score))
     return Found(ids=ids[order], miles=miles[order], rows=rows[order])
