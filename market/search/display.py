@@ -1,5 +1,5 @@
 """How a search result card and a public profile word a PA's skills and pay, and show what
-they wrote: template filters (``skill_text``, ``hourly_pay``, ``paragraphs``) rather than
+they wrote: template filters (``skill_text``, ``skills_text``, ``hourly_pay``, ``paragraphs``) rather than
 jinja macros, since a results page says a skill about 140 times and a macro call costs
 several times a filter call."""
 
@@ -15,6 +15,12 @@ def skill_text(skill: SkillOut) -> str:
     if not skill.years:
         return skill.name
     return f"{skill.name} ({skill.years} year{'' if skill.years == 1 else 's'})"
+
+
+def skills_text(skills: list[SkillOut]) -> str:
+    """A card's skills on one line, "Personal care (3 years), Cooking"; "No skills given"
+    (one filter for the line: jinja's map and join cost more than the wording)."""
+    return ", ".join(skill_text(skill) for skill in skills) if skills else "No skills given"
 
 
 def hourly_pay(pence: int | None) -> str:
@@ -36,4 +42,9 @@ def paragraphs(text: str) -> Markup:
     )
 
 
-FILTERS = {"skill_text": skill_text, "hourly_pay": hourly_pay, "paragraphs": paragraphs}
+FILTERS = {
+    "skill_text": skill_text,
+    "skills_text": skills_text,
+    "hourly_pay": hourly_pay,
+    "paragraphs": paragraphs,
+}

@@ -15,7 +15,7 @@ from market.register.availability import WEEK, Slot, slot_from_day_times
 from market.register.schemas import SkillOut
 from market.register.tables import Skill
 from market.search import display
-from market.search.display import hourly_pay, paragraphs, skill_text
+from market.search.display import hourly_pay, paragraphs, skill_text, skills_text
 from market.search.ranking import grid_out, week_summary
 from market.web.templating import environment
 from tests.conftest import make_settings
@@ -267,3 +267,12 @@ def test_a_cards_checks_and_save_form_are_the_profile_pages(
     checks, save = macros.split("|")
     assert _normal(checks) in _normal(card)
     assert _normal(save) in _normal(card)
+
+
+def test_a_cards_skills_on_one_line():
+    held = [
+        SkillOut(code="personal_care", name="Personal care", years=3),
+        SkillOut(code="cooking", name="Cooking", years=0),
+    ]
+    assert skills_text(held) == "Personal care (3 years), Cooking"
+    assert skills_text([]) == "No skills given"
