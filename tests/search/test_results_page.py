@@ -261,7 +261,7 @@ def test_a_cards_checks_and_save_form_are_the_profile_pages(
         found=found, values={}, can_save=True, from_postcode="", pagination=None, **context
     )
     macros = env.from_string(
-        '{% from "search/_results.html" import checks, save_button with context %}'
+        '{% from "search/_pa_parts.html" import checks, save_button with context %}'
         "{{ checks(result) }}|{{ save_button(result.id, result.display_name, here, result.shortlisted) }}"
     ).render(result=result, **context)
     checks, save = macros.split("|")
