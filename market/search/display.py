@@ -8,6 +8,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from market.register.schemas import SkillOut
+from market.search.week_grid import week_grid
 
 
 def skill_text(skill: SkillOut) -> str:
@@ -47,4 +48,5 @@ FILTERS = {
     "skills_text": skills_text,
     "hourly_pay": hourly_pay,
     "paragraphs": paragraphs,
+    "week_grid": week_grid,
 }

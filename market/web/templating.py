@@ -12,7 +12,7 @@ from litestar.template.config import TemplateConfig
 from market.clock import london
 from market.geo.display import distance_band, distance_note, district_of
 from market.settings import Settings
-from market.web import components, week_grid
+from market.web import components
 from market.web.pagination import pagination
 from market.web.security import csp_nonce
 
@@ -60,10 +60,8 @@ def environment(settings: Settings, filters: dict[str, Any] | None = None) -> En
         # Long lists' page links (templates/macros/lists.html).
         pagination=pagination,
     )
-    # GOV.UK checkboxes, radios, pagination and summary lists in Python, for the busiest
-    # pages; the profile's week grid too.
+    # GOV.UK checkboxes, radios, pagination and summary lists in Python, for the busiest pages.
     env.globals.update(components.GLOBALS)
-    env.globals.update(week_grid.GLOBALS)
     return env
 
 

@@ -13,8 +13,9 @@ from typing import Protocol
 
 from markupsafe import Markup, escape
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-COVER = {"full": "Yes", "part": "Part", "none": "No"}
+from market.register.availability import DAYS, Cover
+
+COVER: dict[str, str] = {Cover.FULL: "Yes", Cover.PART: "Part", Cover.NONE: "No"}  # by its text
 _HEAD = (
     '<thead class="govuk-table__head"><tr class="govuk-table__row">'
     '<th scope="col" class="govuk-table__header">Time of day</th>'
@@ -29,21 +30,22 @@ _HEAD = (
 
 class WeekRow(Protocol):
     band: str  # "Morning", "Afternoon"...
-    days: Sequence[str]  # Monday first: "full", "part" or "none"
+    days: Sequence[str]  # Monday first: a Cover's text, "full", "part" or "none"
 
 
 def _day_text(week: Sequence[WeekRow], day: int) -> str:
     """When in the day they are available: "Morning, part of the afternoon", "Not available"."""
     times = [
-        row.band.lower() if row.days[day] == "full" else f"part of the {row.band.lower()}"
+        row.band.lower() if row.days[day] == Cover.FULL else f"part of the {row.band.lower()}"
         for row in week
-        if row.days[day] in ("full", "part")
+        if row.days[day] in (Cover.FULL, Cover.PART)
     ]
     return ", ".join(times).capitalize() if times else "Not available"
 
 
 def week_grid(week: Iterable[WeekRow], name: str) -> Markup:
-    """The table and the list of days for ``week`` (rows of bands), captioned with ``name``."""
+    """The table and the list of days for ``week`` (rows of bands), captioned with ``name``
+    (the template filter ``week_grid``: ``profile.week | week_grid(profile.display_name)``)."""
     rows = list(week)
     title = f"When {escape(name)} is usually available"
     body = "".join(
@@ -67,6 +69,3 @@ def week_grid(week: Iterable[WeekRow], name: str) -> Markup:
         f'<p class="govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1">{title}</p>'
         f'<dl class="app-week-list__days">{days}</dl></div></div>'
     )
-
-
-GLOBALS = {"week_grid": week_grid}

@@ -1,4 +1,4 @@
-"""market.web.week_grid: the profile's week, as a table and as a list of days, every name
+"""market.search.week_grid: the profile's week, as a table and as a list of days, every name
 escaped: the markup the jinja macro it replaced gave (tests/web/test_components.py's
 ``normal`` white space)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from market.register.availability import Slot
 from market.search.ranking import grid_out
-from market.web.week_grid import week_grid
+from market.search.week_grid import week_grid
 from tests.web.test_components import normal
 
 EXPECTED = "".join(
