@@ -73,6 +73,8 @@ class SearchExtras:
                 speakers.setdefault(code, []).append(e.profile_id)
         self._speakers = {code: np.array(ids, dtype=np.int64) for code, ids in speakers.items()}
         self.overlay: dict[int, Entry] = {}
+        # Where each row of the candidate index is in these arrays (``positions_at``).
+        self._row_places: NDArray[np.intp] | None = None
         # The furthest any home is from its sector centre: how much wider than the radius an
         # exact search must look in the index, which is laid out by sector centres.
         self.max_offset = max((_offset(e) for e in ordered), default=0.0)
@@ -117,10 +119,44 @@ class SearchExtras:
         places, known = self._base_places(ids)
         lat = np.where(known, self.lat[places] if len(self.ids) else np.nan, np.nan)
         lon = np.where(known, self.lon[places] if len(self.ids) else np.nan, np.nan)
+        self._apply_overlay(ids, lat, lon)
+        return lat, lon
+
+    def _apply_overlay(
+        self, ids: NDArray[np.int64], lat: NDArray[np.float64], lon: NDArray[np.float64]
+    ) -> None:
+        """The edited PAs' positions, over what the arrays say."""
         for k in self._edited(ids):
             e = self.overlay[int(ids[k])]
             lat[k] = np.nan if e.lat is None else e.lat
             lon[k] = np.nan if e.lon is None else e.lon
+
+    def positions_at(
+        self, column: NDArray[np.int64], rows: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``positions`` of the PAs at these rows of the candidate index, whose profile ids are
+        ``column``. Each row's place in these arrays is worked out once for the whole column
+        and then looked up, not searched for on every search (a staff search's dearest step).
+        The index patches and grows under it, so a looked-up place counts only where it still
+        holds the row's PA; the rest (a new or moved row) are searched for, and once they are
+        many the places are worked out again."""
+        ids = column[rows]
+        if self._row_places is None:
+            self._row_places, _ = self._base_places(column)
+        mapped = self._row_places
+        if not len(self.ids) or not len(mapped):
+            return self.positions(ids)
+        places = mapped[np.minimum(rows, len(mapped) - 1)]
+        known = self.ids[places] == ids
+        missed = np.flatnonzero(~known)
+        if len(missed):
+            if len(missed) > max(64, len(rows) // 8):
+                self._row_places = None  # the index has moved on: map it afresh next time
+            again, found = self._base_places(ids[missed])
+            places[missed], known[missed] = again, found
+        lat = np.where(known, self.lat[places], np.nan)
+        lon = np.where(known, self.lon[places], np.nan)
+        self._apply_overlay(ids, lat, lon)
         return lat, lon
 
     def hits(self, ids: NDArray[np.int64], words: Sequence[str]) -> NDArray[np.int64]:

@@ -58,9 +58,11 @@ COVER = (str(Cover.FULL), str(Cover.PART), str(Cover.NONE))
 
 
 class Found(msgspec.Struct, kw_only=True):
-    """The PAs a search finds, in order: profile ids and the miles the order went on (exact
+    """The PAs a search finds, in order: how many (``total``), and the first of them (all, or
+    as many as ``find`` was asked for): profile ids and the miles the order went on (exact
     for staff, banded for everyone else)."""
 
+    total: int
     ids: NDArray[np.int64]
     miles: NDArray[np.float64]
     rows: NDArray[np.int64]  # each one's row in the index, for what a page shows of them
@@ -124,7 +126,7 @@ def _within(
     if criteria.coarse:
         lat, lon = index.lat[rows], index.lon[rows]
     else:
-        lat, lon = extras.positions(index.profile_id[rows])
+        lat, lon = extras.positions_at(index.profile_id, rows)
     miles = np.atleast_1d(haversine_miles(criteria.lat, criteria.lon, lat, lon))
     travel = index.travel_miles[rows].astype(np.float64)
     return (miles <= criteria.radius) & (miles <= travel), miles  # no position (NaN) fails both
@@ -188,8 +190,40 @@ def skill_fifths(index: CandidateIndex, rows: NDArray, skills: tuple[str, ...]) 
     return score
 
 
-def find(index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today: date) -> Found:
-    """Every PA the search finds, in the order to show them."""
+def first_in_order(keys: Sequence[NDArray], upto: int | None) -> NDArray[np.intp]:
+    """The positions of the first ``upto`` rows (all when None) in the order of ``keys``, the
+    most significant first, the last one unique (as ``np.lexsort`` of the keys reversed).
+
+    A page needs only its first rows in order, not the thousands a search in a city finds:
+    each key in turn keeps the rows strictly ahead of the ``upto``-th (``np.partition``, in
+    linear time) and narrows the ties at it to the next key, so only about ``upto`` rows are
+    sorted. The same rows in the same order as sorting them all."""
+    count = len(keys[0])
+    if upto is None or upto >= count:
+        return np.lexsort(tuple(reversed(keys)))
+    chosen: list[NDArray[np.intp]] = []
+    pool = np.arange(count)
+    wanted = upto
+    for key in keys:
+        values = key[pool]
+        edge = np.partition(values, wanted - 1)[wanted - 1]
+        ahead = pool[values < edge]
+        chosen.append(ahead)
+        wanted -= len(ahead)
+        pool = pool[values == edge]
+        if len(pool) <= wanted:
+            break
+    chosen.append(pool)  # the ties still open (none beyond ``wanted`` once the unique key is reached)
+    picked = np.concatenate(chosen)
+    order = np.lexsort(tuple(key[picked] for key in reversed(keys)))
+    return picked[order][:upto]
+
+
+def find(
+    index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today: date, upto: int | None = None
+) -> Found:
+    """Every PA the search finds, in the order to show them: how many, and the first ``upto``
+    of them (all when None) in order."""
     rows = _listed_rows(index, extras, criteria)
     ok, hits = _filters(index, extras, criteria, rows, today)
     rows, hits = rows[ok], hits[ok]
@@ -202,7 +236,7 @@ def find(index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today:
     # Without words every hit count is 0: a key that orders nothing, so it is left out.
     words = (-hits,) if criteria.words else ()
     if criteria.sort == "distance":
-        order = np.lexsort((ids, *words, -score, miles))
+        order = first_in_order((miles, -score, *words, ids), upto)
     else:
-        order = np.lexsort((ids, miles, *words, -score))
-    return Found(ids=ids[order], miles=miles[order], rows=rows[order])
+        order = first_in_order((-score, *words, miles, ids), upto)
+    return Found(total=len(ids), ids=ids[order], miles=miles[order], rows=rows[order])

@@ -98,8 +98,10 @@ async def search(
     policy = policy or Policy()
     today = london_today()
     index, extras = await EXTRAS.get(policy)
-    found = find(index, extras, criteria, today)
-    total = len(found.ids)
+    # Only the pages up to the one asked need their order (a later one than there are pages
+    # shows the last, which is among them).
+    found = find(index, extras, criteria, today, upto=criteria.page * PER_PAGE)
+    total = found.total
     pages = page_count(total)
     page = min(criteria.page, pages)
     window = slice((page - 1) * PER_PAGE, page * PER_PAGE)
