@@ -8,7 +8,6 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from market.register.schemas import SkillOut
-from market.search.week_grid import week_grid
 
 
 def skill_text(skill: SkillOut) -> str:
@@ -41,12 +40,3 @@ def paragraphs(text: str) -> Markup:
         )
         for block in blocks
     )
-
-
-FILTERS = {
-    "skill_text": skill_text,
-    "skills_text": skills_text,
-    "hourly_pay": hourly_pay,
-    "paragraphs": paragraphs,
-    "week_grid": week_grid,
-}

@@ -72,11 +72,16 @@ def skills_held(index: CandidateIndex, row: int) -> list[SkillOut]:
     """The PA's skills with their years, in the skill list's order (as the index holds them)."""
     bits = int(index.skills[row])
     vocab = index.skill_vocab
-    return [
-        SkillOut(code=code, name=vocab.name(position), years=int(index.skill_years[row, position]))
-        for position, code in enumerate(vocab.codes[:64])
-        if bits >> position & 1
-    ]
+    codes = vocab.codes
+    years = index.skill_years[row]
+    held = []
+    while bits:  # the set bits only, lowest (first in the list) first
+        low = bits & -bits
+        bits ^= low
+        position = low.bit_length() - 1
+        if position < len(codes):
+            held.append(SkillOut(code=codes[position], name=vocab.name(position), years=int(years[position])))
+    return held
 
 
 def _band_quarters() -> tuple[tuple[str, NDArray[np.intp]], ...]:
@@ -93,18 +98,27 @@ def _band_quarters() -> tuple[tuple[str, NDArray[np.intp]], ...]:
 BAND_QUARTERS = _band_quarters()
 
 
+# Every week-grid row (a band's cover on each of the seven days, as COVER's positions) by
+# its number in base 3, Monday the lowest digit: rows are told apart in one vector step.
+_ROW_TEXTS = tuple(tuple(COVER[n // 3**day % 3] for day in range(len(DAYS))) for n in range(3 ** len(DAYS)))
+_BASE_3 = 3 ** np.arange(len(DAYS))
+
+
 def week_grids(index: CandidateIndex, rows: Sequence[int]) -> list[list[WeekRowOut]]:
     """Each row's week grid (``ranking.grid_out`` of their slots), from the quarter-hours the
     index holds: the same answer, since the slots they entered and the bands are on the
     quarter hour, without turning the week back into slots."""
     held = np.unpackbits(index.availability[np.asarray(rows, dtype=np.int64)], axis=1)
-    grids: list[list[WeekRowOut]] = [[] for _ in rows]
-    for band, quarters in BAND_QUARTERS:
+    numbers = []
+    for _, quarters in BAND_QUARTERS:
         count = held[:, quarters].sum(axis=2)  # [rows, 7]
         cover = np.where(count == quarters.shape[1], 0, np.where(count > 0, 1, 2))
-        for grid, days in zip(grids, cover.tolist(), strict=True):
-            grid.append(WeekRowOut(band=band, days=[COVER[c] for c in days]))
-    return grids
+        numbers.append((cover @ _BASE_3).tolist())
+    bands = [band for band, _ in BAND_QUARTERS]
+    return [
+        [WeekRowOut(band=band, days=list(_ROW_TEXTS[n])) for band, n in zip(bands, row, strict=True)]
+        for row in zip(*numbers, strict=True)
+    ]
 
 
 def _listed_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria) -> NDArray[np.int64]:

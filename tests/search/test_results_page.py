@@ -14,7 +14,7 @@ from market.matching.matches import CACHE
 from market.register.availability import WEEK, Slot, slot_from_day_times
 from market.register.schemas import SkillOut
 from market.register.tables import Skill
-from market.search import display
+from market.search import filters
 from market.search.display import hourly_pay, paragraphs, skill_text, skills_text
 from market.search.ranking import grid_out, week_summary
 from market.web.templating import environment
@@ -244,7 +244,7 @@ def test_a_cards_checks_and_save_form_are_the_profile_pages(
 ):
     """The result card writes out the profile page's ``checks`` and ``save_button`` (twenty
     macro calls cost a fifth of the page): the same markup, so the two cannot drift apart."""
-    env = environment(make_settings("sqlite:///unused.db", tmp_path), display.FILTERS)
+    env = environment(make_settings("sqlite:///unused.db", tmp_path), filters.FILTERS)
     result = SimpleNamespace(
         id=7, display_name="Ann <B>", headline="Calm", district="PE1", distance_band="2 to 3 miles",
         usually_available="Mornings", skills=[], min_rate_pence=1250, dbs=dbs, vetted_on=vetted_on,

@@ -1,0 +1,104 @@
+"""The result cards of a register search page, in Python (the template filter
+``result_cards``): twenty cards of a dozen fields each were a quarter of the page's render in
+jinja, and a fifth of its cost again in the macro calls for their checks and save forms.
+
+The markup is the profile page's where the two show the same thing (``checks`` and
+``save_button`` in templates/search/_pa_parts.html); tests/search/test_results_page.py
+checks that they stay the same."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from markupsafe import Markup, escape
+
+from market.register.schemas import SkillOut
+from market.search.display import hourly_pay, skills_text
+
+
+class Card(Protocol):
+    """What a card shows of a result (``schemas.ResultOut``)."""
+
+    id: int
+    display_name: str
+    headline: str
+    district: str
+    distance_band: str
+    usually_available: str
+    skills: list[SkillOut]
+    min_rate_pence: int | None
+    dbs: str
+    vetted_on: date | None
+    right_to_work_checked: bool
+    shortlisted: bool
+
+
+def _fact(key: str, value: str | Markup) -> str:
+    return (
+        f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{key}</dt>'
+        f'<dd class="govuk-summary-list__value">{escape(value)}</dd></div>'
+    )
+
+
+def checks(card: Card, service_name: str) -> str:
+    """The DBS line (always there: no current check is said, not left out), the vetting and
+    the right to work."""
+    items = [f"<li>{escape(card.dbs) if card.dbs else 'No DBS check recorded'}</li>"]
+    if card.vetted_on:
+        items.append(
+            f"<li>Vetted by {escape(service_name)} on {card.vetted_on.day} {card.vetted_on.strftime('%B %Y')}</li>"
+        )
+    if card.right_to_work_checked:
+        items.append("<li>Right to work checked</li>")
+    return f'<ul class="govuk-list app-checks">{"".join(items)}</ul>'
+
+
+def save_button(card: Card, csrf_input: str, here: str) -> str:
+    """Save to the shortlist, or say it is on it."""
+    if card.shortlisted:
+        return (
+            '<p class="govuk-body"><strong>On your shortlist.</strong> '
+            '<a class="govuk-link" href="/shortlist">View your shortlist</a></p>'
+        )
+    return (
+        f'<form method="post" action="/shortlist" class="app-inline-form">{csrf_input}'
+        f'<input type="hidden" name="profile_id" value="{card.id}">'
+        f'<input type="hidden" name="next" value="{escape(here)}">'
+        '<button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"'
+        ' data-module="govuk-button">Save to shortlist<span class="govuk-visually-hidden">: '
+        f"{escape(card.display_name)}</span></button></form>"
+    )
+
+
+def result_cards(
+    cards: Sequence[Card],
+    *,
+    from_query: str,
+    service_name: str,
+    can_save: bool,
+    csrf_input: str = "",
+    here: str = "",
+) -> Markup:
+    """One compact card a result: the facts to choose whom to look at, the week in one line.
+    ``from_query`` is the profile links' query (``?from=...`` or ""); ``csrf_input`` is the
+    page's token field (markup), for the save forms when ``can_save``."""
+    link_query = escape(from_query)
+    out = []
+    for card in cards:
+        out.append(
+            '<li class="app-card"><h3 class="govuk-heading-m app-card__heading">'
+            f'<a class="govuk-link" href="/pas/{card.id}{link_query}">{escape(card.display_name)}</a></h3>'
+            f'<p class="govuk-body app-card__headline">{escape(card.headline)}</p>'
+            '<dl class="govuk-summary-list govuk-summary-list--no-border app-card__facts">'
+            + _fact("Where", f"{card.district}, {card.distance_band} as the crow flies")
+            + _fact("Usually available", card.usually_available)
+            + _fact("Skills", skills_text(card.skills))
+            + _fact("Pay", hourly_pay(card.min_rate_pence))
+            + _fact("Checks", Markup(checks(card, service_name)))
+            + "</dl>"
+            + (save_button(card, csrf_input, here) if can_save else "")
+            + "</li>"
+        )
+    return Markup("".join(out))
