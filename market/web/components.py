@@ -1,11 +1,13 @@
 """GOV.UK Frontend components written in Python, for the busiest pages.
 
-The register search page shows 47 checkboxes and radios and the page links under its
-results; the matches page shows page links too. Rendered by jinja (govuk-frontend-jinja's
+The register search page shows 47 checkboxes and radios, five text boxes, a select, two
+folding sections and the page links under its results; the matches page shows page links
+too. Rendered by jinja (govuk-frontend-jinja's
 macros, or the same markup written out as a jinja loop) they took about half of the page's
 rendering time, more than the search itself; a PA's public profile shows a summary list.
-These functions give the same markup as ``govukCheckboxes``/``govukRadios`` (for the
-parameters the search form uses), ``govukPagination`` (for market.web.pagination.links'
+These functions give the same markup as ``govukCheckboxes``/``govukRadios``, ``govukInput``,
+``govukSelect``, ``govukDetails`` and ``govukButton`` (for the parameters the search form
+uses), ``govukPagination`` (for market.web.pagination.links'
 arguments) and ``govukSummaryList`` (plain rows); tests/web/test_components.py
 checks each against GOV.UK Frontend's own macro. Everything given is escaped.
 """
@@ -31,6 +33,101 @@ _PREVIOUS_ARROW = (
 )
 
 
+def _form_group(error: str) -> str:
+    return f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}">'
+
+
+def _hint_and_error(id_: str, hint: str, error: str) -> str:
+    """A field's hint and error message, and its ``aria-describedby`` naming them."""
+    parts = []
+    if hint:
+        parts.append(f'<div id="{id_}-hint" class="govuk-hint">{escape(hint)}</div>')
+    if error:
+        parts.append(
+            f'<p id="{id_}-error" class="govuk-error-message">'
+            f'<span class="govuk-visually-hidden">Error:</span> {escape(error)}</p>'
+        )
+    return "".join(parts)
+
+
+def _described_by(id_: str, hint: str, error: str) -> str:
+    described = " ".join([f"{id_}-hint"] * bool(hint) + [f"{id_}-error"] * bool(error))
+    return f' aria-describedby="{described}"' if described else ""
+
+
+def _label(for_: str, text: str, classes: str) -> str:
+    extra = f" {escape(classes)}" if classes else ""
+    return f'<label class="govuk-label{extra}" for="{for_}">{escape(text)}</label>'
+
+
+def text_input(  # noqa: PLR0913 - govukInput's parameters that the search form uses
+    id: str,  # noqa: A002 - the element's id, as govukInput names it
+    name: str,
+    label: str,
+    value: str = "",
+    hint: str = "",
+    error: str = "",
+    classes: str = "",
+    label_classes: str = "",
+    spellcheck: bool | None = None,
+    autocomplete: str = "",
+) -> Markup:
+    """``govukInput``: a text box with a label, an optional hint and error, width classes,
+    spellcheck (None: not said) and autocomplete."""
+    id_ = escape(id)
+    extra = f" {escape(classes)}" if classes else ""
+    spell = "" if spellcheck is None else f' spellcheck="{"true" if spellcheck else "false"}"'
+    auto = f' autocomplete="{escape(autocomplete)}"' if autocomplete else ""
+    return Markup(
+        _form_group(error)
+        + _label(id_, label, label_classes)
+        + _hint_and_error(id_, hint, error)
+        + f'<input class="govuk-input{extra}{" govuk-input--error" if error else ""}" id="{id_}"'
+        f' name="{escape(name)}" type="text"{spell} value="{escape(value)}"'
+        f"{_described_by(id_, hint, error)}{auto}></div>"
+    )
+
+
+def select_input(
+    name: str,
+    label: str,
+    options: Iterable[tuple[Any, str, bool]],
+    hint: str = "",
+    error: str = "",
+    label_classes: str = "",
+) -> Markup:
+    """``govukSelect`` (id and name ``name``): a label, an optional hint and error, and
+    (value, text, selected) options."""
+    name_ = escape(name)
+    items = "".join(
+        f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(text)}</option>'
+        for value, text, selected in options
+    )
+    return Markup(
+        _form_group(error)
+        + _label(name_, label, label_classes)
+        + _hint_and_error(name_, hint, error)
+        + f'<select class="govuk-select{" govuk-select--error" if error else ""}" id="{name_}" name="{name_}"'
+        f"{_described_by(name_, hint, error)}>{items}</select></div>"
+    )
+
+
+def folding_section(summary: str, body: str, open: bool = False) -> Markup:  # noqa: A002 - as govukDetails
+    """``govukDetails``: a summary that opens to ``body`` (markup, kept as it is)."""
+    return Markup(
+        f'<details class="govuk-details"{" open" if open else ""}><summary class="govuk-details__summary">'
+        f'<span class="govuk-details__summary-text">{escape(summary)}</span></summary>'
+        f'<div class="govuk-details__text">{Markup(body)}</div></details>'
+    )
+
+
+def submit_button(text: str) -> Markup:
+    """``govukButton``: a form's submit button."""
+    return Markup(
+        f'<button type="submit" class="govuk-button" data-module="govuk-button">{escape(text)}</button>'
+    )
+
+
 def choices(
     kind: str,
     name: str,
@@ -43,21 +140,12 @@ def choices(
     in a fieldset with a small legend: each item (value, text, checked); the first input's id
     is ``name``, the others ``name-2``, ``name-3``...; an optional hint and error."""
     name_ = escape(name)
-    described = " ".join([f"{name_}-hint"] * bool(hint) + [f"{name_}-error"] * bool(error))
-    described_by = f' aria-describedby="{described}"' if described else ""
     input_type = "checkbox" if kind == "checkboxes" else "radio"
     parts = [
-        f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}">'
-        f'<fieldset class="govuk-fieldset"{described_by}>'
+        f'{_form_group(error)}<fieldset class="govuk-fieldset"{_described_by(name_, hint, error)}>'
         f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{escape(legend)}</legend>'
+        + _hint_and_error(name_, hint, error)
     ]
-    if hint:
-        parts.append(f'<div id="{name_}-hint" class="govuk-hint">{escape(hint)}</div>')
-    if error:
-        parts.append(
-            f'<p id="{name_}-error" class="govuk-error-message">'
-            f'<span class="govuk-visually-hidden">Error:</span> {escape(error)}</p>'
-        )
     parts.append(f'<div class="govuk-{kind} govuk-{kind}--small" data-module="govuk-{kind}">')
     for number, (value, text, checked) in enumerate(items, start=1):
         id_ = name_ if number == 1 else f"{name_}-{number}"
@@ -128,4 +216,12 @@ def summary_list(rows: Iterable[tuple[str, str]]) -> Markup:
     return Markup(f'<dl class="govuk-summary-list">{items}</dl>')
 
 
-GLOBALS = {"choices": choices, "page_links": page_links, "summary_list": summary_list}
+GLOBALS = {
+    "choices": choices,
+    "page_links": page_links,
+    "summary_list": summary_list,
+    "text_input": text_input,
+    "select_input": select_input,
+    "folding_section": folding_section,
+    "submit_button": submit_button,
+}

@@ -148,8 +148,7 @@ def test_the_forms_text_boxes_are_govuk_frontends_markup(  # noqa: PLR0913 - the
         }
     )
     ours = env.from_string(
-        '{% from "search/_choices.html" import text_field %}'
-        '{{ text_field("time-from", "time_from", "Start <time>", "PE1 <1AB>", hint=hint, error=error,'
+        '{{ text_input("time-from", "time_from", "Start <time>", "PE1 <1AB>", hint=hint, error=error,'
         " classes=classes, label_classes=label_classes, spellcheck=spellcheck, autocomplete=autocomplete) }}"
     ).render(
         hint=hint,
@@ -180,8 +179,7 @@ def test_the_forms_select_is_govuk_frontends_markup(tmp_path, error):
         }
     )
     ours = env.from_string(
-        '{% from "search/_choices.html" import select_field %}'
-        '{{ select_field("radius", "Distance", options, hint="As the <crow> flies", error=error,'
+        '{{ select_input("radius", "Distance", options, hint="As the <crow> flies", error=error,'
         ' label_classes="govuk-label--s") }}'
     ).render(options=options, error=error)
     assert _normal(ours) == _normal(theirs)
@@ -198,9 +196,8 @@ def test_the_forms_folding_sections_and_button_are_govuk_frontends_markup(tmp_pa
         '{{ govukButton({"text": "Search <now>"}) }}'
     ).render(open_=open_)
     ours = env.from_string(
-        '{% from "search/_choices.html" import details, button %}'
-        '{% call details("Skills <2>", open_) %}<p>Skills & <b>more</b></p>{% endcall %}'
-        '{{ button("Search <now>") }}'
+        "{% set body %}<p>Skills & <b>more</b></p>{% endset %}"
+        '{{ folding_section("Skills <2>", body, open_) }}{{ submit_button("Search <now>") }}'
     ).render(open_=open_)
     assert _normal(ours) == _normal(theirs)
 
