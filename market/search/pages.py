@@ -24,7 +24,7 @@ from market.dbs.standing import Policy
 from market.errors import Invalid, NotFound
 from market.fields import whole_number
 from market.register.availability import DAYS
-from market.register.schemas import EMPLOYMENT, Choice
+from market.register.schemas import EMPLOYMENT
 from market.search import criteria, forms, profiles, query, shortlist
 from market.search.api import SEARCH_QUERY, SEARCHERS, SHORTLISTERS, FromAddress
 from market.search.listing import LISTS, FormLists
@@ -86,8 +86,17 @@ def _is_partial(request: Request) -> bool:
     )
 
 
-def _lists(lists: FormLists) -> dict[str, list[Choice]]:
-    return {"skills": lists.skills, "groups": lists.groups}
+RADIUS_OPTIONS = [(miles, f"Within {miles} miles") for miles in RADII]
+
+
+def _lists(lists: FormLists) -> dict[str, Any]:
+    return {
+        "skills": lists.skills,
+        "groups": lists.groups,
+        # As the form's (value, text) options (components.marked).
+        "skill_options": [(skill.code, skill.name) for skill in lists.skills],
+        "group_options": [(group.code, group.name) for group in lists.groups],
+    }
 
 
 async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, Any]:
@@ -102,6 +111,7 @@ async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, An
         "every_place": every,
         **_lists(await LISTS.get()),
         "radii": RADII,
+        "radius_options": RADIUS_OPTIONS,
         "days": DAYS,
         "genders": GENDERS,
         "dbs_filters": DBS_FILTERS,

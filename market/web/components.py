@@ -33,6 +33,22 @@ _PREVIOUS_ARROW = (
 )
 
 
+def marked(
+    options: Iterable[tuple[Any, str] | str], chosen: str | Iterable[str] | None
+) -> list[tuple[Any, str, bool]]:
+    """Options, each (value, text) or a plain value that is its own text, as the (value,
+    text, checked) items of ``choices`` and ``select_input``: checked (or selected) where the
+    value, as text, is ``chosen`` (one value; None counts as "", the blank option) or among
+    them (a list). One call where a template loop cost a call per option."""
+    one = chosen is None or isinstance(chosen, str)
+    wanted = {chosen or ""} if one else {str(value) for value in chosen}  # type: ignore[union-attr]
+    items = []
+    for option in options:
+        value, text = (option, option) if isinstance(option, str) else option
+        items.append((value, text, str(value) in wanted))
+    return items
+
+
 def _form_group(error: str) -> str:
     return f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}">'
 
@@ -217,6 +233,7 @@ def summary_list(rows: Iterable[tuple[str, str]]) -> Markup:
 
 
 GLOBALS = {
+    "marked": marked,
     "choices": choices,
     "page_links": page_links,
     "summary_list": summary_list,

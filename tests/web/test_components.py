@@ -82,3 +82,23 @@ def test_summary_list_is_govuk_frontends_markup(env):
     tags = r"\s*(<[^>]*>)\s*"  # the macro's white space inside a row's cells shows nothing
     assert re.sub(tags, r"\1", ours) == re.sub(tags, r"\1", theirs)
     assert "Pay &lt;&amp;&gt;" in ours and "<b>1 mile</b>" in ours and "£12.50 &amp; up" in ours
+
+
+def test_marked_options_check_the_chosen_values():
+    from market.web.components import marked
+
+    assert marked(["Monday", "Tuesday"], ["Tuesday"]) == [
+        ("Monday", "Monday", False),
+        ("Tuesday", "Tuesday", True),
+    ]
+    assert marked([(5, "Within 5 miles"), (10, "Within 10 miles")], "10") == [
+        (5, "Within 5 miles", False),
+        (10, "Within 10 miles", True),
+    ]
+    any_or_car = [("", "Any"), ("car", "Has a car")]
+    assert [checked for *_, checked in marked(any_or_car, None)] == [
+        True,
+        False,
+    ]  # nothing chosen: the blank one
+    assert [checked for *_, checked in marked(any_or_car, "car")] == [False, True]
+    assert [checked for *_, checked in marked(any_or_car, "bus")] == [False, False]
