@@ -17,7 +17,7 @@ from market import db, jobs
 from market.accounts.middleware import AuthMiddleware
 from market.features import all_routes
 from market.mail import routes as mail_routes
-from market.register import languages
+from market.register import languages, wording
 from market.search import filters as search_filters
 from market.settings import Settings
 from market.web.errors import EXCEPTION_HANDLERS
@@ -88,7 +88,8 @@ def create_app(settings: Settings) -> Litestar:
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(
-            settings, {"language_names": languages.names, **search_filters.FILTERS}
+            settings,
+            {"language_names": languages.names, "pa_driving": wording.pa_driving, **search_filters.FILTERS},
         ),
         openapi_config=openapi_config(settings),
         lifespan=[lifespan],

@@ -1,10 +1,8 @@
-"""The result cards of a register search page, in Python (the template filter
-``result_cards``): twenty cards of a dozen fields each were a quarter of the page's render in
-jinja, and a fifth of its cost again in the macro calls for their checks and save forms.
-
-The markup is the profile page's where the two show the same thing (``checks`` and
-``save_button`` in templates/search/_pa_parts.html); tests/search/test_results_page.py
-checks that they stay the same."""
+"""The result cards of a register search page, and a PA's checks and save form, in Python
+(the template filters ``result_cards``, ``checks_list`` and ``save_form``): twenty cards of a
+dozen fields each were a quarter of the page's render in jinja, and a fifth of its cost again
+in the macro calls for their checks and save forms. The public profile shows the same checks
+and save form with the same functions."""
 
 from __future__ import annotations
 
@@ -70,6 +68,16 @@ def save_button(card: Card, csrf_input: str, here: str) -> str:
         ' data-module="govuk-button">Save to shortlist<span class="govuk-visually-hidden">: '
         f"{escape(card.display_name)}</span></button></form>"
     )
+
+
+def checks_list(card: Card, service_name: str) -> Markup:
+    """``checks`` as markup, for a template (the public profile)."""
+    return Markup(checks(card, service_name))
+
+
+def save_form(card: Card, csrf_input: str, here: str) -> Markup:
+    """``save_button`` as markup, for a template (the public profile)."""
+    return Markup(save_button(card, csrf_input, here))
 
 
 def result_cards(
