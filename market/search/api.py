@@ -7,9 +7,11 @@ check it with ``market.search.criteria`` and run it with ``market.search.query``
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import MultiDict
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
@@ -63,6 +65,15 @@ def search_query(
 
 
 SEARCH_QUERY = {"search": Provide(search_query, sync_to_thread=False)}
+SEARCH_FIELDS = frozenset(inspect.signature(search_query).parameters)
+
+
+def search_values_of(query: MultiDict[str]) -> forms.SearchValues:
+    """``search_query``'s values read straight from a query string, as litestar reads them
+    for it (each single field's last value, every value of a list field, other names left
+    out): for the search page, whose other dependency (``settings``) would otherwise be
+    resolved beside this one in a task group, a dearer step than the reading."""
+    return forms.search_values((name, value) for name, value in query.multi_items() if name in SEARCH_FIELDS)
 
 
 class RegisterSearchAPI(Controller):

@@ -33,11 +33,9 @@ class Card(Protocol):
     shortlisted: bool
 
 
-def _fact(key: str, value: str | Markup) -> str:
-    return (
-        f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{key}</dt>'
-        f'<dd class="govuk-summary-list__value">{escape(value)}</dd></div>'
-    )
+_ROW = '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">'
+_VALUE = '</dt><dd class="govuk-summary-list__value">'
+_END = "</dd></div>"
 
 
 def checks(card: Card, service_name: str) -> str:
@@ -93,6 +91,7 @@ def result_cards(
     ``from_query`` is the profile links' query (``?from=...`` or ""); ``csrf_input`` is the
     page's token field (markup), for the save forms when ``can_save``."""
     link_query = escape(from_query)
+    service = escape(service_name)
     out = []
     for card in cards:
         out.append(
@@ -100,13 +99,11 @@ def result_cards(
             f'<a class="govuk-link" href="/pas/{card.id}{link_query}">{escape(card.display_name)}</a></h3>'
             f'<p class="govuk-body app-card__headline">{escape(card.headline)}</p>'
             '<dl class="govuk-summary-list govuk-summary-list--no-border app-card__facts">'
-            + _fact("Where", f"{card.district}, {card.distance_band} as the crow flies")
-            + _fact("Usually available", card.usually_available)
-            + _fact("Skills", skills_text(card.skills))
-            + _fact("Pay", hourly_pay(card.min_rate_pence))
-            + _fact("Checks", Markup(checks(card, service_name)))
-            + "</dl>"
-            + (save_button(card, csrf_input, here) if can_save else "")
-            + "</li>"
+            f"{_ROW}Where{_VALUE}{escape(card.district)}, {escape(card.distance_band)} as the crow flies{_END}"
+            f"{_ROW}Usually available{_VALUE}{escape(card.usually_available)}{_END}"
+            f"{_ROW}Skills{_VALUE}{escape(skills_text(card.skills))}{_END}"
+            f"{_ROW}Pay{_VALUE}{hourly_pay(card.min_rate_pence)}{_END}"  # our words and a number
+            f"{_ROW}Checks{_VALUE}{checks(card, service)}{_END}</dl>"
+            f"{save_button(card, csrf_input, here) if can_save else ''}</li>"
         )
     return Markup("".join(out))

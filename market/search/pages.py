@@ -26,7 +26,7 @@ from market.fields import whole_number
 from market.register.availability import DAYS
 from market.register.schemas import EMPLOYMENT
 from market.search import criteria, forms, profiles, query, shortlist
-from market.search.api import SEARCH_QUERY, SEARCHERS, SHORTLISTERS, FromAddress
+from market.search.api import SEARCHERS, SHORTLISTERS, FromAddress, search_values_of
 from market.search.listing import LISTS, FormLists
 from market.search.schemas import DBS_FILTERS, DRIVING_FILTERS, GENDERS, RADII, SORTS, filter_for
 from market.settings import Settings
@@ -137,14 +137,14 @@ class SearchPages(Controller):
     opt = SEARCHERS
     include_in_schema = False
 
-    @get("/search", dependencies=SEARCH_QUERY)
+    @get("/search")
     async def search_page(
         self,
         request: Request,
-        search: NamedDependency[forms.SearchValues],
         settings: NamedDependency[Settings],
         done: FromQuery[str | None] = None,
     ) -> Template:
+        search = search_values_of(request.query_params)
         context = {**await _form_context(settings, request.user), "flash": DONE.get(done or "", "")}
         values = forms.shown(search)
         if not any(key != "done" for key in request.query_params):

@@ -57,3 +57,27 @@ def test_positions_of_index_rows_follow_the_index_as_it_moves_on():
     # An edited PA's new position wins over the arrays, looked up or not.
     extras.patch([_entry(3, 51.0)])
     assert extras.positions_at(moved, np.array([1]))[0].tolist() == [51.0]
+
+
+def test_the_search_page_reads_its_query_as_the_apis_dependency_does():
+    """The page reads the query string itself (no second dependency to resolve): as litestar
+    reads it for the API's ``search_query``, the last value of a single field, every value of
+    a list field, and only the search's own names."""
+    from litestar.datastructures import MultiDict
+
+    from market.search.api import SEARCH_FIELDS, search_values_of
+
+    query = MultiDict(
+        [("postcode", "ZZ"), ("postcode", "PE1 1AB"), ("radius", ""), ("radius", "10"), ("day", "Monday"),
+         ("day", "Sunday"), ("skill", ""), ("done", "saved"), ("from", "PE2"), ("page", "2")]
+    )  # fmt: skip
+    assert search_values_of(query) == {
+        "day": ["Monday", "Sunday"],
+        "skill": [""],
+        "group": [],
+        "postcode": "PE1 1AB",
+        "radius": "10",
+        "page": "2",
+    }
+    assert {"postcode", "radius", "day", "skill", "group", "q", "sort", "page"} <= SEARCH_FIELDS
+    assert "done" not in SEARCH_FIELDS
