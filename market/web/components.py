@@ -76,6 +76,17 @@ def _label(for_: str, text: str, classes: str) -> str:
     return f'<label class="govuk-label{extra}" for="{for_}">{escape(text)}</label>'
 
 
+def _field(id_: str, label: str, label_classes: str, hint: str, error: str, control: str) -> Markup:
+    """A form group: the label, the hint and error, then the control."""
+    return Markup(
+        _form_group(error)
+        + _label(id_, label, label_classes)
+        + _hint_and_error(id_, hint, error)
+        + control
+        + "</div>"
+    )
+
+
 def text_input(  # noqa: PLR0913 - govukInput's parameters that the search form uses
     id: str,  # noqa: A002 - the element's id, as govukInput names it
     name: str,
@@ -94,14 +105,12 @@ def text_input(  # noqa: PLR0913 - govukInput's parameters that the search form 
     extra = f" {escape(classes)}" if classes else ""
     spell = "" if spellcheck is None else f' spellcheck="{"true" if spellcheck else "false"}"'
     auto = f' autocomplete="{escape(autocomplete)}"' if autocomplete else ""
-    return Markup(
-        _form_group(error)
-        + _label(id_, label, label_classes)
-        + _hint_and_error(id_, hint, error)
-        + f'<input class="govuk-input{extra}{" govuk-input--error" if error else ""}" id="{id_}"'
+    control = (
+        f'<input class="govuk-input{extra}{" govuk-input--error" if error else ""}" id="{id_}"'
         f' name="{escape(name)}" type="text"{spell} value="{escape(value)}"'
-        f"{_described_by(id_, hint, error)}{auto}></div>"
+        f"{_described_by(id_, hint, error)}{auto}>"
     )
+    return _field(id_, label, label_classes, hint, error, control)
 
 
 def select_input(
@@ -119,13 +128,11 @@ def select_input(
         f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(text)}</option>'
         for value, text, selected in options
     )
-    return Markup(
-        _form_group(error)
-        + _label(name_, label, label_classes)
-        + _hint_and_error(name_, hint, error)
-        + f'<select class="govuk-select{" govuk-select--error" if error else ""}" id="{name_}" name="{name_}"'
-        f"{_described_by(name_, hint, error)}>{items}</select></div>"
+    control = (
+        f'<select class="govuk-select{" govuk-select--error" if error else ""}" id="{name_}" name="{name_}"'
+        f"{_described_by(name_, hint, error)}>{items}</select>"
     )
+    return _field(name_, label, label_classes, hint, error, control)
 
 
 def folding_section(summary: str, body: str, open: bool = False) -> Markup:  # noqa: A002 - as govukDetails
