@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 import msgspec
@@ -84,11 +85,11 @@ class _Compiled(QueryString):
         self._frozen_compiled_strings = (sql, args)
 
     def __str__(self) -> str:
-        return self._frozen_compiled_strings[0] if self._frozen_compiled_strings else ""
+        return self.compile_string()[0]
 
 
 @cache
-def _frame(row: type, columns: tuple[str, ...], order: str, postgres: bool) -> tuple[str, str]:
+def _frame(columns: tuple[str, ...], order: str, postgres: bool) -> tuple[str, str]:
     """A read's statement around its source: what comes before it and after it."""
     array = "json_build_array" if postgres else "json_array"
     named = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
@@ -105,7 +106,7 @@ def _statement(reads: Sequence[Read], postgres: bool) -> QueryString:
     parts: list[str] = []
     args: list[Any] = []
     for k, read in enumerate(reads):
-        before, after = _frame(read.row, read.columns, read.order, postgres)
+        before, after = _frame(read.columns, read.order, postgres)
         pieces = read.source.split("{}")
         if len(pieces) != len(read.args) + 1:
             raise ValueError(
@@ -131,17 +132,12 @@ async def read_together(*reads: Read) -> list[list[Any]]:
     found: list[list[Any]] = []
     for k, read in enumerate(reads):
         numbered = _decoder(read.row).decode(values[f"part{k}"])
-        if any(numbered[i][0] > numbered[i + 1][0] for i in range(len(numbered) - 1)):
-            numbered.sort(key=_seq)
+        numbered.sort(key=itemgetter(0))  # in order already, as a rule: a single pass then
         rows = [row for _, row in numbered]
         if rows and not postgres and (fields := _timestamps(read.row)):
             _as_utc(rows, fields)
         found.append(rows)
     return found
-
-
-def _seq(numbered: tuple[int, Any]) -> int:
-    return numbered[0]
 
 
 @cache

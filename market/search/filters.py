@@ -1,6 +1,7 @@
-"""The search feature's template filters, which the app gives its jinja environment: a search
-result card's and a public profile's wording (``display``), the result cards and a PA's checks and save form (``cards``) and
-the profile's week grid (``week_grid``), in Python where a page uses them many times."""
+"""The search feature's template filters, which the app gives its jinja environment: a result
+card's and a public profile's wording (``display``), the result cards and a PA's checks and
+save form (``cards``) and the profile's week grid (``week_grid``), in Python where a page uses
+them many times."""
 
 from __future__ import annotations
 

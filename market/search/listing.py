@@ -126,6 +126,9 @@ class FormLists(msgspec.Struct, frozen=True, kw_only=True):
     groups: list[Choice]  # every client group, in list order
     skill_codes: frozenset[str]  # every skill, retired ones too: what a search may name
     group_codes: frozenset[str]
+    # The form's (value, text) options (``components.marked``), made once with the lists.
+    skill_options: list[tuple[str, str]]
+    group_options: list[tuple[str, str]]
 
 
 class ListsCache:
@@ -156,6 +159,8 @@ class ListsCache:
             groups=groups,
             skill_codes=skill_codes,
             group_codes=frozenset(g.code for g in groups),
+            skill_options=[(k.code, k.name) for k in skills],
+            group_options=[(g.code, g.name) for g in groups],
         )
         self._lists, self._engine, self._generation = lists, db.current_engine(), generation
         return lists

@@ -90,13 +90,7 @@ RADIUS_OPTIONS = [(miles, f"Within {miles} miles") for miles in RADII]
 
 
 def _lists(lists: FormLists) -> dict[str, Any]:
-    return {
-        "skills": lists.skills,
-        "groups": lists.groups,
-        # As the form's (value, text) options (components.marked).
-        "skill_options": [(skill.code, skill.name) for skill in lists.skills],
-        "group_options": [(group.code, group.name) for group in lists.groups],
-    }
+    return {"skill_options": lists.skill_options, "group_options": lists.group_options}
 
 
 async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, Any]:
@@ -110,7 +104,6 @@ async def _form_context(settings: Settings, viewer: CurrentUser) -> dict[str, An
         "own_places": own.distinct_places(every),
         "every_place": every,
         **_lists(await LISTS.get()),
-        "radii": RADII,
         "radius_options": RADIUS_OPTIONS,
         "days": DAYS,
         "genders": GENDERS,

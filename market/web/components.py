@@ -54,7 +54,7 @@ def _form_group(error: str) -> str:
 
 
 def _hint_and_error(id_: str, hint: str, error: str) -> str:
-    """A field's hint and error message, and its ``aria-describedby`` naming them."""
+    """A field's hint and error message (``_described_by`` names them for its control)."""
     parts = []
     if hint:
         parts.append(f'<div id="{id_}-hint" class="govuk-hint">{escape(hint)}</div>')
