@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,21 @@ OS_ATTRIBUTION = (
 )
 
 
+class _Environment(Environment):
+    """Each template's globals as one plain dict, not jinja's ChainMap over the environment's.
+
+    Every render copies its template's globals into a new context, and every ``{% from ... import %}``
+    asks which of them the imported template lacks (``set - globals.keys()``): over a ChainMap
+    both go one key at a time through Python (about 230 ``in`` tests a page, a tenth of /home's
+    time); over a dict they run in C. jinja's own rule makes the copy safe: globals are not
+    changed once a template is loaded, and ``environment()`` sets all of ours before any is."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def environment(settings: Settings, filters: dict[str, Any] | None = None) -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=ChoiceLoader(
             [
                 FileSystemLoader(TEMPLATES_DIR),
