@@ -46,6 +46,7 @@ from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from market.db import current_engine
+from market.sqlite_pool import SmallRead
 
 
 class Read(msgspec.Struct, frozen=True, kw_only=True):
@@ -73,10 +74,11 @@ def marks(values: Sequence[Any]) -> str:
     return ", ".join("{}" for _ in values) or "NULL"
 
 
-class _Compiled(QueryString):
+class _Compiled(SmallRead):
     """A statement already in the engine's placeholders (``?`` or ``$1``...). piccolo's own
     compiling splits the template into fragments and checks every argument's type, which for
-    a results page's eighty-odd ids cost more than building the statement."""
+    a results page's eighty-odd ids cost more than building the statement. A ``SmallRead``:
+    on SQLite it runs on the event loop's thread (``market.sqlite_pool``)."""
 
     __slots__ = ()
 

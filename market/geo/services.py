@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import msgspec
 
+from market.db import current_engine
 from market.errors import Invalid
 from market.geo import centroids
 from market.geo.postcodes import InvalidPostcode, Postcode, parse_postcode
 from market.geo.tables import Postcode as PostcodeRow
+from market.sqlite_pool import SmallRead
 
 NOT_FOUND = "We couldn't find that postcode"
 BATCH = 500
@@ -66,13 +68,16 @@ async def locate(text: str, *, field: str = "postcode") -> GeoPoint:
     # One statement for the exact row and whether the table is loaded at all (a missing
     # postcode then falls back to the centroids only while no table is imported): a postcode
     # search is one query, found or not.
+    # A small read: on SQLite it runs on the event loop's thread (market.sqlite_pool).
     table = PostcodeRow._meta.tablename
-    rows = await PostcodeRow.raw(
-        f"SELECT (SELECT lat FROM {table} WHERE postcode = {{}}) AS lat,"
-        f" (SELECT lon FROM {table} WHERE postcode = {{}}) AS lon,"
-        f" EXISTS (SELECT 1 FROM {table}) AS loaded",
-        postcode.full,
-        postcode.full,
+    rows = await current_engine().run_querystring(
+        SmallRead(
+            f"SELECT (SELECT lat FROM {table} WHERE postcode = {{}}) AS lat,"
+            f" (SELECT lon FROM {table} WHERE postcode = {{}}) AS lon,"
+            f" EXISTS (SELECT 1 FROM {table}) AS loaded",
+            postcode.full,
+            postcode.full,
+        )
     )
     row = rows[0]
     if row["lat"] is not None:
