@@ -7,12 +7,19 @@ Used by ``bench/pages.py``; each page's rate is printed against a signed-in triv
 Beside each rate, the worker's own CPU time per request (user and system, all its threads,
 from /proc): on a machine of two cores the clients share the CPUs with the worker, so a fast
 page's rate is partly the clients' speed, while the worker's CPU per request is what one
-worker can serve at most (its capacity) and moves little with the machine's load."""
+worker can serve at most (its capacity) and moves little with the machine's load.
+
+The worker runs as production runs it (``MARKET_ENV=production``: templates are not checked
+for changes on every render, the security headers are production's), with a benchmark's
+secret key and contact details. Its cookies are then Secure, which a client sends only over
+HTTPS; the clients here reach it over plain HTTP on the loopback, so the worker's cookies reach their
+jars without the Secure flag (``_Loopback``)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -71,8 +78,11 @@ async def served(database_url: str, folder: str) -> AsyncIterator[Worker]:
     env = {
         **os.environ,
         "MARKET_DATABASE_URL": database_url,
-        "MARKET_ENV": "development",
+        "MARKET_ENV": "production",
         "MARKET_SECRET_KEY": "b" * 40,
+        "MARKET_CONTACT_EMAIL": "team@bench.example",
+        "MARKET_CONTACT_PHONE": "01632 960000",
+        "MARKET_DATA_CONTROLLER": "Bench Council",
         "MARKET_VAR_DIR": folder,
         "MARKET_MAIL_POLL_SECONDS": "0",
         "MARKET_BASE_URL": f"http://127.0.0.1:{port}",
@@ -102,10 +112,29 @@ async def served(database_url: str, folder: str) -> AsyncIterator[Worker]:
             worker.kill()
 
 
+class _Loopback(httpx.AsyncHTTPTransport):
+    """The worker's cookies as if not Secure, so that the client sends them back over plain
+    HTTP: only ever to the worker on the loopback."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        response.headers = httpx.Headers(
+            [
+                (name, _SECURE.sub(b"", value) if name.lower() == b"set-cookie" else value)
+                for name, value in response.headers.raw
+            ]
+        )
+        return response
+
+
+_SECURE = re.compile(rb";\s*secure(?=;|$)", re.IGNORECASE)
+
+
 @asynccontextmanager
 async def signed_in(base: str, email: str) -> AsyncIterator[httpx.AsyncClient]:
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+    transport = _Loopback(limits=limits)
+    async with httpx.AsyncClient(base_url=base, transport=transport, timeout=120) as client:
         await sign_in(client, email)
         yield client
 

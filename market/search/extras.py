@@ -73,8 +73,11 @@ class SearchExtras:
                 speakers.setdefault(code, []).append(e.profile_id)
         self._speakers = {code: np.array(ids, dtype=np.int64) for code, ids in speakers.items()}
         self.overlay: dict[int, Entry] = {}
-        # Where each row of the candidate index is in these arrays (``positions_at``).
-        self._row_places: NDArray[np.intp] | None = None
+        # Each row of the candidate index's profile id and exact position, as they were when
+        # last laid out (``positions_at``): read in row order, beside the index's own columns.
+        self._row_ids: NDArray[np.int64] | None = None
+        self._row_lat: NDArray[np.float64] = np.empty(0)
+        self._row_lon: NDArray[np.float64] = np.empty(0)
         # The furthest any home is from its sector centre: how much wider than the radius an
         # exact search must look in the index, which is laid out by sector centres.
         self.max_offset = max((_offset(e) for e in ordered), default=0.0)
@@ -135,29 +138,39 @@ class SearchExtras:
         self, column: NDArray[np.int64], rows: NDArray[np.int64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``positions`` of the PAs at these rows of the candidate index, whose profile ids are
-        ``column``. Each row's place in these arrays is worked out once for the whole column
-        and then looked up, not searched for on every search (a staff search's dearest step).
-        The index patches and grows under it, so a looked-up place counts only where it still
-        holds the row's PA; the rest (a new or moved row) are searched for, and once they are
-        many the places are worked out again."""
+        ``column``. The positions are laid out once in the index's row order and then read by
+        row, beside the index's own columns, rather than searched for by id on every search
+        (a staff search's dearest step, and a scatter over memory). The index patches and grows
+        under it, so a row counts only where it still holds the PA it held when laid out; the
+        rest (a new or moved row) are searched for, and once they are many, laid out again."""
         ids = column[rows]
-        if self._row_places is None:
-            self._row_places, _ = self._base_places(column)
-        mapped = self._row_places
-        if not len(self.ids) or not len(mapped):
+        if self._row_ids is None:
+            self._lay_out(column)
+        laid = self._row_ids
+        assert laid is not None
+        if not len(laid):
             return self.positions(ids)
-        places = mapped[np.minimum(rows, len(mapped) - 1)]
-        known = self.ids[places] == ids
-        missed = np.flatnonzero(~known)
+        # A row past the layout reads its last row: the id test below sends it to the search.
+        inside = np.minimum(rows, len(laid) - 1)
+        lat, lon = self._row_lat[inside], self._row_lon[inside]
+        missed = np.flatnonzero(laid[inside] != ids)
         if len(missed):
             if len(missed) > max(64, len(rows) // 8):
-                self._row_places = None  # the index has moved on: map it afresh next time
-            again, found = self._base_places(ids[missed])
-            places[missed], known[missed] = again, found
-        lat = np.where(known, self.lat[places], np.nan)
-        lon = np.where(known, self.lon[places], np.nan)
+                self._row_ids = None  # the index has moved on: lay it out afresh next time
+            lat[missed], lon[missed] = self.positions(ids[missed])
         self._apply_overlay(ids, lat, lon)
         return lat, lon
+
+    def _lay_out(self, column: NDArray[np.int64]) -> None:
+        """Each index row's PA (-1: one these arrays lack) and position, in row order."""
+        places, known = self._base_places(column)
+        self._row_ids = np.where(known, column, -1)
+        self._row_lat = (
+            np.where(known, self.lat[places], np.nan) if len(self.ids) else np.full(len(column), np.nan)
+        )
+        self._row_lon = (
+            np.where(known, self.lon[places], np.nan) if len(self.ids) else np.full(len(column), np.nan)
+        )
 
     def hits(self, ids: NDArray[np.int64], words: Sequence[str]) -> NDArray[np.int64]:
         """Capped hits of every word for each PA, -1 where a word is missing."""
