@@ -17,7 +17,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from market import db
 from market.register.tables import PAProfile
-from market.sqlite_pool import PooledSQLiteEngine
+from market.sqlite_pool import PooledSQLiteEngine, SmallRead
 from tests.conftest import make_settings
 from tests.register.factories import make_pa
 
@@ -99,6 +99,42 @@ async def test_a_reader_does_not_see_a_transaction_until_it_commits(engine):
     release.set()
     await task
     assert await count_n(engine) == 7
+
+
+async def small_n(engine) -> int:
+    rows = await engine.run_querystring(SmallRead("SELECT n FROM counter WHERE id = {}", 1))
+    return rows[0]["n"]
+
+
+async def test_a_small_read_runs_on_the_loops_thread_and_sees_each_commit(engine):
+    readers_before = len(engine._connections.idle_readers)
+    for number in range(1, 6):
+        await engine.run_ddl(f"UPDATE counter SET n = {number} WHERE id = 1")
+        assert await small_n(engine) == number
+        assert threading.current_thread() is threading.main_thread()
+    # No reader thread was asked: the one inline connection answered every time.
+    assert len(engine._connections.idle_readers) == readers_before
+    assert engine._connections.inline is not None
+
+
+async def test_a_small_read_inside_a_transaction_sees_the_transactions_writes(engine):
+    async with db.write_transaction(engine):
+        await engine.run_ddl("UPDATE counter SET n = 9 WHERE id = 1")
+        assert await small_n(engine) == 9  # on the transaction's connection, not the inline one
+        assert await asyncio.create_task(small_n(engine), context=contextvars.Context()) == 0
+    assert await small_n(engine) == 9
+
+
+async def test_a_small_read_the_inline_connection_cannot_answer_goes_to_a_reader(engine, tmp_path):
+    await small_n(engine)
+    # An inline connection on another file, which has no such table: SQLite refuses there,
+    # and a reader on the engine's own file answers instead.
+    engine._connections.close_inline()
+    engine._connections.inline = sqlite3.connect(tmp_path / "elsewhere.db")
+    await engine.run_ddl("UPDATE counter SET n = 3 WHERE id = 1")
+    assert await small_n(engine) == 3
+    await engine.close()
+    assert engine.open_connections == 0
 
 
 async def test_two_hundred_concurrent_read_then_write_transactions_all_succeed(engine):
