@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.matching.engine.columns import YEAR_PATTERNS, CandidateIndex, as_words, quarters_in, slots_mask
-from market.matching.engine.need import NeedSpec, covered_quarters
+from market.matching.engine.need import NeedSpec, covered_quarters, rows_in
 from market.matching.engine.rules import overlaps
 from market.matching.engine.terms import HOLIDAY, TERM, UNKNOWN
 
@@ -89,8 +89,7 @@ def _span(day: date, slot: tuple[int, int]) -> tuple[int, int]:
 
 def shift_cover(index: CandidateIndex, where: Where, shifts: DatedShifts) -> NDArray[np.int32]:
     """[row, shift]: how many of each shift's quarter-hours each row is usually free at."""
-    count = index.availability_words[where, 0].shape[0]
-    held = np.zeros((count, len(shifts.words)), dtype=np.int32)
+    held = np.zeros((rows_in(index, where), len(shifts.words)), dtype=np.int32)
     for j, pairs in enumerate(shifts.words):
         for word, bits in pairs:
             held[:, j] += np.bitwise_count(index.availability_words[where, word] & np.uint64(bits))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 import msgspec
 import numpy as np
@@ -68,9 +70,24 @@ def need_words(need: NeedSpec) -> tuple[tuple[tuple[int, int], ...], int]:
     return slot_words(need.slots)
 
 
-def slot_words(slots: tuple[tuple[int, int], ...]) -> tuple[tuple[tuple[int, int], ...], int]:
+def rows_in(index: CandidateIndex, where: slice | NDArray) -> int:
+    """How many rows ``where`` picks (a slice of the index, row numbers or a mask), without
+    reading any of them."""
+    if isinstance(where, slice):
+        return len(range(*where.indices(len(index))))
+    where = np.asarray(where)
+    return int(np.count_nonzero(where)) if where.dtype == np.bool_ else len(where)
+
+
+def slot_words(slots: Sequence[tuple[int, int]]) -> tuple[tuple[tuple[int, int], ...], int]:
     """Weekly slots (minute-of-week intervals) as (word, bits) pairs, and their quarter-hours:
     what ``covered_quarters`` counts a row's availability against."""
+    return _slot_words(tuple((int(start), int(end)) for start, end in slots))
+
+
+@lru_cache(maxsize=4096)
+def _slot_words(slots: tuple[tuple[int, int], ...]) -> tuple[tuple[tuple[int, int], ...], int]:
+    # Kept for the slots asked again (a search's days, a need's hours): a pure function.
     mask = slots_mask(slots)
     words = as_words(mask)
     return tuple((int(w), int(words[w])) for w in np.flatnonzero(words)), quarters_in(mask)
@@ -80,8 +97,7 @@ def covered_quarters(
     index: CandidateIndex, where: slice | NDArray[np.int64], pairs: tuple[tuple[int, int], ...]
 ) -> NDArray[np.int32]:
     """How many of the need's quarter-hours each row (a slice, or row numbers) is free at."""
-    count = index.availability_words[where, 0].shape[0]
-    held = np.zeros(count, dtype=np.int32)
+    held = np.zeros(rows_in(index, where), dtype=np.int32)
     for word, bits in pairs:
         held += np.bitwise_count(index.availability_words[where, word] & np.uint64(bits))
     return held
