@@ -29,6 +29,10 @@ The statement is, for reads 0..n-1::
 
 Each row carries its place in the read's order (``seq``) and is put back in it here: SQLite
 does not promise that an aggregate sees its rows in a subquery's order.
+
+On SQLite the statement runs on the event loop's own thread (``market.sqlite_pool.SmallRead``):
+a read here must stay a handful of rows found by key (one PA, one need, a page of them), never
+a scan, or it holds up every request its worker is serving.
 """
 
 from __future__ import annotations
