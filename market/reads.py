@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -109,23 +109,30 @@ def _frame(columns: tuple[str, ...], order: str, postgres: bool) -> tuple[str, s
 
 
 def _statement(reads: Sequence[Read], postgres: bool) -> QueryString:
+    args = [arg for read in reads for arg in read.args]
+    shape = tuple((read.row, read.columns, read.source, read.order, len(read.args)) for read in reads)
+    return _Compiled(_sql(shape, postgres), args)
+
+
+@lru_cache(maxsize=1024)
+def _sql(shape: tuple[tuple[type, tuple[str, ...], str, str, int], ...], postgres: bool) -> str:
+    """The statement for reads of this shape (row, columns, source, order, how many
+    arguments): pages ask the same few shapes again and again, with other values."""
     parts: list[str] = []
-    args: list[Any] = []
-    for k, read in enumerate(reads):
-        before, after = _frame(read.columns, read.order, postgres)
-        pieces = read.source.split("{}")
-        if len(pieces) != len(read.args) + 1:
-            raise ValueError(
-                f"{read.row.__name__}: {len(pieces) - 1} placeholders for {len(read.args)} values"
-            )
+    placeholders = 0
+    for k, (row, columns, source, order, count) in enumerate(shape):
+        before, after = _frame(columns, order, postgres)
+        pieces = source.split("{}")
+        if len(pieces) != count + 1:
+            raise ValueError(f"{row.__name__}: {len(pieces) - 1} placeholders for {count} values")
         if postgres:
-            first = len(args) + 1
+            first = placeholders + 1
             source = pieces[0] + "".join(f"${first + i}{piece}" for i, piece in enumerate(pieces[1:]))
         else:
             source = "?".join(pieces)
         parts.append(before + source + after.format(k=k))
-        args.extend(read.args)
-    return _Compiled("SELECT " + ", ".join(parts), args)
+        placeholders += count
+    return "SELECT " + ", ".join(parts)
 
 
 async def read_together(*reads: Read) -> list[list[Any]]:

@@ -3,7 +3,7 @@ table and a list of days, each cell a loop step) it took a quarter of the page's
 
 Two views of one week: a table at tablet width and up, and on a phone a list of days (eight
 columns cannot fit 320 CSS pixels). CSS shows one (assets/app.scss, .app-week); the other is
-display:none, so a screen reader meets only one. tests/web/test_week_grid.py pins the markup.
+display:none, so a screen reader meets only one. tests/search/test_week_grid.py pins the markup.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from markupsafe import Markup, escape
 from market.register.availability import DAYS, Cover
 
 COVER: dict[str, str] = {Cover.FULL: "Yes", Cover.PART: "Part", Cover.NONE: "No"}  # by its text
+# Each cover's cell, made once: a grid is 28 of them.
+_CELL = {
+    str(state): f'<td class="govuk-table__cell app-week-grid__{escape(state)}">{text}</td>'
+    for state, text in COVER.items()
+}
 _HEAD = (
     '<thead class="govuk-table__head"><tr class="govuk-table__row">'
     '<th scope="col" class="govuk-table__header">Time of day</th>'
@@ -50,10 +55,7 @@ def week_grid(week: Iterable[WeekRow], name: str) -> Markup:
     title = f"When {escape(name)} is usually available"
     body = "".join(
         f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{escape(row.band)}</th>'
-        + "".join(
-            f'<td class="govuk-table__cell app-week-grid__{escape(state)}">{COVER[state]}</td>'
-            for state in row.days
-        )
+        + "".join([_CELL[state] for state in row.days])
         + "</tr>"
         for row in rows
     )
