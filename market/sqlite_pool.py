@@ -19,7 +19,8 @@ lazily and reused:
   thread's wake-up, the loop's wake-up when the answer is posted), more than the SQL:
   a results page's read takes 0.1 ms of SQL. Under WAL a reader never waits for the writer;
   should it ever be told the file is busy, it does not wait (no busy timeout, which would
-  stall the loop) but goes to a reader thread, as does any small read inside a transaction.
+  stall the loop) but goes to a reader thread. Inside a transaction a small read runs on
+  the transaction's connection, like any other statement there, to see its writes.
 
 Every connection is set up as piccolo sets up its own (the same ``connect`` arguments,
 so the same date/JSON/UUID converters, its dict row factory, ``PRAGMA foreign_keys``),
