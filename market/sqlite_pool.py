@@ -162,7 +162,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         if self.current_transaction.get() is not None:
             return None
         connections = self._current()
-        if connections is None or connections.closed:
+        if connections is None:
             return None
         if connections.inline is None:
             connections.inline = self._open_inline()

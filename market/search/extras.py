@@ -119,11 +119,19 @@ class SearchExtras:
 
     def positions(self, ids: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Exact (lat, lon) of each PA; NaN for one with none (or unknown here)."""
+        lat, lon, _ = self._base_positions(ids)
+        self._apply_overlay(ids, lat, lon)
+        return lat, lon
+
+    def _base_positions(
+        self, ids: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        """What the arrays say of each PA's position (NaN: none, or not in them), and whether
+        they hold the PA at all."""
         places, known = self._base_places(ids)
         lat = np.where(known, self.lat[places] if len(self.ids) else np.nan, np.nan)
         lon = np.where(known, self.lon[places] if len(self.ids) else np.nan, np.nan)
-        self._apply_overlay(ids, lat, lon)
-        return lat, lon
+        return lat, lon, known
 
     def _apply_overlay(
         self, ids: NDArray[np.int64], lat: NDArray[np.float64], lon: NDArray[np.float64]
@@ -163,14 +171,8 @@ class SearchExtras:
 
     def _lay_out(self, column: NDArray[np.int64]) -> None:
         """Each index row's PA (-1: one these arrays lack) and position, in row order."""
-        places, known = self._base_places(column)
+        self._row_lat, self._row_lon, known = self._base_positions(column)
         self._row_ids = np.where(known, column, -1)
-        self._row_lat = (
-            np.where(known, self.lat[places], np.nan) if len(self.ids) else np.full(len(column), np.nan)
-        )
-        self._row_lon = (
-            np.where(known, self.lon[places], np.nan) if len(self.ids) else np.full(len(column), np.nan)
-        )
 
     def hits(self, ids: NDArray[np.int64], words: Sequence[str]) -> NDArray[np.int64]:
         """Capped hits of every word for each PA, -1 where a word is missing."""
