@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 import msgspec
 import numpy as np
@@ -34,17 +35,18 @@ from market.matching.engine.ranking import (
     QUARTER,
     QUARTERS,
     CandidateIndex,
+    Test,
     dbs_current,
     driving_rules,
     gender_is,
     has_all,
 )
 from market.matching.index import DBS_REQUIREMENTS as ENGINE_DBS
-from market.register.availability import DAY, DAYS, DEFAULT_BANDS, Cover
+from market.register.availability import DAY, DAYS, DEFAULT_BANDS, Cover, Slot
 from market.register.schemas import SkillOut
 from market.search.criteria import Criteria
 from market.search.extras import SearchExtras
-from market.search.ranking import YEARS_CAP
+from market.search.ranking import YEARS_CAP, week_summary
 from market.search.schemas import DBS_REQUIREMENTS, WeekRowOut
 
 # Each search DBS filter as the engine's DBS kind asking the same requirement.
@@ -104,31 +106,93 @@ _ROW_TEXTS = tuple(tuple(COVER[n // 3**day % 3] for day in range(len(DAYS))) for
 _BASE_3 = 3 ** np.arange(len(DAYS))
 
 
-def week_grids(index: CandidateIndex, rows: Sequence[int]) -> list[list[WeekRowOut]]:
-    """Each row's week grid (``ranking.grid_out`` of their slots), from the quarter-hours the
-    index holds: the same answer, since the slots they entered and the bands are on the
-    quarter hour, without turning the week back into slots."""
+def week_patterns(index: CandidateIndex, rows: Sequence[int]) -> list[tuple[int, ...]]:
+    """Each row's week as a pattern: a number a band (``_ROW_TEXTS``' position), from the
+    quarter-hours the index holds (``grid_of`` turns it into the week grid)."""
     held = np.unpackbits(index.availability[np.asarray(rows, dtype=np.int64)], axis=1)
     numbers = []
     for _, quarters in BAND_QUARTERS:
         count = held[:, quarters].sum(axis=2)  # [rows, 7]
         cover = np.where(count == quarters.shape[1], 0, np.where(count > 0, 1, 2))
         numbers.append((cover @ _BASE_3).tolist())
-    bands = [band for band, _ in BAND_QUARTERS]
+    return list(zip(*numbers, strict=True))
+
+
+@lru_cache(maxsize=8192)
+def grid_of(pattern: tuple[int, ...]) -> list[WeekRowOut]:
+    """A week pattern's grid (``ranking.grid_out`` of the slots behind it: the same answer,
+    since the slots they entered and the bands are on the quarter hour). Remembered, as
+    most weeks are one of a few patterns: the list is shared by every result with this
+    week, so it is never changed."""
     return [
-        [WeekRowOut(band=band, days=list(_ROW_TEXTS[n])) for band, n in zip(bands, row, strict=True)]
-        for row in zip(*numbers, strict=True)
+        WeekRowOut(band=band, days=list(_ROW_TEXTS[n]))
+        for (band, _), n in zip(BAND_QUARTERS, pattern, strict=True)
     ]
 
 
-def _listed_rows(index: CandidateIndex, extras: SearchExtras, criteria: Criteria) -> NDArray[np.int64]:
-    """Listed rows in the index slices that hold everyone within the search's reach."""
+@lru_cache(maxsize=8192)
+def summary_of(pattern: tuple[int, ...]) -> str:
+    """A week pattern in one line (``ranking.week_summary`` of its grid)."""
+    return week_summary(grid_of(pattern))
+
+
+def _column_tests(index: CandidateIndex, criteria: Criteria, today: date) -> list[Test]:
+    """The filters the index's own columns answer, each the engine's test (rows: a slice or
+    row numbers)."""
+    tests: list[Test] = []
+    if criteria.skills:
+        tests.append(has_all(index.skills, index.skill_vocab.mask(criteria.skills)))
+    if criteria.groups:
+        tests.append(has_all(index.groups, index.group_vocab.mask(criteria.groups)))
+    if criteria.gender:
+        tests.append(gender_is(index, criteria.gender))
+    if criteria.driving:
+        tests += [test for _, test in driving_rules(index, DRIVING[criteria.driving])]
+    if criteria.dbs:
+        tests.append(dbs_current(index, DBS_KIND[criteria.dbs], today.toordinal()))
+    if criteria.languages and all(index.language_vocab.position(c) is not None for c in criteria.languages):
+        tests.append(has_all(index.languages, index.language_vocab.mask(criteria.languages)))
+    for slot in criteria.needed:
+        tests.append(_available(index, slot, criteria.whole_days))
+    return tests
+
+
+def _available(index: CandidateIndex, slot: Slot, whole_days: bool) -> Test:
+    """The day's window fully covered, or (no window: ``whole_days``) the day touched at all."""
+    pairs, wanted = slot_words(((slot.start, slot.end),))
+    least = 1 if whole_days else wanted
+    return lambda where, near: covered_quarters(index, where, pairs) >= least
+
+
+def _passing_rows(
+    index: CandidateIndex, extras: SearchExtras, criteria: Criteria, today: date
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The listed rows in the index slices that hold everyone within the search's reach and
+    that pass every filter, and each one's word hits (0 when no words). The index's own
+    filters run slice by slice on its contiguous arrays (boolean masks, no gathers, as the
+    engine's ``ranking._survivors``); those the extras answer by profile id, on the rows left."""
     reach = criteria.radius if criteria.coarse else criteria.radius + extras.max_offset + MARGIN_MILES
-    spans = index.slices(criteria.lat, criteria.lon, reach)
-    if not spans:
-        return np.empty(0, np.int64)
-    # Filtered slice by slice: no array of every row in reach to gather from.
-    return np.concatenate([start + np.flatnonzero(index.active[start:end]) for start, end in spans])
+    tests = _column_tests(index, criteria, today)
+    none = np.empty(0)
+    found = []
+    for start, end in index.slices(criteria.lat, criteria.lon, reach):
+        span = slice(start, end)
+        alive = index.active[span]
+        for test in tests:
+            alive = alive & test(span, none)
+        found.append(start + np.flatnonzero(alive))
+    rows = np.concatenate(found) if found else np.empty(0, np.int64)
+    if criteria.languages and not all(
+        index.language_vocab.position(c) is not None for c in criteria.languages
+    ):
+        # A rarer language than the engine keeps bits for: from the extras.
+        rows = rows[extras.speak_all(index.profile_id[rows], criteria.languages)]
+    hits = np.zeros(len(rows), dtype=np.int64)
+    if criteria.words:
+        hits = extras.hits(index.profile_id[rows], criteria.words)
+        keep = hits >= 0
+        rows, hits = rows[keep], hits[keep]
+    return rows, hits
 
 
 def _within(
@@ -144,50 +208,6 @@ def _within(
     miles = np.atleast_1d(haversine_miles(criteria.lat, criteria.lon, lat, lon))
     travel = index.travel_miles[rows].astype(np.float64)
     return (miles <= criteria.radius) & (miles <= travel), miles  # no position (NaN) fails both
-
-
-def _available(index: CandidateIndex, rows: NDArray, criteria: Criteria) -> NDArray[np.bool_]:
-    """Each chosen day's window fully covered, or (no window) the day touched at all."""
-    ok = np.ones(len(rows), dtype=bool)
-    for slot in criteria.needed:
-        pairs, wanted = slot_words(((slot.start, slot.end),))
-        held = covered_quarters(index, rows, pairs)
-        ok &= held > 0 if criteria.whole_days else held >= wanted
-    return ok
-
-
-def _filters(
-    index: CandidateIndex, extras: SearchExtras, criteria: Criteria, rows: NDArray, today: date
-) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
-    """Which rows pass every filter, and each one's word hits (0 when no words)."""
-    none = np.empty(0)
-    ok = np.ones(len(rows), dtype=bool)
-    tests = []
-    if criteria.skills:
-        tests.append(has_all(index.skills, index.skill_vocab.mask(criteria.skills)))
-    if criteria.groups:
-        tests.append(has_all(index.groups, index.group_vocab.mask(criteria.groups)))
-    if criteria.gender:
-        tests.append(gender_is(index, criteria.gender))
-    if criteria.driving:
-        tests += [test for _, test in driving_rules(index, DRIVING[criteria.driving])]
-    if criteria.dbs:
-        tests.append(dbs_current(index, DBS_KIND[criteria.dbs], today.toordinal()))
-    for test in tests:
-        ok &= test(rows, none)
-    if criteria.languages:
-        known = all(index.language_vocab.position(code) is not None for code in criteria.languages)
-        if known:  # the engine's bits; a rarer language than it keeps bits for, from the extras
-            ok &= has_all(index.languages, index.language_vocab.mask(criteria.languages))(rows, none)
-        else:
-            ok &= extras.speak_all(index.profile_id[rows], criteria.languages)
-    if criteria.needed:
-        ok &= _available(index, rows, criteria)
-    hits = np.zeros(len(rows), dtype=np.int64)
-    if criteria.words:
-        hits = extras.hits(index.profile_id[rows], criteria.words)
-        ok &= hits >= 0
-    return ok, hits
 
 
 def skill_fifths(index: CandidateIndex, rows: NDArray, skills: tuple[str, ...]) -> NDArray[np.int64]:
@@ -238,9 +258,7 @@ def find(
 ) -> Found:
     """Every PA the search finds, in the order to show them: how many, and the first ``upto``
     of them (all when None) in order."""
-    rows = _listed_rows(index, extras, criteria)
-    ok, hits = _filters(index, extras, criteria, rows, today)
-    rows, hits = rows[ok], hits[ok]
+    rows, hits = _passing_rows(index, extras, criteria, today)
     near, miles = _within(index, extras, criteria, rows)
     rows, miles, hits = rows[near], miles[near], hits[near]
     if criteria.coarse:

@@ -42,16 +42,16 @@ from market.search import register_reads as reads
 from market.search import shortlist
 from market.search.criteria import Criteria
 from market.search.listing import EXTRAS
-from market.search.on_index import find, skills_held, week_grids
-from market.search.ranking import page_count, week_summary
-from market.search.schemas import PER_PAGE, ResultOut, SearchOut, WeekRowOut
+from market.search.on_index import find, grid_of, skills_held, summary_of, week_patterns
+from market.search.ranking import page_count
+from market.search.schemas import PER_PAGE, ResultOut, SearchOut
 
 
 def _result(
     row: reads.ShownRow,
     miles: float,
     skills: list[SkillOut],
-    week: list[WeekRowOut],
+    week: tuple[int, ...],
     shortlisted: bool,
     dbs: Standing | None,
 ) -> ResultOut:
@@ -64,11 +64,11 @@ def _result(
         skills=skills,
         vetted_on=london_date(row.approved_at),
         right_to_work_checked=row.right_to_work_confirmed_at is not None,
-        week=week,
+        week=grid_of(week),
         shortlisted=shortlisted,
         dbs=dbs.badge if dbs else "",
         min_rate_pence=row.min_rate_pence,
-        usually_available=week_summary(week),
+        usually_available=summary_of(week),
     )
 
 
@@ -112,7 +112,7 @@ async def search(
     shown = [i for i in shown if i in rows]  # one withdrawn since the index last looked
     # Their skills and weeks as the index holds them (it is what they were found by).
     skills = {i: skills_held(index, at[i]) for i in shown}
-    weeks = dict(zip(shown, week_grids(index, [at[i] for i in shown]), strict=True))
+    weeks = dict(zip(shown, week_patterns(index, [at[i] for i in shown]), strict=True))
     return SearchOut(
         total=total,
         page=page,
