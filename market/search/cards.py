@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from markupsafe import Markup, escape
 
 from market.register.schemas import SkillOut
-from market.search.display import hourly_pay, skills_text
+from market.search.display import hourly_pay, skills_markup
 
 
 class Card(Protocol):
@@ -38,14 +39,18 @@ _VALUE = '</dt><dd class="govuk-summary-list__value">'
 _END = "</dd></div>"
 
 
+@lru_cache(maxsize=1024)
+def _long_date(day: date) -> str:
+    """ "7 December 2026" (remembered: a page's cards share a few dates)."""
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
 def checks(card: Card, service_name: str) -> str:
     """The DBS line (always there: no current check is said, not left out), the vetting and
     the right to work."""
     items = [f"<li>{escape(card.dbs) if card.dbs else 'No DBS check recorded'}</li>"]
     if card.vetted_on:
-        items.append(
-            f"<li>Vetted by {escape(service_name)} on {card.vetted_on.day} {card.vetted_on.strftime('%B %Y')}</li>"
-        )
+        items.append(f"<li>Vetted by {escape(service_name)} on {_long_date(card.vetted_on)}</li>")
     if card.right_to_work_checked:
         items.append("<li>Right to work checked</li>")
     return f'<ul class="govuk-list app-checks">{"".join(items)}</ul>'
@@ -101,7 +106,7 @@ def result_cards(
             '<dl class="govuk-summary-list govuk-summary-list--no-border app-card__facts">'
             f"{_ROW}Where{_VALUE}{escape(card.district)}, {escape(card.distance_band)} as the crow flies{_END}"
             f"{_ROW}Usually available{_VALUE}{escape(card.usually_available)}{_END}"
-            f"{_ROW}Skills{_VALUE}{escape(skills_text(card.skills))}{_END}"
+            f"{_ROW}Skills{_VALUE}{skills_markup(card.skills)}{_END}"
             f"{_ROW}Pay{_VALUE}{hourly_pay(card.min_rate_pence)}{_END}"  # our words and a number
             f"{_ROW}Checks{_VALUE}{checks(card, service)}{_END}</dl>"
             f"{save_button(card, csrf_input, here) if can_save else ''}</li>"

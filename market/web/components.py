@@ -15,9 +15,15 @@ checks each against GOV.UK Frontend's own macro. Everything given is escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
+
+# The form's fields are remembered by everything they show (``REMEMBERED`` of each): most
+# searches leave most fields as they were or as they start, so a page writes out only those
+# it has not shown before.
+REMEMBERED = 512
 
 _NEXT_ARROW = (
     '<svg class="govuk-pagination__icon govuk-pagination__icon--next" xmlns="http://www.w3.org/2000/svg"'
@@ -87,6 +93,7 @@ def _field(id_: str, label: str, label_classes: str, hint: str, error: str, cont
     )
 
 
+@lru_cache(maxsize=REMEMBERED)
 def text_input(  # noqa: PLR0913 - govukInput's parameters that the search form uses
     id: str,  # noqa: A002 - the element's id, as govukInput names it
     name: str,
@@ -123,6 +130,18 @@ def select_input(
 ) -> Markup:
     """``govukSelect`` (id and name ``name``): a label, an optional hint and error, and
     (value, text, selected) options."""
+    return _select_input(name, label, tuple(options), hint, error, label_classes)
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _select_input(
+    name: str,
+    label: str,
+    options: tuple[tuple[Any, str, bool], ...],
+    hint: str,
+    error: str,
+    label_classes: str,
+) -> Markup:
     name_ = escape(name)
     items = "".join(
         f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(text)}</option>'
@@ -135,12 +154,18 @@ def select_input(
     return _field(name_, label, label_classes, hint, error, control)
 
 
-def folding_section(summary: str, body: str, open: bool = False) -> Markup:  # noqa: A002 - as govukDetails
-    """``govukDetails``: a summary that opens to ``body`` (markup, kept as it is)."""
+def folding_section(summary: str, body: str, open: Any = False) -> Markup:  # noqa: A002 - as govukDetails
+    """``govukDetails``: a summary that opens to ``body`` (markup, kept as it is); open when
+    ``open`` is true (anything: the chosen values, an error)."""
+    return _folding_section(summary, Markup(body), bool(open))
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _folding_section(summary: str, body: Markup, open: bool) -> Markup:  # noqa: A002 - as govukDetails
     return Markup(
         f'<details class="govuk-details"{" open" if open else ""}><summary class="govuk-details__summary">'
         f'<span class="govuk-details__summary-text">{escape(summary)}</span></summary>'
-        f'<div class="govuk-details__text">{Markup(body)}</div></details>'
+        f'<div class="govuk-details__text">{body}</div></details>'
     )
 
 
@@ -162,6 +187,13 @@ def choices(
     """A small set of checkboxes (``kind`` "checkboxes") or radios ("radios") named ``name``
     in a fieldset with a small legend: each item (value, text, checked); the first input's id
     is ``name``, the others ``name-2``, ``name-3``...; an optional hint and error."""
+    return _choices(kind, name, legend, tuple(items), hint, error)
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _choices(
+    kind: str, name: str, legend: str, items: tuple[tuple[str, str, bool], ...], hint: str, error: str
+) -> Markup:
     name_ = escape(name)
     input_type = "checkbox" if kind == "checkboxes" else "radio"
     parts = [
