@@ -21,6 +21,7 @@ this is vectorised numpy.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,21 @@ def band_keys(lats: ArrayLike, lons: ArrayLike) -> NDArray[np.float64]:
 def band_ranges(lat: float, lon: float, miles: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Inclusive key ranges ``(lows, highs)``, sorted and disjoint, whose union holds the key of
     every point within ``miles`` of (lat, lon) degrees: per latitude band the circle crosses,
-    the longitudes of the circle at its widest within the band (a superset, never short)."""
+    the longitudes of the circle at its widest within the band (a superset, never short).
+    Remembered (a pure function, asked again for each search from the same place and each
+    need's matches), so the arrays are read-only."""
+    return _band_ranges(float(lat), float(lon), float(miles))
+
+
+@lru_cache(maxsize=4096)
+def _band_ranges(lat: float, lon: float, miles: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    lows, highs = _ranges(lat, lon, miles)
+    lows.setflags(write=False)
+    highs.setflags(write=False)
+    return lows, highs
+
+
+def _ranges(lat: float, lon: float, miles: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     theta = min(max(miles, 0.0) / EARTH_RADIUS_MILES, np.pi)
     reach = np.degrees(theta) + 1e-9
     if lat - reach <= -90.0 or lat + reach >= 90.0:  # the circle holds a pole: every longitude

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from market.geo.display import banded_miles
 from market.geo.distance import haversine_miles
+from market.matching.engine.columns import as_words
 from market.matching.engine.need import covered_quarters, slot_words
 from market.matching.engine.ranking import (
     QUARTER,
@@ -70,20 +71,24 @@ class Found(msgspec.Struct, kw_only=True):
     rows: NDArray[np.int64]  # each one's row in the index, for what a page shows of them
 
 
-def skills_held(index: CandidateIndex, row: int) -> list[SkillOut]:
-    """The PA's skills with their years, in the skill list's order (as the index holds them)."""
-    bits = int(index.skills[row])
+def skills_held(index: CandidateIndex, rows: Sequence[int]) -> list[list[SkillOut]]:
+    """Each row's skills with their years, in the skill list's order (as the index holds them)."""
     vocab = index.skill_vocab
-    codes = vocab.codes
-    years = index.skill_years[row]
-    held = []
-    while bits:  # the set bits only, lowest (first in the list) first
-        low = bits & -bits
-        bits ^= low
-        position = low.bit_length() - 1
-        if position < len(codes):
-            held.append(SkillOut(code=codes[position], name=vocab.name(position), years=int(years[position])))
-    return held
+    count = min(len(vocab.codes), 64)
+    at = np.asarray(rows, dtype=np.int64)
+    held = (index.skills[at][:, None] >> np.arange(count, dtype=np.uint64)) & np.uint64(1)
+    years = index.skill_years[at, :count].tolist()
+    named = [(vocab.codes[position], vocab.name(position)) for position in range(count)]
+    return [
+        [_skill(*named[position], row_years[position]) for position in np.flatnonzero(row_held).tolist()]
+        for row_held, row_years in zip(held, years, strict=True)
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _skill(code: str, name: str, years: int) -> SkillOut:
+    """One held skill (remembered: a page's results share most of theirs; never changed)."""
+    return SkillOut(code=code, name=name, years=int(years))
 
 
 def _band_quarters() -> tuple[tuple[str, NDArray[np.intp]], ...]:
@@ -106,16 +111,28 @@ _ROW_TEXTS = tuple(tuple(COVER[n // 3**day % 3] for day in range(len(DAYS))) for
 _BASE_3 = 3 ** np.arange(len(DAYS))
 
 
+def _band_day_words() -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Each (band, day) of the week grid, band by band and Monday first, as availability
+    words holding its quarter-hours (laid out as the index's ``availability_words``), and how
+    many quarter-hours each holds."""
+    bits = np.zeros((len(BAND_QUARTERS) * len(DAYS), QUARTERS), dtype=np.uint8)
+    for band, (_, quarters) in enumerate(BAND_QUARTERS):
+        for day in range(len(DAYS)):
+            bits[band * len(DAYS) + day, quarters[day]] = 1
+    return as_words(np.packbits(bits, axis=1)), bits.sum(axis=1, dtype=np.int64)
+
+
+_BAND_DAY_WORDS, _BAND_DAY_SIZE = _band_day_words()
+
+
 def week_patterns(index: CandidateIndex, rows: Sequence[int]) -> list[tuple[int, ...]]:
     """Each row's week as a pattern: a number a band (``_ROW_TEXTS``' position), from the
     quarter-hours the index holds (``grid_of`` turns it into the week grid)."""
-    held = np.unpackbits(index.availability[np.asarray(rows, dtype=np.int64)], axis=1)
-    numbers = []
-    for _, quarters in BAND_QUARTERS:
-        count = held[:, quarters].sum(axis=2)  # [rows, 7]
-        cover = np.where(count == quarters.shape[1], 0, np.where(count > 0, 1, 2))
-        numbers.append((cover @ _BASE_3).tolist())
-    return list(zip(*numbers, strict=True))
+    words = index.availability_words[np.asarray(rows, dtype=np.int64)]
+    held = np.bitwise_count(words[:, None, :] & _BAND_DAY_WORDS[None]).sum(axis=2, dtype=np.int64)
+    cover = np.where(held == _BAND_DAY_SIZE, 0, np.where(held > 0, 1, 2))  # [rows, bands x days]
+    numbers = cover.reshape(len(words), len(BAND_QUARTERS), len(DAYS)) @ _BASE_3
+    return [tuple(row) for row in numbers.tolist()]
 
 
 @lru_cache(maxsize=8192)

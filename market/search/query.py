@@ -111,7 +111,7 @@ async def search(
     rows, badges, saved = await _shown(shown, viewer, today, policy)
     shown = [i for i in shown if i in rows]  # one withdrawn since the index last looked
     # Their skills and weeks as the index holds them (it is what they were found by).
-    skills = {i: skills_held(index, at[i]) for i in shown}
+    skills = dict(zip(shown, skills_held(index, [at[i] for i in shown]), strict=True))
     weeks = dict(zip(shown, week_patterns(index, [at[i] for i in shown]), strict=True))
     return SearchOut(
         total=total,
