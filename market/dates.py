@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -92,8 +93,10 @@ def add_months_days(days: np.ndarray, months: int) -> np.ndarray:
     return (later.astype("datetime64[D]").astype(np.int64) + np.minimum(into, length - 1)) + _EPOCH
 
 
+@lru_cache(maxsize=4096)
 def long_date(day: date) -> str:
-    """A date as people in England write it: 4 January 2027 (no leading zero)."""
+    """A date as people in England write it: 4 January 2027 (no leading zero). Remembered:
+    a results page words the same few dates on every card."""
     return f"{day.day} {day:%B %Y}"
 
 

@@ -16,6 +16,7 @@ import msgspec
 import numpy as np
 
 from market.clock import london_date
+from market.dates import long_date
 from market.dbs import rules
 from market.dbs.tables import DBSCheck, StatusCheck
 from market.reads import Read, marks, read_together, table
@@ -56,19 +57,15 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def summary(self) -> str:
         """E.g. "Enhanced DBS with the children's barred list, current until 1 March 2027"."""
-        return f"{rules.describe(self.level, self.barred_lists)}, current until {_long(self.current_until)}"
+        return (
+            f"{rules.describe(self.level, self.barred_lists)}, current until {long_date(self.current_until)}"
+        )
 
     @property
     def badge(self) -> str:
         """What a recipient sees: e.g. "Enhanced DBS with the adults' barred list, checked by
         staff on 3 March 2026"."""
-        return (
-            f"{rules.describe(self.level, self.barred_lists)}, checked by staff on {_long(self.checked_on)}"
-        )
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
+        return f"{rules.describe(self.level, self.barred_lists)}, checked by staff on {long_date(self.checked_on)}"
 
 
 def facts_of(row: dict, statuses: Sequence[dict]) -> rules.CheckFacts:

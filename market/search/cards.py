@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 from typing import Protocol
 
 from markupsafe import Markup, escape
 
+from market.dates import long_date
 from market.register.schemas import SkillOut
 from market.search.display import hourly_pay, skills_markup
 
@@ -39,18 +39,12 @@ _VALUE = '</dt><dd class="govuk-summary-list__value">'
 _END = "</dd></div>"
 
 
-@lru_cache(maxsize=1024)
-def _long_date(day: date) -> str:
-    """ "7 December 2026" (remembered: a page's cards share a few dates)."""
-    return f"{day.day} {day.strftime('%B %Y')}"
-
-
 def checks(card: Card, service_name: str) -> str:
     """The DBS line (always there: no current check is said, not left out), the vetting and
     the right to work."""
     items = [f"<li>{escape(card.dbs) if card.dbs else 'No DBS check recorded'}</li>"]
     if card.vetted_on:
-        items.append(f"<li>Vetted by {escape(service_name)} on {_long_date(card.vetted_on)}</li>")
+        items.append(f"<li>Vetted by {escape(service_name)} on {long_date(card.vetted_on)}</li>")
     if card.right_to_work_checked:
         items.append("<li>Right to work checked</li>")
     return f'<ul class="govuk-list app-checks">{"".join(items)}</ul>'

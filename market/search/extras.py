@@ -20,7 +20,7 @@ import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
-from market.geo.distance import haversine_miles
+from market.geo.distance import haversine_miles, unit_vectors
 from market.search.words import WordIndex, haystack, hits_of
 
 OVERLAY_LIMIT = 2000  # edited PAs held beside the arrays before a rebuild folds them in
@@ -74,10 +74,9 @@ class SearchExtras:
         self._speakers = {code: np.array(ids, dtype=np.int64) for code, ids in speakers.items()}
         self.overlay: dict[int, Entry] = {}
         # Each row of the candidate index's profile id and exact position, as they were when
-        # last laid out (``positions_at``): read in row order, beside the index's own columns.
+        # last laid out (``unit_vectors_at``): read in row order, beside the index's own columns.
         self._row_ids: NDArray[np.int64] | None = None
-        self._row_lat: NDArray[np.float64] = np.empty(0)
-        self._row_lon: NDArray[np.float64] = np.empty(0)
+        self._row_xyz: NDArray[np.float64] = np.empty((0, 3))
         # The furthest any home is from its sector centre: how much wider than the radius an
         # exact search must look in the index, which is laid out by sector centres.
         self.max_offset = max((_offset(e) for e in ordered), default=0.0)
@@ -142,36 +141,37 @@ class SearchExtras:
             lat[k] = np.nan if e.lat is None else e.lat
             lon[k] = np.nan if e.lon is None else e.lon
 
-    def positions_at(
-        self, column: NDArray[np.int64], rows: NDArray[np.int64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """``positions`` of the PAs at these rows of the candidate index, whose profile ids are
-        ``column``. The positions are laid out once in the index's row order and then read by
-        row, beside the index's own columns, rather than searched for by id on every search
-        (a staff search's dearest step, and a scatter over memory). The index patches and grows
-        under it, so a row counts only where it still holds the PA it held when laid out; the
-        rest (a new or moved row) are searched for, and once they are many, laid out again."""
+    def unit_vectors_at(self, column: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.float64]:
+        """The exact positions (``positions``), as unit vectors [rows, 3] (NaN for none), of
+        the PAs at these rows of the candidate index, whose profile ids are ``column``. They
+        are laid out once in the index's row order and then read by row, beside the index's
+        own columns, rather than searched for by id on every search (a staff search's dearest
+        step, and a scatter over memory). The index patches and grows under it, so a row
+        counts only where it still holds the PA it held when laid out; the rest (a new or
+        moved row) are searched for, and once they are many, laid out again."""
         ids = column[rows]
         if self._row_ids is None:
             self._lay_out(column)
         laid = self._row_ids
         assert laid is not None
         if not len(laid):
-            return self.positions(ids)
+            return unit_vectors(*self.positions(ids))
         # A row past the layout reads its last row: the id test below sends it to the search.
         inside = np.minimum(rows, len(laid) - 1)
-        lat, lon = self._row_lat[inside], self._row_lon[inside]
+        xyz = self._row_xyz[inside]
         missed = np.flatnonzero(laid[inside] != ids)
+        if len(missed) > max(64, len(rows) // 8):
+            self._row_ids = None  # the index has moved on: lay it out afresh next time
+        if edited := self._edited(ids):
+            missed = np.union1d(missed, edited)
         if len(missed):
-            if len(missed) > max(64, len(rows) // 8):
-                self._row_ids = None  # the index has moved on: lay it out afresh next time
-            lat[missed], lon[missed] = self.positions(ids[missed])
-        self._apply_overlay(ids, lat, lon)
-        return lat, lon
+            xyz[missed] = unit_vectors(*self.positions(ids[missed]))
+        return xyz
 
     def _lay_out(self, column: NDArray[np.int64]) -> None:
         """Each index row's PA (-1: one these arrays lack) and position, in row order."""
-        self._row_lat, self._row_lon, known = self._base_positions(column)
+        lat, lon, known = self._base_positions(column)
+        self._row_xyz = unit_vectors(lat, lon)
         self._row_ids = np.where(known, column, -1)
 
     def hits(self, ids: NDArray[np.int64], words: Sequence[str]) -> NDArray[np.int64]:

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from market.geo.display import banded_miles
-from market.geo.distance import haversine_miles
+from market.geo.distance import unit_vectors
 from market.matching.engine.columns import as_words
 from market.matching.engine.need import covered_quarters, slot_words
 from market.matching.engine.ranking import (
@@ -42,6 +42,7 @@ from market.matching.engine.ranking import (
     gender_is,
     has_all,
 )
+from market.matching.engine.rules import chord_miles
 from market.matching.index import DBS_REQUIREMENTS as ENGINE_DBS
 from market.register.availability import DAY, DAYS, DEFAULT_BANDS, Cover, Slot
 from market.register.schemas import SkillOut
@@ -74,15 +75,20 @@ class Found(msgspec.Struct, kw_only=True):
 def skills_held(index: CandidateIndex, rows: Sequence[int]) -> list[list[SkillOut]]:
     """Each row's skills with their years, in the skill list's order (as the index holds them)."""
     vocab = index.skill_vocab
-    count = min(len(vocab.codes), 64)
     at = np.asarray(rows, dtype=np.int64)
-    held = (index.skills[at][:, None] >> np.arange(count, dtype=np.uint64)) & np.uint64(1)
-    years = index.skill_years[at, :count].tolist()
+    count = min(len(vocab.codes), 64)
     named = [(vocab.codes[position], vocab.name(position)) for position in range(count)]
-    return [
-        [_skill(*named[position], row_years[position]) for position in np.flatnonzero(row_held).tolist()]
-        for row_held, row_years in zip(held, years, strict=True)
-    ]
+    found = []
+    for bits, years in zip(index.skills[at].tolist(), index.skill_years[at, :count].tolist(), strict=True):
+        held = []
+        while bits:  # the set bits only, lowest (first in the list) first
+            low = bits & -bits
+            bits ^= low
+            position = low.bit_length() - 1
+            if position < count:
+                held.append(_skill(*named[position], years[position]))
+        found.append(held)
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -215,14 +221,12 @@ def _passing_rows(
 def _within(
     index: CandidateIndex, extras: SearchExtras, criteria: Criteria, rows: NDArray
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-    """Which rows are within both limits, and their miles (exact, or between sector centres).
-    Called on the rows that passed the filters: the exact positions are looked up by profile
-    id, the dearest step of a staff search, so it runs on as few rows as possible."""
-    if criteria.coarse:
-        lat, lon = index.lat[rows], index.lon[rows]
-    else:
-        lat, lon = extras.positions_at(index.profile_id, rows)
-    miles = np.atleast_1d(haversine_miles(criteria.lat, criteria.lon, lat, lon))
+    """Which rows are within both limits, and their miles (exact, or between sector centres):
+    the haversine distance, from the chord between unit vectors (``rules.chord_miles``, as the
+    engine measures). Called on the rows that passed the filters, as few as there can be."""
+    xyz = index.xyz[rows] if criteria.coarse else extras.unit_vectors_at(index.profile_id, rows)
+    x, y, z = unit_vectors(criteria.lat, criteria.lon)[0].tolist()
+    miles = chord_miles(xyz[:, 0] - x, xyz[:, 1] - y, xyz[:, 2] - z)
     travel = index.travel_miles[rows].astype(np.float64)
     return (miles <= criteria.radius) & (miles <= travel), miles  # no position (NaN) fails both
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from market.geo.distance import unit_vectors
 from market.search.extras import Entry, SearchExtras
 from market.search.on_index import first_in_order
 
@@ -45,18 +46,17 @@ def test_positions_of_index_rows_follow_the_index_as_it_moves_on():
     extras = SearchExtras([_entry(pid, 50 + pid / 100) for pid in range(1, 400, 2)] + [_entry(2, None)])
     column = np.array([7, 3, 399, 2, 11, 5, 1], dtype=np.int64)  # the index's rows, by place
     rows = np.array([0, 2, 3, 6], dtype=np.int64)
-    for got, want in zip(extras.positions_at(column, rows), extras.positions(column[rows]), strict=True):
-        assert np.array_equal(got, want, equal_nan=True)
+    got = extras.unit_vectors_at(column, rows)
+    assert np.array_equal(got, unit_vectors(*extras.positions(column[rows])), equal_nan=True)
     # The index patches under it: rows hold other PAs, one unknown here, and it grows.
     moved = np.array([9, 3, 401, 2, 11, 5, 1, 13, 15], dtype=np.int64)
     rows = np.arange(len(moved))
-    lat, lon = extras.positions_at(moved, rows)
-    want_lat, want_lon = extras.positions(moved)
-    assert np.array_equal(lat, want_lat, equal_nan=True) and np.array_equal(lon, want_lon, equal_nan=True)
-    assert np.isnan(lat[2]) and np.isnan(lat[3])  # 401 is not listed; 2 has no position
+    got = extras.unit_vectors_at(moved, rows)
+    assert np.array_equal(got, unit_vectors(*extras.positions(moved)), equal_nan=True)
+    assert np.isnan(got[2]).all() and np.isnan(got[3]).all()  # 401 is not listed; 2 has no position
     # An edited PA's new position wins over the arrays, looked up or not.
     extras.patch([_entry(3, 51.0)])
-    assert extras.positions_at(moved, np.array([1]))[0].tolist() == [51.0]
+    assert np.array_equal(extras.unit_vectors_at(moved, np.array([1])), unit_vectors([51.0], [-51.0]))
 
 
 def test_the_search_page_reads_its_query_as_the_apis_dependency_does():
