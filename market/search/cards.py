@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from markupsafe import Markup, escape
@@ -44,10 +45,15 @@ def checks(card: Card, service_name: str) -> str:
     the right to work."""
     items = [f"<li>{escape(card.dbs) if card.dbs else 'No DBS check recorded'}</li>"]
     if card.vetted_on:
-        items.append(f"<li>Vetted by {escape(service_name)} on {long_date(card.vetted_on)}</li>")
+        items.append(_vetted(service_name, card.vetted_on))
     if card.right_to_work_checked:
         items.append("<li>Right to work checked</li>")
     return f'<ul class="govuk-list app-checks">{"".join(items)}</ul>'
+
+
+@lru_cache(maxsize=1024)
+def _vetted(service_name: str, day: date) -> str:
+    return f"<li>Vetted by {escape(service_name)} on {long_date(day)}</li>"
 
 
 def save_button(card: Card, csrf_input: str, here: str) -> str:
@@ -57,13 +63,20 @@ def save_button(card: Card, csrf_input: str, here: str) -> str:
             '<p class="govuk-body"><strong>On your shortlist.</strong> '
             '<a class="govuk-link" href="/shortlist">View your shortlist</a></p>'
         )
+    before, after = _save_form(csrf_input, here)
+    return f"{before}{card.id}{after}{escape(card.display_name)}</span></button></form>"
+
+
+@lru_cache(maxsize=64)
+def _save_form(csrf_input: str, here: str) -> tuple[str, str]:
+    """A page's save forms, around the profile id and the PA's name (the same for every card
+    of a page: made once)."""
     return (
         f'<form method="post" action="/shortlist" class="app-inline-form">{csrf_input}'
-        f'<input type="hidden" name="profile_id" value="{card.id}">'
-        f'<input type="hidden" name="next" value="{escape(here)}">'
+        '<input type="hidden" name="profile_id" value="',
+        f'"><input type="hidden" name="next" value="{escape(here)}">'
         '<button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0"'
-        ' data-module="govuk-button">Save to shortlist<span class="govuk-visually-hidden">: '
-        f"{escape(card.display_name)}</span></button></form>"
+        ' data-module="govuk-button">Save to shortlist<span class="govuk-visually-hidden">: ',
     )
 
 

@@ -94,7 +94,15 @@ def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, fl
 
 
 def grid_out(slots: Iterable[Slot]) -> list[WeekRowOut]:
-    return [WeekRowOut(band=row.band, days=[str(c) for c in row.days]) for row in week_grid(slots)]
+    """The week grid of these slots (``availability.week_grid``), as the API gives it."""
+    return list(_grid_out(tuple(sorted(slots))))
+
+
+@lru_cache(maxsize=4096)
+def _grid_out(slots: tuple[Slot, ...]) -> tuple[WeekRowOut, ...]:
+    # Remembered for each week (a profile looked at again, weeks many PAs share); the rows
+    # are shared by every answer with this week, so they are never changed.
+    return tuple(WeekRowOut(band=row.band, days=[str(c) for c in row.days]) for row in week_grid(slots))
 
 
 def _day_list(days: Sequence[int]) -> str:

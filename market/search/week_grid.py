@@ -9,7 +9,8 @@ display:none, so a screen reader meets only one. tests/search/test_week_grid.py 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from functools import lru_cache
+from typing import NamedTuple, Protocol
 
 from markupsafe import Markup, escape
 
@@ -51,7 +52,17 @@ def _day_text(week: Sequence[WeekRow], day: int) -> str:
 def week_grid(week: Iterable[WeekRow], name: str) -> Markup:
     """The table and the list of days for ``week`` (rows of bands), captioned with ``name``
     (the template filter ``week_grid``: ``profile.week | week_grid(profile.display_name)``)."""
-    rows = list(week)
+    return _week_grid(tuple(_Row(row.band, tuple(row.days)) for row in week), name)
+
+
+class _Row(NamedTuple):
+    band: str
+    days: tuple[str, ...]
+
+
+@lru_cache(maxsize=1024)
+def _week_grid(rows: tuple[_Row, ...], name: str) -> Markup:
+    # Remembered for each week and name: a profile is looked at again and again.
     title = f"When {escape(name)} is usually available"
     body = "".join(
         f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{escape(row.band)}</th>'
