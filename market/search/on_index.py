@@ -224,9 +224,13 @@ def _within(
     """Which rows are within both limits, and their miles (exact, or between sector centres):
     the haversine distance, from the chord between unit vectors (``rules.chord_miles``, as the
     engine measures). Called on the rows that passed the filters, as few as there can be."""
-    xyz = index.xyz[rows] if criteria.coarse else extras.unit_vectors_at(index.profile_id, rows)
+    if criteria.coarse:  # the index's unit vectors are column-major: gathered a column at a time
+        px, py, pz = (index.xyz[:, k][rows] for k in range(3))
+    else:
+        xyz = extras.unit_vectors_at(index.profile_id, rows)
+        px, py, pz = xyz[:, 0], xyz[:, 1], xyz[:, 2]
     x, y, z = unit_vectors(criteria.lat, criteria.lon)[0].tolist()
-    miles = chord_miles(xyz[:, 0] - x, xyz[:, 1] - y, xyz[:, 2] - z)
+    miles = chord_miles(px - x, py - y, pz - z)
     travel = index.travel_miles[rows].astype(np.float64)
     return (miles <= criteria.radius) & (miles <= travel), miles  # no position (NaN) fails both
 
