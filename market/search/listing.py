@@ -15,11 +15,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from datetime import date
 
 import msgspec
 
 from market import db
-from market.dbs.standing import Policy
+from market.dbs.standing import Policy, Standing
 from market.matching.engine.ranking import CandidateIndex
 from market.matching.freshness import BackgroundRebuild
 from market.matching.index import pa_place
@@ -44,6 +47,54 @@ async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
             for r in rows
         ]
     return found
+
+
+class RecentStandings:
+    """The DBS standings of the PAs results pages showed lately (``most`` of them), so that
+    a page reads the checks only of PAs it has not shown since their DBS record last changed.
+
+    As fresh as the search's DBS filter, which works from the candidate index: every change to
+    a PA's checks logs a change for them (``market.dbs.checks``), and the extras, catching up
+    with the index before each search, forget those PAs here. A standing is kept for the day
+    and the policy it was worked out for, and only if nothing was forgotten while it was read
+    (``epoch``): a read that began before a change must not keep what it saw."""
+
+    def __init__(self, most: int = 20_000) -> None:
+        self._held: OrderedDict[int, tuple[date, Policy, Standing | None]] = OrderedDict()
+        self._most = most
+        self.epoch = 0
+
+    def known(self, ids: Iterable[int], today: date, policy: Policy) -> dict[int, Standing | None]:
+        """The standings held for these PAs today (None: no current check)."""
+        found: dict[int, Standing | None] = {}
+        for pid in ids:
+            held = self._held.get(pid)
+            if held is not None and held[0] == today and held[1] == policy:
+                found[pid] = held[2]
+                self._held.move_to_end(pid)
+        return found
+
+    def keep(self, found: dict[int, Standing | None], today: date, policy: Policy, epoch: int) -> None:
+        """Hold standings read since ``epoch`` (dropped if anything was forgotten meanwhile)."""
+        if epoch != self.epoch:
+            return
+        for pid, value in found.items():
+            self._held[pid] = (today, policy, value)
+            self._held.move_to_end(pid)
+        while len(self._held) > self._most:
+            self._held.popitem(last=False)
+
+    def forget(self, ids: Sequence[int] | None) -> None:
+        """Drop these PAs (None: everyone)."""
+        self.epoch += 1
+        if ids is None:
+            self._held.clear()
+            return
+        for pid in ids:
+            self._held.pop(pid, None)
+
+
+STANDINGS = RecentStandings()
 
 
 class ExtrasCache(BackgroundRebuild):
@@ -73,6 +124,7 @@ class ExtrasCache(BackgroundRebuild):
     async def _build(self) -> None:
         generation = CACHE.generation
         started = time.perf_counter()
+        STANDINGS.forget(None)
         extras = SearchExtras(await _entries())
         self._extras, self._engine, self._generation = extras, db.current_engine(), generation
         self.builds += 1
@@ -90,6 +142,7 @@ class ExtrasCache(BackgroundRebuild):
             await self._build()
             return
         if changed:
+            STANDINGS.forget(sorted(changed))
             extras.patch(await _entries(sorted(changed)))
         self._generation = generation
         if extras.needs_rebuild:

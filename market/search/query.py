@@ -41,7 +41,7 @@ from market.register.schemas import SkillOut
 from market.search import register_reads as reads
 from market.search import shortlist
 from market.search.criteria import Criteria
-from market.search.listing import EXTRAS
+from market.search.listing import EXTRAS, STANDINGS
 from market.search.on_index import find, grid_of, skills_held, summary_of, week_patterns
 from market.search.ranking import page_count
 from market.search.schemas import PER_PAGE, ResultOut, SearchOut
@@ -76,17 +76,28 @@ async def _shown(
     ids: list[int], viewer: CurrentUser | None, today: date, policy: Policy
 ) -> tuple[dict[int, reads.ShownRow], dict[int, Standing], set[int]]:
     """The page's rows (listed PAs only), their DBS standings and which of them the viewer
-    has saved: one statement."""
+    has saved: one statement. The checks are read only of PAs whose standing is not held
+    (``listing.STANDINGS``)."""
     if not ids:
         return {}, {}, set()
-    parts = [reads.shown_read(ids), standing.checks_read(ids), standing.status_checks_read(ids)]
+    epoch = STANDINGS.epoch
+    known = STANDINGS.known(ids, today, policy)
+    unknown = [i for i in ids if i not in known]
+    parts = [reads.shown_read(ids)]
+    if unknown:
+        parts += [standing.checks_read(unknown), standing.status_checks_read(unknown)]
     if saved := shortlist.saved_read(viewer, ids):
         parts.append(saved)
     found = await read_together(*parts)
+    badges = {pid: held for pid, held in known.items() if held is not None}
+    if unknown:
+        fresh = standing.standings_from(found[1], found[2], today, policy)
+        STANDINGS.keep({pid: fresh.get(pid) for pid in unknown}, today, policy, epoch)
+        badges.update(fresh)
     return (
         {row.id: row for row in found[0]},
-        standing.standings_from(found[1], found[2], today, policy),
-        {row.profile for row in found[3]} if saved else set(),
+        badges,
+        {row.profile for row in found[-1]} if saved else set(),
     )
 
 

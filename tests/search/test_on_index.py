@@ -251,3 +251,25 @@ async def test_search_on_the_index_equals_the_rules_applied_one_pa_at_a_time():
         }
     )
     assert await _searched(swim) == await _expected(swim, today)
+
+    # The badges follow the PAs' DBS records as the change log tells of them (the standings a
+    # page showed are kept, ``listing.STANDINGS``): a check stopped, one a PA did not have.
+    await _shown_as_the_database_has_them(today)
+    held = await DBSCheck.select(DBSCheck.id, DBSCheck.profile).where(
+        DBSCheck.decision == "suitable", DBSCheck.stopped_at.is_null(), DBSCheck.profile.is_in(ids)
+    )
+    await DBSCheck.update({DBSCheck.stopped_at: datetime.now(UTC)}).where(DBSCheck.id == held[0]["id"])
+    without = next(pid for pid in ids[5:] if pid not in {h["profile"] for h in held})
+    await DBSCheck.insert(
+        DBSCheck(
+            profile=without,
+            level="enhanced",
+            barred_lists="both",
+            certificate_number="000000000000",
+            issued_on=date.today() - timedelta(days=10),
+            decision="suitable",
+            decided_at=datetime.now(UTC),
+        )
+    )
+    await changes.touch(held[0]["profile"], without)
+    await _shown_as_the_database_has_them(today)
