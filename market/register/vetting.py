@@ -242,6 +242,7 @@ async def record_check(profile_id: int, kind: str, outcome: str, note: str, *, a
                     PAProfile.right_to_work_confirmed_by: actor.id if confirmed else None,
                 }
             ).where(PAProfile.id == row["id"])
+            await changes.touch(row["id"])  # results pages show it (search.listing.SHOWN)
         await audit.record(
             "vetting.check_recorded",
             actor=actor,

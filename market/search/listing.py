@@ -16,8 +16,8 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Generic, TypeVar
 
 import msgspec
 
@@ -32,6 +32,7 @@ from market.search import register_reads as reads
 from market.search.extras import Entry, SearchExtras, entry
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
@@ -49,37 +50,39 @@ async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
     return found
 
 
-class RecentStandings:
-    """The DBS standings of the PAs results pages showed lately (``most`` of them), so that
-    a page reads the checks only of PAs it has not shown since their DBS record last changed.
+class Recent(Generic[T]):
+    """What results pages showed lately of each PA (``most`` of them), so that a page reads
+    the database only for PAs it has not shown since the change log last named them: their
+    rows (``SHOWN``) and their DBS standings (``STANDINGS``).
 
-    As fresh as the search's DBS filter, which works from the candidate index: every change to
-    a PA's checks logs a change for them (``market.dbs.checks``), and the extras, catching up
-    with the index before each search, forget those PAs here. A standing is kept for the day
-    and the policy it was worked out for, and only if nothing was forgotten while it was read
-    (``epoch``): a read that began before a change must not keep what it saw."""
+    As fresh as the candidate index the results come from: every change to a PA's profile,
+    status, vetting or DBS checks logs a change for them, and the extras, catching up with the
+    index before each search, forget those PAs here. A value is kept with what it was worked
+    out for (``context``: a standing, for the day and the DBS policy), and only if nothing was
+    forgotten while it was read (``epoch``): a read that began before a change must not keep
+    what it saw."""
 
     def __init__(self, most: int = 20_000) -> None:
-        self._held: OrderedDict[int, tuple[date, Policy, Standing | None]] = OrderedDict()
+        self._held: OrderedDict[int, tuple[Hashable, T]] = OrderedDict()
         self._most = most
         self.epoch = 0
 
-    def known(self, ids: Iterable[int], today: date, policy: Policy) -> dict[int, Standing | None]:
-        """The standings held for these PAs today (None: no current check)."""
-        found: dict[int, Standing | None] = {}
+    def known(self, ids: Iterable[int], context: Hashable = None) -> dict[int, T]:
+        """The values held for these PAs (in this context)."""
+        found: dict[int, T] = {}
         for pid in ids:
             held = self._held.get(pid)
-            if held is not None and held[0] == today and held[1] == policy:
-                found[pid] = held[2]
+            if held is not None and held[0] == context:
+                found[pid] = held[1]
                 self._held.move_to_end(pid)
         return found
 
-    def keep(self, found: dict[int, Standing | None], today: date, policy: Policy, epoch: int) -> None:
-        """Hold standings read since ``epoch`` (dropped if anything was forgotten meanwhile)."""
+    def keep(self, found: dict[int, T], epoch: int, context: Hashable = None) -> None:
+        """Hold values read since ``epoch`` (dropped if anything was forgotten meanwhile)."""
         if epoch != self.epoch:
             return
         for pid, value in found.items():
-            self._held[pid] = (today, policy, value)
+            self._held[pid] = (context, value)
             self._held.move_to_end(pid)
         while len(self._held) > self._most:
             self._held.popitem(last=False)
@@ -94,7 +97,14 @@ class RecentStandings:
             self._held.pop(pid, None)
 
 
-STANDINGS = RecentStandings()
+# A shown PA's row (None: not listed when read) and DBS standing (None: no current check).
+SHOWN: Recent[reads.ShownRow | None] = Recent()
+STANDINGS: Recent[Standing | None] = Recent()
+
+
+def forget(ids: Sequence[int] | None) -> None:
+    for recent in (SHOWN, STANDINGS):
+        recent.forget(ids)
 
 
 class ExtrasCache(BackgroundRebuild):
@@ -124,7 +134,7 @@ class ExtrasCache(BackgroundRebuild):
     async def _build(self) -> None:
         generation = CACHE.generation
         started = time.perf_counter()
-        STANDINGS.forget(None)
+        forget(None)
         extras = SearchExtras(await _entries())
         self._extras, self._engine, self._generation = extras, db.current_engine(), generation
         self.builds += 1
@@ -142,7 +152,7 @@ class ExtrasCache(BackgroundRebuild):
             await self._build()
             return
         if changed:
-            STANDINGS.forget(sorted(changed))
+            forget(sorted(changed))
             extras.patch(await _entries(sorted(changed)))
         self._generation = generation
         if extras.needs_rebuild:

@@ -41,7 +41,7 @@ from market.register.schemas import SkillOut
 from market.search import register_reads as reads
 from market.search import shortlist
 from market.search.criteria import Criteria
-from market.search.listing import EXTRAS, STANDINGS
+from market.search.listing import EXTRAS, SHOWN, STANDINGS
 from market.search.on_index import find, grid_of, skills_held, summary_of, week_patterns
 from market.search.ranking import page_count
 from market.search.schemas import PER_PAGE, ResultOut, SearchOut
@@ -76,28 +76,35 @@ async def _shown(
     ids: list[int], viewer: CurrentUser | None, today: date, policy: Policy
 ) -> tuple[dict[int, reads.ShownRow], dict[int, Standing], set[int]]:
     """The page's rows (listed PAs only), their DBS standings and which of them the viewer
-    has saved: one statement. The checks are read only of PAs whose standing is not held
-    (``listing.STANDINGS``)."""
+    has saved: at most one statement, which reads the rows and checks only of PAs the page's
+    recent predecessors have not shown since the change log last named them
+    (``listing.SHOWN``, ``listing.STANDINGS``)."""
     if not ids:
         return {}, {}, set()
-    epoch = STANDINGS.epoch
-    known = STANDINGS.known(ids, today, policy)
-    unknown = [i for i in ids if i not in known]
-    parts = [reads.shown_read(ids)]
-    if unknown:
-        parts += [standing.checks_read(unknown), standing.status_checks_read(unknown)]
+    epoch = SHOWN.epoch, STANDINGS.epoch
+    rows, badges = SHOWN.known(ids), STANDINGS.known(ids, (today, policy))
+    unread = [i for i in ids if i not in rows]
+    unchecked = [i for i in ids if i not in badges]
+    parts = []
+    if unread:
+        parts.append(reads.shown_read(unread))
+    if unchecked:
+        parts += [standing.checks_read(unchecked), standing.status_checks_read(unchecked)]
     if saved := shortlist.saved_read(viewer, ids):
         parts.append(saved)
-    found = await read_together(*parts)
-    badges = {pid: held for pid, held in known.items() if held is not None}
-    if unknown:
-        fresh = standing.standings_from(found[1], found[2], today, policy)
-        STANDINGS.keep({pid: fresh.get(pid) for pid in unknown}, today, policy, epoch)
+    found = await read_together(*parts) if parts else []
+    if unread:
+        listed = {row.id: row for row in found.pop(0)}
+        SHOWN.keep({i: listed.get(i) for i in unread}, epoch[0])
+        rows.update(listed)
+    if unchecked:
+        fresh = standing.standings_from(found.pop(0), found.pop(0), today, policy)
+        STANDINGS.keep({i: fresh.get(i) for i in unchecked}, epoch[1], (today, policy))
         badges.update(fresh)
     return (
-        {row.id: row for row in found[0]},
-        badges,
-        {row.profile for row in found[-1]} if saved else set(),
+        {i: row for i, row in rows.items() if row is not None},
+        {i: badge for i, badge in badges.items() if badge is not None},
+        {row.profile for row in found[0]} if saved else set(),
     )
 
 

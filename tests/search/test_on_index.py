@@ -206,6 +206,15 @@ async def _shown_as_the_database_has_them(today: date) -> None:
             assert result.usually_available == week_summary(grid_out(slots))
             badge = await standing(result.id, today, Policy())
             assert result.dbs == (badge.badge if badge else "")
+            row = await PAProfile.select().where(PAProfile.id == result.id).first()
+            assert row["status"] == "approved"
+            assert (result.display_name, result.headline, result.district, result.min_rate_pence) == (
+                row["display_name"],
+                row["headline"],
+                row["district"],
+                row["min_rate_pence"],
+            )
+            assert result.right_to_work_checked == (row["right_to_work_confirmed_at"] is not None)
             shown += 1
     assert shown > 20
 
@@ -252,9 +261,13 @@ async def test_search_on_the_index_equals_the_rules_applied_one_pa_at_a_time():
     )
     assert await _searched(swim) == await _expected(swim, today)
 
-    # The badges follow the PAs' DBS records as the change log tells of them (the standings a
-    # page showed are kept, ``listing.STANDINGS``): a check stopped, one a PA did not have.
+    # The cards follow the PAs' rows and DBS records as the change log tells of them (what a
+    # page showed is kept, ``listing.SHOWN`` and ``STANDINGS``): the new headline above, a
+    # right to work confirmed, a check stopped, one a PA did not have.
     await _shown_as_the_database_has_them(today)
+    await PAProfile.update({PAProfile.right_to_work_confirmed_at: datetime.now(UTC)}).where(
+        PAProfile.id.is_in(ids[5:])
+    )
     held = await DBSCheck.select(DBSCheck.id, DBSCheck.profile).where(
         DBSCheck.decision == "suitable", DBSCheck.stopped_at.is_null(), DBSCheck.profile.is_in(ids)
     )
@@ -271,5 +284,5 @@ async def test_search_on_the_index_equals_the_rules_applied_one_pa_at_a_time():
             decided_at=datetime.now(UTC),
         )
     )
-    await changes.touch(held[0]["profile"], without)
+    await changes.touch(*ids[5:])
     await _shown_as_the_database_has_them(today)

@@ -11,9 +11,10 @@ from types import SimpleNamespace
 import pytest
 
 from market.matching.matches import CACHE
+from market.register import changes
 from market.register.availability import WEEK, Slot, slot_from_day_times
 from market.register.schemas import SkillOut
-from market.register.tables import Skill
+from market.register.tables import PAProfile, Skill
 from market.search import filters
 from market.search.display import hourly_pay, paragraphs, skill_text, skills_text
 from market.search.ranking import grid_out, week_summary
@@ -291,3 +292,22 @@ def test_a_cards_skills_on_one_line():
     ]
     assert skills_text(held) == "Personal care (3 years), Cooking"
     assert skills_text([]) == "No skills given"
+
+
+async def test_a_right_to_work_check_recorded_shows_on_the_next_results_page(client, login_as):
+    """Results pages keep the rows they showed (``listing.SHOWN``) until the change log names
+    the PA: staff recording a right-to-work check logs a change, so the card says it at once."""
+    pa = await make_pa(postcode="PE2 5DE")
+    await PAProfile.update({PAProfile.right_to_work_confirmed_at: None}).where(PAProfile.id == pa["id"])
+    await changes.touch(pa["id"])
+    await login_as("staff")
+    results = "/search?postcode=PE1+1AB&radius=10"
+    (card,) = (await client.get(results)).text.split('<li class="app-card">')[1:]
+    assert "Right to work checked" not in card
+    page = f"/staff/vetting/{pa['id']}"
+    done = await submit(
+        client, page, {"kind": "right_to_work", "outcome": "satisfactory"}, action=f"{page}/checks"
+    )
+    assert done.status_code == 302  # recorded, back to the vetting page
+    (card,) = (await client.get(results)).text.split('<li class="app-card">')[1:]
+    assert "Right to work checked" in card
