@@ -22,9 +22,10 @@ order is ``market.search.ranking``'s.
 Performance: who appears and in what order is worked out in memory, on the matching
 engine's candidate index and the search's extras beside it (``market.search.on_index``,
 ``market.search.listing``), kept fresh from the register's change log within a second; the
-database is read only for the page shown, in one statement (``market.reads``): its 20
-profiles, their DBS checks (``dbs.standing``) and the viewer's shortlist marks; their skills
-and weeks come from the index.
+database is read only for the page shown, in at most one statement (``market.reads``): the
+viewer's shortlist marks, and the rows and DBS checks (``dbs.standing``) of those of its 20
+PAs not shown since the change log last named them (``listing.SHOWN``, ``STANDINGS``);
+their skills and weeks come from the index.
 """
 
 from __future__ import annotations
