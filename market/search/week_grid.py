@@ -35,8 +35,11 @@ _HEAD = (
 
 
 class WeekRow(Protocol):
-    band: str  # "Morning", "Afternoon"...
-    days: Sequence[str]  # Monday first: a Cover's text, "full", "part" or "none"
+    @property
+    def band(self) -> str: ...  # "Morning", "Afternoon"...
+
+    @property
+    def days(self) -> Sequence[str]: ...  # Monday first: a Cover's text, "full", "part" or "none"
 
 
 def _day_text(week: Sequence[WeekRow], day: int) -> str:
