@@ -27,7 +27,7 @@ from market.matching.engine.ranking import CandidateIndex
 from market.matching.freshness import BackgroundRebuild
 from market.matching.index import pa_place
 from market.matching.matches import CACHE
-from market.register.schemas import Choice
+from market.register.schemas import Choice, SkillOut
 from market.search import register_reads as reads
 from market.search.extras import Entry, SearchExtras, entry
 
@@ -53,7 +53,8 @@ async def _entries(profile_ids: list[int] | None = None) -> list[Entry]:
 class Recent(Generic[T]):
     """What results pages showed lately of each PA (``most`` of them), so that a page reads
     the database only for PAs it has not shown since the change log last named them: their
-    rows (``SHOWN``) and their DBS standings (``STANDINGS``).
+    rows (``SHOWN``), their DBS standings (``STANDINGS``) and what the index holds of their skills and
+    week (``HELD``).
 
     As fresh as the candidate index the results come from: every change to a PA's profile,
     status, vetting or DBS checks logs a change for them, and the extras, catching up with the
@@ -97,13 +98,15 @@ class Recent(Generic[T]):
             self._held.pop(pid, None)
 
 
-# A shown PA's row (None: not listed when read) and DBS standing (None: no current check).
+# A shown PA's row (None: not listed when read), DBS standing (None: no current check), and
+# skills and week pattern as the candidate index holds them.
 SHOWN: Recent[reads.ShownRow | None] = Recent()
 STANDINGS: Recent[Standing | None] = Recent()
+HELD: Recent[tuple[list[SkillOut], tuple[int, ...]]] = Recent()
 
 
 def forget(ids: Sequence[int] | None) -> None:
-    for recent in (SHOWN, STANDINGS):
+    for recent in (SHOWN, STANDINGS, HELD):
         recent.forget(ids)
 
 

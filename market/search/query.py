@@ -37,12 +37,13 @@ from market.clock import london_date, london_today
 from market.dbs import standing
 from market.dbs.standing import Policy, Standing
 from market.geo.display import distance_band
+from market.matching.engine.ranking import CandidateIndex
 from market.reads import read_together
 from market.register.schemas import SkillOut
 from market.search import register_reads as reads
 from market.search import shortlist
 from market.search.criteria import Criteria
-from market.search.listing import EXTRAS, SHOWN, STANDINGS
+from market.search.listing import EXTRAS, HELD, SHOWN, STANDINGS
 from market.search.on_index import find, grid_of, skills_held, summary_of, week_patterns
 from market.search.ranking import page_count
 from market.search.schemas import PER_PAGE, ResultOut, SearchOut
@@ -71,6 +72,24 @@ def _result(
         min_rate_pence=row.min_rate_pence,
         usually_available=summary_of(week),
     )
+
+
+def _held(
+    index: CandidateIndex, ids: list[int], at: dict[int, int]
+) -> dict[int, tuple[list[SkillOut], tuple[int, ...]]]:
+    """Each PA's skills and week pattern as the index holds them (it is what they were found
+    by), at their rows ``at``: kept for PAs shown before (``listing.HELD``), as the change log
+    has not named them since."""
+    epoch = HELD.epoch
+    held = HELD.known(ids)
+    if unknown := [i for i in ids if i not in held]:
+        rows = [at[i] for i in unknown]
+        fresh = dict(
+            zip(unknown, zip(skills_held(index, rows), week_patterns(index, rows), strict=True), strict=True)
+        )
+        HELD.keep(fresh, epoch)
+        held.update(fresh)
+    return held
 
 
 async def _shown(
@@ -127,11 +146,9 @@ async def search(
     shown = found.ids[window].tolist()
     miles = dict(zip(shown, found.miles[window].tolist(), strict=True))
     at = dict(zip(shown, found.rows[window].tolist(), strict=True))
+    held = _held(index, shown, at)  # before any wait: the index may be patched meanwhile
     rows, badges, saved = await _shown(shown, viewer, today, policy)
     shown = [i for i in shown if i in rows]  # one withdrawn since the index last looked
-    # Their skills and weeks as the index holds them (it is what they were found by).
-    skills = dict(zip(shown, skills_held(index, [at[i] for i in shown]), strict=True))
-    weeks = dict(zip(shown, week_patterns(index, [at[i] for i in shown]), strict=True))
     return SearchOut(
         total=total,
         page=page,
@@ -140,5 +157,5 @@ async def search(
         radius=criteria.radius,
         searched_district=criteria.district,
         searched_place=criteria.place,
-        results=[_result(rows[i], miles[i], skills[i], weeks[i], i in saved, badges.get(i)) for i in shown],
+        results=[_result(rows[i], miles[i], *held[i], i in saved, badges.get(i)) for i in shown],
     )

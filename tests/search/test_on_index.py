@@ -215,6 +215,10 @@ async def _shown_as_the_database_has_them(today: date) -> None:
                 row["min_rate_pence"],
             )
             assert result.right_to_work_checked == (row["right_to_work_confirmed_at"] is not None)
+            held = (
+                await PASkill.select(PASkill.years).where(PASkill.profile == result.id).order_by(PASkill.id)
+            )
+            assert sorted(skill.years for skill in result.skills) == sorted(r["years"] for r in held)
             shown += 1
     assert shown > 20
 
@@ -268,6 +272,13 @@ async def test_search_on_the_index_equals_the_rules_applied_one_pa_at_a_time():
     await PAProfile.update({PAProfile.right_to_work_confirmed_at: datetime.now(UTC)}).where(
         PAProfile.id.is_in(ids[5:])
     )
+    # A new week and a year more of every skill for one of them (``listing.HELD``).
+    await AvailabilitySlot.delete().where(AvailabilitySlot.profile == ids[5])
+    sunday = slot_from_day_times("Sunday", "08:00", "20:00")
+    await AvailabilitySlot.insert(
+        AvailabilitySlot(profile=ids[5], start_minute=sunday.start, end_minute=sunday.end)
+    )
+    await PASkill.update({PASkill.years: PASkill.years + 1}).where(PASkill.profile == ids[5])
     held = await DBSCheck.select(DBSCheck.id, DBSCheck.profile).where(
         DBSCheck.decision == "suitable", DBSCheck.stopped_at.is_null(), DBSCheck.profile.is_in(ids)
     )
