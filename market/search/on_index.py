@@ -173,11 +173,17 @@ def _column_tests(index: CandidateIndex, criteria: Criteria, today: date) -> lis
         tests += [test for _, test in driving_rules(index, DRIVING[criteria.driving])]
     if criteria.dbs:
         tests.append(dbs_current(index, DBS_KIND[criteria.dbs], today.toordinal()))
-    if criteria.languages and all(index.language_vocab.position(c) is not None for c in criteria.languages):
+    if criteria.languages and _engine_has_bits(index, criteria.languages):
         tests.append(has_all(index.languages, index.language_vocab.mask(criteria.languages)))
     for slot in criteria.needed:
         tests.append(_available(index, slot, criteria.whole_days))
     return tests
+
+
+def _engine_has_bits(index: CandidateIndex, languages: Sequence[str]) -> bool:
+    """Whether the engine keeps a bit for each language (the 64 most spoken); a rarer one is
+    tested from the extras."""
+    return all(index.language_vocab.position(code) is not None for code in languages)
 
 
 def _available(index: CandidateIndex, slot: Slot, whole_days: bool) -> Test:
@@ -205,9 +211,7 @@ def _passing_rows(
             alive = alive & test(span, none)
         found.append(start + np.flatnonzero(alive))
     rows = np.concatenate(found) if found else np.empty(0, np.int64)
-    if criteria.languages and not all(
-        index.language_vocab.position(c) is not None for c in criteria.languages
-    ):
+    if criteria.languages and not _engine_has_bits(index, criteria.languages):
         # A rarer language than the engine keeps bits for: from the extras.
         rows = rows[extras.speak_all(index.profile_id[rows], criteria.languages)]
     hits = np.zeros(len(rows), dtype=np.int64)
